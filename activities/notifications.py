@@ -1,0 +1,68 @@
+"""Notifications to departments and the centre, through interchangeable senders.
+
+``database`` keeps every message so it can be read back (``GET /v1/notifications``);
+``log`` writes it to the structured log. A deployment adds SMS or a government
+messaging app by writing another ``Sender``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from hotline.database import insert_for
+from schema.activity_io import ActivityName, Notification
+from schema.tables import StoredNotification
+
+log = structlog.get_logger(__name__)
+
+
+class Sender(Protocol):
+    async def send(self, notifications: Sequence[Notification]) -> None: ...
+
+
+class DatabaseSender:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def send(self, notifications: Sequence[Notification]) -> None:
+        rows = [n.model_dump() for n in notifications]
+        async with self._sessions.begin() as session:
+            await session.execute(
+                insert_for(session, StoredNotification).values(rows).on_conflict_do_nothing()
+            )
+
+
+class LogSender:
+    async def send(self, notifications: Sequence[Notification]) -> None:
+        for n in notifications:
+            log.info(
+                "notification",
+                notification_id=n.id,
+                ticket_no=n.ticket_no,
+                recipient=n.recipient,
+                kind=n.kind,
+                message=n.message,
+            )
+
+
+def build_senders(names: Sequence[str], sessions: async_sessionmaker[AsyncSession]) -> list[Sender]:
+    known = {"database": lambda: DatabaseSender(sessions), "log": LogSender}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise ValueError(f"unknown notification sender(s) {unknown}; known: {sorted(known)}")
+    return [known[name]() for name in names]
+
+
+class NotificationActivities:
+    def __init__(self, senders: Sequence[Sender]) -> None:
+        self._senders = list(senders)
+
+    @activity.defn(name=ActivityName.SEND_NOTIFICATIONS)
+    async def send_notifications(self, notifications: list[Notification]) -> None:
+        for sender in self._senders:
+            await sender.send(notifications)

@@ -1,0 +1,73 @@
+"""Writes a workflow's transitions into the SQL read model, idempotently.
+
+A retried or replayed activity writes the same rows again: events are keyed by the
+workflow's own sequence number, and a ticket row only moves forward in ``version``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from hotline.database import insert_for
+from schema.activity_io import ActivityName, TicketRecord, Transition
+from schema.tables import Ticket, TicketEvent
+
+
+def ticket_row(record: TicketRecord) -> dict[str, object]:
+    departments = [record.lead_department or "", *record.assisting_departments]
+    return {
+        "ticket_no": record.ticket_no,
+        "version": record.version,
+        "status": record.status.value,
+        "type": record.type.value,
+        "category": record.category,
+        "urgency": record.urgency.value,
+        "district": record.district,
+        "lead_department": record.lead_department,
+        "department_codes": "," + ",".join(code for code in departments if code) + ",",
+        "overdue": record.overdue,
+        "escalation_level": record.escalation_level,
+        "rework_count": record.rework_count,
+        "closure_reason": record.closure_reason.value if record.closure_reason else None,
+        "created_at": record.created_at,
+        "updated_at": record.updated_at,
+        "closed_at": record.closed_at,
+        "document": record.model_dump(mode="json"),
+    }
+
+
+async def write_transition(session: AsyncSession, transition: Transition) -> None:
+    row = ticket_row(transition.ticket)
+    upsert = insert_for(session, Ticket).values(**row)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[Ticket.ticket_no],
+        set_={key: upsert.excluded[key] for key in row if key != "ticket_no"},
+        where=Ticket.version <= upsert.excluded.version,
+    )
+    await session.execute(upsert)
+    if transition.events:
+        events = [
+            {
+                "ticket_no": transition.ticket.ticket_no,
+                "seq": event.seq,
+                "at": event.at,
+                "actor": event.actor,
+                "action": event.action,
+                "detail": event.model_dump(mode="json")["detail"],
+            }
+            for event in transition.events
+        ]
+        await session.execute(
+            insert_for(session, TicketEvent).values(events).on_conflict_do_nothing()
+        )
+
+
+class ReadModelActivities:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    @activity.defn(name=ActivityName.RECORD_TRANSITION)
+    async def record_transition(self, transition: Transition) -> None:
+        async with self._sessions.begin() as session:
+            await write_transition(session, transition)

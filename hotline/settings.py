@@ -1,0 +1,57 @@
+"""Configuration from the environment, with embedded defaults that run on one machine."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HOTLINE_", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "HOTLINE_DATABASE_URL")
+    )
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "hotline-tickets"
+    policy: Path | None = None
+    jwt_secret: str | None = None
+    token_ttl_hours: int = 12
+    notify_senders: str = "database,log"
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    ui_port: int = 8233
+    log_format: Literal["console", "json"] = "console"
+    log_level: str = "info"
+    ticket_prefix: str = ""
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'hotline.db').resolve()}"
+
+    def resolved_jwt_secret(self) -> str:
+        """The configured secret, else one generated once and kept in the data folder."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        path = self.data_dir / "jwt-secret"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    def sender_names(self) -> list[str]:
+        return [name.strip() for name in self.notify_senders.split(",") if name.strip()]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

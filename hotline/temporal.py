@@ -1,0 +1,45 @@
+"""Connecting to Temporal the same way everywhere, and registering search attributes."""
+
+from __future__ import annotations
+
+import structlog
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
+from temporalio.client import Client
+from temporalio.common import SearchAttributeIndexedValueType
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from hotline.settings import Settings
+from workflows.search_attributes import ALL_KEYS
+
+log = structlog.get_logger(__name__)
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+    )
+
+
+async def ensure_search_attributes(client: Client, namespace: str) -> None:
+    """Add whichever of the ticket's search attributes the namespace lacks (idempotent)."""
+    existing = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=namespace)
+    )
+    missing = {
+        key.name: IndexedValueType.ValueType(
+            SearchAttributeIndexedValueType(key.indexed_value_type)
+        )
+        for key in ALL_KEYS
+        if key.name not in existing.custom_attributes
+    }
+    if missing:
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)
+        )
+        log.info("search attributes registered", names=sorted(missing))

@@ -1,0 +1,86 @@
+"""Payloads between the ticket workflow and its activities.
+
+Workflows call activities by name (``ActivityName``) with these models, so workflow
+code never imports the activity modules and the database stack behind them.
+Pure module: workflows may import it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from schema.policy import CalendarOverrides
+from schema.ticket import ReplyOutcome, TicketView, TimelineEvent
+
+
+class ActivityName(StrEnum):
+    LOAD_POLICY = "load_policy"
+    ROUTE_REQUEST = "route_request"
+    COMPUTE_DUE_INSTANTS = "compute_due_instants"
+    RECORD_TRANSITION = "record_transition"
+    SEND_NOTIFICATIONS = "send_notifications"
+
+
+class RouteQuery(BaseModel):
+    category: str
+    district: str
+
+
+class RouteDecision(BaseModel):
+    """What the dispatch catalogue (派单目录) says for a category and district."""
+
+    lead: str
+    assisting: list[str] = Field(default_factory=list)
+    rule_id: int
+    fallback: bool = False  # True when the district government was named for lack of a rule
+
+
+class DueItem(BaseModel):
+    """One instant to compute: ``span`` after ``start``, or after an earlier item's result."""
+
+    key: str
+    span: str
+    start: datetime | None = None
+    after: str | None = None
+
+
+class DueQuery(BaseModel):
+    timezone: str
+    calendar: CalendarOverrides
+    items: list[DueItem]
+
+
+class DueInstants(BaseModel):
+    instants: dict[str, datetime]
+
+
+class TicketRecord(TicketView):
+    """The read-model row: the view plus the facts statistics need."""
+
+    version: int
+    dispatched_at: datetime | None
+    signed_at: datetime | None
+    replied_at: datetime | None
+    reply_outcome: ReplyOutcome | None
+    missed_deadlines: int
+
+
+class Transition(BaseModel):
+    """What one step of the workflow publishes to the read model."""
+
+    ticket: TicketRecord
+    events: list[TimelineEvent]
+
+
+class Notification(BaseModel):
+    """A message to a department or the centre; ``id`` makes redelivery harmless."""
+
+    id: str
+    ticket_no: str
+    recipient: str
+    kind: str
+    message: str
+    at: datetime

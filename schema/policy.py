@@ -1,0 +1,113 @@
+"""The deadline policy: every time limit of the hotline process, as data.
+
+A city edits a TOML file (named by ``HOTLINE_POLICY``); anything it leaves out takes
+the defaults below, which are the numbers of ``docs/domain.md``. Durations carry a
+unit: ``s``, ``m``, ``h``, ``d`` run around the clock; ``wd`` counts working days on
+the Chinese public-holiday calendar.
+
+This module is pure (no I/O, no clock) so workflows may import it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from schema.ticket import Urgency
+
+_SPAN_PATTERN = re.compile(r"^\s*(\d+)\s*(wd|s|m|h|d)\s*$")
+
+
+class SpanUnit(StrEnum):
+    SECONDS = "s"
+    MINUTES = "m"
+    HOURS = "h"
+    DAYS = "d"
+    WORKING_DAYS = "wd"
+
+
+_NATURAL_UNIT = {
+    SpanUnit.SECONDS: timedelta(seconds=1),
+    SpanUnit.MINUTES: timedelta(minutes=1),
+    SpanUnit.HOURS: timedelta(hours=1),
+    SpanUnit.DAYS: timedelta(days=1),
+}
+
+
+def parse_span(text: str) -> tuple[int, SpanUnit]:
+    """Split ``"2wd"`` into ``(2, SpanUnit.WORKING_DAYS)``; raise ValueError if malformed."""
+    match = _SPAN_PATTERN.match(text)
+    if not match:
+        raise ValueError(
+            f"{text!r} is not a duration: write a whole number and a unit "
+            "(s, m, h, d or wd), e.g. '30m', '7d', '2wd'"
+        )
+    return int(match.group(1)), SpanUnit(match.group(2))
+
+
+def natural_timedelta(text: str) -> timedelta | None:
+    """The span as a timedelta, or None when it counts working days."""
+    amount, unit = parse_span(text)
+    if unit is SpanUnit.WORKING_DAYS:
+        return None
+    return amount * _NATURAL_UNIT[unit]
+
+
+def _check_span(text: str) -> str:
+    parse_span(text)
+    return text.strip()
+
+
+Span = Annotated[str, AfterValidator(_check_span)]
+"""A duration with its unit, kept as written (``"7d"``, ``"2wd"``) so history shows it."""
+
+
+class ByUrgency(BaseModel):
+    """One limit per urgency level (Beijing's scale)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    emergency: Span
+    utility: Span
+    general: Span
+    complex: Span
+
+    def for_urgency(self, urgency: Urgency) -> str:
+        return str(getattr(self, urgency.value))
+
+
+class CalendarOverrides(BaseModel):
+    """Days the operator declares, on top of the published holiday calendar.
+
+    Used when the State Council publishes next year's holidays before the calendar
+    library knows them, or for a local holiday.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    holidays: list[date] = Field(default_factory=list)
+    workdays: list[date] = Field(default_factory=list)
+
+
+class Policy(BaseModel):
+    """Every time limit of a ticket's life. Defaults follow docs/domain.md."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = "default"
+    timezone: str = "Asia/Shanghai"
+    dispatch: ByUrgency = ByUrgency(emergency="5m", utility="30m", general="30m", complex="30m")
+    sign: ByUrgency = ByUrgency(emergency="1h", utility="1h", general="2h", complex="2h")
+    reply: ByUrgency = ByUrgency(emergency="2h", utility="24h", general="7d", complex="15d")
+    return_window: Span = "2wd"
+    extension_max_working_days: int = Field(default=10, ge=0)
+    callback: Span = "3d"
+    rework: Span = "3wd"
+    warning_ratio: float = Field(default=0.8, gt=0, lt=1)
+    supervision_grace: Span = "1wd"
+    supervision_order: Span = "3wd"
+    calendar: CalendarOverrides = CalendarOverrides()

@@ -1,0 +1,135 @@
+"""The SQL read model: projections of ticket workflows, plus the catalogue data.
+
+Live tickets are owned by their workflows; these tables serve lists, search,
+statistics and closed tickets. Migrations live in ``schema/migrations``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (naive) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime, dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Department(Base):
+    """A handling unit (承办单位), a district or township government, or the centre."""
+
+    __tablename__ = "departments"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))  # department | district_government | township
+    district: Mapped[str | None] = mapped_column(String(100), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class RoutingRule(Base):
+    """A row of the dispatch catalogue (派单目录); ``district`` NULL means every district."""
+
+    __tablename__ = "routing_rules"
+    __table_args__ = (Index("ix_routing_rules_category_district", "category", "district"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    category: Mapped[str] = mapped_column(String(100))
+    district: Mapped[str | None] = mapped_column(String(100))
+    lead: Mapped[str] = mapped_column(String(64))
+    assisting: Mapped[list[str]] = mapped_column(default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class Ticket(Base):
+    """One row per ticket: filter columns, and the full record as a JSON document."""
+
+    __tablename__ = "tickets"
+
+    ticket_no: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    type: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(100), index=True)
+    urgency: Mapped[str] = mapped_column(String(20))
+    district: Mapped[str] = mapped_column(String(100), index=True)
+    lead_department: Mapped[str | None] = mapped_column(String(64), index=True)
+    # ",lead,assisting1,assisting2," so one LIKE finds every ticket a department is on.
+    department_codes: Mapped[str] = mapped_column(String(1400), default=",")
+    overdue: Mapped[bool] = mapped_column(Boolean, index=True)
+    escalation_level: Mapped[int] = mapped_column(Integer, index=True)
+    rework_count: Mapped[int] = mapped_column(Integer)
+    closure_reason: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    document: Mapped[dict[str, Any]]
+
+
+class TicketEvent(Base):
+    """The timeline (留痕): ``seq`` is the workflow's own counter, so replays never duplicate."""
+
+    __tablename__ = "ticket_events"
+
+    ticket_no: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    detail: Mapped[dict[str, Any]]
+
+
+class StoredNotification(Base):
+    """Messages kept by the database sender, readable back through the API."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_recipient_at", "recipient", "at"),)
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    ticket_no: Mapped[str] = mapped_column(String(40), index=True)
+    recipient: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class TicketCounter(Base):
+    """Daily ticket-number sequence, incremented atomically by every API replica."""
+
+    __tablename__ = "ticket_counters"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
+class IntakeKey(Base):
+    """``Idempotency-Key`` → ticket number, so a retried intake returns the same ticket."""
+
+    __tablename__ = "intake_keys"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    ticket_no: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime]

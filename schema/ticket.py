@@ -1,0 +1,281 @@
+"""The ticket's vocabulary: request bodies, workflow payloads and the ticket view.
+
+API bodies are the workflow payloads (docs/design.md), so one model serves both.
+This module is pure (pydantic only) so workflows may import it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    DEPARTMENT = "department"
+    SUPERVISOR = "supervisor"
+    DISCIPLINE = "discipline"
+    ADMIN = "admin"
+    INTEGRATOR = "integrator"
+
+
+class TicketStatus(StrEnum):
+    RECEIVED = "received"
+    DISPATCHED = "dispatched"
+    HANDLING = "handling"
+    RETURNED = "returned"
+    CALLBACK = "callback"
+    CLOSED = "closed"
+
+
+class TicketType(StrEnum):
+    ENQUIRY = "enquiry"  # 咨询
+    HELP = "help"  # 求助
+    COMPLAINT = "complaint"  # 投诉
+    REPORT = "report"  # 举报
+    SUGGESTION = "suggestion"  # 建议
+    PRAISE = "praise"  # 表扬/感谢
+
+
+class Urgency(StrEnum):
+    EMERGENCY = "emergency"  # 紧急
+    UTILITY = "utility"  # 水电气热
+    GENERAL = "general"  # 一般
+    COMPLEX = "complex"  # 疑难
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    SMS = "sms"
+    WECHAT = "wechat"
+    WEB = "web"
+    MAILBOX = "mailbox"  # mayor's mailbox
+    GRID = "grid"  # reported by a grid worker on patrol
+
+
+class ReplyOutcome(StrEnum):
+    RESOLVED = "resolved"
+    EXPLAINED = "explained"
+    UNRESOLVABLE = "unresolvable"
+
+
+class Satisfaction(StrEnum):
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    UNSATISFIED = "unsatisfied"
+    NO_COMMENT = "no_comment"
+
+
+class ClosureReason(StrEnum):
+    RATED = "rated"
+    NO_RATING = "no_rating"
+    TRANSFERRED_110 = "transferred_110"
+    MERGED = "merged"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+
+
+class PendingReview(StrEnum):
+    """A decision the centre owes before the ticket can move on."""
+
+    RETURN = "return"
+    EXTENSION = "extension"
+    RATING = "rating"
+
+
+class Body(BaseModel):
+    """Base of every request body: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _text(max_length: int = 4000) -> Any:
+    return Field(min_length=1, max_length=max_length)
+
+
+DEPARTMENT_CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]{1,63}$"
+
+
+class Actor(BaseModel):
+    """Who performs an action: taken from the caller's token, never from the body."""
+
+    sub: str
+    role: Role
+    department: str | None = None
+
+    def describe(self) -> str:
+        if self.department:
+            return f"{self.role.value}:{self.department}:{self.sub}"
+        return f"{self.role.value}:{self.sub}"
+
+
+class Citizen(Body):
+    name: str = _text(100)
+    phone: str = Field(pattern=r"^\+?[0-9][0-9\- ]{4,19}$")
+
+
+class TicketCreate(Body):
+    """Intake (受理): what the agent or the integrating channel records."""
+
+    channel: Channel
+    type: TicketType
+    category: str = _text(100)
+    urgency: Urgency = Urgency.GENERAL
+    description: str = _text()
+    district: str = _text(100)
+    address: str | None = Field(default=None, max_length=400)
+    citizen: Citizen
+    enterprise: bool = False
+
+
+class AnswerBody(Body):
+    """Answered on the spot by the agent (直接办结)."""
+
+    content: str = _text()
+
+
+class Transfer110Body(Body):
+    reason: str = _text()
+
+
+class RejectBody(Body):
+    """Out of scope (不予受理): litigation, petitions in another channel, secrets."""
+
+    reason: str = _text()
+
+
+class DispatchBody(Body):
+    lead: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
+    assisting: list[str] = Field(default_factory=list, max_length=20)
+    note: str | None = Field(default=None, max_length=4000)
+
+    @field_validator("assisting")
+    @classmethod
+    def _distinct(cls, codes: list[str]) -> list[str]:
+        if len(set(codes)) != len(codes):
+            raise ValueError("assisting departments must be distinct")
+        return codes
+
+
+class SignBody(Body):
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class ReturnBody(Body):
+    """退单: a unit that holds a ticket outside its remit says why, and on what legal basis."""
+
+    reason: str = _text()
+    legal_basis: str = _text()
+
+
+class ReturnReviewBody(Body):
+    accept: bool
+    lead: str | None = Field(default=None, pattern=DEPARTMENT_CODE_PATTERN)
+    assisting: list[str] = Field(default_factory=list, max_length=20)
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class ProgressBody(Body):
+    """阶段性答复: an interim report."""
+
+    content: str = _text()
+
+
+class ExtensionBody(Body):
+    working_days: int = Field(ge=1, le=60)
+    reason: str = _text()
+
+
+class ExtensionReviewBody(Body):
+    approve: bool
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class ReplyBody(Body):
+    outcome: ReplyOutcome
+    content: str = _text()
+
+
+class DepartmentReplySignal(ReplyBody):
+    """The ``department_reply`` signal: a reply posted straight to Temporal."""
+
+    department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
+    sub: str = "signal"
+
+
+class RatingBody(Body):
+    satisfaction: Satisfaction
+    solved: bool
+    comment: str | None = Field(default=None, max_length=4000)
+
+
+class RatingReviewBody(Body):
+    reasonable: bool
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class MergeBody(Body):
+    into: str = Field(min_length=1, max_length=40)
+
+
+class WithdrawBody(Body):
+    reason: str | None = Field(default=None, max_length=4000)
+
+
+class DuplicateMergedSignal(BaseModel):
+    """Sent to the earlier ticket when a duplicate is merged into it (并单)."""
+
+    duplicate_ticket_no: str
+    actor: str
+
+
+class Rating(BaseModel):
+    satisfaction: Satisfaction
+    solved: bool
+    comment: str | None = None
+    rated_at: datetime
+    rated_by: str
+
+
+class TimelineEvent(BaseModel):
+    """One trace (留痕): who did what, when and why."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class TicketView(BaseModel):
+    """A ticket as integrators see it (docs/api.md, Ticket)."""
+
+    ticket_no: str
+    status: TicketStatus
+    type: TicketType
+    channel: Channel
+    category: str
+    urgency: Urgency
+    district: str
+    address: str | None
+    description: str
+    enterprise: bool
+    citizen: Citizen
+    lead_department: str | None
+    assisting_departments: list[str]
+    deadlines: dict[str, datetime]
+    overdue: bool
+    escalation_level: int
+    rework_count: int
+    return_count: int
+    rating: Rating | None
+    pending_review: PendingReview | None
+    excluded_from_score: bool
+    closure_reason: ClosureReason | None
+    merged_into: str | None
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None

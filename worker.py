@@ -1,0 +1,103 @@
+"""The Temporal worker: one explicit list of workflows and activities.
+
+Runs the ticket workflows in a strict sandbox: any module a workflow imports must be
+passed through on purpose (``WORKFLOW_SAFE_MODULES``), so a workflow that pulls in
+SQLAlchemy, FastAPI or the settings fails at once instead of reloading them on every
+workflow task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+from temporalio.workflow import SandboxImportNotificationPolicy
+
+from activities.deadlines import DeadlineActivities, read_policy
+from activities.notifications import NotificationActivities, build_senders
+from activities.read_model import ReadModelActivities
+from activities.routing import RoutingActivities
+from hotline.database import create_engine, session_factory
+from hotline.settings import Settings
+from hotline.temporal import connect, ensure_search_attributes
+from workflows.ticket import TicketWorkflow
+
+log = structlog.get_logger(__name__)
+
+WORKFLOWS: Sequence[type] = (TicketWorkflow,)
+
+# Pure modules (no I/O, no clock, no module state) that workflow code imports.
+WORKFLOW_SAFE_MODULES = (
+    "schema.ticket",
+    "schema.policy",
+    "schema.activity_io",
+    "workflows.ticket_state",
+    "workflows.ticket_rules",
+    "workflows.activity_calls",
+    "workflows.search_attributes",
+)
+
+
+def sandbox_runner() -> SandboxedWorkflowRunner:
+    restrictions = SandboxRestrictions.default.with_passthrough_modules(
+        *WORKFLOW_SAFE_MODULES
+    ).with_import_notification_policy(
+        SandboxImportNotificationPolicy.RAISE_ON_UNINTENTIONAL_PASSTHROUGH
+    )
+    return SandboxedWorkflowRunner(restrictions=restrictions)
+
+
+def activities(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[Callable]:
+    """Every activity the ticket workflows call, by the names in ``ActivityName``."""
+    read_policy(settings.policy)  # a broken policy file stops the worker here, not mid-ticket
+    deadlines = DeadlineActivities(settings.policy)
+    routing = RoutingActivities(sessions)
+    read_model = ReadModelActivities(sessions)
+    notifications = NotificationActivities(build_senders(settings.sender_names(), sessions))
+    return [
+        deadlines.load_policy,
+        deadlines.compute_due_instants,
+        routing.route_request,
+        read_model.record_transition,
+        notifications.send_notifications,
+    ]
+
+
+def build_worker(
+    client: Client,
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    workflows: Sequence[type] = WORKFLOWS,
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=list(workflows),
+        activities=activities(settings, sessions),
+        workflow_runner=sandbox_runner(),
+    )
+
+
+async def run_worker(settings: Settings) -> None:
+    client = await connect(settings)
+    await ensure_search_attributes(client, settings.temporal_namespace)
+    engine = create_engine(settings.resolved_database_url())
+    try:
+        worker = build_worker(client, settings, session_factory(engine))
+        log.info(
+            "worker started", task_queue=settings.task_queue, temporal=settings.temporal_address
+        )
+        await worker.run()
+    finally:
+        await engine.dispose()
+
+
+if __name__ == "__main__":
+    from hotline.settings import get_settings
+
+    asyncio.run(run_worker(get_settings()))

@@ -1,0 +1,74 @@
+"""Typed calls from workflow code to activities, by name.
+
+Calling by name keeps the activity modules (and SQLAlchemy behind them) out of the
+workflow sandbox. Reads and deadline maths are short, so they run as local
+activities (recorded as markers in history, replayed without re-running); writes to
+the read model and notifications are regular activities, retried until they succeed.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+from schema.activity_io import (
+    ActivityName,
+    DueInstants,
+    DueQuery,
+    Notification,
+    RouteDecision,
+    RouteQuery,
+    Transition,
+)
+from schema.policy import Policy
+
+_LOCAL_TIMEOUT = timedelta(seconds=10)
+_WRITE_TIMEOUT = timedelta(seconds=30)
+# Writes never give up: an accepted action must reach the read model, even after an outage.
+_WRITE_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
+)
+
+
+async def load_policy() -> Policy:
+    return await workflow.execute_local_activity(
+        ActivityName.LOAD_POLICY, result_type=Policy, start_to_close_timeout=_LOCAL_TIMEOUT
+    )
+
+
+async def route_request(query: RouteQuery) -> RouteDecision | None:
+    return await workflow.execute_local_activity(
+        ActivityName.ROUTE_REQUEST,
+        query,
+        result_type=RouteDecision | None,  # type: ignore[arg-type]
+        start_to_close_timeout=_LOCAL_TIMEOUT,
+    )
+
+
+async def compute_due_instants(query: DueQuery) -> DueInstants:
+    return await workflow.execute_local_activity(
+        ActivityName.COMPUTE_DUE_INSTANTS,
+        query,
+        result_type=DueInstants,
+        start_to_close_timeout=_LOCAL_TIMEOUT,
+    )
+
+
+async def record_transition(transition: Transition) -> None:
+    await workflow.execute_activity(
+        ActivityName.RECORD_TRANSITION,
+        transition,
+        start_to_close_timeout=_WRITE_TIMEOUT,
+        retry_policy=_WRITE_RETRY,
+    )
+
+
+async def send_notifications(notifications: list[Notification]) -> None:
+    await workflow.execute_activity(
+        ActivityName.SEND_NOTIFICATIONS,
+        notifications,
+        start_to_close_timeout=_WRITE_TIMEOUT,
+        retry_policy=_WRITE_RETRY,
+    )

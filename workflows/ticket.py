@@ -1,0 +1,817 @@
+"""The ticket workflow: one durable execution per 12345 ticket (工单), id ``ticket-<no>``.
+
+Shape (docs/design.md): an entity workflow whose main loop sleeps until the next
+deadline rung and climbs the ladder when it passes, while updates and signals move
+the ticket through domain.md §2. Every handler validates first (``ticket_rules``),
+so a refused action never enters history; accepted ones run one at a time under a
+lock, then publish the new state to the read model before answering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
+from temporalio.exceptions import ApplicationError
+
+from schema.activity_io import DueItem, DueQuery, RouteQuery, Transition
+from schema.ticket import (
+    Actor,
+    AnswerBody,
+    ClosureReason,
+    DepartmentReplySignal,
+    DispatchBody,
+    DuplicateMergedSignal,
+    ExtensionBody,
+    ExtensionReviewBody,
+    MergeBody,
+    PendingReview,
+    ProgressBody,
+    Rating,
+    RatingBody,
+    RatingReviewBody,
+    RejectBody,
+    ReplyBody,
+    ReturnBody,
+    ReturnReviewBody,
+    Role,
+    SignBody,
+    TicketStatus,
+    TicketView,
+    Transfer110Body,
+    WithdrawBody,
+)
+from workflows import activity_calls as calls
+from workflows import search_attributes as attrs
+from workflows import ticket_rules as rules
+from workflows.ticket_state import (
+    RUNG_LEVEL,
+    PendingExtension,
+    Rung,
+    Step,
+    StepClock,
+    TicketStart,
+    TicketState,
+)
+
+SYSTEM = "system"
+CENTRE = "centre"  # the hotline centre's own inbox
+SUPERVISORS = "supervisors"
+
+Apply = Callable[[datetime], Awaitable[None]]
+
+
+def ticket_workflow_id(ticket_no: str) -> str:
+    return f"ticket-{ticket_no}"
+
+
+@workflow.defn(name="Ticket")
+class TicketWorkflow:
+    @workflow.init
+    def __init__(self, start: TicketStart) -> None:
+        now = workflow.now()
+        self.ticket = TicketState(
+            ticket_no=start.ticket_no,
+            intake=start.intake,
+            created_by=start.created_by,
+            index_search_attributes=start.index_search_attributes,
+            created_at=now,
+            updated_at=now,
+        )
+        self._lock = asyncio.Lock()
+        self._ready = False
+        self._woken = False
+        self._indexed: dict[str, Any] = {}
+
+    @workflow.run
+    async def run(self, start: TicketStart) -> TicketView:
+        async with self._lock:
+            await self._register()
+        self._ready = True
+        while self.ticket.status is not TicketStatus.CLOSED:
+            await self._sleep_until_next_rung()
+            async with self._lock:
+                await self._climb_due_rungs()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.ticket.view()
+
+    # -- queries and the intake handshake ------------------------------------
+
+    @workflow.query
+    def state(self) -> TicketView:
+        return self.ticket.view()
+
+    @workflow.update
+    async def registered(self) -> TicketView:
+        """Answers once intake (policy, routing, first dispatch) is recorded: used with start."""
+        await workflow.wait_condition(lambda: self._ready)
+        return self.ticket.view()
+
+    # -- updates: one per action of docs/api.md ------------------------------
+
+    @workflow.update
+    async def answer(self, actor: Actor, body: AnswerBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_answer(actor, body), lambda now: self._answer(now, actor, body)
+        )
+
+    @answer.validator
+    def validate_answer(self, actor: Actor, body: AnswerBody) -> None:
+        rules.check_action("answer", self.ticket, actor)
+
+    @workflow.update
+    async def transfer_110(self, actor: Actor, body: Transfer110Body) -> TicketView:
+        return await self._act(
+            lambda: self.validate_transfer_110(actor, body),
+            lambda now: self._close(
+                now, actor.describe(), ClosureReason.TRANSFERRED_110, reason=body.reason
+            ),
+        )
+
+    @transfer_110.validator
+    def validate_transfer_110(self, actor: Actor, body: Transfer110Body) -> None:
+        rules.check_action("transfer-110", self.ticket, actor)
+
+    @workflow.update
+    async def reject(self, actor: Actor, body: RejectBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_reject(actor, body),
+            lambda now: self._close(
+                now, actor.describe(), ClosureReason.REJECTED, reason=body.reason
+            ),
+        )
+
+    @reject.validator
+    def validate_reject(self, actor: Actor, body: RejectBody) -> None:
+        rules.check_action("reject", self.ticket, actor)
+
+    @workflow.update
+    async def dispatch(self, actor: Actor, body: DispatchBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_dispatch(actor, body),
+            lambda now: self._dispatch(
+                now, actor.describe(), body.lead, body.assisting, note=body.note
+            ),
+        )
+
+    @dispatch.validator
+    def validate_dispatch(self, actor: Actor, body: DispatchBody) -> None:
+        rules.check_dispatch(self.ticket, actor, body)
+
+    @workflow.update
+    async def sign(self, actor: Actor, body: SignBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_sign(actor, body), lambda now: self._sign(now, actor, body)
+        )
+
+    @sign.validator
+    def validate_sign(self, actor: Actor, body: SignBody) -> None:
+        rules.check_action("sign", self.ticket, actor)
+
+    @workflow.update
+    async def return_ticket(self, actor: Actor, body: ReturnBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_return_ticket(actor, body),
+            lambda now: self._return(now, actor, body),
+        )
+
+    @return_ticket.validator
+    def validate_return_ticket(self, actor: Actor, body: ReturnBody) -> None:
+        rules.check_return(self.ticket, actor, workflow.now())
+
+    @workflow.update
+    async def review_return(self, actor: Actor, body: ReturnReviewBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_review_return(actor, body),
+            lambda now: self._review_return(now, actor, body),
+        )
+
+    @review_return.validator
+    def validate_review_return(self, actor: Actor, body: ReturnReviewBody) -> None:
+        rules.check_return_review(self.ticket, actor, body)
+
+    @workflow.update
+    async def report_progress(self, actor: Actor, body: ProgressBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_report_progress(actor, body),
+            lambda now: self._progress(now, actor, body),
+        )
+
+    @report_progress.validator
+    def validate_report_progress(self, actor: Actor, body: ProgressBody) -> None:
+        rules.check_action("progress", self.ticket, actor)
+
+    @workflow.update
+    async def request_extension(self, actor: Actor, body: ExtensionBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_request_extension(actor, body),
+            lambda now: self._request_extension(now, actor, body),
+        )
+
+    @request_extension.validator
+    def validate_request_extension(self, actor: Actor, body: ExtensionBody) -> None:
+        rules.check_extension(self.ticket, actor, body, workflow.now())
+
+    @workflow.update
+    async def review_extension(self, actor: Actor, body: ExtensionReviewBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_review_extension(actor, body),
+            lambda now: self._review_extension(now, actor, body),
+        )
+
+    @review_extension.validator
+    def validate_review_extension(self, actor: Actor, body: ExtensionReviewBody) -> None:
+        rules.check_extension_review(self.ticket, actor)
+
+    @workflow.update
+    async def reply(self, actor: Actor, body: ReplyBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_reply(actor, body), lambda now: self._reply(now, actor, body)
+        )
+
+    @reply.validator
+    def validate_reply(self, actor: Actor, body: ReplyBody) -> None:
+        rules.check_reply(self.ticket, actor)
+
+    @workflow.update
+    async def rate(self, actor: Actor, body: RatingBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_rate(actor, body), lambda now: self._rate(now, actor, body)
+        )
+
+    @rate.validator
+    def validate_rate(self, actor: Actor, body: RatingBody) -> None:
+        rules.check_rating(self.ticket, actor)
+
+    @workflow.update
+    async def review_rating(self, actor: Actor, body: RatingReviewBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_review_rating(actor, body),
+            lambda now: self._review_rating(now, actor, body),
+        )
+
+    @review_rating.validator
+    def validate_review_rating(self, actor: Actor, body: RatingReviewBody) -> None:
+        rules.check_rating_review(self.ticket, actor)
+
+    @workflow.update
+    async def merge(self, actor: Actor, body: MergeBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_merge(actor, body), lambda now: self._merge(now, actor, body)
+        )
+
+    @merge.validator
+    def validate_merge(self, actor: Actor, body: MergeBody) -> None:
+        rules.check_merge(self.ticket, actor, body)
+
+    @workflow.update
+    async def withdraw(self, actor: Actor, body: WithdrawBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_withdraw(actor, body),
+            lambda now: self._close(
+                now, actor.describe(), ClosureReason.WITHDRAWN, reason=body.reason
+            ),
+        )
+
+    @withdraw.validator
+    def validate_withdraw(self, actor: Actor, body: WithdrawBody) -> None:
+        rules.check_action("withdraw", self.ticket, actor)
+
+    # -- signals, for integrations that talk to Temporal directly -------------
+
+    @workflow.signal
+    async def department_reply(self, body: DepartmentReplySignal) -> None:
+        actor = Actor(sub=body.sub, role=Role.DEPARTMENT, department=body.department)
+        reply = ReplyBody(outcome=body.outcome, content=body.content)
+        await self._act_on_signal(
+            "department_reply",
+            lambda: rules.check_reply(self.ticket, actor),
+            lambda now: self._reply(now, actor, reply),
+        )
+
+    @workflow.signal
+    async def citizen_rating(self, body: RatingBody) -> None:
+        actor = Actor(sub="citizen_rating", role=Role.INTEGRATOR)
+        await self._act_on_signal(
+            "citizen_rating",
+            lambda: rules.check_rating(self.ticket, actor),
+            lambda now: self._rate(now, actor, body),
+        )
+
+    @workflow.signal
+    async def duplicate_merged(self, notice: DuplicateMergedSignal) -> None:
+        async def note_duplicate(now: datetime) -> None:
+            self.ticket.log(
+                now, notice.actor, "duplicate_merged", duplicate=notice.duplicate_ticket_no
+            )
+
+        await self._act_on_signal("duplicate_merged", lambda: None, note_duplicate)
+
+    # -- how every message is handled -----------------------------------------
+
+    async def _act(self, check: Callable[[], None], apply: Apply) -> TicketView:
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            check()  # again: another handler may have moved the ticket since validation
+            await apply(workflow.now())
+            await self._publish()
+        self._woken = True
+        return self.ticket.view()
+
+    async def _act_on_signal(self, name: str, check: Callable[[], None], apply: Apply) -> None:
+        """Like ``_act``, but a refusal is recorded as an event instead of raised."""
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            now = workflow.now()
+            try:
+                check()
+            except ApplicationError as refusal:
+                self.ticket.log(
+                    now,
+                    f"signal:{name}",
+                    "signal_rejected",
+                    signal=name,
+                    reason=refusal.message,
+                    refusal=refusal.type,
+                )
+            else:
+                await apply(now)
+            await self._publish()
+        self._woken = True
+
+    # -- transitions -----------------------------------------------------------
+
+    async def _register(self) -> None:
+        s = self.ticket
+        s.policy = await calls.load_policy()
+        intake = s.intake
+        s.log(
+            s.created_at,
+            s.created_by,
+            "received",
+            channel=intake.channel,
+            type=intake.type,
+            category=intake.category,
+            urgency=intake.urgency,
+            district=intake.district,
+            enterprise=intake.enterprise,
+            policy=s.policy.name,
+        )
+        route = await calls.route_request(
+            RouteQuery(category=intake.category, district=intake.district)
+        )
+        now = workflow.now()
+        if route is not None:
+            await self._dispatch(
+                now,
+                SYSTEM,
+                route.lead,
+                route.assisting,
+                note="routed by the dispatch catalogue",
+                rule_id=route.rule_id,
+                fallback=route.fallback,
+            )
+        else:
+            span = s.require_policy().dispatch.for_urgency(intake.urgency)
+            due = await self._due_instants([DueItem(key="dispatch", span=span, start=s.created_at)])
+            s.clocks[Step.DISPATCH] = StepClock(
+                step=Step.DISPATCH, started_at=s.created_at, due_at=due["dispatch"]
+            )
+            event = s.log(
+                now,
+                SYSTEM,
+                "awaiting_dispatch",
+                reason="the dispatch catalogue has no rule for this category",
+                due=due["dispatch"].isoformat(),
+            )
+            s.notify(
+                event,
+                CENTRE,
+                f"Ticket {s.ticket_no} ({intake.category}, "
+                f"{intake.district}) needs manual dispatch",
+            )
+        await self._publish()
+
+    async def _dispatch(
+        self,
+        now: datetime,
+        actor: str,
+        lead: str,
+        assisting: list[str],
+        note: str | None,
+        **detail: Any,
+    ) -> None:
+        """派单: to a lead (and assisting) departments, with fresh sign and reply clocks."""
+        s = self.ticket
+        policy = s.require_policy()
+        urgency = s.intake.urgency
+        due = await self._due_instants(
+            [
+                DueItem(key="sign", span=policy.sign.for_urgency(urgency), start=now),
+                DueItem(key="reply", span=policy.reply.for_urgency(urgency), start=now),
+                DueItem(key="return_until", span=policy.return_window, start=now),
+                DueItem(key="sign_supervision", span=policy.supervision_grace, after="sign"),
+                DueItem(key="reply_supervision", span=policy.supervision_grace, after="reply"),
+            ]
+        )
+        s.clocks = {
+            Step.SIGN: StepClock(
+                step=Step.SIGN,
+                started_at=now,
+                due_at=due["sign"],
+                supervise_at=due["sign_supervision"],
+            ),
+            Step.REPLY: StepClock(
+                step=Step.REPLY,
+                started_at=now,
+                due_at=due["reply"],
+                supervise_at=due["reply_supervision"],
+            ),
+        }
+        s.other_deadlines = {"return_until": due["return_until"]}
+        s.status = TicketStatus.DISPATCHED
+        s.lead_department = lead
+        s.assisting_departments = list(assisting)
+        s.hop += 1
+        s.extension_days_granted = 0
+        s.signed_at = None
+        s.dispatched_at = s.dispatched_at or now
+        event = s.log(
+            now,
+            actor,
+            "dispatched",
+            lead=lead,
+            assisting=list(assisting),
+            hop=s.hop,
+            note=note,
+            sign_due=due["sign"].isoformat(),
+            reply_due=due["reply"].isoformat(),
+            **detail,
+        )
+        subject = f"ticket {s.ticket_no} ({s.intake.category}, {s.intake.district})"
+        s.notify(
+            event,
+            lead,
+            f"New {subject}: you lead; sign by {due['sign'].isoformat()}, "
+            f"reply by {due['reply'].isoformat()}",
+        )
+        for code in assisting:
+            s.notify(event, code, f"New {subject}: you assist {lead}")
+
+    async def _answer(self, now: datetime, actor: Actor, body: AnswerBody) -> None:
+        self.ticket.clocks.pop(Step.DISPATCH, None)
+        self.ticket.log(now, actor.describe(), "answered", content=body.content)
+        self.ticket.replied_at = now
+        await self._start_callback(now)
+
+    async def _sign(self, now: datetime, actor: Actor, body: SignBody) -> None:
+        s = self.ticket
+        s.status = TicketStatus.HANDLING
+        s.signed_at = now
+        s.clocks.pop(Step.SIGN, None)
+        s.log(now, actor.describe(), "signed", note=body.note)
+
+    async def _return(self, now: datetime, actor: Actor, body: ReturnBody) -> None:
+        s = self.ticket
+        s.status_before_return = s.status
+        s.status = TicketStatus.RETURNED
+        s.pending_review = PendingReview.RETURN
+        s.return_count += 1
+        event = s.log(
+            now, actor.describe(), "returned", reason=body.reason, legal_basis=body.legal_basis
+        )
+        s.notify(
+            event, CENTRE, f"Ticket {s.ticket_no} returned by {s.lead_department}: {body.reason}"
+        )
+
+    async def _review_return(self, now: datetime, actor: Actor, body: ReturnReviewBody) -> None:
+        s = self.ticket
+        s.pending_review = None
+        previous_lead = s.lead_department
+        if body.accept and body.lead is not None:
+            s.log(
+                now,
+                actor.describe(),
+                "return_accepted",
+                previous_lead=previous_lead,
+                note=body.note,
+            )
+            await self._dispatch(now, actor.describe(), body.lead, body.assisting, note=body.note)
+            return
+        s.status = s.status_before_return or TicketStatus.DISPATCHED
+        event = s.log(now, actor.describe(), "return_rejected", note=body.note)
+        if previous_lead:
+            s.notify(
+                event,
+                previous_lead,
+                f"Your return of ticket {s.ticket_no} was rejected; the deadlines run on",
+            )
+
+    async def _progress(self, now: datetime, actor: Actor, body: ProgressBody) -> None:
+        self.ticket.log(now, actor.describe(), "progress", content=body.content)
+
+    async def _request_extension(self, now: datetime, actor: Actor, body: ExtensionBody) -> None:
+        s = self.ticket
+        s.pending_extension = PendingExtension(
+            working_days=body.working_days,
+            reason=body.reason,
+            requested_by=actor.describe(),
+            requested_at=now,
+        )
+        s.pending_review = PendingReview.EXTENSION
+        event = s.log(
+            now,
+            actor.describe(),
+            "extension_requested",
+            working_days=body.working_days,
+            reason=body.reason,
+        )
+        s.notify(
+            event,
+            CENTRE,
+            f"Ticket {s.ticket_no}: {s.lead_department} asks {body.working_days} more working days",
+        )
+
+    async def _review_extension(
+        self, now: datetime, actor: Actor, body: ExtensionReviewBody
+    ) -> None:
+        s = self.ticket
+        request = s.pending_extension
+        s.pending_extension = None
+        s.pending_review = None
+        clock = s.clocks.get(Step.REPLY)
+        if not body.approve or request is None or clock is None:
+            event = s.log(now, actor.describe(), "extension_refused", note=body.note)
+        else:
+            grace = s.require_policy().supervision_grace
+            due = await self._due_instants(
+                [
+                    DueItem(key="reply", span=f"{request.working_days}wd", start=clock.due_at),
+                    DueItem(key="reply_supervision", span=grace, after="reply"),
+                ]
+            )
+            s.clocks[Step.REPLY] = StepClock(
+                step=Step.REPLY,
+                started_at=clock.started_at,
+                due_at=due["reply"],
+                supervise_at=due["reply_supervision"],
+            )
+            s.extension_days_granted += request.working_days
+            s.other_deadlines.pop("supervision", None)
+            event = s.log(
+                now,
+                actor.describe(),
+                "extension_approved",
+                working_days=request.working_days,
+                note=body.note,
+                reply_due=due["reply"].isoformat(),
+            )
+        if s.lead_department:
+            s.notify(
+                event,
+                s.lead_department,
+                f"Ticket {s.ticket_no}: extension {event.action.split('_')[1]}",
+            )
+
+    async def _reply(self, now: datetime, actor: Actor, body: ReplyBody) -> None:
+        s = self.ticket
+        s.replied_at = now
+        s.reply_outcome = body.outcome
+        s.log(now, actor.describe(), "replied", outcome=body.outcome, content=body.content)
+        await self._start_callback(now)
+
+    async def _start_callback(self, now: datetime) -> None:
+        """回访: the citizen is called back; no rating by the deadline closes as no_rating."""
+        s = self.ticket
+        due = await self._due_instants(
+            [DueItem(key="callback", span=s.require_policy().callback, start=now)]
+        )
+        s.clocks = {
+            Step.CALLBACK: StepClock(step=Step.CALLBACK, started_at=now, due_at=due["callback"])
+        }
+        s.other_deadlines = {}
+        s.status = TicketStatus.CALLBACK
+        s.rating = None
+
+    async def _rate(self, now: datetime, actor: Actor, body: RatingBody) -> None:
+        s = self.ticket
+        s.rating = Rating(
+            satisfaction=body.satisfaction,
+            solved=body.solved,
+            comment=body.comment,
+            rated_at=now,
+            rated_by=actor.describe(),
+        )
+        s.clocks.pop(Step.CALLBACK, None)
+        event = s.log(
+            now,
+            actor.describe(),
+            "rated",
+            satisfaction=body.satisfaction,
+            solved=body.solved,
+            comment=body.comment,
+        )
+        if rules.needs_rating_review(body.satisfaction):
+            s.pending_review = PendingReview.RATING
+            s.notify(event, CENTRE, f"Ticket {s.ticket_no}: the citizen is unsatisfied; review")
+        else:
+            await self._close(now, SYSTEM, ClosureReason.RATED)
+
+    async def _review_rating(self, now: datetime, actor: Actor, body: RatingReviewBody) -> None:
+        """Reasonable dissatisfaction: 发回重办 with a new deadline; otherwise close, excluded."""
+        s = self.ticket
+        s.pending_review = None
+        if not body.reasonable:
+            s.excluded_from_score = True
+            s.log(now, actor.describe(), "rating_excluded", note=body.note)
+            await self._close(now, SYSTEM, ClosureReason.RATED)
+            return
+        policy = s.require_policy()
+        due = await self._due_instants(
+            [
+                DueItem(key="reply", span=policy.rework, start=now),
+                DueItem(key="reply_supervision", span=policy.supervision_grace, after="reply"),
+            ]
+        )
+        s.rework_count += 1
+        s.status = TicketStatus.HANDLING
+        s.clocks = {
+            Step.REPLY: StepClock(
+                step=Step.REPLY,
+                started_at=now,
+                due_at=due["reply"],
+                supervise_at=due["reply_supervision"],
+            )
+        }
+        event = s.log(
+            now,
+            actor.describe(),
+            "sent_back_for_rework",
+            note=body.note,
+            rework_count=s.rework_count,
+            reply_due=due["reply"].isoformat(),
+        )
+        if s.lead_department:
+            s.notify(
+                event,
+                s.lead_department,
+                f"Ticket {s.ticket_no} is sent back for re-handling; reply by "
+                f"{due['reply'].isoformat()}",
+            )
+
+    async def _merge(self, now: datetime, actor: Actor, body: MergeBody) -> None:
+        self.ticket.merged_into = body.into
+        await self._close(now, actor.describe(), ClosureReason.MERGED, into=body.into)
+        target = workflow.get_external_workflow_handle(ticket_workflow_id(body.into))
+        try:
+            await target.signal(
+                TicketWorkflow.duplicate_merged,
+                DuplicateMergedSignal(
+                    duplicate_ticket_no=self.ticket.ticket_no, actor=actor.describe()
+                ),
+            )
+        except Exception as failure:  # the target closed meanwhile: the merge still stands
+            self.ticket.log(
+                workflow.now(), SYSTEM, "merge_notice_failed", into=body.into, error=str(failure)
+            )
+
+    async def _close(self, now: datetime, actor: str, reason: ClosureReason, **detail: Any) -> None:
+        s = self.ticket
+        s.status = TicketStatus.CLOSED
+        s.closure_reason = reason
+        s.closed_at = now
+        s.clocks = {}
+        s.other_deadlines = {}
+        s.pending_review = None
+        s.pending_extension = None
+        s.log(now, actor, "closed", reason=reason, **detail)
+
+    # -- deadlines and the ladder -----------------------------------------------
+
+    async def _due_instants(self, items: list[DueItem]) -> dict[str, datetime]:
+        policy = self.ticket.require_policy()
+        result = await calls.compute_due_instants(
+            DueQuery(timezone=policy.timezone, calendar=policy.calendar, items=items)
+        )
+        return result.instants
+
+    async def _sleep_until_next_rung(self) -> None:
+        self._woken = False
+        next_at = self.ticket.next_alarm()
+        if next_at is None:
+            await workflow.wait_condition(lambda: self._woken)
+            return
+        delay = next_at - workflow.now()
+        if delay.total_seconds() <= 0:
+            return
+        try:
+            await workflow.wait_condition(lambda: self._woken, timeout=delay)
+        except TimeoutError:
+            pass
+
+    async def _climb_due_rungs(self) -> None:
+        due = self.ticket.due_alarms(workflow.now())
+        for clock, rung in due:
+            if self.ticket.status is TicketStatus.CLOSED:
+                break
+            clock.fired.append(rung)
+            await self._climb(clock, rung)
+        if due:
+            await self._publish()
+
+    async def _climb(self, clock: StepClock, rung: Rung) -> None:
+        s = self.ticket
+        now = workflow.now()
+        actor = f"timer:{clock.step.value}"
+        if rung is Rung.EXPIRY:
+            await self._close(
+                now, actor, ClosureReason.NO_RATING, note="no rating by the callback deadline"
+            )
+            return
+        level = RUNG_LEVEL[rung]
+        s.escalation_level = max(s.escalation_level, level)
+        recipient = CENTRE if clock.step is Step.DISPATCH else (s.lead_department or CENTRE)
+        due_text = clock.due_at.isoformat()
+        if rung is Rung.WARNING:
+            event = s.log(
+                now, actor, "deadline_warning", step=clock.step, due=due_text, level=level
+            )
+            s.notify(
+                event,
+                recipient,
+                f"Ticket {s.ticket_no}: the {clock.step} deadline ({due_text}) is near",
+            )
+        elif rung is Rung.REMINDER:
+            s.missed_deadlines += 1
+            event = s.log(now, actor, "reminder", step=clock.step, due=due_text, level=level)
+            s.notify(
+                event,
+                recipient,
+                f"催办 Ticket {s.ticket_no}: the {clock.step} deadline ({due_text}) has passed",
+            )
+        else:
+            span = s.require_policy().supervision_order
+            due = await self._due_instants([DueItem(key="supervision", span=span, start=now)])
+            s.other_deadlines["supervision"] = due["supervision"]
+            event = s.log(
+                now,
+                actor,
+                "supervision_order",
+                step=clock.step,
+                missed=due_text,
+                due=due["supervision"].isoformat(),
+                level=level,
+            )
+            message = (
+                f"督办 Ticket {s.ticket_no}: {clock.step} still not done; supervision "
+                f"order due {due['supervision'].isoformat()}"
+            )
+            s.notify(event, recipient, message)
+            s.notify(event, SUPERVISORS, message)
+
+    # -- publishing ---------------------------------------------------------------
+
+    async def _publish(self) -> None:
+        """Project the new state: read model first, then notifications, then search attributes."""
+        s = self.ticket
+        s.refresh_overdue(workflow.now())
+        await calls.record_transition(Transition(ticket=s.record(), events=s.unpublished_events))
+        s.unpublished_events = []
+        if s.outbox:
+            await calls.send_notifications(s.outbox)
+            s.outbox = []
+        self._index()
+
+    def _index(self) -> None:
+        s = self.ticket
+        if not s.index_search_attributes:
+            return
+        reply = s.clocks.get(Step.REPLY)
+        sign = s.clocks.get(Step.SIGN)
+        wanted: dict[str, Any] = {
+            attrs.TICKET_STATUS.name: s.status.value,
+            attrs.LEAD_DEPARTMENT.name: s.lead_department,
+            attrs.URGENCY.name: s.intake.urgency.value,
+            attrs.CATEGORY.name: s.intake.category,
+            attrs.DISTRICT.name: s.intake.district,
+            attrs.TICKET_TYPE.name: s.intake.type.value,
+            attrs.CLOSURE_REASON.name: s.closure_reason.value if s.closure_reason else None,
+            attrs.ESCALATION_LEVEL.name: s.escalation_level,
+            attrs.REWORK_COUNT.name: s.rework_count,
+            attrs.OVERDUE.name: s.overdue,
+            attrs.REPLY_DUE.name: reply.due_at if reply else None,
+            attrs.SIGN_DUE.name: sign.due_at if sign else None,
+        }
+        updates: list[SearchAttributeUpdate[Any]] = []
+        for key in attrs.ALL_KEYS:
+            value = wanted[key.name]
+            if key.name in self._indexed and self._indexed[key.name] == value:
+                continue
+            updates.append(key.value_unset() if value is None else key.value_set(value))
+            self._indexed[key.name] = value
+        if updates:
+            workflow.upsert_search_attributes(updates)

@@ -1,0 +1,227 @@
+"""Who may take which action on a ticket, and when.
+
+Every update validator and signal handler of the ticket workflow asks these checks,
+so a refused action is refused the same way whichever door it came in by. A refusal is
+an ``ApplicationError`` whose ``type`` the API turns into an HTTP status
+(``RefusalType``). Pure module: the caller passes the current instant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import NoReturn
+
+from temporalio.exceptions import ApplicationError
+
+from schema.ticket import (
+    Actor,
+    DispatchBody,
+    ExtensionBody,
+    MergeBody,
+    PendingReview,
+    ReturnReviewBody,
+    Role,
+    Satisfaction,
+    TicketStatus,
+)
+from workflows.ticket_state import Step, TicketState
+
+
+class RefusalType(StrEnum):
+    INVALID_STATE = "InvalidState"  # 409
+    FORBIDDEN = "Forbidden"  # 403
+    INVALID_INPUT = "InvalidInput"  # 422
+
+
+def refuse(kind: RefusalType, message: str) -> NoReturn:
+    raise ApplicationError(message, type=kind.value, non_retryable=True)
+
+
+class Scope(StrEnum):
+    """Which departments may act, when the actor is a department."""
+
+    ANY = "any"
+    LEAD = "lead"  # 主办 only: 首接负责制
+    INVOLVED = "involved"  # lead or assisting
+
+
+@dataclass(frozen=True)
+class ActionRule:
+    roles: frozenset[Role]
+    statuses: frozenset[TicketStatus]
+    scope: Scope = Scope.ANY
+
+
+def _rule(roles: Iterable[Role], statuses: Iterable[TicketStatus], scope: Scope = Scope.ANY):
+    return ActionRule(frozenset(roles), frozenset(statuses), scope)
+
+
+_S = TicketStatus
+_OPEN = [s for s in TicketStatus if s is not TicketStatus.CLOSED]
+_DEPT = [Role.DEPARTMENT]
+_AGENT = [Role.AGENT]
+
+ACTION_RULES: dict[str, ActionRule] = {
+    "answer": _rule(_AGENT, [_S.RECEIVED]),
+    "transfer-110": _rule(_AGENT, [_S.RECEIVED, _S.RETURNED]),
+    "reject": _rule(_AGENT, [_S.RECEIVED]),
+    "dispatch": _rule(_AGENT, [_S.RECEIVED]),
+    "sign": _rule(_DEPT, [_S.DISPATCHED], Scope.LEAD),
+    "return": _rule(_DEPT, [_S.DISPATCHED, _S.HANDLING], Scope.LEAD),
+    "return-review": _rule(_AGENT, [_S.RETURNED]),
+    "progress": _rule(_DEPT, [_S.DISPATCHED, _S.HANDLING], Scope.INVOLVED),
+    "extension": _rule(_DEPT, [_S.DISPATCHED, _S.HANDLING], Scope.LEAD),
+    "extension-review": _rule(_AGENT, [_S.DISPATCHED, _S.HANDLING]),
+    "reply": _rule(_DEPT, [_S.HANDLING], Scope.LEAD),
+    "rating": _rule([Role.AGENT, Role.INTEGRATOR], [_S.CALLBACK]),
+    "rating-review": _rule(_AGENT, [_S.CALLBACK]),
+    "merge": _rule(_AGENT, _OPEN),
+    "withdraw": _rule(_AGENT, _OPEN),
+}
+
+
+def check_action(action: str, state: TicketState, actor: Actor) -> None:
+    """The checks every action shares: role, ticket status, department scope."""
+    rule = ACTION_RULES[action]
+    if actor.role not in rule.roles:
+        allowed = ", ".join(sorted(r.value for r in rule.roles))
+        refuse(RefusalType.FORBIDDEN, f"role '{actor.role}' may not {action}; allowed: {allowed}")
+    if state.policy is None:
+        refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} is still being registered")
+    if state.status not in rule.statuses:
+        allowed = ", ".join(s.value for s in TicketStatus if s in rule.statuses)
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"ticket {state.ticket_no} is '{state.status}'; '{action}' is allowed only "
+            f"when it is: {allowed}",
+        )
+    if actor.role is Role.DEPARTMENT:
+        _check_department_scope(action, rule.scope, state, actor)
+
+
+def _check_department_scope(action: str, scope: Scope, state: TicketState, actor: Actor) -> None:
+    lead = state.lead_department
+    if scope is Scope.LEAD and actor.department != lead:
+        refuse(
+            RefusalType.FORBIDDEN,
+            f"only the lead department ({lead}) may {action} ticket {state.ticket_no}; "
+            f"you act for '{actor.department}'",
+        )
+    if scope is Scope.INVOLVED and actor.department not in [lead, *state.assisting_departments]:
+        refuse(
+            RefusalType.FORBIDDEN,
+            f"department '{actor.department}' is neither lead nor assisting on "
+            f"ticket {state.ticket_no}",
+        )
+
+
+def allowed_actions(state: TicketState) -> list[str]:
+    """Actions whose status precondition holds now (roles aside): a hint for integrators."""
+    return [name for name, rule in ACTION_RULES.items() if state.status in rule.statuses]
+
+
+# -- action-specific checks -------------------------------------------------------
+
+
+def _no_review_pending(state: TicketState, action: str) -> None:
+    if state.pending_review is not None:
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"ticket {state.ticket_no} awaits the centre's {state.pending_review} review; "
+            f"'{action}' must wait for it",
+        )
+
+
+def check_dispatch(state: TicketState, actor: Actor, body: DispatchBody) -> None:
+    check_action("dispatch", state, actor)
+    if body.lead in body.assisting:
+        refuse(RefusalType.INVALID_INPUT, "the lead department cannot also be assisting")
+
+
+def check_return(state: TicketState, actor: Actor, now: datetime) -> None:
+    check_action("return", state, actor)
+    _no_review_pending(state, "return")
+    until = state.other_deadlines.get("return_until")
+    if until is not None and now > until:
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"the return window of ticket {state.ticket_no} closed at {until.isoformat()}",
+        )
+
+
+def check_return_review(state: TicketState, actor: Actor, body: ReturnReviewBody) -> None:
+    check_action("return-review", state, actor)
+    if body.accept:
+        if body.lead is None:
+            refuse(RefusalType.INVALID_INPUT, "accepting a return needs the new 'lead'")
+        if body.lead == state.lead_department:
+            refuse(
+                RefusalType.INVALID_INPUT,
+                f"'{body.lead}' returned this ticket; name a different lead department",
+            )
+        if body.lead in body.assisting:
+            refuse(RefusalType.INVALID_INPUT, "the lead department cannot also be assisting")
+
+
+def check_extension(state: TicketState, actor: Actor, body: ExtensionBody, now: datetime) -> None:
+    check_action("extension", state, actor)
+    _no_review_pending(state, "extension")
+    reply = state.clocks.get(Step.REPLY)
+    if reply is None or now >= reply.due_at:
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"an extension must be asked before the reply deadline; ticket {state.ticket_no}'s "
+            "deadline has passed",
+        )
+    cap = state.require_policy().extension_max_working_days
+    left = cap - state.extension_days_granted
+    if body.working_days > left:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"at most {cap} working days of extension per dispatch; {left} left, "
+            f"{body.working_days} asked",
+        )
+
+
+def check_extension_review(state: TicketState, actor: Actor) -> None:
+    check_action("extension-review", state, actor)
+    if state.pending_extension is None:
+        refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} has no extension request")
+
+
+def check_reply(state: TicketState, actor: Actor) -> None:
+    if state.status is TicketStatus.DISPATCHED and actor.role is Role.DEPARTMENT:
+        refuse(RefusalType.INVALID_STATE, f"sign for ticket {state.ticket_no} before replying")
+    check_action("reply", state, actor)
+    _no_review_pending(state, "reply")
+
+
+def check_rating(state: TicketState, actor: Actor) -> None:
+    check_action("rating", state, actor)
+    if state.rating is not None:
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"ticket {state.ticket_no} is already rated; the centre reviews the rating",
+        )
+
+
+def check_rating_review(state: TicketState, actor: Actor) -> None:
+    check_action("rating-review", state, actor)
+    if state.pending_review is not PendingReview.RATING:
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"ticket {state.ticket_no} has no unsatisfied rating to review",
+        )
+
+
+def check_merge(state: TicketState, actor: Actor, body: MergeBody) -> None:
+    check_action("merge", state, actor)
+    if body.into == state.ticket_no:
+        refuse(RefusalType.INVALID_INPUT, "a ticket cannot be merged into itself")
+
+
+def needs_rating_review(satisfaction: Satisfaction) -> bool:
+    return satisfaction is Satisfaction.UNSATISFIED

@@ -1,0 +1,233 @@
+"""The state a ticket workflow carries, and the deadline clocks inside it.
+
+Pure data and arithmetic on given instants: no clock, no I/O. The workflow passes
+``workflow.now()`` in wherever "now" matters, which keeps this module testable
+without a server and safe to pass through the sandbox.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from schema.activity_io import Notification, TicketRecord
+from schema.policy import Policy
+from schema.ticket import (
+    ClosureReason,
+    PendingReview,
+    Rating,
+    ReplyOutcome,
+    TicketCreate,
+    TicketStatus,
+    TicketView,
+    TimelineEvent,
+)
+
+
+class Step(StrEnum):
+    """A stage with its own time limit. Sign and reply are per hop (reset on re-dispatch)."""
+
+    DISPATCH = "dispatch"
+    SIGN = "sign"
+    REPLY = "reply"
+    CALLBACK = "callback"
+
+
+class Rung(StrEnum):
+    """What a clock does when one of its instants passes."""
+
+    WARNING = "warning"  # 临期预警, escalation level 1
+    REMINDER = "reminder"  # 催办 at the deadline, level 2, overdue
+    SUPERVISION = "supervision"  # 督办 order after the grace period, level 3
+    EXPIRY = "expiry"  # callback unanswered: closed as no_rating
+
+
+RUNG_LEVEL = {Rung.WARNING: 1, Rung.REMINDER: 2, Rung.SUPERVISION: 3}
+
+# Steps whose missed deadline makes the ticket overdue (a late callback just closes it).
+OVERDUE_STEPS = frozenset({Step.DISPATCH, Step.SIGN, Step.REPLY})
+
+
+class StepClock(BaseModel):
+    step: Step
+    started_at: datetime
+    due_at: datetime
+    supervise_at: datetime | None = None
+    fired: list[Rung] = Field(default_factory=list)
+
+    def schedule(self, warning_ratio: float) -> list[tuple[Rung, datetime]]:
+        """Every rung of this clock with the instant it fires, earliest first."""
+        if self.step is Step.CALLBACK:
+            return [(Rung.EXPIRY, self.due_at)]
+        if self.step is Step.DISPATCH:
+            return [(Rung.REMINDER, self.due_at)]
+        warn_at = self.started_at + (self.due_at - self.started_at) * warning_ratio
+        rungs = [(Rung.WARNING, warn_at), (Rung.REMINDER, self.due_at)]
+        if self.supervise_at is not None:
+            rungs.append((Rung.SUPERVISION, self.supervise_at))
+        return rungs
+
+    def pending(self, warning_ratio: float) -> list[tuple[Rung, datetime]]:
+        return [(r, at) for r, at in self.schedule(warning_ratio) if r not in self.fired]
+
+
+class PendingExtension(BaseModel):
+    working_days: int
+    reason: str
+    requested_by: str
+    requested_at: datetime
+
+
+class TicketStart(BaseModel):
+    """The workflow's input: the intake as recorded, and who recorded it."""
+
+    ticket_no: str
+    intake: TicketCreate
+    created_by: str
+    # False only on a server without custom search attributes (the time-skipping test server).
+    index_search_attributes: bool = True
+
+
+class TicketState(BaseModel):
+    ticket_no: str
+    intake: TicketCreate
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    index_search_attributes: bool = True
+    policy: Policy | None = None
+    status: TicketStatus = TicketStatus.RECEIVED
+    status_before_return: TicketStatus | None = None
+    lead_department: str | None = None
+    assisting_departments: list[str] = Field(default_factory=list)
+    clocks: dict[Step, StepClock] = Field(default_factory=dict)
+    other_deadlines: dict[str, datetime] = Field(default_factory=dict)
+    overdue: bool = False
+    escalation_level: int = 0
+    missed_deadlines: int = 0
+    hop: int = 0
+    rework_count: int = 0
+    return_count: int = 0
+    extension_days_granted: int = 0
+    pending_extension: PendingExtension | None = None
+    pending_review: PendingReview | None = None
+    rating: Rating | None = None
+    excluded_from_score: bool = False
+    closure_reason: ClosureReason | None = None
+    merged_into: str | None = None
+    dispatched_at: datetime | None = None
+    signed_at: datetime | None = None
+    replied_at: datetime | None = None
+    reply_outcome: ReplyOutcome | None = None
+    closed_at: datetime | None = None
+    next_seq: int = 1
+    unpublished_events: list[TimelineEvent] = Field(default_factory=list)
+    outbox: list[Notification] = Field(default_factory=list)
+
+    # -- clocks ---------------------------------------------------------------
+
+    def active_clocks(self) -> list[StepClock]:
+        """Clocks that run now: none while the centre reviews a return, none once closed."""
+        if self.status in (TicketStatus.RETURNED, TicketStatus.CLOSED):
+            return []
+        return list(self.clocks.values())
+
+    def next_alarm(self) -> datetime | None:
+        ratio = self.require_policy().warning_ratio
+        instants = [at for c in self.active_clocks() for _, at in c.pending(ratio)]
+        return min(instants) if instants else None
+
+    def due_alarms(self, now: datetime) -> list[tuple[StepClock, Rung]]:
+        ratio = self.require_policy().warning_ratio
+        due = [
+            (at, clock, rung)
+            for clock in self.active_clocks()
+            for rung, at in clock.pending(ratio)
+            if at <= now
+        ]
+        return [(clock, rung) for _, clock, rung in sorted(due, key=lambda item: item[0])]
+
+    def refresh_overdue(self, now: datetime) -> None:
+        self.overdue = any(
+            c.step in OVERDUE_STEPS and c.due_at <= now for c in self.active_clocks()
+        )
+
+    def deadlines(self) -> dict[str, datetime]:
+        """The due instants that apply now, by name (api.md ``deadlines``)."""
+        if self.status is TicketStatus.CLOSED:
+            return {}
+        named = {clock.step.value: clock.due_at for clock in self.clocks.values()}
+        return {**named, **self.other_deadlines}
+
+    def require_policy(self) -> Policy:
+        if self.policy is None:
+            raise RuntimeError("policy not loaded yet")
+        return self.policy
+
+    # -- trace ----------------------------------------------------------------
+
+    def log(self, at: datetime, actor: str, action: str, **detail: Any) -> TimelineEvent:
+        event = TimelineEvent(seq=self.next_seq, at=at, actor=actor, action=action, detail=detail)
+        self.next_seq += 1
+        self.updated_at = at
+        self.unpublished_events.append(event)
+        return event
+
+    def notify(self, event: TimelineEvent, recipient: str, message: str) -> None:
+        self.outbox.append(
+            Notification(
+                id=f"{self.ticket_no}:{event.seq}:{recipient}",
+                ticket_no=self.ticket_no,
+                recipient=recipient,
+                kind=event.action,
+                message=message,
+                at=event.at,
+            )
+        )
+
+    # -- projections ----------------------------------------------------------
+
+    def view(self) -> TicketView:
+        intake = self.intake
+        return TicketView(
+            ticket_no=self.ticket_no,
+            status=self.status,
+            type=intake.type,
+            channel=intake.channel,
+            category=intake.category,
+            urgency=intake.urgency,
+            district=intake.district,
+            address=intake.address,
+            description=intake.description,
+            enterprise=intake.enterprise,
+            citizen=intake.citizen,
+            lead_department=self.lead_department,
+            assisting_departments=list(self.assisting_departments),
+            deadlines=self.deadlines(),
+            overdue=self.overdue,
+            escalation_level=self.escalation_level,
+            rework_count=self.rework_count,
+            return_count=self.return_count,
+            rating=self.rating,
+            pending_review=self.pending_review,
+            excluded_from_score=self.excluded_from_score,
+            closure_reason=self.closure_reason,
+            merged_into=self.merged_into,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+            closed_at=self.closed_at,
+        )
+
+    def record(self) -> TicketRecord:
+        return TicketRecord(
+            **self.view().model_dump(),
+            version=self.next_seq - 1,
+            dispatched_at=self.dispatched_at,
+            signed_at=self.signed_at,
+            replied_at=self.replied_at,
+            reply_outcome=self.reply_outcome,
+            missed_deadlines=self.missed_deadlines,
+        )
