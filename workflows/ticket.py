@@ -10,6 +10,7 @@ lock, then publish the new state to the read model before answering.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -708,10 +709,8 @@ class TicketWorkflow:
         delay = next_at - workflow.now()
         if delay.total_seconds() <= 0:
             return
-        try:
+        with contextlib.suppress(TimeoutError):  # the rung is due: the caller climbs it
             await workflow.wait_condition(lambda: self._woken, timeout=delay)
-        except TimeoutError:
-            pass
 
     async def _climb_due_rungs(self) -> None:
         due = self.ticket.due_alarms(workflow.now())

@@ -1,0 +1,56 @@
+"""The FastAPI application: validates, authorises, then talks to ticket workflows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from activities.deadlines import read_policy
+from api.deps import AppContext
+from api.errors import install_error_handlers
+from api.routes import actions, catalogue, notifications, tickets
+from api.ticket_gateway import TicketGateway
+from hotline.database import create_engine, session_factory
+from hotline.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, *, client: Client | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.resolved_database_url())
+        app.state.context = AppContext(
+            settings=settings,
+            policy=read_policy(settings.policy),
+            jwt_secret=settings.resolved_jwt_secret(),
+            engine=engine,
+            sessions=session_factory(engine),
+            tickets=TicketGateway(settings, client),
+        )
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="12345 Hotline",
+        version="0.1.0",
+        description="Tickets of a 12345 government service hotline, each a durable "
+        'Temporal workflow. Errors are `{"error": {"code", "message"}}`.',
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(tickets.router)
+    app.include_router(actions.router)
+    app.include_router(catalogue.router)
+    app.include_router(notifications.router)
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,70 @@
+"""FastAPI dependencies: the application context, the caller, and role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from api.errors import ApiError, forbidden
+from api.ticket_gateway import TicketGateway
+from hotline.settings import Settings
+from hotline.tokens import InvalidToken, verify_token
+from schema.policy import Policy
+from schema.ticket import Actor, Role
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    policy: Policy
+    jwt_secret: str
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    tickets: TicketGateway
+
+
+def get_context(request: Request) -> AppContext:
+    context: AppContext = request.app.state.context
+    return context
+
+
+ContextDep = Annotated[AppContext, Depends(get_context)]
+
+_bearer = HTTPBearer(auto_error=False, description="JWT issued by `hotline token ROLE`")
+
+
+def current_actor(
+    context: ContextDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    if credentials is None:
+        raise ApiError(401, "unauthenticated", "send 'Authorization: Bearer <token>'")
+    try:
+        return verify_token(context.jwt_secret, credentials.credentials)
+    except InvalidToken as problem:
+        raise ApiError(401, "unauthenticated", str(problem)) from problem
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+
+
+def require_roles(roles: Iterable[Role]) -> Callable[[Actor], Actor]:
+    allowed = frozenset(roles)
+
+    def check(actor: ActorDep) -> Actor:
+        if actor.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise forbidden(f"role '{actor.role}' may not do this; allowed: {names}")
+        return actor
+
+    return check
+
+
+STAFF_ROLES = tuple(Role)
+StaffDep = Annotated[Actor, Depends(require_roles(STAFF_ROLES))]
+IntakeActorDep = Annotated[Actor, Depends(require_roles([Role.AGENT, Role.INTEGRATOR]))]

@@ -1,0 +1,187 @@
+"""One POST route per ticket action (docs/api.md), each a Temporal Update with a validator.
+
+The routes are generated from one table so that role checks, bodies and error
+handling cannot drift apart between actions. (No ``from __future__ import
+annotations`` here: FastAPI reads each generated route's body type at definition.)
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends
+from pydantic import BaseModel
+
+from api.deps import AppContext, ContextDep, require_roles
+from api.errors import ApiError
+from api.routes.tickets import TicketNo
+from api.ticket_queries import stored_ticket, unknown_departments
+from schema.ticket import (
+    Actor,
+    AnswerBody,
+    DispatchBody,
+    ExtensionBody,
+    ExtensionReviewBody,
+    MergeBody,
+    ProgressBody,
+    RatingBody,
+    RatingReviewBody,
+    RejectBody,
+    ReplyBody,
+    ReturnBody,
+    ReturnReviewBody,
+    SignBody,
+    TicketStatus,
+    TicketView,
+    Transfer110Body,
+    WithdrawBody,
+)
+from workflows.ticket import TicketWorkflow
+from workflows.ticket_rules import ACTION_RULES
+
+router = APIRouter(prefix="/v1/tickets", tags=["actions"])
+
+Precheck = Callable[[AppContext, str, Any], Awaitable[None]]
+
+
+async def _departments_exist(context: AppContext, codes: list[str]) -> None:
+    async with context.sessions() as session:
+        unknown = await unknown_departments(session, codes)
+    if unknown:
+        raise ApiError(422, "unknown_department", f"unknown or inactive department(s): {unknown}")
+
+
+async def _dispatch_targets_exist(context: AppContext, _: str, body: DispatchBody) -> None:
+    await _departments_exist(context, [body.lead, *body.assisting])
+
+
+async def _new_lead_exists(context: AppContext, _: str, body: ReturnReviewBody) -> None:
+    if body.accept and body.lead:
+        await _departments_exist(context, [body.lead, *body.assisting])
+
+
+async def _merge_target_open(context: AppContext, ticket_no: str, body: MergeBody) -> None:
+    async with context.sessions() as session:
+        target = await stored_ticket(session, body.into)
+    if target is None:
+        raise ApiError(422, "unknown_ticket", f"no ticket {body.into} to merge into")
+    if target.status is TicketStatus.CLOSED:
+        raise ApiError(
+            409, "invalid_state", f"ticket {body.into} is closed; merge into an open one"
+        )
+
+
+@dataclass(frozen=True)
+class ActionRoute:
+    name: str
+    update: Callable[..., Awaitable[TicketView]]
+    body: type[BaseModel]
+    summary: str
+    precheck: Precheck | None = None
+
+
+ACTION_ROUTES = [
+    ActionRoute("answer", TicketWorkflow.answer, AnswerBody, "Answered on the spot (直接办结)"),
+    ActionRoute(
+        "transfer-110",
+        TicketWorkflow.transfer_110,
+        Transfer110Body,
+        "Hand over to the 110 police line; closed as transferred_110",
+    ),
+    ActionRoute(
+        "reject", TicketWorkflow.reject, RejectBody, "Out of scope (不予受理); closed as rejected"
+    ),
+    ActionRoute(
+        "dispatch",
+        TicketWorkflow.dispatch,
+        DispatchBody,
+        "Dispatch to a lead and assisting departments (派单)",
+        _dispatch_targets_exist,
+    ),
+    ActionRoute("sign", TicketWorkflow.sign, SignBody, "The lead department signs for it (签收)"),
+    ActionRoute(
+        "return",
+        TicketWorkflow.return_ticket,
+        ReturnBody,
+        "Return it with reason and legal basis, within the return window (退单)",
+    ),
+    ActionRoute(
+        "return-review",
+        TicketWorkflow.review_return,
+        ReturnReviewBody,
+        "Accept a return (new lead, fresh clocks) or reject it",
+        _new_lead_exists,
+    ),
+    ActionRoute(
+        "progress",
+        TicketWorkflow.report_progress,
+        ProgressBody,
+        "Interim progress report (阶段性答复)",
+    ),
+    ActionRoute(
+        "extension",
+        TicketWorkflow.request_extension,
+        ExtensionBody,
+        "Ask for more working days before the reply deadline (延期)",
+    ),
+    ActionRoute(
+        "extension-review",
+        TicketWorkflow.review_extension,
+        ExtensionReviewBody,
+        "Approve or refuse an extension",
+    ),
+    ActionRoute("reply", TicketWorkflow.reply, ReplyBody, "The lead department replies (答复)"),
+    ActionRoute("rating", TicketWorkflow.rate, RatingBody, "The citizen's callback rating (回访)"),
+    ActionRoute(
+        "rating-review",
+        TicketWorkflow.review_rating,
+        RatingReviewBody,
+        "Review an unsatisfied rating: rework (发回重办) or close, excluded",
+    ),
+    ActionRoute(
+        "merge",
+        TicketWorkflow.merge,
+        MergeBody,
+        "Merge this duplicate into an earlier ticket (并单)",
+        _merge_target_open,
+    ),
+    ActionRoute(
+        "withdraw",
+        TicketWorkflow.withdraw,
+        WithdrawBody,
+        "The citizen withdraws the request (撤诉)",
+    ),
+]
+
+
+def _register(route: ActionRoute) -> None:
+    roles = ACTION_RULES[route.name].roles
+    optional = all(not field.is_required() for field in route.body.model_fields.values())
+    body_param = Body(default_factory=route.body) if optional else Body()
+    ActorForAction = Annotated[Actor, Depends(require_roles(roles))]
+
+    async def perform(
+        ticket_no: TicketNo,
+        actor: ActorForAction,
+        context: ContextDep,
+        body: Annotated[route.body, body_param],  # type: ignore[name-defined]
+    ) -> TicketView:
+        if route.precheck is not None:
+            await route.precheck(context, ticket_no, body)
+        return await context.tickets.act(ticket_no, route.update, actor, body)
+
+    allowed = ", ".join(sorted(r.value for r in roles))
+    router.add_api_route(
+        f"/{{ticket_no}}/{route.name}",
+        perform,
+        methods=["POST"],
+        response_model=TicketView,
+        summary=route.summary,
+        description=f"Roles: {allowed}. Refused with 409 in the wrong state, 403 for the "
+        "wrong role or department, 422 for a bad body; a refusal changes nothing.",
+        name=f"ticket_{route.name.replace('-', '_')}",
+    )
+
+
+for _route in ACTION_ROUTES:
+    _register(_route)

@@ -1,0 +1,49 @@
+"""The notifications the database sender kept: a department's inbox, the centre's too."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from api.deps import ContextDep, StaffDep
+from api.errors import forbidden
+from schema.tables import StoredNotification
+from schema.ticket import Role
+
+router = APIRouter(prefix="/v1", tags=["notifications"])
+
+
+class NotificationRead(BaseModel):
+    id: str
+    ticket_no: str
+    recipient: str
+    kind: str
+    message: str
+    at: datetime
+
+
+@router.get("/notifications", response_model=list[NotificationRead])
+async def list_notifications(
+    actor: StaffDep,
+    context: ContextDep,
+    recipient: str | None = None,
+    ticket_no: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[NotificationRead]:
+    """Newest first. A department reads only its own inbox."""
+    if actor.role is Role.DEPARTMENT:
+        if recipient not in (None, actor.department):
+            raise forbidden(f"department '{actor.department}' reads only its own notifications")
+        recipient = actor.department
+    query = select(StoredNotification).order_by(StoredNotification.at.desc()).limit(limit)
+    if recipient is not None:
+        query = query.where(StoredNotification.recipient == recipient)
+    if ticket_no is not None:
+        query = query.where(StoredNotification.ticket_no == ticket_no)
+    async with context.sessions() as session:
+        rows = await session.scalars(query)
+        return [NotificationRead.model_validate(row, from_attributes=True) for row in rows]

@@ -1,0 +1,156 @@
+"""Intake and reads of tickets (docs/api.md, Ticket)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Response
+from pydantic import BaseModel
+
+from api import ticket_numbers
+from api.deps import ContextDep, IntakeActorDep, StaffDep
+from api.errors import ApiError, forbidden, not_found
+from api.ticket_queries import TicketFilter, list_tickets, stored_ticket, timeline
+from schema.ticket import Actor, Role, TicketCreate, TicketStatus, TicketView, TimelineEvent
+
+router = APIRouter(prefix="/v1/tickets", tags=["tickets"])
+
+TicketNo = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,40}$", description="ticket number")]
+
+
+class TicketPage(BaseModel):
+    items: list[TicketView]
+    total: int
+    page: int
+    page_size: int
+
+
+class Timeline(BaseModel):
+    ticket_no: str
+    events: list[TimelineEvent]
+
+
+def check_department_sees(actor: Actor, ticket: TicketView) -> None:
+    """A department reads only the tickets it leads or assists on."""
+    if actor.role is not Role.DEPARTMENT:
+        return
+    if actor.department not in [ticket.lead_department, *ticket.assisting_departments]:
+        raise forbidden(f"department '{actor.department}' is not on ticket {ticket.ticket_no}")
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=TicketView,
+    responses={200: {"description": "the ticket already created with this key"}},
+)
+async def create_ticket(
+    body: TicketCreate,
+    actor: IntakeActorDep,
+    context: ContextDep,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> TicketView:
+    """受理: record a request; dispatched at once when the catalogue knows it."""
+    if idempotency_key is not None:
+        existing = await ticket_numbers.find_by_key(context.sessions, idempotency_key)
+        if existing is not None:
+            response.status_code = 200
+            return await _existing_or_resumed(context, existing, body, actor)
+    ticket_no, created = await ticket_numbers.allocate(
+        context.sessions,
+        timezone=context.policy.timezone,
+        prefix=context.settings.ticket_prefix,
+        idempotency_key=idempotency_key,
+    )
+    if not created:
+        response.status_code = 200
+        return await _existing_or_resumed(context, ticket_no, body, actor)
+    response.headers["Location"] = f"/v1/tickets/{ticket_no}"
+    return await context.tickets.start(ticket_no, body, actor)
+
+
+async def _existing_or_resumed(
+    context: ContextDep, ticket_no: str, body: TicketCreate, actor: Actor
+) -> TicketView:
+    """The ticket behind a repeated key; started now if an earlier attempt stopped short."""
+    try:
+        return await context.tickets.view(ticket_no)
+    except ApiError as problem:
+        if problem.status != 404:
+            raise
+        async with context.sessions() as session:
+            stored = await stored_ticket(session, ticket_no)
+        return stored or await context.tickets.start(ticket_no, body, actor)
+
+
+@router.get("", response_model=TicketPage)
+async def search_tickets(
+    actor: StaffDep,
+    context: ContextDep,
+    status: TicketStatus | None = None,
+    department: str | None = None,
+    overdue: bool | None = None,
+    district: str | None = None,
+    category: str | None = None,
+    escalation_level: Annotated[int | None, Query(ge=0, le=6)] = None,
+    min_escalation_level: Annotated[int | None, Query(ge=0, le=6)] = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> TicketPage:
+    """Tickets from the read model, newest first. A department sees only its own."""
+    if actor.role is Role.DEPARTMENT:
+        if department not in (None, actor.department):
+            raise forbidden(f"department '{actor.department}' may list only its own tickets")
+        department = actor.department
+    for name, value in (("created_from", created_from), ("created_to", created_to)):
+        if value is not None and value.tzinfo is None:
+            raise ApiError(422, "invalid_input", f"{name} needs a UTC offset, e.g. +08:00")
+    where = TicketFilter(
+        status=status,
+        department=department,
+        overdue=overdue,
+        district=district,
+        category=category,
+        escalation_level=escalation_level,
+        min_escalation_level=min_escalation_level,
+        created_from=created_from,
+        created_to=created_to,
+    )
+    async with context.sessions() as session:
+        items, total = await list_tickets(
+            session, where, offset=(page - 1) * page_size, limit=page_size
+        )
+    return TicketPage(items=items, total=total, page=page, page_size=page_size)
+
+
+@router.get("/{ticket_no}", response_model=TicketView)
+async def get_ticket(ticket_no: TicketNo, actor: StaffDep, context: ContextDep) -> TicketView:
+    """The live state, asked of the ticket's workflow; the read model once it is archived."""
+    try:
+        ticket = await context.tickets.view(ticket_no)
+    except ApiError as problem:
+        if problem.status != 404:
+            raise
+        async with context.sessions() as session:
+            stored = await stored_ticket(session, ticket_no)
+        if stored is None:
+            raise
+        ticket = stored
+    check_department_sees(actor, ticket)
+    return ticket
+
+
+@router.get("/{ticket_no}/timeline", response_model=Timeline)
+async def get_timeline(ticket_no: TicketNo, actor: StaffDep, context: ContextDep) -> Timeline:
+    """Every trace of the ticket: who, when, what and why."""
+    async with context.sessions() as session:
+        ticket = await stored_ticket(session, ticket_no)
+        if ticket is None:
+            raise not_found(ticket_no)
+        check_department_sees(actor, ticket)
+        events = await timeline(session, ticket_no)
+    return Timeline(ticket_no=ticket_no, events=events)

