@@ -680,16 +680,16 @@ class TicketWorkflow:
                 workflow.now(), SYSTEM, "merge_notice_failed", into=body.into, error=str(failure)
             )
 
-    async def _close(self, now: datetime, actor: str, reason: ClosureReason, **detail: Any) -> None:
+    async def _close(self, now: datetime, actor: str, closure: ClosureReason, **detail: Any) -> None:
         s = self.ticket
         s.status = TicketStatus.CLOSED
-        s.closure_reason = reason
+        s.closure_reason = closure
         s.closed_at = now
         s.clocks = {}
         s.other_deadlines = {}
         s.pending_review = None
         s.pending_extension = None
-        s.log(now, actor, "closed", reason=reason, **detail)
+        s.log(now, actor, "closed", closure=closure, **detail)
 
     # -- deadlines and the ladder -----------------------------------------------
 

@@ -1,0 +1,65 @@
+"""Shared helpers for the tests: actors, intake bodies, ticket numbers, refusal details."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+
+from schema.ticket import Actor, Citizen, Role, TicketCreate
+
+AGENT = Actor(sub="agent-1", role=Role.AGENT)
+INTEGRATOR = Actor(sub="ivr", role=Role.INTEGRATOR)
+SUPERVISOR = Actor(sub="sup-1", role=Role.SUPERVISOR)
+
+_counter = itertools.count(1)
+
+
+def department(code: str) -> Actor:
+    return Actor(sub=f"{code}-clerk", role=Role.DEPARTMENT, department=code)
+
+
+def new_ticket_no() -> str:
+    return f"T{next(_counter):04d}-{uuid.uuid4().hex[:8]}"
+
+
+def intake(**overrides: Any) -> TicketCreate:
+    fields: dict[str, Any] = {
+        "channel": "phone",
+        "type": "complaint",
+        "category": "street-vendors",
+        "urgency": "general",
+        "description": "stalls block the pavement at night",
+        "district": "dinghai",
+        "address": "Huannan Road 12",
+        "citizen": Citizen(name="张三", phone="13812341234"),
+    }
+    fields.update(overrides)
+    return TicketCreate(**fields)
+
+
+def refusal(error: BaseException) -> ApplicationError:
+    """The validator's ApplicationError behind a failed update."""
+    assert isinstance(error, WorkflowUpdateFailedError), error
+    cause = error.cause
+    assert isinstance(cause, ApplicationError), cause
+    return cause
+
+
+def binary(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    assert found, f"{name} not installed (see pyproject's dev extras)"
+    return found
+
+
+def postgres_url() -> str | None:
+    """PostgreSQL for the read-model suite: TEST_POSTGRES_URL, else the local default if it answers."""
+    return os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://root@127.0.0.1:5432/test")

@@ -1,0 +1,121 @@
+"""Workflow tests run on the time-skipping test server: a 7-day deadline takes milliseconds."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest_asyncio
+from sqlalchemy import select
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from hotline.settings import Settings
+from schema.tables import StoredNotification, TicketEvent
+from schema.ticket import TicketCreate, TicketView
+from tests.conftest import ReadModel
+from tests.support import AGENT, binary, intake, new_ticket_no
+from worker import build_worker
+from workflows.ticket import TicketWorkflow, ticket_workflow_id
+from workflows.ticket_state import TicketStart
+
+
+@pytest_asyncio.fixture(scope="session")
+async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary("temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    yield env
+    await env.shutdown()
+
+
+@dataclass
+class Tickets:
+    """Opens tickets on the time-skipping server and reads back what they published."""
+
+    env: WorkflowEnvironment
+    settings: Settings
+    read_model: ReadModel
+
+    @property
+    def client(self) -> Client:
+        return self.env.client
+
+    async def open(self, body: TicketCreate | None = None, **fields: Any) -> WorkflowHandle:
+        handle, _ = await self.open_with_view(body, **fields)
+        return handle
+
+    async def open_with_view(
+        self, body: TicketCreate | None = None, **fields: Any
+    ) -> tuple[WorkflowHandle, TicketView]:
+        ticket_no = new_ticket_no()
+        start = WithStartWorkflowOperation(
+            TicketWorkflow.run,
+            TicketStart(ticket_no=ticket_no, intake=body or intake(**fields),
+                        created_by=AGENT.describe(), index_search_attributes=False),
+            id=ticket_workflow_id(ticket_no),
+            task_queue=self.settings.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+        view = await self.client.execute_update_with_start_workflow(
+            TicketWorkflow.registered, start_workflow_operation=start
+        )
+        return self.client.get_workflow_handle(ticket_workflow_id(ticket_no)), view
+
+    async def state(self, handle: WorkflowHandle) -> TicketView:
+        return await handle.query(TicketWorkflow.state)
+
+    async def skip(self, **duration: float) -> None:
+        await self.env.sleep(timedelta(**duration))
+
+    async def actions(self, handle: WorkflowHandle) -> list[str]:
+        ticket_no = (await self.state(handle)).ticket_no
+        async with self.read_model.sessions() as session:
+            rows = await session.scalars(
+                select(TicketEvent.action).where(TicketEvent.ticket_no == ticket_no)
+                .order_by(TicketEvent.seq)
+            )
+            return list(rows)
+
+    async def events(self, handle: WorkflowHandle) -> list[TicketEvent]:
+        ticket_no = (await self.state(handle)).ticket_no
+        async with self.read_model.sessions() as session:
+            rows = await session.scalars(
+                select(TicketEvent).where(TicketEvent.ticket_no == ticket_no)
+                .order_by(TicketEvent.seq)
+            )
+            return list(rows)
+
+    async def notifications(self, handle: WorkflowHandle) -> list[tuple[str, str]]:
+        ticket_no = (await self.state(handle)).ticket_no
+        async with self.read_model.sessions() as session:
+            rows = await session.scalars(
+                select(StoredNotification).where(StoredNotification.ticket_no == ticket_no)
+                .order_by(StoredNotification.at, StoredNotification.id)
+            )
+            return [(n.recipient, n.kind) for n in rows]
+
+    async def accepted_updates(self, handle: WorkflowHandle) -> int:
+        history = await handle.fetch_history()
+        return sum(
+            1 for e in history.events
+            if e.HasField("workflow_execution_update_accepted_event_attributes")
+        )
+
+
+@pytest_asyncio.fixture(scope="session")
+async def tickets(
+    skipping_env: WorkflowEnvironment, sqlite_read_model: ReadModel, base_settings: Settings
+) -> AsyncIterator[Tickets]:
+    settings = base_settings.model_copy(
+        update={"task_queue": f"tickets-{uuid.uuid4().hex[:8]}",
+                "database_url": sqlite_read_model.url}
+    )
+    async with build_worker(skipping_env.client, settings, sqlite_read_model.sessions):
+        yield Tickets(env=skipping_env, settings=settings, read_model=sqlite_read_model)
