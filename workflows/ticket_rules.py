@@ -193,7 +193,8 @@ def check_extension_review(state: TicketState, actor: Actor) -> None:
 
 
 def check_reply(state: TicketState, actor: Actor) -> None:
-    if state.status is TicketStatus.DISPATCHED and actor.role is Role.DEPARTMENT:
+    is_lead = actor.role is Role.DEPARTMENT and actor.department == state.lead_department
+    if state.status is TicketStatus.DISPATCHED and is_lead:
         refuse(RefusalType.INVALID_STATE, f"sign for ticket {state.ticket_no} before replying")
     check_action("reply", state, actor)
     _no_review_pending(state, "reply")

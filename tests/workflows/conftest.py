@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -91,6 +92,17 @@ class Tickets:
                 .order_by(TicketEvent.seq)
             )
             return list(rows)
+
+    async def events_once(
+        self, handle: WorkflowHandle, action: str, count: int, timeout: float = 10.0
+    ) -> list[TicketEvent]:
+        """Events named ``action``, once ``count`` of them are published (signals are async)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            found = [e for e in await self.events(handle) if e.action == action]
+            if len(found) >= count or asyncio.get_running_loop().time() > deadline:
+                return found
+            await asyncio.sleep(0.05)
 
     async def notifications(self, handle: WorkflowHandle) -> list[tuple[str, str]]:
         ticket_no = (await self.state(handle)).ticket_no
