@@ -84,13 +84,15 @@ ACTION_RULES: dict[str, ActionRule] = {
 
 
 def check_action(action: str, state: TicketState, actor: Actor) -> None:
-    """The checks every action shares: role, ticket status, department scope."""
+    """The checks every action shares: role, department scope, ticket status."""
     rule = ACTION_RULES[action]
     if actor.role not in rule.roles:
         allowed = ", ".join(sorted(r.value for r in rule.roles))
         refuse(RefusalType.FORBIDDEN, f"role '{actor.role}' may not {action}; allowed: {allowed}")
     if state.policy is None:
         refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} is still being registered")
+    if actor.role is Role.DEPARTMENT:  # a department with no business here hears 403 first
+        _check_department_scope(action, rule.scope, state, actor)
     if state.status not in rule.statuses:
         allowed = ", ".join(s.value for s in TicketStatus if s in rule.statuses)
         refuse(
@@ -98,8 +100,6 @@ def check_action(action: str, state: TicketState, actor: Actor) -> None:
             f"ticket {state.ticket_no} is '{state.status}'; '{action}' is allowed only "
             f"when it is: {allowed}",
         )
-    if actor.role is Role.DEPARTMENT:
-        _check_department_scope(action, rule.scope, state, actor)
 
 
 def _check_department_scope(action: str, scope: Scope, state: TicketState, actor: Actor) -> None:
