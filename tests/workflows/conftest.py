@@ -58,8 +58,12 @@ class Tickets:
         ticket_no = new_ticket_no()
         start = WithStartWorkflowOperation(
             TicketWorkflow.run,
-            TicketStart(ticket_no=ticket_no, intake=body or intake(**fields),
-                        created_by=AGENT.describe(), index_search_attributes=False),
+            TicketStart(
+                ticket_no=ticket_no,
+                intake=body or intake(**fields),
+                created_by=AGENT.describe(),
+                index_search_attributes=False,
+            ),
             id=ticket_workflow_id(ticket_no),
             task_queue=self.settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
@@ -79,7 +83,8 @@ class Tickets:
         ticket_no = (await self.state(handle)).ticket_no
         async with self.read_model.sessions() as session:
             rows = await session.scalars(
-                select(TicketEvent.action).where(TicketEvent.ticket_no == ticket_no)
+                select(TicketEvent.action)
+                .where(TicketEvent.ticket_no == ticket_no)
                 .order_by(TicketEvent.seq)
             )
             return list(rows)
@@ -88,7 +93,8 @@ class Tickets:
         ticket_no = (await self.state(handle)).ticket_no
         async with self.read_model.sessions() as session:
             rows = await session.scalars(
-                select(TicketEvent).where(TicketEvent.ticket_no == ticket_no)
+                select(TicketEvent)
+                .where(TicketEvent.ticket_no == ticket_no)
                 .order_by(TicketEvent.seq)
             )
             return list(rows)
@@ -108,7 +114,8 @@ class Tickets:
         ticket_no = (await self.state(handle)).ticket_no
         async with self.read_model.sessions() as session:
             rows = await session.scalars(
-                select(StoredNotification).where(StoredNotification.ticket_no == ticket_no)
+                select(StoredNotification)
+                .where(StoredNotification.ticket_no == ticket_no)
                 .order_by(StoredNotification.at, StoredNotification.id)
             )
             return [(n.recipient, n.kind) for n in rows]
@@ -116,7 +123,8 @@ class Tickets:
     async def accepted_updates(self, handle: WorkflowHandle) -> int:
         history = await handle.fetch_history()
         return sum(
-            1 for e in history.events
+            1
+            for e in history.events
             if e.HasField("workflow_execution_update_accepted_event_attributes")
         )
 
@@ -126,8 +134,10 @@ async def tickets(
     skipping_env: WorkflowEnvironment, sqlite_read_model: ReadModel, base_settings: Settings
 ) -> AsyncIterator[Tickets]:
     settings = base_settings.model_copy(
-        update={"task_queue": f"tickets-{uuid.uuid4().hex[:8]}",
-                "database_url": sqlite_read_model.url}
+        update={
+            "task_queue": f"tickets-{uuid.uuid4().hex[:8]}",
+            "database_url": sqlite_read_model.url,
+        }
     )
     async with build_worker(skipping_env.client, settings, sqlite_read_model.sessions):
         yield Tickets(env=skipping_env, settings=settings, read_model=sqlite_read_model)

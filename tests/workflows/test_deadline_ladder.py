@@ -35,7 +35,11 @@ async def test_sign_deadline_climbs_warning_reminder_supervision(tickets: Ticket
     assert supervised.escalation_level == 3
     assert "supervision" in supervised.deadlines
     assert await tickets.actions(handle) == [
-        "received", "dispatched", "deadline_warning", "reminder", "supervision_order",
+        "received",
+        "dispatched",
+        "deadline_warning",
+        "reminder",
+        "supervision_order",
     ]
     assert await tickets.notifications(handle) == [
         ("urban-management", "dispatched"),
@@ -141,8 +145,7 @@ async def test_return_after_the_window_is_refused(tickets: Tickets) -> None:
 
 
 async def test_policy_file_sets_the_limits(tickets: Tickets, policy: PolicyFile) -> None:
-    policy.write('[sign]\nemergency = "10m"\nutility = "10m"\ngeneral = "45m"\n'
-                 'complex = "45m"\n')
+    policy.write('[sign]\nemergency = "10m"\nutility = "10m"\ngeneral = "45m"\ncomplex = "45m"\n')
     handle, view = await tickets.open_with_view()
     assert view.deadlines["sign"] - view.updated_at == timedelta(minutes=45)
     await tickets.skip(minutes=46)

@@ -35,8 +35,13 @@ REPLY = ReplyBody(outcome="resolved", content="done")
 
 
 async def expect_refusal(
-    tickets: Tickets, handle: WorkflowHandle, kind: str, words: str,
-    update: Callable[..., Awaitable[Any]], actor: Any, body: Any,
+    tickets: Tickets,
+    handle: WorkflowHandle,
+    kind: str,
+    words: str,
+    update: Callable[..., Awaitable[Any]],
+    actor: Any,
+    body: Any,
 ) -> None:
     before = await tickets.accepted_updates(handle)
     with pytest.raises(Exception) as caught:
@@ -55,117 +60,275 @@ async def signed_ticket(tickets: Tickets) -> WorkflowHandle:
 
 async def test_wrong_role_is_forbidden(tickets: Tickets) -> None:
     handle = await tickets.open()
-    await expect_refusal(tickets, handle, "Forbidden", "role 'agent' may not sign",
-                         TicketWorkflow.sign, AGENT, SignBody())
-    await expect_refusal(tickets, handle, "Forbidden", "role 'department' may not dispatch",
-                         TicketWorkflow.dispatch, LEAD, DispatchBody(lead="housing"))
-    await expect_refusal(tickets, handle, "Forbidden", "may not withdraw",
-                         TicketWorkflow.withdraw, SUPERVISOR, WithdrawBody())
+    await expect_refusal(
+        tickets,
+        handle,
+        "Forbidden",
+        "role 'agent' may not sign",
+        TicketWorkflow.sign,
+        AGENT,
+        SignBody(),
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "Forbidden",
+        "role 'department' may not dispatch",
+        TicketWorkflow.dispatch,
+        LEAD,
+        DispatchBody(lead="housing"),
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "Forbidden",
+        "may not withdraw",
+        TicketWorkflow.withdraw,
+        SUPERVISOR,
+        WithdrawBody(),
+    )
 
 
 async def test_only_the_lead_department_acts(tickets: Tickets) -> None:
     handle = await tickets.open()
-    await expect_refusal(tickets, handle, "Forbidden", "only the lead department",
-                         TicketWorkflow.sign, OTHER, SignBody())
-    await expect_refusal(tickets, handle, "Forbidden", "neither lead nor assisting",
-                         TicketWorkflow.report_progress, OTHER, ProgressBody(content="x"))
-    await expect_refusal(tickets, handle, "Forbidden", "only the lead department",
-                         TicketWorkflow.return_ticket, OTHER,
-                         ReturnBody(reason="r", legal_basis="b"))
+    await expect_refusal(
+        tickets,
+        handle,
+        "Forbidden",
+        "only the lead department",
+        TicketWorkflow.sign,
+        OTHER,
+        SignBody(),
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "Forbidden",
+        "neither lead nor assisting",
+        TicketWorkflow.report_progress,
+        OTHER,
+        ProgressBody(content="x"),
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "Forbidden",
+        "only the lead department",
+        TicketWorkflow.return_ticket,
+        OTHER,
+        ReturnBody(reason="r", legal_basis="b"),
+    )
 
 
 async def test_wrong_state_is_refused_with_what_is_allowed(tickets: Tickets) -> None:
     handle = await tickets.open()
-    await expect_refusal(tickets, handle, "InvalidState", "sign for ticket",
-                         TicketWorkflow.reply, LEAD, REPLY)
-    await expect_refusal(tickets, handle, "InvalidState", "allowed only when it is: received",
-                         TicketWorkflow.answer, AGENT, AnswerBody(content="x"))
-    await expect_refusal(tickets, handle, "InvalidState", "allowed only when it is: callback",
-                         TicketWorkflow.rate, AGENT, RatingBody(satisfaction="satisfied",
-                                                                solved=True))
-    await expect_refusal(tickets, handle, "InvalidState", "allowed only when it is: returned",
-                         TicketWorkflow.review_return, AGENT, ReturnReviewBody(accept=False))
+    await expect_refusal(
+        tickets, handle, "InvalidState", "sign for ticket", TicketWorkflow.reply, LEAD, REPLY
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidState",
+        "allowed only when it is: received",
+        TicketWorkflow.answer,
+        AGENT,
+        AnswerBody(content="x"),
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidState",
+        "allowed only when it is: callback",
+        TicketWorkflow.rate,
+        AGENT,
+        RatingBody(satisfaction="satisfied", solved=True),
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidState",
+        "allowed only when it is: returned",
+        TicketWorkflow.review_return,
+        AGENT,
+        ReturnReviewBody(accept=False),
+    )
     await handle.execute_update(TicketWorkflow.sign, args=[LEAD, SignBody()])
-    await expect_refusal(tickets, handle, "InvalidState", "allowed only when it is: dispatched",
-                         TicketWorkflow.sign, LEAD, SignBody())
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidState",
+        "allowed only when it is: dispatched",
+        TicketWorkflow.sign,
+        LEAD,
+        SignBody(),
+    )
 
 
 async def test_return_review_needs_a_different_new_lead(tickets: Tickets) -> None:
     handle = await tickets.open()
-    await handle.execute_update(TicketWorkflow.return_ticket,
-                                args=[LEAD, ReturnBody(reason="r", legal_basis="b")])
-    await expect_refusal(tickets, handle, "InvalidInput", "needs the new 'lead'",
-                         TicketWorkflow.review_return, AGENT, ReturnReviewBody(accept=True))
-    await expect_refusal(tickets, handle, "InvalidInput", "name a different lead",
-                         TicketWorkflow.review_return, AGENT,
-                         ReturnReviewBody(accept=True, lead="urban-management"))
-    await expect_refusal(tickets, handle, "InvalidState", "is 'returned'",
-                         TicketWorkflow.request_extension, LEAD,
-                         ExtensionBody(working_days=1, reason="x"))
+    await handle.execute_update(
+        TicketWorkflow.return_ticket, args=[LEAD, ReturnBody(reason="r", legal_basis="b")]
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidInput",
+        "needs the new 'lead'",
+        TicketWorkflow.review_return,
+        AGENT,
+        ReturnReviewBody(accept=True),
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidInput",
+        "name a different lead",
+        TicketWorkflow.review_return,
+        AGENT,
+        ReturnReviewBody(accept=True, lead="urban-management"),
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidState",
+        "is 'returned'",
+        TicketWorkflow.request_extension,
+        LEAD,
+        ExtensionBody(working_days=1, reason="x"),
+    )
 
 
 async def test_extension_is_capped_and_must_come_before_the_deadline(tickets: Tickets) -> None:
     cap = Policy().extension_max_working_days
     handle = await signed_ticket(tickets)
-    await expect_refusal(tickets, handle, "InvalidInput", f"at most {cap} working days",
-                         TicketWorkflow.request_extension, LEAD,
-                         ExtensionBody(working_days=cap + 1, reason="x"))
-    await handle.execute_update(TicketWorkflow.request_extension,
-                                args=[LEAD, ExtensionBody(working_days=cap - 2, reason="x")])
-    await expect_refusal(tickets, handle, "InvalidState", "awaits the centre's extension review",
-                         TicketWorkflow.request_extension, LEAD,
-                         ExtensionBody(working_days=1, reason="again"))
-    await handle.execute_update(TicketWorkflow.review_extension,
-                                args=[AGENT, ExtensionReviewBody(approve=True)])
-    await expect_refusal(tickets, handle, "InvalidInput", "2 left, 3 asked",
-                         TicketWorkflow.request_extension, LEAD,
-                         ExtensionBody(working_days=3, reason="more"))
-    await expect_refusal(tickets, handle, "InvalidState", "no extension request",
-                         TicketWorkflow.review_extension, AGENT,
-                         ExtensionReviewBody(approve=True))
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidInput",
+        f"at most {cap} working days",
+        TicketWorkflow.request_extension,
+        LEAD,
+        ExtensionBody(working_days=cap + 1, reason="x"),
+    )
+    await handle.execute_update(
+        TicketWorkflow.request_extension,
+        args=[LEAD, ExtensionBody(working_days=cap - 2, reason="x")],
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidState",
+        "awaits the centre's extension review",
+        TicketWorkflow.request_extension,
+        LEAD,
+        ExtensionBody(working_days=1, reason="again"),
+    )
+    await handle.execute_update(
+        TicketWorkflow.review_extension, args=[AGENT, ExtensionReviewBody(approve=True)]
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidInput",
+        "2 left, 3 asked",
+        TicketWorkflow.request_extension,
+        LEAD,
+        ExtensionBody(working_days=3, reason="more"),
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidState",
+        "no extension request",
+        TicketWorkflow.review_extension,
+        AGENT,
+        ExtensionReviewBody(approve=True),
+    )
     late = await signed_ticket(tickets)
     await tickets.skip(days=7, minutes=1)
-    await expect_refusal(tickets, late, "InvalidState", "before the reply deadline",
-                         TicketWorkflow.request_extension, LEAD,
-                         ExtensionBody(working_days=1, reason="too late"))
+    await expect_refusal(
+        tickets,
+        late,
+        "InvalidState",
+        "before the reply deadline",
+        TicketWorkflow.request_extension,
+        LEAD,
+        ExtensionBody(working_days=1, reason="too late"),
+    )
 
 
 async def test_rating_refusals(tickets: Tickets) -> None:
     handle = await signed_ticket(tickets)
     await handle.execute_update(TicketWorkflow.reply, args=[LEAD, REPLY])
-    await expect_refusal(tickets, handle, "InvalidState", "no unsatisfied rating",
-                         TicketWorkflow.review_rating, AGENT, RatingReviewBody(reasonable=True))
-    await expect_refusal(tickets, handle, "Forbidden", "role 'department' may not rating",
-                         TicketWorkflow.rate, LEAD,
-                         RatingBody(satisfaction="satisfied", solved=True))
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidState",
+        "no unsatisfied rating",
+        TicketWorkflow.review_rating,
+        AGENT,
+        RatingReviewBody(reasonable=True),
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "Forbidden",
+        "role 'department' may not rating",
+        TicketWorkflow.rate,
+        LEAD,
+        RatingBody(satisfaction="satisfied", solved=True),
+    )
     await handle.execute_update(
-        TicketWorkflow.rate, args=[INTEGRATOR, RatingBody(satisfaction="unsatisfied",
-                                                          solved=False)])
-    await expect_refusal(tickets, handle, "InvalidState", "already rated",
-                         TicketWorkflow.rate, AGENT,
-                         RatingBody(satisfaction="satisfied", solved=True))
+        TicketWorkflow.rate, args=[INTEGRATOR, RatingBody(satisfaction="unsatisfied", solved=False)]
+    )
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidState",
+        "already rated",
+        TicketWorkflow.rate,
+        AGENT,
+        RatingBody(satisfaction="satisfied", solved=True),
+    )
 
 
 async def test_merge_into_itself_is_refused(tickets: Tickets) -> None:
     handle, view = await tickets.open_with_view()
-    await expect_refusal(tickets, handle, "InvalidInput", "into itself",
-                         TicketWorkflow.merge, AGENT, MergeBody(into=view.ticket_no))
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidInput",
+        "into itself",
+        TicketWorkflow.merge,
+        AGENT,
+        MergeBody(into=view.ticket_no),
+    )
 
 
 async def test_dispatch_lead_cannot_also_assist(tickets: Tickets) -> None:
     handle = await tickets.open(category="unheard-of-matter")
-    await expect_refusal(tickets, handle, "InvalidInput", "cannot also be assisting",
-                         TicketWorkflow.dispatch, AGENT,
-                         DispatchBody(lead="housing", assisting=["housing"]))
+    await expect_refusal(
+        tickets,
+        handle,
+        "InvalidInput",
+        "cannot also be assisting",
+        TicketWorkflow.dispatch,
+        AGENT,
+        DispatchBody(lead="housing", assisting=["housing"]),
+    )
 
 
 async def test_refused_signal_is_recorded_and_the_workflow_goes_on(tickets: Tickets) -> None:
     handle = await tickets.open()
-    await handle.signal(TicketWorkflow.department_reply,
-                        DepartmentReplySignal(department="housing", outcome="resolved",
-                                              content="not our ticket anyway"))
-    await handle.signal(TicketWorkflow.citizen_rating,
-                        RatingBody(satisfaction="satisfied", solved=True))
+    await handle.signal(
+        TicketWorkflow.department_reply,
+        DepartmentReplySignal(
+            department="housing", outcome="resolved", content="not our ticket anyway"
+        ),
+    )
+    await handle.signal(
+        TicketWorkflow.citizen_rating, RatingBody(satisfaction="satisfied", solved=True)
+    )
     events = await tickets.events_once(handle, "signal_rejected", 2)
     assert (await tickets.state(handle)).status == "dispatched"
     assert [e.detail["signal"] for e in events] == ["department_reply", "citizen_rating"]

@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
-
 import pytest
 
 from schema.ticket import (
@@ -47,6 +46,8 @@ def _is_workday(day: date) -> bool:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         return day.weekday() < 5
+
+
 REPLY = ReplyBody(outcome="resolved", content="the stalls moved to the night market")
 SATISFIED = RatingBody(satisfaction="satisfied", solved=True)
 
@@ -68,8 +69,7 @@ async def test_district_rule_wins_over_citywide_and_unknown_district_falls_back(
     _, local = await tickets.open_with_view(category="neighbourhood-dispute", district="putuo")
     assert local.lead_department == "putuo-shenjiamen"
     # community-facilities has a rule for dinghai only: xincheng falls back to its government.
-    _, fallback = await tickets.open_with_view(category="community-facilities",
-                                               district="xincheng")
+    _, fallback = await tickets.open_with_view(category="community-facilities", district="xincheng")
     assert fallback.lead_department == "xincheng-gov"
 
 
@@ -110,7 +110,12 @@ async def test_full_life_sign_reply_rate(tickets: Tickets) -> None:
     assert closed.deadlines == {}
     assert (await handle.result())["closure_reason"] == "rated"
     assert await tickets.actions(handle) == [
-        "received", "dispatched", "signed", "replied", "rated", "closed",
+        "received",
+        "dispatched",
+        "signed",
+        "replied",
+        "rated",
+        "closed",
     ]
 
 
@@ -128,8 +133,11 @@ async def test_answered_on_the_spot_goes_to_callback(tickets: Tickets) -> None:
 @pytest.mark.parametrize(
     ("update", "body", "reason"),
     [
-        (TicketWorkflow.transfer_110, Transfer110Body(reason="fight in progress"),
-         "transferred_110"),
+        (
+            TicketWorkflow.transfer_110,
+            Transfer110Body(reason="fight in progress"),
+            "transferred_110",
+        ),
         (TicketWorkflow.reject, RejectBody(reason="case before the court"), "rejected"),
         (TicketWorkflow.withdraw, WithdrawBody(reason="solved by neighbours"), "withdrawn"),
     ],
@@ -147,8 +155,12 @@ async def test_return_accepted_redispatches_with_fresh_clocks(tickets: Tickets) 
     await tickets.skip(hours=1)
     returned = await handle.execute_update(
         TicketWorkflow.return_ticket,
-        args=[LEAD, ReturnBody(reason="food stall hygiene is not ours",
-                               legal_basis="Food Safety Law art. 6")],
+        args=[
+            LEAD,
+            ReturnBody(
+                reason="food stall hygiene is not ours", legal_basis="Food Safety Law art. 6"
+            ),
+        ],
     )
     assert returned.status == "returned"
     assert returned.pending_review == "return"
@@ -157,8 +169,10 @@ async def test_return_accepted_redispatches_with_fresh_clocks(tickets: Tickets) 
     assert (await tickets.state(handle)).escalation_level == 0
     redispatched = await handle.execute_update(
         TicketWorkflow.review_return,
-        args=[AGENT, ReturnReviewBody(accept=True, lead="market-supervision",
-                                      assisting=["health"])],
+        args=[
+            AGENT,
+            ReturnReviewBody(accept=True, lead="market-supervision", assisting=["health"]),
+        ],
     )
     assert redispatched.status == "dispatched"
     assert redispatched.lead_department == "market-supervision"
@@ -284,11 +298,13 @@ async def test_signals_drive_reply_and_rating(tickets: Tickets) -> None:
     await handle.execute_update(TicketWorkflow.sign, args=[LEAD, SignBody()])
     await handle.signal(
         TicketWorkflow.department_reply,
-        DepartmentReplySignal(department="urban-management", outcome="explained",
-                              content="a permit was issued"),
+        DepartmentReplySignal(
+            department="urban-management", outcome="explained", content="a permit was issued"
+        ),
     )
-    await handle.signal(TicketWorkflow.citizen_rating,
-                        RatingBody(satisfaction="basically_satisfied", solved=True))
+    await handle.signal(
+        TicketWorkflow.citizen_rating, RatingBody(satisfaction="basically_satisfied", solved=True)
+    )
     result = await handle.result()
     assert result["closure_reason"] == "rated"
     assert result["rating"]["satisfaction"] == "basically_satisfied"

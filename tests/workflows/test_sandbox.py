@@ -1,0 +1,52 @@
+"""The worker's strict sandbox: workflow code may import only what is passed through on purpose."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker.workflow_sandbox._restrictions import UnintentionalPassthroughError
+
+from tests.conftest import ReadModel
+from tests.sandbox_fixtures.leaky_workflow import LeakyWorkflow
+from tests.workflows.conftest import Tickets
+from worker import WORKFLOW_SAFE_MODULES, build_worker
+
+
+def test_a_workflow_importing_sqlalchemy_is_refused(
+    tickets: Tickets, skipping_env: WorkflowEnvironment, sqlite_read_model: ReadModel
+) -> None:
+    with pytest.raises(Exception, match="Failed validating workflow LeakyWorkflow") as caught:
+        build_worker(
+            skipping_env.client,
+            tickets.settings,
+            sqlite_read_model.sessions,
+            workflows=[LeakyWorkflow],
+        )
+    cause = caught.value.__cause__
+    assert isinstance(cause, UnintentionalPassthroughError)
+    assert "sqlalchemy was not intentionally passed through" in str(cause)
+
+
+def test_the_ticket_workflow_passes_the_same_sandbox(
+    tickets: Tickets, skipping_env: WorkflowEnvironment, sqlite_read_model: ReadModel
+) -> None:
+    build_worker(skipping_env.client, tickets.settings, sqlite_read_model.sessions)
+
+
+def test_workflow_code_pulls_in_no_io_stack() -> None:
+    """Importing the workflows and their pass-through modules loads no database, web or config."""
+    probe = (
+        "import sys, importlib\n"
+        f"for name in {list(WORKFLOW_SAFE_MODULES)!r} + ['workflows.ticket']:\n"
+        "    importlib.import_module(name)\n"
+        "banned = ('sqlalchemy', 'fastapi', 'starlette', 'asyncpg', 'aiosqlite', 'structlog',\n"
+        "          'hotline.settings', 'activities', 'api', 'chinese_calendar')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in banned or m in banned))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == "[]"
