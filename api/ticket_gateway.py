@@ -124,9 +124,7 @@ def _refusal(cause: BaseException | None) -> ApiError:
 
 
 def _rpc_error(ticket_no: str, failure: RPCError) -> ApiError:
-    if failure.status is RPCStatusCode.NOT_FOUND:
-        if "already completed" in failure.message:
-            return ApiError(409, "invalid_state", f"ticket {ticket_no} is closed")
+    if failure.status is RPCStatusCode.NOT_FOUND:  # no such workflow, or it has completed
         return not_found(ticket_no)
     if failure.status in _UNREACHABLE:
         return _unavailable(failure)

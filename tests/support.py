@@ -60,6 +60,6 @@ def binary(name: str) -> str:
     return found
 
 
-def postgres_url() -> str | None:
-    """PostgreSQL for the read-model suite: TEST_POSTGRES_URL, else the local default if it answers."""
+def postgres_url() -> str:
+    """PostgreSQL for the read-model suite: TEST_POSTGRES_URL, else the local server."""
     return os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://root@127.0.0.1:5432/test")

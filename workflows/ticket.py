@@ -680,7 +680,9 @@ class TicketWorkflow:
                 workflow.now(), SYSTEM, "merge_notice_failed", into=body.into, error=str(failure)
             )
 
-    async def _close(self, now: datetime, actor: str, closure: ClosureReason, **detail: Any) -> None:
+    async def _close(
+        self, now: datetime, actor: str, closure: ClosureReason, **detail: Any
+    ) -> None:
         s = self.ticket
         s.status = TicketStatus.CLOSED
         s.closure_reason = closure

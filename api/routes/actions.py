@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, Depends
 from pydantic import BaseModel
 
 from api.deps import AppContext, ContextDep, require_roles
-from api.errors import ApiError
+from api.errors import ApiError, not_found
 from api.routes.tickets import TicketNo
 from api.ticket_queries import stored_ticket, unknown_departments
 from schema.ticket import (
@@ -69,6 +69,15 @@ async def _merge_target_open(context: AppContext, ticket_no: str, body: MergeBod
         raise ApiError(
             409, "invalid_state", f"ticket {body.into} is closed; merge into an open one"
         )
+
+
+async def _closed_or_unknown(context: AppContext, ticket_no: str) -> ApiError:
+    """Temporal says only 'not found' for a completed ticket; the read model knows which."""
+    async with context.sessions() as session:
+        stored = await stored_ticket(session, ticket_no)
+    if stored is None:
+        return not_found(ticket_no)
+    return ApiError(409, "invalid_state", f"ticket {ticket_no} is closed ({stored.closure_reason})")
 
 
 @dataclass(frozen=True)
@@ -168,7 +177,12 @@ def _register(route: ActionRoute) -> None:
     ) -> TicketView:
         if route.precheck is not None:
             await route.precheck(context, ticket_no, body)
-        return await context.tickets.act(ticket_no, route.update, actor, body)
+        try:
+            return await context.tickets.act(ticket_no, route.update, actor, body)
+        except ApiError as problem:
+            if problem.status == 404:
+                raise await _closed_or_unknown(context, ticket_no) from problem
+            raise
 
     allowed = ", ".join(sorted(r.value for r in roles))
     router.add_api_route(

@@ -100,10 +100,10 @@ class Tickets:
             return list(rows)
 
     async def events_once(
-        self, handle: WorkflowHandle, action: str, count: int, timeout: float = 10.0
+        self, handle: WorkflowHandle, action: str, count: int
     ) -> list[TicketEvent]:
         """Events named ``action``, once ``count`` of them are published (signals are async)."""
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + 10
         while True:
             found = [e for e in await self.events(handle) if e.action == action]
             if len(found) >= count or asyncio.get_running_loop().time() > deadline:

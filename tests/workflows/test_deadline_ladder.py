@@ -19,7 +19,7 @@ LEAD = department("urban-management")
 
 
 async def test_sign_deadline_climbs_warning_reminder_supervision(tickets: Tickets) -> None:
-    handle, view = await tickets.open_with_view()  # general urgency: sign within 2 h
+    handle = await tickets.open()  # general urgency: sign within 2 h
     await tickets.skip(minutes=95)
     assert (await tickets.state(handle)).escalation_level == 0
     await tickets.skip(minutes=2)  # past 96 min = 80 % of 2 h

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from temporalio.client import WorkflowHandle
+from temporalio.service import RPCError, RPCStatusCode
 
 from schema.policy import Policy
 from schema.ticket import (
@@ -343,5 +344,6 @@ async def test_closed_ticket_refuses_every_action(tickets: Tickets) -> None:
     handle = await tickets.open(category="unheard-of-matter")
     await handle.execute_update(TicketWorkflow.withdraw, args=[AGENT, WithdrawBody()])
     await handle.result()
-    with pytest.raises(Exception):  # the workflow is complete: the server refuses the update
+    with pytest.raises(RPCError) as caught:
         await handle.execute_update(TicketWorkflow.withdraw, args=[AGENT, WithdrawBody()])
+    assert caught.value.status is RPCStatusCode.NOT_FOUND

@@ -15,7 +15,7 @@ from tests.workflows.conftest import Tickets
 from worker import WORKFLOW_SAFE_MODULES, build_worker
 
 
-def test_a_workflow_importing_sqlalchemy_is_refused(
+async def test_a_workflow_importing_sqlalchemy_is_refused(
     tickets: Tickets, skipping_env: WorkflowEnvironment, sqlite_read_model: ReadModel
 ) -> None:
     with pytest.raises(Exception, match="Failed validating workflow LeakyWorkflow") as caught:
@@ -30,10 +30,11 @@ def test_a_workflow_importing_sqlalchemy_is_refused(
     assert "sqlalchemy was not intentionally passed through" in str(cause)
 
 
-def test_the_ticket_workflow_passes_the_same_sandbox(
+async def test_the_ticket_workflow_passes_the_same_sandbox(
     tickets: Tickets, skipping_env: WorkflowEnvironment, sqlite_read_model: ReadModel
 ) -> None:
-    build_worker(skipping_env.client, tickets.settings, sqlite_read_model.sessions)
+    own_queue = tickets.settings.model_copy(update={"task_queue": "sandbox-check"})
+    build_worker(skipping_env.client, own_queue, sqlite_read_model.sessions)
 
 
 def test_workflow_code_pulls_in_no_io_stack() -> None:
