@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import datetime
 from pathlib import Path
 
 from temporalio import activity
@@ -36,7 +37,7 @@ class DeadlineActivities:
     @activity.defn(name=ActivityName.COMPUTE_DUE_INSTANTS)
     async def compute_due_instants(self, query: DueQuery) -> DueInstants:
         calendar = WorkingCalendar(query.calendar)
-        instants = {}
+        instants: dict[str, datetime] = {}
         for item in query.items:
             start = instants[item.after] if item.after else item.start
             if start is None:

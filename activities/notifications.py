@@ -7,7 +7,7 @@ messaging app by writing another ``Sender``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import structlog
@@ -51,7 +51,10 @@ class LogSender:
 
 
 def build_senders(names: Sequence[str], sessions: async_sessionmaker[AsyncSession]) -> list[Sender]:
-    known = {"database": lambda: DatabaseSender(sessions), "log": LogSender}
+    known: dict[str, Callable[[], Sender]] = {
+        "database": lambda: DatabaseSender(sessions),
+        "log": LogSender,
+    }
     unknown = [name for name in names if name not in known]
     if unknown:
         raise ValueError(f"unknown notification sender(s) {unknown}; known: {sorted(known)}")

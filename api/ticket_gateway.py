@@ -24,7 +24,7 @@ from api.errors import ApiError, not_found
 from hotline.settings import Settings
 from hotline.temporal import connect
 from schema.ticket import Actor, TicketCreate, TicketView
-from workflows.ticket import TicketWorkflow, ticket_workflow_id
+from workflows.ticket import TicketUpdate, TicketWorkflow, ticket_workflow_id
 from workflows.ticket_rules import RefusalType
 from workflows.ticket_state import TicketStart
 
@@ -86,7 +86,7 @@ class TicketGateway:
     async def act(
         self,
         ticket_no: str,
-        update: Callable[..., Awaitable[TicketView]],
+        update: TicketUpdate,
         actor: Actor,
         body: BaseModel,
     ) -> TicketView:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +25,7 @@ class TicketFilter:
     created_from: datetime | None = None
     created_to: datetime | None = None
 
-    def apply(self, query: Select) -> Select:  # type: ignore[type-arg]
+    def apply(self, query: Select[Any]) -> Select[Any]:
         exact = {
             Ticket.status: self.status.value if self.status else None,
             Ticket.overdue: self.overdue,

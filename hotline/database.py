@@ -47,12 +47,9 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def insert_for(engine_or_session: AsyncEngine | AsyncSession, table: Any) -> Any:
+def insert_for(session: AsyncSession, table: Any) -> Any:
     """An INSERT that knows ``on_conflict_do_*`` on both supported dialects."""
-    bind = (
-        engine_or_session.bind if isinstance(engine_or_session, AsyncSession) else engine_or_session
-    )
-    if bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +68,7 @@ def session_policy(data_dir: Path) -> PolicyFile:
 
 
 @pytest.fixture
-def policy(session_policy: PolicyFile) -> PolicyFile:
+def policy(session_policy: PolicyFile) -> Iterator[PolicyFile]:
     session_policy.reset()
     yield session_policy
     session_policy.reset()
@@ -81,5 +81,4 @@ def base_settings(data_dir: Path, session_policy: PolicyFile) -> Settings:
         policy=session_policy.path,
         jwt_secret="test-secret-that-is-long-enough-for-hs256",
         notify_senders="database",
-        _env_file=None,  # type: ignore[call-arg]
     )

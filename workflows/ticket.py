@@ -64,6 +64,8 @@ CENTRE = "centre"  # the hotline centre's own inbox
 SUPERVISORS = "supervisors"
 
 Apply = Callable[[datetime], Awaitable[None]]
+TicketUpdate = workflow.UpdateMethodMultiParam[..., TicketView]
+"""Any action update of the ticket workflow (actor and body in, the ticket out)."""
 
 
 def ticket_workflow_id(ticket_no: str) -> str:

@@ -36,7 +36,7 @@ from schema.ticket import (
     Transfer110Body,
     WithdrawBody,
 )
-from workflows.ticket import TicketWorkflow
+from workflows.ticket import TicketUpdate, TicketWorkflow
 from workflows.ticket_rules import ACTION_RULES
 
 router = APIRouter(prefix="/v1/tickets", tags=["actions"])
@@ -83,7 +83,7 @@ async def _closed_or_unknown(context: AppContext, ticket_no: str) -> ApiError:
 @dataclass(frozen=True)
 class ActionRoute:
     name: str
-    update: Callable[..., Awaitable[TicketView]]
+    update: TicketUpdate
     body: type[BaseModel]
     summary: str
     precheck: Precheck | None = None

@@ -13,8 +13,10 @@ from schema.policy import CalendarOverrides
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def local(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=SHANGHAI)
+def local(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
 
 
 @pytest.mark.parametrize(

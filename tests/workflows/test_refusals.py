@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -28,7 +27,7 @@ from schema.ticket import (
 )
 from tests.support import AGENT, INTEGRATOR, SUPERVISOR, department, refusal
 from tests.workflows.conftest import Tickets
-from workflows.ticket import TicketWorkflow
+from workflows.ticket import TicketUpdate, TicketWorkflow
 
 LEAD = department("urban-management")
 OTHER = department("housing")
@@ -40,7 +39,7 @@ async def expect_refusal(
     handle: WorkflowHandle,
     kind: str,
     words: str,
-    update: Callable[..., Awaitable[Any]],
+    update: TicketUpdate,
     actor: Any,
     body: Any,
 ) -> None:

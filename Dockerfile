@@ -1,0 +1,13 @@
+# One image for the worker and the API (docker-compose.yml runs it twice).
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md worker.py ./
+COPY hotline ./hotline
+COPY schema ./schema
+COPY workflows ./workflows
+COPY activities ./activities
+COPY api ./api
+RUN pip install --no-cache-dir .
+ENV HOTLINE_DATA_DIR=/data HOTLINE_LOG_FORMAT=json HOTLINE_API_HOST=0.0.0.0
+EXPOSE 8000
+CMD ["hotline", "api"]

@@ -1,0 +1,59 @@
+"""docker-compose.yml and the Dockerfile, checked against the code (no Docker engine here)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from typer.main import get_command
+
+from hotline.cli import app
+from hotline.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return loaded
+
+
+def test_every_dependency_is_a_defined_service() -> None:
+    services = compose()["services"]
+    for name, service in services.items():
+        for dependency in service.get("depends_on", []):
+            assert dependency in services, f"{name} depends on unknown service {dependency}"
+
+
+def test_hotline_services_run_real_cli_commands() -> None:
+    commands = set(get_command(app).commands)  # type: ignore[attr-defined]
+    for name, service in compose()["services"].items():
+        if "build" in service:
+            command = service["command"]
+            assert command[0] == "hotline", name
+            assert command[1] in commands, f"{name} runs unknown command {command[1]}"
+
+
+def test_environment_names_are_settings_the_code_reads() -> None:
+    known = {f"HOTLINE_{field.upper()}" for field in Settings.model_fields} | {"DATABASE_URL"}
+    for name, service in compose()["services"].items():
+        if "build" not in service:
+            continue
+        for variable in service["environment"]:
+            assert variable in known, f"{name} sets {variable}, which no setting reads"
+
+
+def test_read_model_uses_postgres_through_asyncpg() -> None:
+    environment = compose()["services"]["worker"]["environment"]
+    assert environment["DATABASE_URL"].startswith("postgresql+asyncpg://")
+    assert environment["HOTLINE_TEMPORAL_ADDRESS"] == "temporal:7233"
+
+
+def test_dockerfile_copies_paths_that_exist() -> None:
+    for line in (ROOT / "Dockerfile").read_text().splitlines():
+        match = re.match(r"COPY (.+) \S+$", line)
+        if match:
+            for source in match.group(1).split():
+                assert (ROOT / source).exists(), f"Dockerfile copies missing {source}"
