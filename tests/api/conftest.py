@@ -1,0 +1,187 @@
+"""End-to-end fixtures: a real Temporal dev server, a real worker, the real app, a real database.
+
+The suite runs once on SQLite and once on PostgreSQL (a fresh database on the server
+at ``TEST_POSTGRES_URL``), skipped only when no PostgreSQL answers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+from sqlalchemy.engine.url import make_url
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from api.app import create_app
+from hotline.settings import Settings
+from hotline.tokens import issue_token
+from schema.ticket import Role
+from tests.conftest import ReadModel, open_read_model
+from tests.support import binary, postgres_url
+from worker import build_worker
+from workflows.search_attributes import ALL_KEYS
+
+
+@pytest_asyncio.fixture(scope="session")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        search_attributes=ALL_KEYS,
+        data_converter=pydantic_data_converter,
+        dev_server_log_level="error",
+    )
+    yield env
+    await env.shutdown()
+
+
+async def _fresh_postgres_database() -> tuple[str, str] | None:
+    """(url of a new empty database, its name), or None when no PostgreSQL answers."""
+    url = make_url(postgres_url())
+    name = f"hotline_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = await asyncpg.connect(
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            database=url.database,
+            timeout=3,
+        )
+    except (TimeoutError, OSError, asyncpg.PostgresError):
+        return None
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return url.set(database=name).render_as_string(hide_password=False), name
+
+
+async def _drop_postgres_database(name: str) -> None:
+    url = make_url(postgres_url())
+    admin = await asyncpg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database,
+    )
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest_asyncio.fixture(scope="session", params=["sqlite", "postgresql"])
+async def read_model(
+    request: pytest.FixtureRequest, sqlite_read_model: ReadModel
+) -> AsyncIterator[ReadModel]:
+    if request.param == "sqlite":
+        yield sqlite_read_model
+        return
+    fresh = await _fresh_postgres_database()
+    if fresh is None:
+        pytest.skip(f"no PostgreSQL at {postgres_url()}")
+    url, name = fresh
+    model = await open_read_model(url)
+    yield model
+    await model.engine.dispose()
+    await _drop_postgres_database(name)
+
+
+@dataclass
+class Api:
+    """The app over ASGI, with a token per role and helpers for the common calls."""
+
+    http: httpx.AsyncClient
+    temporal: Client
+    settings: Settings
+    read_model: ReadModel
+
+    def token(
+        self, role: Role, department: str | None = None, ttl: timedelta = timedelta(hours=1)
+    ) -> dict[str, str]:
+        secret = self.settings.resolved_jwt_secret()
+        token = issue_token(secret, role, sub=f"test-{role.value}", department=department, ttl=ttl)
+        return {"Authorization": f"Bearer {token}"}
+
+    @property
+    def agent(self) -> dict[str, str]:
+        return self.token(Role.AGENT)
+
+    def department(self, code: str) -> dict[str, str]:
+        return self.token(Role.DEPARTMENT, code)
+
+    async def create(self, headers: dict[str, str] | None = None, **fields: Any) -> dict[str, Any]:
+        response = await self.http.post(
+            "/v1/tickets", json=intake_json(**fields), headers=headers or self.agent
+        )
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+    async def act(
+        self,
+        ticket_no: str,
+        action: str,
+        headers: dict[str, str],
+        body: dict[str, Any] | None = None,
+        expect: int = 200,
+    ) -> dict[str, Any]:
+        response = await self.http.post(
+            f"/v1/tickets/{ticket_no}/{action}", json=body, headers=headers
+        )
+        assert response.status_code == expect, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def timeline(self, ticket_no: str) -> list[str]:
+        response = await self.http.get(f"/v1/tickets/{ticket_no}/timeline", headers=self.agent)
+        assert response.status_code == 200, response.text
+        return [event["action"] for event in response.json()["events"]]
+
+
+def intake_json(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "channel": "phone",
+        "type": "complaint",
+        "category": "street-vendors",
+        "urgency": "general",
+        "description": "stalls block the pavement at night",
+        "district": "dinghai",
+        "address": "Huannan Road 12",
+        "citizen": {"name": "张三", "phone": "13812341234"},
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest_asyncio.fixture(scope="session")
+async def api(
+    dev_server: WorkflowEnvironment, read_model: ReadModel, base_settings: Settings
+) -> AsyncIterator[Api]:
+    settings = base_settings.model_copy(
+        update={
+            "task_queue": f"api-{uuid.uuid4().hex[:8]}",
+            "database_url": read_model.url,
+            # Both backends share one dev server: their ticket numbers must not collide.
+            "ticket_prefix": "P" if read_model.url.startswith("postgresql") else "S",
+        }
+    )
+    app = create_app(settings, client=dev_server.client)
+    async with (
+        build_worker(dev_server.client, settings, read_model.sessions),
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://hotline.test"
+        ) as http,
+    ):
+        yield Api(http=http, temporal=dev_server.client, settings=settings, read_model=read_model)

@@ -1,0 +1,326 @@
+"""The HTTP contract of docs/api.md, end to end: app, dev server, worker, read model."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from schema.ticket import Role
+from tests.api.conftest import Api, intake_json
+from tests.conftest import PolicyFile
+
+REPLY = {"outcome": "resolved", "content": "the stalls moved to the night market"}
+SATISFIED = {"satisfaction": "satisfied", "solved": True}
+
+
+def error_of(response: Any) -> dict[str, str]:
+    body = response.json()
+    assert set(body) == {"error"}, body
+    error: dict[str, str] = body["error"]
+    assert error["code"] and error["message"]
+    return error
+
+
+async def test_intake_dispatches_and_honours_the_idempotency_key(api: Api) -> None:
+    headers = {**api.agent, "Idempotency-Key": "call-0001-" + api.settings.task_queue}
+    first = await api.http.post("/v1/tickets", json=intake_json(), headers=headers)
+    assert first.status_code == 201, first.text
+    ticket = first.json()
+    assert first.headers["Location"] == f"/v1/tickets/{ticket['ticket_no']}"
+    assert ticket["status"] == "dispatched"
+    assert ticket["lead_department"] == "urban-management"
+    assert set(ticket["deadlines"]) == {"sign", "reply", "return_until"}
+    assert ticket["deadlines"]["sign"].endswith("Z") or "+" in ticket["deadlines"]["sign"]
+    assert ticket["escalation_level"] == 0 and ticket["overdue"] is False
+    assert ticket["rating"] is None and ticket["closure_reason"] is None
+    again = await api.http.post("/v1/tickets", json=intake_json(), headers=headers)
+    assert again.status_code == 200
+    assert again.json()["ticket_no"] == ticket["ticket_no"]
+    other = await api.create()
+    assert other["ticket_no"] != ticket["ticket_no"]
+    assert other["ticket_no"].startswith(api.settings.ticket_prefix)
+
+
+async def test_concurrent_intakes_get_distinct_numbers(api: Api) -> None:
+    created = await asyncio.gather(*(api.create() for _ in range(8)))
+    numbers = [t["ticket_no"] for t in created]
+    assert len(set(numbers)) == 8
+
+
+async def test_a_full_life_over_http(api: Api) -> None:
+    ticket = await api.create()
+    no = ticket["ticket_no"]
+    lead = api.department("urban-management")
+    assert (await api.act(no, "sign", lead))["status"] == "handling"
+    assert (await api.act(no, "reply", lead, REPLY))["status"] == "callback"
+    closed = await api.act(no, "rating", api.agent, SATISFIED)
+    assert closed["status"] == "closed" and closed["closure_reason"] == "rated"
+    assert await api.timeline(no) == [
+        "received",
+        "dispatched",
+        "signed",
+        "replied",
+        "rated",
+        "closed",
+    ]
+    fetched = await api.http.get(f"/v1/tickets/{no}", headers=api.agent)
+    assert fetched.json()["status"] == "closed"
+    listed = await api.http.get(
+        "/v1/tickets", params={"status": "closed", "page_size": 200}, headers=api.agent
+    )
+    assert no in [t["ticket_no"] for t in listed.json()["items"]]
+
+
+async def test_the_long_road_return_extension_and_rework(api: Api) -> None:
+    no = (await api.create(category="something-uncatalogued"))["ticket_no"]
+    await api.act(no, "dispatch", api.agent, {"lead": "housing", "note": "by hand"})
+    housing, market = api.department("housing"), api.department("market-supervision")
+    await api.act(
+        no,
+        "return",
+        housing,
+        {"reason": "a stall's goods, not a building", "legal_basis": "city catalogue 2026 item 12"},
+    )
+    redispatched = await api.act(
+        no, "return-review", api.agent, {"accept": True, "lead": "market-supervision"}
+    )
+    assert redispatched["lead_department"] == "market-supervision"
+    await api.act(no, "sign", market)
+    await api.act(no, "progress", market, {"content": "supplier located"})
+    asked = await api.act(no, "extension", market, {"working_days": 3, "reason": "lab tests"})
+    assert asked["pending_review"] == "extension"
+    approved = await api.act(no, "extension-review", api.agent, {"approve": True})
+    assert approved["deadlines"]["reply"] > asked["deadlines"]["reply"]
+    await api.act(no, "reply", market, REPLY)
+    await api.act(no, "rating", api.agent, {"satisfaction": "unsatisfied", "solved": False})
+    rework = await api.act(no, "rating-review", api.agent, {"reasonable": True})
+    assert rework["status"] == "handling" and rework["rework_count"] == 1
+    await api.act(no, "reply", market, REPLY)
+    closed = await api.act(no, "rating", api.agent, SATISFIED)
+    assert closed["closure_reason"] == "rated" and closed["return_count"] == 1
+    assert await api.timeline(no) == [
+        "received",
+        "awaiting_dispatch",
+        "dispatched",
+        "returned",
+        "return_accepted",
+        "dispatched",
+        "signed",
+        "progress",
+        "extension_requested",
+        "extension_approved",
+        "replied",
+        "rated",
+        "sent_back_for_rework",
+        "replied",
+        "rated",
+        "closed",
+    ]
+
+
+async def test_answer_transfer_reject_withdraw(api: Api) -> None:
+    answered = await api.create(category="something-uncatalogued", type="enquiry")
+    view = await api.act(answered["ticket_no"], "answer", api.agent, {"content": "9 to 5"})
+    assert view["status"] == "callback"
+    for action, body, reason in [
+        ("transfer-110", {"reason": "a fight in progress"}, "transferred_110"),
+        ("reject", {"reason": "already before a court"}, "rejected"),
+        ("withdraw", {}, "withdrawn"),
+    ]:
+        no = (await api.create(category="something-uncatalogued"))["ticket_no"]
+        closed = await api.act(no, action, api.agent, body)
+        assert closed["closure_reason"] == reason
+
+
+async def test_merge(api: Api) -> None:
+    earlier = (await api.create())["ticket_no"]
+    duplicate = (await api.create())["ticket_no"]
+    unknown = await api.http.post(
+        f"/v1/tickets/{duplicate}/merge", json={"into": "X-404"}, headers=api.agent
+    )
+    assert unknown.status_code == 422
+    merged = await api.act(duplicate, "merge", api.agent, {"into": earlier})
+    assert merged["closure_reason"] == "merged" and merged["merged_into"] == earlier
+    for _ in range(50):  # the notice reaches the earlier ticket by signal
+        if "duplicate_merged" in await api.timeline(earlier):
+            break
+        await asyncio.sleep(0.1)
+    assert "duplicate_merged" in await api.timeline(earlier)
+    into_closed = await api.http.post(
+        f"/v1/tickets/{earlier}/merge", json={"into": duplicate}, headers=api.agent
+    )
+    assert into_closed.status_code == 409
+
+
+async def test_authentication_errors(api: Api) -> None:
+    no_token = await api.http.post("/v1/tickets", json=intake_json())
+    assert no_token.status_code == 401 and error_of(no_token)["code"] == "unauthenticated"
+    forged = await api.http.get("/v1/tickets", headers={"Authorization": "Bearer not.a.jwt"})
+    assert forged.status_code == 401
+    expired = await api.http.get(
+        "/v1/tickets", headers=api.token(Role.AGENT, ttl=timedelta(seconds=-5))
+    )
+    assert expired.status_code == 401 and "expired" in error_of(expired)["message"]
+
+
+async def test_authorisation_errors(api: Api) -> None:
+    by_department = await api.http.post(
+        "/v1/tickets", json=intake_json(), headers=api.department("housing")
+    )
+    assert by_department.status_code == 403
+    no = (await api.create())["ticket_no"]
+    wrong_department = await api.http.post(
+        f"/v1/tickets/{no}/sign", headers=api.department("housing")
+    )
+    assert wrong_department.status_code == 403
+    assert "only the lead department (urban-management)" in error_of(wrong_department)["message"]
+    agent_signs = await api.http.post(f"/v1/tickets/{no}/sign", headers=api.agent)
+    assert agent_signs.status_code == 403
+    peek = await api.http.get(f"/v1/tickets/{no}", headers=api.department("housing"))
+    assert peek.status_code == 403
+    peek_timeline = await api.http.get(
+        f"/v1/tickets/{no}/timeline", headers=api.department("housing")
+    )
+    assert peek_timeline.status_code == 403
+    others = await api.http.get(
+        "/v1/tickets", params={"department": "urban-management"}, headers=api.department("housing")
+    )
+    assert others.status_code == 403
+
+
+async def test_state_and_input_errors_change_nothing(api: Api) -> None:
+    no = (await api.create())["ticket_no"]
+    lead = api.department("urban-management")
+    early_reply = await api.http.post(f"/v1/tickets/{no}/reply", json=REPLY, headers=lead)
+    assert early_reply.status_code == 409
+    assert error_of(early_reply)["code"] == "invalid_state"
+    bad_body = await api.http.post(
+        f"/v1/tickets/{no}/reply", json={"outcome": "maybe"}, headers=lead
+    )
+    assert bad_body.status_code == 422 and error_of(bad_body)["code"] == "invalid_input"
+    extra_field = await api.http.post(
+        "/v1/tickets", json={**intake_json(), "priority": 1}, headers=api.agent
+    )
+    assert extra_field.status_code == 422
+    missing_citizen = {k: v for k, v in intake_json().items() if k != "citizen"}
+    missing = await api.http.post("/v1/tickets", json=missing_citizen, headers=api.agent)
+    assert missing.status_code == 422 and "citizen" in error_of(missing)["message"]
+    bad_phone = await api.http.post(
+        "/v1/tickets",
+        json=intake_json(citizen={"name": "李四", "phone": "call me"}),
+        headers=api.agent,
+    )
+    assert bad_phone.status_code == 422
+    unknown_lead = await api.http.post(
+        f"/v1/tickets/{(await api.create(category='uncatalogued'))['ticket_no']}/dispatch",
+        json={"lead": "ministry-of-magic"},
+        headers=api.agent,
+    )
+    assert unknown_lead.status_code == 422
+    assert error_of(unknown_lead)["code"] == "unknown_department"
+    assert await api.timeline(no) == ["received", "dispatched"]  # nothing was applied
+
+
+async def test_unknown_and_closed_tickets(api: Api) -> None:
+    unknown = await api.http.get("/v1/tickets/NOPE-1", headers=api.agent)
+    assert unknown.status_code == 404 and error_of(unknown)["code"] == "unknown_ticket"
+    unknown_action = await api.http.post("/v1/tickets/NOPE-1/withdraw", json={}, headers=api.agent)
+    assert unknown_action.status_code == 404
+    no = (await api.create())["ticket_no"]
+    await api.act(no, "withdraw", api.agent, {})
+    await asyncio.sleep(0.2)  # the workflow completes just after answering
+    again = await api.http.post(f"/v1/tickets/{no}/withdraw", json={}, headers=api.agent)
+    assert again.status_code == 409 and "closed" in error_of(again)["message"]
+
+
+async def test_lists_filter_and_scope(api: Api) -> None:
+    ecology = await api.create(category="construction-noise", district="xincheng")
+    await api.create(category="wall-opening", district="xincheng")
+    mine = await api.http.get(
+        "/v1/tickets", params={"page_size": 200}, headers=api.department("ecology")
+    )
+    numbers = [t["ticket_no"] for t in mine.json()["items"]]
+    assert ecology["ticket_no"] in numbers
+    assert all(
+        t["lead_department"] == "ecology" or "ecology" in t["assisting_departments"]
+        for t in mine.json()["items"]
+    )
+    # urban-management assists on construction noise: it sees that ticket too.
+    assisting = await api.http.get(
+        "/v1/tickets", params={"page_size": 200}, headers=api.department("urban-management")
+    )
+    assert ecology["ticket_no"] in [t["ticket_no"] for t in assisting.json()["items"]]
+    filtered = await api.http.get(
+        "/v1/tickets",
+        params={"district": "xincheng", "category": "wall-opening"},
+        headers=api.agent,
+    )
+    assert filtered.json()["total"] >= 1
+    assert {t["category"] for t in filtered.json()["items"]} == {"wall-opening"}
+    page = await api.http.get("/v1/tickets", params={"page_size": 1, "page": 2}, headers=api.agent)
+    assert page.json()["page"] == 2 and len(page.json()["items"]) == 1
+    naive = await api.http.get(
+        "/v1/tickets", params={"created_from": "2026-01-01T00:00:00"}, headers=api.agent
+    )
+    assert naive.status_code == 422
+
+
+async def test_notifications_inbox(api: Api) -> None:
+    no = (await api.create(category="wall-opening"))["ticket_no"]
+    inbox = await api.http.get(
+        "/v1/notifications", params={"ticket_no": no}, headers=api.department("housing")
+    )
+    assert [(n["recipient"], n["kind"]) for n in inbox.json()] == [("housing", "dispatched")]
+    assisting = await api.http.get("/v1/notifications", params={"ticket_no": no}, headers=api.agent)
+    assert {n["recipient"] for n in assisting.json()} == {
+        "housing",
+        "comprehensive-enforcement",
+        "natural-resources",
+    }
+
+
+async def test_catalogue_reads(api: Api) -> None:
+    departments = await api.http.get("/v1/departments", headers=api.agent)
+    assert len(departments.json()) >= 20
+    rules = await api.http.get(
+        "/v1/routing-rules", params={"category": "hotel-hygiene-refund"}, headers=api.agent
+    )
+    assert rules.json()[0]["lead"] == "market-supervision"
+
+
+async def test_search_attributes_show_the_ticket_in_temporal(api: Api) -> None:
+    no = (await api.create(category="wall-opening"))["ticket_no"]
+    query = (
+        f"WorkflowId = 'ticket-{no}' AND TicketStatus = 'dispatched' "
+        "AND LeadDepartment = 'housing' AND EscalationLevel = 0 AND Overdue = false"
+    )
+    for _ in range(50):  # visibility is eventually consistent
+        found = [w.id async for w in api.temporal.list_workflows(query)]
+        if found:
+            break
+        await asyncio.sleep(0.1)
+    assert found == [f"ticket-{no}"]
+
+
+async def test_a_drill_policy_climbs_the_ladder_in_seconds(api: Api, policy: PolicyFile) -> None:
+    policy.write('[sign]\nemergency = "2s"\nutility = "2s"\ngeneral = "2s"\ncomplex = "2s"\n')
+    no = (await api.create())["ticket_no"]
+    for _ in range(60):
+        ticket = (await api.http.get(f"/v1/tickets/{no}", headers=api.agent)).json()
+        if ticket["overdue"]:
+            break
+        await asyncio.sleep(0.1)
+    assert ticket["overdue"] and ticket["escalation_level"] == 2
+    assert (await api.timeline(no))[-2:] == ["deadline_warning", "reminder"]
+    overdue = await api.http.get(
+        "/v1/tickets", params={"overdue": "true", "page_size": 200}, headers=api.agent
+    )
+    assert no in [t["ticket_no"] for t in overdue.json()["items"]]
+    query = f"WorkflowId = 'ticket-{no}' AND Overdue = true AND EscalationLevel = 2"
+    for _ in range(50):
+        found = [w.id async for w in api.temporal.list_workflows(query)]
+        if found:
+            break
+        await asyncio.sleep(0.1)
+    assert found == [f"ticket-{no}"]
