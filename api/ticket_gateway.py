@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any, TypeVar
 
 import structlog
@@ -38,8 +37,6 @@ _REFUSAL_STATUS = {
     RefusalType.INVALID_INPUT.value: (422, "invalid_input"),
 }
 _UNREACHABLE = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
-# How long an HTTP caller waits for a ticket to answer before hearing 503.
-ANSWER_TIMEOUT = timedelta(seconds=30)
 
 
 class TicketGateway:
@@ -97,8 +94,9 @@ class TicketGateway:
         )
 
     async def _call(self, ticket_no: str, call: Callable[[], Awaitable[T]]) -> T:
+        timeout = self._settings.answer_timeout_seconds
         try:
-            return await asyncio.wait_for(call(), ANSWER_TIMEOUT.total_seconds())
+            return await asyncio.wait_for(call(), timeout)
         except WorkflowUpdateFailedError as failure:
             raise _refusal(failure.cause) from failure
         except WorkflowQueryFailedError as failure:
@@ -109,8 +107,8 @@ class TicketGateway:
             raise ApiError(
                 503,
                 "ticket_not_answering",
-                f"ticket {ticket_no} did not answer within "
-                f"{int(ANSWER_TIMEOUT.total_seconds())} s (is a worker running?); "
+                f"ticket {ticket_no} did not answer within {timeout:g} s "
+                "(is a worker running?); "
                 "retry: an action that already took effect is refused, "
                 "not repeated",
             ) from failure

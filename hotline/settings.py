@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     policy: Path | None = None
     jwt_secret: str | None = None
     token_ttl_hours: int = 12
+    answer_timeout_seconds: float = 30.0  # how long an HTTP caller waits for a ticket to answer
     notify_senders: str = "database,log"
     api_host: str = "127.0.0.1"
     api_port: int = 8000

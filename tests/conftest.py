@@ -10,10 +10,14 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
 
 from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.demo_city import load_demo_city
 from hotline.settings import Settings
+from tests.support import binary
+from workflows.search_attributes import ALL_KEYS
 
 
 @dataclass
@@ -82,3 +86,15 @@ def base_settings(data_dir: Path, session_policy: PolicyFile) -> Settings:
         jwt_secret="test-secret-that-is-long-enough-for-hs256",
         notify_senders="database",
     )
+
+
+@pytest_asyncio.fixture(scope="session")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        search_attributes=ALL_KEYS,
+        data_converter=pydantic_data_converter,
+        dev_server_log_level="error",
+    )
+    yield env
+    await env.shutdown()

@@ -25,7 +25,8 @@ from schema.activity_io import (
 from schema.policy import Policy
 
 _LOCAL_TIMEOUT = timedelta(seconds=10)
-_WRITE_TIMEOUT = timedelta(seconds=30)
+# Short, so that a write lost with a killed worker is retried elsewhere within seconds.
+_WRITE_TIMEOUT = timedelta(seconds=10)
 # Writes never give up: an accepted action must reach the read model, even after an outage.
 _WRITE_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)

@@ -18,7 +18,6 @@ import pytest
 import pytest_asyncio
 from sqlalchemy.engine.url import make_url
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
@@ -26,21 +25,8 @@ from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.ticket import Role
 from tests.conftest import ReadModel, open_read_model
-from tests.support import binary, postgres_url
+from tests.support import postgres_url
 from worker import build_worker
-from workflows.search_attributes import ALL_KEYS
-
-
-@pytest_asyncio.fixture(scope="session")
-async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
-        search_attributes=ALL_KEYS,
-        data_converter=pydantic_data_converter,
-        dev_server_log_level="error",
-    )
-    yield env
-    await env.shutdown()
 
 
 async def _fresh_postgres_database() -> tuple[str, str] | None:
