@@ -41,15 +41,18 @@ class WorkerProcesses:
         self.killed = 0
 
     async def start(self) -> None:
+        self.running = self._spawn()
+        await self._until_polling(self.running.pid)
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
         self.started += 1
         log = (self._log_dir / f"worker-{self.started}.log").open("wb")
-        self.running = subprocess.Popen(
+        return subprocess.Popen(
             [binary("hotline"), "worker"],
             env=self._environment,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        await self._until_polling(self.running.pid)
 
     def kill(self) -> None:
         assert self.running is not None

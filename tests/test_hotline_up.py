@@ -1,0 +1,82 @@
+"""``hotline up``: one command brings up Temporal + UI, worker and API; Ctrl-C stops it all."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api.conftest import intake_json
+from tests.support import binary
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], dict[str, int], Path]]:
+    ports = {"temporal": free_port(), "ui": free_port(), "api": free_port()}
+    environment = {
+        **os.environ,
+        "HOTLINE_DATA_DIR": str(tmp_path / "data"),
+        "HOTLINE_TEMPORAL_ADDRESS": f"127.0.0.1:{ports['temporal']}",
+        "HOTLINE_UI_PORT": str(ports["ui"]),
+        "HOTLINE_API_PORT": str(ports["api"]),
+        "HOTLINE_TASK_QUEUE": "up-test",
+    }
+    environment.pop("DATABASE_URL", None)
+    environment.pop("HOTLINE_JWT_SECRET", None)
+    log = tmp_path / "up.log"
+    process = subprocess.Popen(
+        [binary("hotline"), "up"],
+        env=environment,
+        text=True,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    yield process, ports, log
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def test_one_command_runs_everything_and_ctrl_c_stops_it(stack) -> None:
+    process, ports, log = stack
+    started = time.monotonic()
+    while "hotline is up" not in log.read_text():
+        assert process.poll() is None, log.read_text()
+        assert time.monotonic() - started < 60, log.read_text()
+        time.sleep(0.1)
+    banner = log.read_text()
+    agent_token = re.search(r"^\s+agent\s+(\S+)$", banner, re.MULTILINE)
+    assert agent_token, banner
+    assert f"http://127.0.0.1:{ports['ui']}" in banner
+    assert port_open(ports["ui"]) and port_open(ports["temporal"])
+
+    api = f"http://127.0.0.1:{ports['api']}"
+    headers = {"Authorization": f"Bearer {agent_token.group(1)}"}
+    created = httpx.post(f"{api}/v1/tickets", json=intake_json(), headers=headers, timeout=30)
+    assert created.status_code == 201, created.text
+    assert created.json()["lead_department"] == "urban-management"  # the demo city is loaded
+
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0, log.read_text()
+    for port in ports.values():
+        assert not port_open(port), f"port {port} still open after Ctrl-C"
