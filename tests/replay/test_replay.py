@@ -1,0 +1,33 @@
+"""Recorded histories of every ticket shape replay on today's workflow code.
+
+A failure here means a change to workflow code would break tickets already open:
+guard the change with ``workflow.patched`` (docs/architecture.md, Changing workflow code).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer
+
+from worker import sandbox_runner
+from workflows.ticket import TicketWorkflow
+
+HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+
+
+def test_every_shape_is_recorded() -> None:
+    shapes = {path.stem.split("-", 1)[1] for path in HISTORIES}
+    assert shapes >= {"normal_closure", "answered_on_the_spot", "return_and_redispatch",
+                      "extension_and_rework", "overdue_ladder"}
+
+
+@pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
+async def test_history_replays(path: Path) -> None:
+    replayer = Replayer(workflows=[TicketWorkflow], data_converter=pydantic_data_converter,
+                        workflow_runner=sandbox_runner())
+    history = WorkflowHistory.from_json(f"ticket-{path.stem}", path.read_text())
+    await replayer.replay_workflow(history)
