@@ -98,6 +98,4 @@ async def run_worker(settings: Settings) -> None:
 
 
 if __name__ == "__main__":
-    from hotline.settings import get_settings
-
-    asyncio.run(run_worker(get_settings()))
+    asyncio.run(run_worker(Settings()))

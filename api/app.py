@@ -14,11 +14,11 @@ from api.errors import install_error_handlers
 from api.routes import actions, catalogue, notifications, tickets
 from api.ticket_gateway import TicketGateway
 from hotline.database import create_engine, session_factory
-from hotline.settings import Settings, get_settings
+from hotline.settings import Settings
 
 
 def create_app(settings: Settings | None = None, *, client: Client | None = None) -> FastAPI:
-    settings = settings or get_settings()
+    settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from hotline.logs import configure_logging
-from hotline.settings import get_settings
+from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.ticket import Role
 
@@ -21,7 +21,7 @@ def up() -> None:
     """Run everything on this machine: Temporal dev server + UI, worker, API, demo city."""
     from hotline.devstack import run_stack
 
-    settings = get_settings()
+    settings = Settings()
     configure_logging(settings)
     try:
         asyncio.run(run_stack(settings))
@@ -34,7 +34,7 @@ def worker() -> None:
     """Run a worker against the configured Temporal cluster (HOTLINE_TEMPORAL_ADDRESS)."""
     from worker import run_worker
 
-    settings = get_settings()
+    settings = Settings()
     configure_logging(settings)
     asyncio.run(run_worker(settings))
 
@@ -46,7 +46,7 @@ def api() -> None:
 
     from api.app import create_app
 
-    settings = get_settings()
+    settings = Settings()
     configure_logging(settings)
     uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port)
 
@@ -61,7 +61,7 @@ def token(
     hours: Annotated[int | None, typer.Option(help="validity in hours")] = None,
 ) -> None:
     """Print a bearer token for the configured secret."""
-    settings = get_settings()
+    settings = Settings()
     try:
         printed = issue_token(
             settings.resolved_jwt_secret(),
@@ -80,7 +80,7 @@ def migrate() -> None:
     """Apply the read model's database migrations (SQLite or PostgreSQL)."""
     from hotline.devstack import prepare_database
 
-    asyncio.run(prepare_database(get_settings(), demo=False))
+    asyncio.run(prepare_database(Settings(), demo=False))
 
 
 @app.command("seed-demo")
@@ -90,7 +90,7 @@ def seed_demo() -> None:
     from hotline.demo_city import load_demo_city
     from hotline.devstack import prepare_database
 
-    settings = get_settings()
+    settings = Settings()
 
     async def seed() -> None:
         await prepare_database(settings, demo=False)

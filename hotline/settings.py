@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -51,8 +50,3 @@ class Settings(BaseSettings):
 
     def sender_names(self) -> list[str]:
         return [name.strip() for name in self.notify_senders.split(",") if name.strip()]
-
-
-@lru_cache
-def get_settings() -> Settings:
-    return Settings()

@@ -57,10 +57,12 @@ async def answered_on_the_spot(t: Tickets) -> WorkflowHandle:
 
 async def return_and_redispatch(t: Tickets) -> WorkflowHandle:
     handle = await t.open()
-    await handle.execute_update(TicketWorkflow.return_ticket,
-                                args=[LEAD, ReturnBody(reason="r", legal_basis="b")])
-    await handle.execute_update(TicketWorkflow.review_return,
-                                args=[AGENT, ReturnReviewBody(accept=True, lead="housing")])
+    await handle.execute_update(
+        TicketWorkflow.return_ticket, args=[LEAD, ReturnBody(reason="r", legal_basis="b")]
+    )
+    await handle.execute_update(
+        TicketWorkflow.review_return, args=[AGENT, ReturnReviewBody(accept=True, lead="housing")]
+    )
     housing = department("housing")
     await handle.execute_update(TicketWorkflow.sign, args=[housing, SignBody()])
     await handle.execute_update(TicketWorkflow.reply, args=[housing, REPLY])
@@ -71,15 +73,19 @@ async def return_and_redispatch(t: Tickets) -> WorkflowHandle:
 async def extension_and_rework(t: Tickets) -> WorkflowHandle:
     handle = await t.open()
     await handle.execute_update(TicketWorkflow.sign, args=[LEAD, SignBody()])
-    await handle.execute_update(TicketWorkflow.request_extension,
-                                args=[LEAD, ExtensionBody(working_days=2, reason="x")])
-    await handle.execute_update(TicketWorkflow.review_extension,
-                                args=[AGENT, ExtensionReviewBody(approve=True)])
+    await handle.execute_update(
+        TicketWorkflow.request_extension, args=[LEAD, ExtensionBody(working_days=2, reason="x")]
+    )
+    await handle.execute_update(
+        TicketWorkflow.review_extension, args=[AGENT, ExtensionReviewBody(approve=True)]
+    )
     await handle.execute_update(TicketWorkflow.reply, args=[LEAD, REPLY])
-    await handle.execute_update(TicketWorkflow.rate, args=[AGENT, RatingBody(
-        satisfaction="unsatisfied", solved=False)])
-    await handle.execute_update(TicketWorkflow.review_rating,
-                                args=[AGENT, RatingReviewBody(reasonable=True)])
+    await handle.execute_update(
+        TicketWorkflow.rate, args=[AGENT, RatingBody(satisfaction="unsatisfied", solved=False)]
+    )
+    await handle.execute_update(
+        TicketWorkflow.review_rating, args=[AGENT, RatingReviewBody(reasonable=True)]
+    )
     await handle.execute_update(TicketWorkflow.reply, args=[LEAD, REPLY])
     await handle.execute_update(TicketWorkflow.rate, args=[AGENT, SATISFIED])
     return handle

@@ -16,18 +16,31 @@ from temporalio.worker import Replayer
 from worker import sandbox_runner
 from workflows.ticket import TicketWorkflow
 
+
+def read(path: Path) -> str:
+    return path.read_text()
+
+
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
 
 def test_every_shape_is_recorded() -> None:
     shapes = {path.stem.split("-", 1)[1] for path in HISTORIES}
-    assert shapes >= {"normal_closure", "answered_on_the_spot", "return_and_redispatch",
-                      "extension_and_rework", "overdue_ladder"}
+    assert shapes >= {
+        "normal_closure",
+        "answered_on_the_spot",
+        "return_and_redispatch",
+        "extension_and_rework",
+        "overdue_ladder",
+    }
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_history_replays(path: Path) -> None:
-    replayer = Replayer(workflows=[TicketWorkflow], data_converter=pydantic_data_converter,
-                        workflow_runner=sandbox_runner())
-    history = WorkflowHistory.from_json(f"ticket-{path.stem}", path.read_text())
+    replayer = Replayer(
+        workflows=[TicketWorkflow],
+        data_converter=pydantic_data_converter,
+        workflow_runner=sandbox_runner(),
+    )
+    history = WorkflowHistory.from_json(f"ticket-{path.stem}", read(path))
     await replayer.replay_workflow(history)

@@ -1,0 +1,96 @@
+"""Start-up and failure behaviour an operator relies on."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import httpx
+from google.protobuf.duration_pb2 import Duration
+from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
+from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from typer.testing import CliRunner
+
+from api.app import create_app
+from hotline.cli import app as cli
+from hotline.settings import Settings
+from hotline.temporal import ensure_search_attributes
+from hotline.tokens import verify_token
+from schema.ticket import Role
+from tests.api.conftest import intake_json
+from workflows.search_attributes import ALL_KEYS
+
+
+async def test_search_attributes_are_registered_idempotently(
+    dev_server: WorkflowEnvironment,
+) -> None:
+    namespace = f"sa-{uuid.uuid4().hex[:8]}"
+    await dev_server.client.workflow_service.register_namespace(
+        RegisterNamespaceRequest(
+            namespace=namespace, workflow_execution_retention_period=Duration(seconds=86400)
+        )
+    )
+    client = await Client.connect(
+        dev_server.client.service_client.config.target_host,
+        namespace=namespace,
+        data_converter=pydantic_data_converter,
+    )
+    await ensure_search_attributes(client, namespace)
+    await ensure_search_attributes(client, namespace)  # a second start changes nothing
+    listed = await client.operator_service.list_search_attributes(
+        ListSearchAttributesRequest(namespace=namespace)
+    )
+    assert {key.name for key in ALL_KEYS} <= set(listed.custom_attributes)
+
+
+async def test_api_answers_503_while_temporal_is_unreachable(
+    base_settings: Settings, sqlite_read_model
+) -> None:
+    settings = base_settings.model_copy(
+        update={"temporal_address": "127.0.0.1:9", "database_url": sqlite_read_model.url}
+    )
+    app = create_app(settings)  # no client: it connects on first use, and fails
+    token = (
+        CliRunner()
+        .invoke(cli, ["token", "agent"], env={"HOTLINE_JWT_SECRET": settings.resolved_jwt_secret()})
+        .stdout.strip()
+    )
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http,
+    ):
+        response = await http.post(
+            "/v1/tickets", json=intake_json(), headers={"Authorization": f"Bearer {token}"}
+        )
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "temporal_unavailable"
+        health = await http.get("/healthz")
+        assert health.status_code == 200
+
+
+def test_token_command() -> None:
+    secret = "a-secret-for-the-token-command-test-0123456789"
+    runner = CliRunner()
+    printed = runner.invoke(
+        cli,
+        ["token", "department", "--department", "housing", "--hours", "2"],
+        env={"HOTLINE_JWT_SECRET": secret},
+    )
+    assert printed.exit_code == 0, printed.output
+    actor = verify_token(secret, printed.stdout.strip())
+    assert (actor.role, actor.department) == (Role.DEPARTMENT, "housing")
+    refused = runner.invoke(cli, ["token", "department"], env={"HOTLINE_JWT_SECRET": secret})
+    assert refused.exit_code != 0
+    assert "--department" in refused.output
+    unknown = runner.invoke(cli, ["token", "mayor"], env={"HOTLINE_JWT_SECRET": secret})
+    assert unknown.exit_code != 0
+
+
+def test_token_lifetime_is_bounded() -> None:
+    from hotline.tokens import issue_token
+
+    token = issue_token("s" * 40, Role.AGENT, sub="x", ttl=timedelta(minutes=5))
+    assert verify_token("s" * 40, token).role is Role.AGENT
