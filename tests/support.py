@@ -13,7 +13,7 @@ from typing import Any
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from schema.ticket import Actor, Citizen, Role, TicketCreate
+from schema.ticket import Actor, Role, TicketCreate
 
 AGENT = Actor(sub="agent-1", role=Role.AGENT)
 INTEGRATOR = Actor(sub="ivr", role=Role.INTEGRATOR)
@@ -30,8 +30,9 @@ def new_ticket_no() -> str:
     return f"T{next(_counter):04d}-{uuid.uuid4().hex[:8]}"
 
 
-def intake(**overrides: Any) -> TicketCreate:
-    fields: dict[str, Any] = {
+def intake_json(**overrides: Any) -> dict[str, Any]:
+    """An intake body as an integrator sends it (overrides may be invalid on purpose)."""
+    body: dict[str, Any] = {
         "channel": "phone",
         "type": "complaint",
         "category": "street-vendors",
@@ -39,10 +40,14 @@ def intake(**overrides: Any) -> TicketCreate:
         "description": "stalls block the pavement at night",
         "district": "dinghai",
         "address": "Huannan Road 12",
-        "citizen": Citizen(name="张三", phone="13812341234"),
+        "citizen": {"name": "张三", "phone": "13812341234"},
     }
-    fields.update(overrides)
-    return TicketCreate(**fields)
+    body.update(overrides)
+    return body
+
+
+def intake(**overrides: Any) -> TicketCreate:
+    return TicketCreate.model_validate(intake_json(**overrides))
 
 
 def refusal(error: BaseException) -> ApplicationError:

@@ -24,9 +24,8 @@ from api.app import create_app
 from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.ticket import Role
-from tests.api.conftest import intake_json
 from tests.conftest import ReadModel
-from tests.support import binary
+from tests.support import binary, intake_json
 
 
 class WorkerProcesses:

@@ -14,8 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.conftest import intake_json
-from tests.support import binary
+from tests.support import binary, intake_json
 
 
 def free_port() -> int:

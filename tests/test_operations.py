@@ -20,7 +20,7 @@ from hotline.settings import Settings
 from hotline.temporal import ensure_search_attributes
 from hotline.tokens import verify_token
 from schema.ticket import Role
-from tests.api.conftest import intake_json
+from tests.support import intake_json
 from workflows.search_attributes import ALL_KEYS
 
 

@@ -2,38 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
 from sqlalchemy import select
 
 from api.deps import ContextDep, StaffDep
 from api.errors import forbidden
+from schema.activity_io import Notification
 from schema.tables import StoredNotification
 from schema.ticket import Role
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
 
 
-class NotificationRead(BaseModel):
-    id: str
-    ticket_no: str
-    recipient: str
-    kind: str
-    message: str
-    at: datetime
-
-
-@router.get("/notifications", response_model=list[NotificationRead])
+@router.get("/notifications", response_model=list[Notification])
 async def list_notifications(
     actor: StaffDep,
     context: ContextDep,
     recipient: str | None = None,
     ticket_no: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[NotificationRead]:
+) -> list[Notification]:
     """Newest first. A department reads only its own inbox."""
     if actor.role is Role.DEPARTMENT:
         if recipient not in (None, actor.department):
@@ -46,4 +36,4 @@ async def list_notifications(
         query = query.where(StoredNotification.ticket_no == ticket_no)
     async with context.sessions() as session:
         rows = await session.scalars(query)
-        return [NotificationRead.model_validate(row, from_attributes=True) for row in rows]
+        return [Notification.model_validate(row, from_attributes=True) for row in rows]

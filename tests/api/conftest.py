@@ -25,41 +25,39 @@ from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.ticket import Role
 from tests.conftest import ReadModel, open_read_model
-from tests.support import postgres_url
+from tests.support import intake_json, postgres_url
 from worker import build_worker
+
+
+async def _admin_connection() -> asyncpg.Connection:
+    url = make_url(postgres_url())
+    return await asyncpg.connect(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
+        database=url.database,
+        timeout=3,
+    )
 
 
 async def _fresh_postgres_database() -> tuple[str, str] | None:
     """(url of a new empty database, its name), or None when no PostgreSQL answers."""
-    url = make_url(postgres_url())
     name = f"hotline_test_{uuid.uuid4().hex[:10]}"
     try:
-        admin = await asyncpg.connect(
-            host=url.host,
-            port=url.port or 5432,
-            user=url.username,
-            password=url.password,
-            database=url.database,
-            timeout=3,
-        )
+        admin = await _admin_connection()
     except (TimeoutError, OSError, asyncpg.PostgresError):
         return None
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    return url.set(database=name).render_as_string(hide_password=False), name
+    url = make_url(postgres_url()).set(database=name)
+    return url.render_as_string(hide_password=False), name
 
 
 async def _drop_postgres_database(name: str) -> None:
-    url = make_url(postgres_url())
-    admin = await asyncpg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        database=url.database,
-    )
+    admin = await _admin_connection()
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
@@ -133,21 +131,6 @@ class Api:
         response = await self.http.get(f"/v1/tickets/{ticket_no}/timeline", headers=self.agent)
         assert response.status_code == 200, response.text
         return [event["action"] for event in response.json()["events"]]
-
-
-def intake_json(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "channel": "phone",
-        "type": "complaint",
-        "category": "street-vendors",
-        "urgency": "general",
-        "description": "stalls block the pavement at night",
-        "district": "dinghai",
-        "address": "Huannan Road 12",
-        "citizen": {"name": "张三", "phone": "13812341234"},
-    }
-    body.update(overrides)
-    return body
 
 
 @pytest_asyncio.fixture(scope="session")

@@ -7,8 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 from schema.ticket import Role
-from tests.api.conftest import Api, intake_json
+from tests.api.conftest import Api
 from tests.conftest import PolicyFile
+from tests.support import intake_json
 
 REPLY = {"outcome": "resolved", "content": "the stalls moved to the night market"}
 SATISFIED = {"satisfaction": "satisfied", "solved": True}
