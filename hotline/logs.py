@@ -29,3 +29,4 @@ def configure_logging(settings: Settings) -> None:
         cache_logger_on_first_use=True,
     )
     logging.basicConfig(level=level, format="%(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration is noise

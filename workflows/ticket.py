@@ -549,6 +549,7 @@ class TicketWorkflow:
         clock = s.clocks.get(Step.REPLY)
         if not body.approve or request is None or clock is None:
             event = s.log(now, actor.describe(), "extension_refused", note=body.note)
+            message = f"Ticket {s.ticket_no}: extension refused; the reply deadline stands"
         else:
             grace = s.require_policy().supervision_grace
             due = await self._due_instants(
@@ -573,12 +574,11 @@ class TicketWorkflow:
                 note=body.note,
                 reply_due=due["reply"].isoformat(),
             )
-        if s.lead_department:
-            s.notify(
-                event,
-                s.lead_department,
-                f"Ticket {s.ticket_no}: extension {event.action.split('_')[1]}",
+            message = (
+                f"Ticket {s.ticket_no}: extension approved; reply by {due['reply'].isoformat()}"
             )
+        if s.lead_department:
+            s.notify(event, s.lead_department, message)
 
     async def _reply(self, now: datetime, actor: Actor, body: ReplyBody) -> None:
         s = self.ticket
