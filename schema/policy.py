@@ -110,4 +110,6 @@ class Policy(BaseModel):
     warning_ratio: float = Field(default=0.8, gt=0, lt=1)
     supervision_grace: Span = "1wd"
     supervision_order: Span = "3wd"
+    # A ticket continues as new past this many history events (or when Temporal suggests it).
+    history_event_limit: int = Field(default=10_000, ge=50)
     calendar: CalendarOverrides = CalendarOverrides()

@@ -76,6 +76,14 @@ def ticket_workflow_id(ticket_no: str) -> str:
 class TicketWorkflow:
     @workflow.init
     def __init__(self, start: TicketStart) -> None:
+        self._lock = asyncio.Lock()
+        self._woken = False
+        self._indexed: dict[str, Any] = {}
+        if start.carried is not None:  # continued as new: already registered
+            self.ticket = start.carried
+            self._ready = True
+            return
+        self._ready = False
         now = workflow.now()
         self.ticket = TicketState(
             ticket_no=start.ticket_no,
@@ -85,17 +93,16 @@ class TicketWorkflow:
             created_at=now,
             updated_at=now,
         )
-        self._lock = asyncio.Lock()
-        self._ready = False
-        self._woken = False
-        self._indexed: dict[str, Any] = {}
 
     @workflow.run
     async def run(self, start: TicketStart) -> TicketView:
-        async with self._lock:
-            await self._register()
-        self._ready = True
+        if not self._ready:
+            async with self._lock:
+                await self._register()
+            self._ready = True
         while self.ticket.status is not TicketStatus.CLOSED:
+            if self._history_is_long():
+                await self._continue_as_new(start)
             await self._sleep_until_next_rung()
             async with self._lock:
                 await self._climb_due_rungs()
@@ -694,6 +701,18 @@ class TicketWorkflow:
         s.pending_review = None
         s.pending_extension = None
         s.log(now, actor, "closed", closure=closure, **detail)
+
+    # -- bounded history ----------------------------------------------------------
+
+    def _history_is_long(self) -> bool:
+        info = workflow.info()
+        limit = self.ticket.require_policy().history_event_limit
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() >= limit
+
+    async def _continue_as_new(self, start: TicketStart) -> None:
+        """Start a fresh history with the whole state; clocks re-arm from the carried deadlines."""
+        await workflow.wait_condition(workflow.all_handlers_finished)  # no accepted action is cut
+        workflow.continue_as_new(start.model_copy(update={"carried": self.ticket}))
 
     # -- deadlines and the ladder -----------------------------------------------
 

@@ -81,16 +81,6 @@ class PendingExtension(BaseModel):
     requested_at: datetime
 
 
-class TicketStart(BaseModel):
-    """The workflow's input: the intake as recorded, and who recorded it."""
-
-    ticket_no: str
-    intake: TicketCreate
-    created_by: str
-    # False only on a server without custom search attributes (the time-skipping test server).
-    index_search_attributes: bool = True
-
-
 class TicketState(BaseModel):
     ticket_no: str
     intake: TicketCreate
@@ -231,3 +221,15 @@ class TicketState(BaseModel):
             reply_outcome=self.reply_outcome,
             missed_deadlines=self.missed_deadlines,
         )
+
+
+class TicketStart(BaseModel):
+    """The workflow's input: the intake as recorded, and who recorded it."""
+
+    ticket_no: str
+    intake: TicketCreate
+    created_by: str
+    # False only on a server without custom search attributes (the time-skipping test server).
+    index_search_attributes: bool = True
+    # Set when a long-lived ticket continues as new: the whole state, clocks included.
+    carried: TicketState | None = None
