@@ -23,6 +23,7 @@ from activities.notifications import NotificationActivities, build_senders
 from activities.read_model import ReadModelActivities
 from activities.routing import RoutingActivities
 from hotline.database import create_engine, session_factory
+from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
 from hotline.temporal import connect, ensure_search_attributes
 from workflows.ticket import TicketWorkflow
@@ -40,6 +41,7 @@ WORKFLOW_SAFE_MODULES = (
     "workflows.ticket_rules",
     "workflows.activity_calls",
     "workflows.search_attributes",
+    "hotline.request_context",
 )
 
 
@@ -74,12 +76,18 @@ def build_worker(
     sessions: async_sessionmaker[AsyncSession],
     workflows: Sequence[type] = WORKFLOWS,
 ) -> Worker:
+    # A client made by hotline.temporal.connect already carries the interceptor; the
+    # worker inherits it from there. Any other client gets it here.
+    inherited = any(
+        isinstance(i, RequestContextInterceptor) for i in client.config()["interceptors"]
+    )
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=list(workflows),
         activities=activities(settings, sessions),
         workflow_runner=sandbox_runner(),
+        interceptors=[] if inherited else [RequestContextInterceptor()],
     )
 
 

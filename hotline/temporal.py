@@ -12,6 +12,7 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributeIndexedValueType
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
 from workflows.search_attributes import ALL_KEYS
 
@@ -23,6 +24,7 @@ async def connect(settings: Settings) -> Client:
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
+        interceptors=[RequestContextInterceptor()],
     )
 
 

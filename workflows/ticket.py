@@ -19,6 +19,7 @@ from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
+from hotline.request_context import REQUEST_ID
 from schema.activity_io import DueItem, DueQuery, RouteQuery, Transition
 from schema.ticket import (
     Actor,
@@ -802,6 +803,20 @@ class TicketWorkflow:
         s = self.ticket
         s.refresh_overdue(workflow.now())
         await calls.record_transition(Transition(ticket=s.record(), events=s.unpublished_events))
+        for event in s.unpublished_events:  # one log event per transition (skipped on replay)
+            workflow.logger.info(
+                "ticket %s: %s",
+                s.ticket_no,
+                event.action,
+                extra={
+                    "ticket_no": s.ticket_no,
+                    "action": event.action,
+                    "actor": event.actor,
+                    "seq": event.seq,
+                    "status": s.status.value,
+                    "request_id": REQUEST_ID.get(),
+                },
+            )
         s.unpublished_events = []
         if s.outbox:
             await calls.send_notifications(s.outbox)

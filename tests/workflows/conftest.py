@@ -43,10 +43,11 @@ class Tickets:
     env: WorkflowEnvironment
     settings: Settings
     read_model: ReadModel
+    via: Client | None = None  # another client on the same server, e.g. with interceptors
 
     @property
     def client(self) -> Client:
-        return self.env.client
+        return self.via or self.env.client
 
     async def open(self, body: TicketCreate | None = None, **fields: Any) -> WorkflowHandle:
         handle, _ = await self.open_with_view(body, **fields)

@@ -1,0 +1,77 @@
+"""A request id set by a client reaches the workflow's transition logs and its activities."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import structlog
+from temporalio.client import Client
+
+from hotline.logs import configure_logging
+from hotline.request_context import REQUEST_ID, RequestContextInterceptor
+from hotline.settings import Settings
+from schema.ticket import SignBody
+from tests.support import department
+from tests.workflows.conftest import Tickets
+from worker import build_worker
+from workflows.ticket import TicketWorkflow
+
+
+@pytest.fixture
+def json_logs() -> Iterator[io.StringIO]:
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    output = io.StringIO()
+    configure_logging(Settings(log_format="json", log_level="info"), stream=output)
+    yield output
+    root.handlers, root.level = saved
+    structlog.reset_defaults()
+
+
+async def test_request_id_travels_from_client_to_workflow_and_activity(
+    tickets: Tickets, json_logs: io.StringIO
+) -> None:
+    base = tickets.client
+    client = Client(
+        base.service_client,
+        namespace=base.namespace,
+        data_converter=base.data_converter,
+        interceptors=[RequestContextInterceptor()],
+    )
+    settings = tickets.settings.model_copy(
+        update={"task_queue": f"ctx-{uuid.uuid4().hex[:6]}", "notify_senders": "log"}
+    )
+    propagating = Tickets(
+        env=tickets.env, settings=settings, read_model=tickets.read_model, via=client
+    )
+    async with build_worker(client, settings, tickets.read_model.sessions):
+        token = REQUEST_ID.set("req-intake")
+        try:
+            handle, view = await propagating.open_with_view()
+        finally:
+            REQUEST_ID.reset(token)
+        token = REQUEST_ID.set("req-sign")
+        try:
+            await handle.execute_update(
+                TicketWorkflow.sign, args=[department("urban-management"), SignBody()]
+            )
+        finally:
+            REQUEST_ID.reset(token)
+    output = json_logs.getvalue()
+    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    mine = [r for r in records if r.get("ticket_no") == view.ticket_no]
+    transitions = {r["action"]: r["request_id"] for r in mine if "action" in r}
+    assert transitions == {
+        "received": "req-intake",
+        "dispatched": "req-intake",
+        "signed": "req-sign",
+    }
+    notices = [r for r in mine if r.get("event") == "notification"]
+    assert notices and all(r["request_id"] == "req-intake" for r in notices)
+    assert all(r["activity"] == "send_notifications" for r in notices)
+    assert "13812341234" not in output
