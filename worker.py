@@ -92,7 +92,7 @@ def build_worker(
 
 
 async def run_worker(settings: Settings) -> None:
-    client = await connect(settings)
+    client = await connect(settings, serve_metrics=True)
     await ensure_search_attributes(client, settings.temporal_namespace)
     engine = create_engine(settings.resolved_database_url())
     try:

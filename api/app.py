@@ -9,8 +9,10 @@ from fastapi import FastAPI
 from temporalio.client import Client
 
 from activities.deadlines import read_policy
+from api import metrics
 from api.deps import AppContext
 from api.errors import install_error_handlers
+from api.metrics import ApiMetrics
 from api.request_logging import request_context_middleware
 from api.routes import actions, catalogue, notifications, tickets
 from api.ticket_gateway import TicketGateway
@@ -45,11 +47,14 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.middleware("http")(request_context_middleware)
+    app.state.metrics = ApiMetrics()
+    app.middleware("http")(app.state.metrics.middleware)
+    app.middleware("http")(request_context_middleware)  # outermost: its id covers the rest
     app.include_router(tickets.router)
     app.include_router(actions.router)
     app.include_router(catalogue.router)
     app.include_router(notifications.router)
+    app.include_router(metrics.router)
 
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> dict[str, str]:

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     ui_port: int = 8233
+    # host:port where `hotline worker` serves the Temporal SDK's Prometheus metrics; off if unset.
+    worker_metrics_address: str | None = None
     log_format: Literal["console", "json"] = "console"
     log_level: str = "info"
     ticket_prefix: str = ""

@@ -11,6 +11,7 @@ from temporalio.api.operatorservice.v1 import (
 from temporalio.client import Client
 from temporalio.common import SearchAttributeIndexedValueType
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
 from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
@@ -19,12 +20,22 @@ from workflows.search_attributes import ALL_KEYS
 log = structlog.get_logger(__name__)
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, *, serve_metrics: bool = False) -> Client:
+    """A client with the project's converter and interceptors; a worker's also serves metrics."""
+    runtime = None
+    if serve_metrics and settings.worker_metrics_address:
+        runtime = Runtime(
+            telemetry=TelemetryConfig(
+                metrics=PrometheusConfig(bind_address=settings.worker_metrics_address)
+            )
+        )
+        log.info("worker metrics", url=f"http://{settings.worker_metrics_address}/metrics")
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
         interceptors=[RequestContextInterceptor()],
+        runtime=runtime,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import socket
 import sys
 import uuid
 from pathlib import Path
@@ -68,3 +69,10 @@ def binary(name: str) -> str:
 def postgres_url() -> str:
     """PostgreSQL for the read-model suite: TEST_POSTGRES_URL, else the local server."""
     return os.environ.get("TEST_POSTGRES_URL", "postgresql+asyncpg://root@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port

@@ -14,14 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support import binary, intake_json
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from tests.support import binary, free_port, intake_json
 
 
 def port_open(port: int) -> bool:

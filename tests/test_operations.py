@@ -9,7 +9,8 @@ import httpx
 from google.protobuf.duration_pb2 import Duration
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
-from temporalio.client import Client
+from temporalio.client import Client, WithStartWorkflowOperation
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
@@ -17,11 +18,14 @@ from typer.testing import CliRunner
 from api.app import create_app
 from hotline.cli import app as cli
 from hotline.settings import Settings
-from hotline.temporal import ensure_search_attributes
+from hotline.temporal import connect, ensure_search_attributes
 from hotline.tokens import verify_token
 from schema.ticket import Role
-from tests.support import intake_json
+from tests.support import free_port, intake, intake_json, new_ticket_no
+from worker import build_worker
 from workflows.search_attributes import ALL_KEYS
+from workflows.ticket import TicketWorkflow
+from workflows.ticket_state import TicketStart
 
 
 async def test_search_attributes_are_registered_idempotently(
@@ -94,3 +98,33 @@ def test_token_lifetime_is_bounded() -> None:
 
     token = issue_token("s" * 40, Role.AGENT, sub="x", ttl=timedelta(minutes=5))
     assert verify_token("s" * 40, token).role is Role.AGENT
+
+
+async def test_worker_serves_temporal_sdk_metrics(
+    dev_server: WorkflowEnvironment, sqlite_read_model, base_settings: Settings
+) -> None:
+    port = free_port()
+    settings = base_settings.model_copy(
+        update={
+            "temporal_address": dev_server.client.service_client.config.target_host,
+            "worker_metrics_address": f"127.0.0.1:{port}",
+            "task_queue": f"metrics-{uuid.uuid4().hex[:6]}",
+            "database_url": sqlite_read_model.url,
+        }
+    )
+    client = await connect(settings, serve_metrics=True)
+    async with build_worker(client, settings, sqlite_read_model.sessions):
+        await client.execute_update_with_start_workflow(
+            TicketWorkflow.registered,
+            start_workflow_operation=WithStartWorkflowOperation(
+                TicketWorkflow.run,
+                TicketStart(ticket_no=new_ticket_no(), intake=intake(), created_by="test"),
+                id=f"ticket-metrics-{uuid.uuid4().hex[:6]}",
+                task_queue=settings.task_queue,
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            ),
+        )
+        async with httpx.AsyncClient() as http:
+            scraped = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
+    assert "temporal_workflow_completed" in scraped or "temporal_workflow_task" in scraped
+    assert "temporal_activity_execution_latency" in scraped

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -325,3 +326,17 @@ async def test_a_drill_policy_climbs_the_ladder_in_seconds(api: Api, policy: Pol
             break
         await asyncio.sleep(0.1)
     assert found == [f"ticket-{no}"]
+
+
+async def test_prometheus_metrics(api: Api) -> None:
+    no = (await api.create())["ticket_no"]
+    await api.http.get(f"/v1/tickets/{no}", headers=api.agent)
+    scraped = (await api.http.get("/metrics")).text
+    assert 'hotline_http_requests_total{method="POST",route="/v1/tickets",status="201"}' in scraped
+    assert 'route="/v1/tickets/{ticket_no}"' in scraped
+    assert no not in scraped  # routes are templates: no ticket numbers, no personal data
+    dispatched = re.search(
+        r'hotline_tickets\{escalation_level="0",status="dispatched"\} (\d+)', scraped
+    )
+    assert dispatched and float(dispatched.group(1)) >= 1
+    assert "hotline_http_request_duration_seconds_bucket" in scraped

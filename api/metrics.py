@@ -1,0 +1,77 @@
+"""Prometheus metrics of the API: requests, latency, and tickets by status and level.
+
+Each app has its own registry, so several apps in one process (tests) never clash.
+``/metrics`` carries no personal data and needs no token; expose it to the scraper only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from sqlalchemy import func, select
+
+from api.deps import ContextDep
+from schema.tables import Ticket
+
+
+class ApiMetrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "hotline_http_requests",
+            "HTTP requests answered",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "hotline_http_request_duration_seconds",
+            "Time to answer an HTTP request",
+            ["method", "route"],
+            registry=self.registry,
+            buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+        )
+        self.tickets = Gauge(
+            "hotline_tickets",
+            "Tickets in the read model",
+            ["status", "escalation_level"],
+            registry=self.registry,
+        )
+
+    async def middleware(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")  # the template, not the ticket number
+        self.requests.labels(request.method, template, str(response.status_code)).inc()
+        self.latency.labels(request.method, template).observe(time.perf_counter() - started)
+        return response
+
+
+router = APIRouter(tags=["ops"])
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics(request: Request, context: ContextDep) -> Response:
+    collected: ApiMetrics = request.app.state.metrics
+    async with context.sessions() as session:
+        counts = await session.execute(
+            select(Ticket.status, Ticket.escalation_level, func.count()).group_by(
+                Ticket.status, Ticket.escalation_level
+            )
+        )
+        collected.tickets.clear()
+        for status, level, count in counts:
+            collected.tickets.labels(status, str(level)).set(count)
+    return Response(generate_latest(collected.registry), media_type=CONTENT_TYPE_LATEST)
