@@ -10,6 +10,7 @@ from temporalio.client import Client
 
 from activities.deadlines import read_policy
 from api import metrics
+from api.codec_server import codec_app
 from api.deps import AppContext
 from api.errors import install_error_handlers
 from api.metrics import ApiMetrics
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
     app.include_router(catalogue.router)
     app.include_router(notifications.router)
     app.include_router(metrics.router)
+    app.mount("/codec", codec_app(settings))
 
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> dict[str, str]:

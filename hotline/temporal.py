@@ -10,9 +10,9 @@ from temporalio.api.operatorservice.v1 import (
 )
 from temporalio.client import Client
 from temporalio.common import SearchAttributeIndexedValueType
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 
+from hotline.payload_codec import encrypted_data_converter
 from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
 from workflows.search_attributes import ALL_KEYS
@@ -33,7 +33,7 @@ async def connect(settings: Settings, *, serve_metrics: bool = False) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=encrypted_data_converter(settings.resolved_encryption_keys()),
         interceptors=[RequestContextInterceptor()],
         runtime=runtime,
     )

@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.demo_city import load_demo_city
 from hotline.settings import Settings
-from tests.support import binary
+from tests.support import TEST_CONVERTER, TEST_ENCRYPTION_KEYS, binary
 from workflows.search_attributes import ALL_KEYS
 
 
@@ -84,6 +83,7 @@ def base_settings(data_dir: Path, session_policy: PolicyFile) -> Settings:
         data_dir=data_dir,
         policy=session_policy.path,
         jwt_secret="test-secret-that-is-long-enough-for-hs256",
+        encryption_keys=TEST_ENCRYPTION_KEYS,
         notify_senders="database",
     )
 
@@ -93,7 +93,7 @@ async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
         search_attributes=ALL_KEYS,
-        data_converter=pydantic_data_converter,
+        data_converter=TEST_CONVERTER,
         dev_server_log_level="error",
     )
     yield env

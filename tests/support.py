@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 import os
 import shutil
@@ -14,7 +15,12 @@ from typing import Any
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
+from hotline.payload_codec import EncryptionKeys, encrypted_data_converter
 from schema.ticket import Actor, Role, TicketCreate
+
+# A fixed key, so that every client in the tests (and the recorded histories) agree.
+TEST_ENCRYPTION_KEYS = "test-1:" + base64.b64encode(bytes(range(32))).decode()
+TEST_CONVERTER = encrypted_data_converter(EncryptionKeys.parse(TEST_ENCRYPTION_KEYS))
 
 AGENT = Actor(sub="agent-1", role=Role.AGENT)
 INTEGRATOR = Actor(sub="ivr", role=Role.INTEGRATOR)

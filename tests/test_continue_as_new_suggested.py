@@ -8,13 +8,12 @@ from collections.abc import AsyncIterator
 import pytest_asyncio
 from temporalio.client import WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from hotline.settings import Settings
 from schema.ticket import ProgressBody, SignBody, WithdrawBody
 from tests.conftest import ReadModel
-from tests.support import AGENT, binary, department, intake, new_ticket_no
+from tests.support import AGENT, TEST_CONVERTER, binary, department, intake, new_ticket_no
 from worker import build_worker
 from workflows.search_attributes import ALL_KEYS
 from workflows.ticket import TicketWorkflow, ticket_workflow_id
@@ -28,7 +27,7 @@ async def low_threshold_server() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
         search_attributes=ALL_KEYS,
-        data_converter=pydantic_data_converter,
+        data_converter=TEST_CONVERTER,
         dev_server_log_level="error",
         dev_server_extra_args=[
             "--dynamic-config-value",

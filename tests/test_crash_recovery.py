@@ -101,6 +101,7 @@ def workers(
         "HOTLINE_POLICY": str(crash_settings.policy),
         "HOTLINE_DATA_DIR": str(crash_settings.data_dir),
         "HOTLINE_NOTIFY_SENDERS": "database",
+        "HOTLINE_ENCRYPTION_KEYS": crash_settings.encryption_keys or "",
         "HOTLINE_LOG_FORMAT": "json",
     }
     processes = WorkerProcesses(dev_server.client, environment, tmp_path)

@@ -49,6 +49,36 @@ def stack(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], dict[str, int
         process.wait()
 
 
+def workflow_show(ports: dict[str, int], ticket_no: str, *options: str) -> str:
+    shown = subprocess.run(
+        [
+            binary("temporal"),
+            "workflow",
+            "show",
+            "--workflow-id",
+            f"ticket-{ticket_no}",
+            "--address",
+            f"127.0.0.1:{ports['temporal']}",
+            "--detailed",
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return shown.stdout
+
+
+def dev_server_command(ports: dict[str, int]) -> list[str]:
+    """The command line of the dev server that `hotline up` started on our port."""
+    found = subprocess.run(
+        ["pgrep", "-af", "ui-codec-endpoint"], capture_output=True, text=True, check=False
+    ).stdout
+    mine = [line for line in found.splitlines() if str(ports["temporal"]) in line]
+    return mine[0].split() if mine else []
+
+
 def test_one_command_runs_everything_and_ctrl_c_stops_it(stack) -> None:
     process, ports, log = stack
     started = time.monotonic()
@@ -67,6 +97,24 @@ def test_one_command_runs_everything_and_ctrl_c_stops_it(stack) -> None:
     created = httpx.post(f"{api}/v1/tickets", json=intake_json(), headers=headers, timeout=30)
     assert created.status_code == 201, created.text
     assert created.json()["lead_department"] == "urban-management"  # the demo city is loaded
+
+    shown = workflow_show(ports, created.json()["ticket_no"])
+    assert "13812341234" not in shown  # without the codec: sealed payloads only
+    supervisor = re.search(r"^\s+supervisor\s+(\S+)$", banner, re.MULTILINE)
+    assert supervisor, banner
+    decoded = workflow_show(
+        ports,
+        created.json()["ticket_no"],
+        "--codec-endpoint",
+        f"{api}/codec",
+        "--codec-auth",
+        f"Bearer {supervisor.group(1)}",
+    )
+    assert "13812341234" in decoded  # an authorised operator reads the ticket
+    command = dev_server_command(ports)  # the UI decodes through the API's codec server
+    assert command, "dev server not started with --ui-codec-endpoint"
+    endpoint = command[command.index("--ui-codec-endpoint") + 1]
+    assert endpoint.startswith(f"{api}/codec/t/")
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0, log.read_text()

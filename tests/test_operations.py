@@ -11,7 +11,6 @@ from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
 from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
@@ -21,7 +20,7 @@ from hotline.settings import Settings
 from hotline.temporal import connect, ensure_search_attributes
 from hotline.tokens import verify_token
 from schema.ticket import Role
-from tests.support import free_port, intake, intake_json, new_ticket_no
+from tests.support import TEST_CONVERTER, free_port, intake, intake_json, new_ticket_no
 from worker import build_worker
 from workflows.search_attributes import ALL_KEYS
 from workflows.ticket import TicketWorkflow
@@ -40,7 +39,7 @@ async def test_search_attributes_are_registered_idempotently(
     client = await Client.connect(
         dev_server.client.service_client.config.target_host,
         namespace=namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=TEST_CONVERTER,
     )
     await ensure_search_attributes(client, namespace)
     await ensure_search_attributes(client, namespace)  # a second start changes nothing

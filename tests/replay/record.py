@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from temporalio.client import WorkflowHandle, WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from hotline.settings import Settings
@@ -32,7 +31,7 @@ from schema.ticket import (
     SignBody,
 )
 from tests.conftest import open_read_model
-from tests.support import AGENT, binary, department
+from tests.support import AGENT, TEST_CONVERTER, TEST_ENCRYPTION_KEYS, binary, department
 from tests.workflows.conftest import Tickets
 from worker import build_worker
 from workflows.ticket import TicketWorkflow
@@ -151,12 +150,16 @@ async def record(version: str, names: list[str]) -> None:
     policy = data / "policy.toml"
     policy.write_text("")
     settings = Settings(
-        data_dir=data, task_queue="record", notify_senders="database", policy=policy
+        data_dir=data,
+        task_queue="record",
+        notify_senders="database",
+        policy=policy,
+        encryption_keys=TEST_ENCRYPTION_KEYS,
     )
     read_model = await open_read_model(settings.resolved_database_url())
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=TEST_CONVERTER,
     )
     try:
         async with build_worker(env.client, settings, read_model.sessions):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Replayer
 
+from tests.support import TEST_CONVERTER
 from worker import sandbox_runner
 from workflows.ticket import TicketWorkflow
 
@@ -40,7 +40,7 @@ def test_every_shape_is_recorded() -> None:
 async def test_history_replays(path: Path) -> None:
     replayer = Replayer(
         workflows=[TicketWorkflow],
-        data_converter=pydantic_data_converter,
+        data_converter=TEST_CONVERTER,
         workflow_runner=sandbox_runner(),
     )
     history = WorkflowHistory.from_json(f"ticket-{path.stem}", read(path))

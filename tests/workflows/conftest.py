@@ -13,14 +13,13 @@ import pytest_asyncio
 from sqlalchemy import select
 from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from hotline.settings import Settings
 from schema.tables import StoredNotification, TicketEvent
 from schema.ticket import TicketCreate, TicketView
 from tests.conftest import ReadModel
-from tests.support import AGENT, binary, intake, new_ticket_no
+from tests.support import AGENT, TEST_CONVERTER, binary, intake, new_ticket_no
 from worker import build_worker
 from workflows.ticket import TicketWorkflow, ticket_workflow_id
 from workflows.ticket_state import TicketStart
@@ -30,7 +29,7 @@ from workflows.ticket_state import TicketStart
 async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
+        data_converter=TEST_CONVERTER,
     )
     yield env
     await env.shutdown()

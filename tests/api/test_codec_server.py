@@ -1,0 +1,87 @@
+"""Personal data is encrypted in history; the codec server shows it to authorised staff only."""
+
+from __future__ import annotations
+
+from google.protobuf import json_format
+from temporalio.api.common.v1 import Payloads
+from temporalio.client import Client
+
+from schema.ticket import Role
+from tests.api.conftest import Api
+from tests.support import TEST_CONVERTER
+
+PHONE = "13812341234"
+UI = "http://127.0.0.1:8233"
+
+
+async def raw_start_payloads(api: Api, ticket_no: str) -> Payloads:
+    """The workflow's start input exactly as stored: what Temporal UI gets without a codec."""
+    handle = api.temporal.get_workflow_handle(f"ticket-{ticket_no}")
+    history = await handle.fetch_history()
+    return history.events[0].workflow_execution_started_event_attributes.input
+
+
+async def test_history_holds_no_personal_data_in_the_clear(api: Api) -> None:
+    ticket_no = (await api.create())["ticket_no"]
+    history = await api.temporal.get_workflow_handle(f"ticket-{ticket_no}").fetch_history()
+    stored = history.to_json()
+    assert PHONE not in stored and "张三" not in stored
+    started = history.events[0].workflow_execution_started_event_attributes
+    assert started.input.payloads[0].metadata["encoding"] == b"binary/encrypted"
+    # A client without the codec sees the sealed payload and nothing else.
+    plain = Client(api.temporal.service_client, namespace=api.temporal.namespace)
+    raw = await plain.get_workflow_handle(f"ticket-{ticket_no}").fetch_history()
+    assert PHONE not in raw.to_json()
+
+
+async def test_codec_server_decodes_for_staff_only(api: Api) -> None:
+    ticket_no = (await api.create())["ticket_no"]
+    body = json_format.MessageToJson(await raw_start_payloads(api, ticket_no))
+    supervisor = api.token(Role.SUPERVISOR)
+    decoded = await api.http.post(
+        "/codec/decode", content=body, headers={**supervisor, "X-Namespace": "default"}
+    )
+    assert decoded.status_code == 200, decoded.text
+    payloads = json_format.Parse(decoded.text, Payloads())
+    assert PHONE in payloads.payloads[0].data.decode()
+    per_namespace = await api.http.post("/codec/default/decode", content=body, headers=supervisor)
+    assert per_namespace.status_code == 200
+    token = supervisor["Authorization"].removeprefix("Bearer ")
+    in_path = await api.http.post(f"/codec/t/{token}/decode", content=body)
+    assert in_path.status_code == 200
+    assert PHONE in json_format.Parse(in_path.text, Payloads()).payloads[0].data.decode()
+    anonymous = await api.http.post("/codec/decode", content=body)
+    assert anonymous.status_code == 401
+    department = await api.http.post(
+        "/codec/decode", content=body, headers=api.department("housing")
+    )
+    assert department.status_code == 403
+    garbage = await api.http.post("/codec/decode", content=b"{not json", headers=supervisor)
+    assert garbage.status_code == 422
+
+
+async def test_codec_server_encodes_what_it_decodes(api: Api) -> None:
+    original = Payloads(payloads=TEST_CONVERTER.payload_converter.to_payloads(["138 call"]))
+    supervisor = api.token(Role.SUPERVISOR)
+    encoded = await api.http.post(
+        "/codec/encode", content=json_format.MessageToJson(original), headers=supervisor
+    )
+    sealed = json_format.Parse(encoded.text, Payloads())
+    assert sealed.payloads[0].metadata["encoding"] == b"binary/encrypted"
+    decoded = await api.http.post("/codec/decode", content=encoded.text, headers=supervisor)
+    assert json_format.Parse(decoded.text, Payloads()) == original
+
+
+async def test_cors_admits_only_the_ui_origin(api: Api) -> None:
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,content-type,x-namespace",
+    }
+    allowed = await api.http.options("/codec/decode", headers={**preflight, "Origin": UI})
+    assert allowed.headers.get("access-control-allow-origin") == UI
+    refused = await api.http.options(
+        "/codec/decode", headers={**preflight, "Origin": "http://evil.example"}
+    )
+    assert "access-control-allow-origin" not in refused.headers
+    api_route = await api.http.options("/v1/tickets", headers={**preflight, "Origin": UI})
+    assert "access-control-allow-origin" not in api_route.headers  # CORS only on /codec
