@@ -20,6 +20,7 @@ from temporalio.workflow import SandboxImportNotificationPolicy
 
 from activities.deadlines import DeadlineActivities, read_policy
 from activities.notifications import NotificationActivities, build_senders
+from activities.publishing import PublishingActivities
 from activities.read_model import ReadModelActivities
 from activities.routing import RoutingActivities
 from hotline.database import create_engine, session_factory
@@ -59,12 +60,16 @@ def activities(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -
     read_policy(settings.policy)  # a broken policy file stops the worker here, not mid-ticket
     deadlines = DeadlineActivities(settings.policy)
     routing = RoutingActivities(sessions)
+    senders = build_senders(settings.sender_names(), sessions)
+    publishing = PublishingActivities(sessions, senders)
+    # Tickets started before the "publish-in-one-local-activity" patch still call these two.
     read_model = ReadModelActivities(sessions)
-    notifications = NotificationActivities(build_senders(settings.sender_names(), sessions))
+    notifications = NotificationActivities(senders)
     return [
         deadlines.load_policy,
         deadlines.compute_due_instants,
         routing.route_request,
+        publishing.publish_transition,
         read_model.record_transition,
         notifications.send_notifications,
     ]

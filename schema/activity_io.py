@@ -20,6 +20,8 @@ class ActivityName(StrEnum):
     LOAD_POLICY = "load_policy"
     ROUTE_REQUEST = "route_request"
     COMPUTE_DUE_INSTANTS = "compute_due_instants"
+    PUBLISH_TRANSITION = "publish_transition"
+    # Before the "publish-in-one-local-activity" patch; kept for tickets started earlier.
     RECORD_TRANSITION = "record_transition"
     SEND_NOTIFICATIONS = "send_notifications"
 
@@ -73,6 +75,13 @@ class Transition(BaseModel):
 
     ticket: TicketRecord
     events: list[TimelineEvent]
+
+
+class Publication(BaseModel):
+    """Everything one transition publishes: read-model rows and notifications."""
+
+    transition: Transition
+    notifications: list[Notification] = Field(default_factory=list)
 
 
 class Notification(BaseModel):

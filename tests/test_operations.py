@@ -125,5 +125,6 @@ async def test_worker_serves_temporal_sdk_metrics(
         )
         async with httpx.AsyncClient() as http:
             scraped = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
-    assert "temporal_workflow_completed" in scraped or "temporal_workflow_task" in scraped
-    assert "temporal_activity_execution_latency" in scraped
+    assert "temporal_workflow_task_execution_latency_count" in scraped
+    assert "temporal_local_activity_execution_latency_count" in scraped
+    assert "temporal_worker_task_slots_available" in scraped

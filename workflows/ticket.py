@@ -20,7 +20,7 @@ from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 from hotline.request_context import REQUEST_ID
-from schema.activity_io import DueItem, DueQuery, RouteQuery, Transition
+from schema.activity_io import DueItem, DueQuery, Publication, RouteQuery, Transition
 from schema.ticket import (
     Actor,
     AnswerBody,
@@ -63,6 +63,9 @@ from workflows.ticket_state import (
 SYSTEM = "system"
 CENTRE = "centre"  # the hotline centre's own inbox
 SUPERVISORS = "supervisors"
+
+# Patches (docs/architecture.md, "Changing workflow code while tickets are open"):
+PUBLISH_IN_ONE_LOCAL_ACTIVITY = "publish-in-one-local-activity"
 
 Apply = Callable[[datetime], Awaitable[None]]
 TicketUpdate = workflow.UpdateMethodMultiParam[..., TicketView]
@@ -802,7 +805,16 @@ class TicketWorkflow:
         """Project the new state: read model first, then notifications, then search attributes."""
         s = self.ticket
         s.refresh_overdue(workflow.now())
-        await calls.record_transition(Transition(ticket=s.record(), events=s.unpublished_events))
+        transition = Transition(ticket=s.record(), events=s.unpublished_events)
+        if workflow.patched(PUBLISH_IN_ONE_LOCAL_ACTIVITY):
+            await calls.publish_transition(
+                Publication(transition=transition, notifications=s.outbox)
+            )
+        else:  # tickets started before the patch replay their two regular activities
+            await calls.record_transition(transition)
+            if s.outbox:
+                await calls.send_notifications(s.outbox)
+        s.outbox = []
         for event in s.unpublished_events:  # one log event per transition (skipped on replay)
             workflow.logger.info(
                 "ticket %s: %s",
@@ -818,9 +830,6 @@ class TicketWorkflow:
                 },
             )
         s.unpublished_events = []
-        if s.outbox:
-            await calls.send_notifications(s.outbox)
-            s.outbox = []
         self._index()
 
     def _index(self) -> None:

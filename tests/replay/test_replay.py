@@ -6,6 +6,7 @@ guard the change with ``workflow.patched`` (docs/architecture.md, Changing workf
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from temporalio.worker import Replayer
 
 from tests.support import TEST_CONVERTER
 from worker import sandbox_runner
-from workflows.ticket import TicketWorkflow
+from workflows.ticket import PUBLISH_IN_ONE_LOCAL_ACTIVITY, TicketWorkflow
 
 
 def read(path: Path) -> str:
@@ -45,3 +46,38 @@ async def test_history_replays(path: Path) -> None:
     )
     history = WorkflowHistory.from_json(f"ticket-{path.stem}", read(path))
     await replayer.replay_workflow(history)
+
+
+def _markers(path: Path, name: str, key: str) -> list[dict[str, object]]:
+    history = WorkflowHistory.from_json("ticket", read(path))
+    return [
+        json.loads(e.marker_recorded_event_attributes.details[key].payloads[0].data)
+        for e in history.events
+        if e.HasField("marker_recorded_event_attributes")
+        and e.marker_recorded_event_attributes.marker_name == name
+    ]
+
+
+def _regular_activities(path: Path) -> set[str]:
+    history = WorkflowHistory.from_json("ticket", read(path))
+    return {
+        e.activity_task_scheduled_event_attributes.activity_type.name
+        for e in history.events
+        if e.HasField("activity_task_scheduled_event_attributes")
+    }
+
+
+def test_both_sides_of_the_publishing_patch_are_recorded() -> None:
+    """v1 tickets publish through two regular activities, v2 through one local activity."""
+    before = [p for p in HISTORIES if p.stem.startswith("v1-")]
+    after = [p for p in HISTORIES if p.stem.startswith("v2-")]
+    assert before and after
+    for path in before:
+        assert "record_transition" in _regular_activities(path), path.name
+        assert not _markers(path, "core_patch", "patch-data"), path.name
+    for path in after:
+        assert _regular_activities(path) == set(), path.name
+        local = {m["activity_type"] for m in _markers(path, "core_local_activity", "data")}
+        assert "publish_transition" in local, path.name
+        patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
+        assert PUBLISH_IN_ONE_LOCAL_ACTIVITY in patches, path.name

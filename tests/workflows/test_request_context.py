@@ -73,5 +73,5 @@ async def test_request_id_travels_from_client_to_workflow_and_activity(
     }
     notices = [r for r in mine if r.get("event") == "notification"]
     assert notices and all(r["request_id"] == "req-intake" for r in notices)
-    assert all(r["activity"] == "send_notifications" for r in notices)
+    assert all(r["activity"] == "publish_transition" for r in notices)
     assert "13812341234" not in output
