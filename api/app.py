@@ -10,6 +10,7 @@ from temporalio.client import Client
 
 from activities.deadlines import read_policy
 from api import metrics
+from api.body_limit import BodySizeLimit
 from api.codec_server import codec_app
 from api.deps import AppContext
 from api.errors import install_error_handlers
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
     app.include_router(notifications.router)
     app.include_router(metrics.router)
     app.mount("/codec", codec_app(settings))
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
 
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> dict[str, str]:

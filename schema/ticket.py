@@ -116,6 +116,12 @@ class Citizen(Body):
     name: str = _text(100)
     phone: str = Field(pattern=r"^\+?[0-9][0-9\- ]{4,19}$")
 
+    def masked(self) -> Citizen:
+        """What a role without access to personal data sees: 张* and 138****1234."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        phone = f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 8 else "****"
+        return Citizen.model_construct(name=self.name[:1] + "*" * (len(self.name) - 1), phone=phone)
+
 
 class TicketCreate(Body):
     """Intake (受理): what the agent or the integrating channel records."""

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from api.deps import AppContext, ContextDep, require_roles
 from api.errors import ApiError, not_found
-from api.routes.tickets import TicketNo
+from api.routes.tickets import TicketNo, shown_to
 from api.ticket_queries import stored_ticket, unknown_departments
 from schema.ticket import (
     Actor,
@@ -178,7 +178,7 @@ def _register(route: ActionRoute) -> None:
         if route.precheck is not None:
             await route.precheck(context, ticket_no, body)
         try:
-            return await context.tickets.act(ticket_no, route.update, actor, body)
+            return shown_to(actor, await context.tickets.act(ticket_no, route.update, actor, body))
         except ApiError as problem:
             if problem.status == 404:
                 raise await _closed_or_unknown(context, ticket_no) from problem

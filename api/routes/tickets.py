@@ -12,7 +12,15 @@ from api import ticket_numbers
 from api.deps import ContextDep, IntakeActorDep, StaffDep
 from api.errors import ApiError, forbidden, not_found
 from api.ticket_queries import TicketFilter, list_tickets, stored_ticket, timeline
-from schema.ticket import Actor, Role, TicketCreate, TicketStatus, TicketView, TimelineEvent
+from schema.ticket import (
+    Actor,
+    Citizen,
+    Role,
+    TicketCreate,
+    TicketStatus,
+    TicketView,
+    TimelineEvent,
+)
 
 router = APIRouter(prefix="/v1/tickets", tags=["tickets"])
 
@@ -29,6 +37,17 @@ class TicketPage(BaseModel):
 class Timeline(BaseModel):
     ticket_no: str
     events: list[TimelineEvent]
+
+
+# Roles that read citizens' names and phone numbers; others get them masked (张*, 138****1234).
+# A department reads only its own tickets anyway, and needs them to contact the citizen.
+CITIZEN_READERS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.DEPARTMENT})
+
+
+def shown_to(actor: Actor, ticket: TicketView) -> TicketView:
+    if actor.role in CITIZEN_READERS:
+        return ticket
+    return ticket.model_copy(update={"citizen": ticket.citizen.masked()})
 
 
 def check_department_sees(actor: Actor, ticket: TicketView) -> None:
@@ -57,7 +76,7 @@ async def create_ticket(
         existing = await ticket_numbers.find_by_key(context.sessions, idempotency_key)
         if existing is not None:
             response.status_code = 200
-            return await _existing_or_resumed(context, existing, body, actor)
+            return shown_to(actor, await _existing_or_resumed(context, existing, body, actor))
     ticket_no, created = await ticket_numbers.allocate(
         context.sessions,
         timezone=context.policy.timezone,
@@ -66,9 +85,9 @@ async def create_ticket(
     )
     if not created:
         response.status_code = 200
-        return await _existing_or_resumed(context, ticket_no, body, actor)
+        return shown_to(actor, await _existing_or_resumed(context, ticket_no, body, actor))
     response.headers["Location"] = f"/v1/tickets/{ticket_no}"
-    return await context.tickets.start(ticket_no, body, actor)
+    return shown_to(actor, await context.tickets.start(ticket_no, body, actor))
 
 
 async def _existing_or_resumed(
@@ -124,11 +143,12 @@ async def search_tickets(
         items, total = await list_tickets(
             session, where, offset=(page - 1) * page_size, limit=page_size
         )
-    return TicketPage(items=items, total=total, page=page, page_size=page_size)
+    return TicketPage(
+        items=[shown_to(actor, item) for item in items], total=total, page=page, page_size=page_size
+    )
 
 
-@router.get("/{ticket_no}", response_model=TicketView)
-async def get_ticket(ticket_no: TicketNo, actor: StaffDep, context: ContextDep) -> TicketView:
+async def current_ticket(context: ContextDep, ticket_no: str) -> TicketView:
     """The live state, asked of the ticket's workflow; the read model once it is archived."""
     try:
         ticket = await context.tickets.view(ticket_no)
@@ -140,8 +160,25 @@ async def get_ticket(ticket_no: TicketNo, actor: StaffDep, context: ContextDep) 
         if stored is None:
             raise
         ticket = stored
-    check_department_sees(actor, ticket)
     return ticket
+
+
+@router.get("/{ticket_no}", response_model=TicketView)
+async def get_ticket(ticket_no: TicketNo, actor: StaffDep, context: ContextDep) -> TicketView:
+    """The ticket now. Integrators and the discipline commission see personal data masked."""
+    ticket = await current_ticket(context, ticket_no)
+    check_department_sees(actor, ticket)
+    return shown_to(actor, ticket)
+
+
+@router.get("/{ticket_no}/citizen", response_model=Citizen)
+async def get_citizen(ticket_no: TicketNo, actor: StaffDep, context: ContextDep) -> Citizen:
+    """The citizen's name and phone number, for the roles that may read personal data."""
+    if actor.role not in CITIZEN_READERS:
+        raise forbidden(f"role '{actor.role}' may not read citizens' personal data")
+    ticket = await current_ticket(context, ticket_no)
+    check_department_sees(actor, ticket)
+    return ticket.citizen
 
 
 @router.get("/{ticket_no}/timeline", response_model=Timeline)
