@@ -14,6 +14,7 @@ from temporalio.client import (
     WorkflowHandle,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
@@ -103,7 +104,8 @@ class TicketGateway:
             raise ApiError(500, "query_failed", str(failure)) from failure
         except RPCError as failure:
             raise _rpc_error(ticket_no, failure) from failure
-        except TimeoutError as failure:
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as failure:
+            # Ours or the Temporal client's deadline: either way no worker answered in time.
             raise ApiError(
                 503,
                 "ticket_not_answering",

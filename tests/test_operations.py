@@ -6,19 +6,26 @@ import uuid
 from datetime import timedelta
 
 import httpx
+import pytest
 from google.protobuf.duration_pb2 import Duration
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.api.workflowservice.v1 import RegisterNamespaceRequest
-from temporalio.client import Client, WithStartWorkflowOperation
+from temporalio.client import (
+    Client,
+    WithStartWorkflowOperation,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
 from api.app import create_app
+from api.errors import ApiError
+from api.ticket_gateway import TicketGateway
 from hotline.cli import app as cli
 from hotline.settings import Settings
 from hotline.temporal import connect, ensure_search_attributes
-from hotline.tokens import verify_token
+from hotline.tokens import issue_token, verify_token
 from schema.ticket import Role
 from tests.support import TEST_CONVERTER, free_port, intake, intake_json, new_ticket_no
 from worker import build_worker
@@ -128,3 +135,37 @@ async def test_worker_serves_temporal_sdk_metrics(
     assert "temporal_workflow_task_execution_latency_count" in scraped
     assert "temporal_local_activity_execution_latency_count" in scraped
     assert "temporal_worker_task_slots_available" in scraped
+
+
+async def test_a_ticket_without_a_worker_answers_503_not_500(
+    dev_server: WorkflowEnvironment, sqlite_read_model, base_settings: Settings
+) -> None:
+    settings = base_settings.model_copy(
+        update={
+            "task_queue": f"nobody-polls-{uuid.uuid4().hex[:6]}",
+            "database_url": sqlite_read_model.url,
+            "answer_timeout_seconds": 1.0,
+        }
+    )
+    app = create_app(settings, client=dev_server.client)
+    token = issue_token(settings.resolved_jwt_secret(), Role.AGENT, sub="t")
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http,
+    ):
+        response = await http.post(
+            "/v1/tickets", json=intake_json(), headers={"Authorization": f"Bearer {token}"}
+        )
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "ticket_not_answering"
+
+
+async def test_the_clients_own_update_deadline_is_a_503_too(base_settings: Settings) -> None:
+    gateway = TicketGateway(base_settings, client=None)
+
+    async def gives_up() -> None:
+        raise WorkflowUpdateRPCTimeoutOrCancelledError()
+
+    with pytest.raises(ApiError) as caught:
+        await gateway._call("X-1", gives_up)
+    assert caught.value.status == 503 and caught.value.code == "ticket_not_answering"
