@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -46,6 +47,22 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         message, details = _describe_validation(exc)
         return JSONResponse(_body("invalid_input", message, details=details), status_code=422)
+
+    async def _database(_: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, IntegrityError):  # a bug, not an outage
+            raise exc
+        return JSONResponse(
+            _body(
+                "database_unavailable",
+                "the read model's database is unreachable; nothing was changed, retry shortly",
+            ),
+            status_code=503,
+        )
+
+    # asyncpg's refused connections arrive unwrapped, hence ConnectionError as well.
+    # (Temporal's failures arrive as RPCError; the ticket gateway translates those.)
+    app.add_exception_handler(DBAPIError, _database)
+    app.add_exception_handler(ConnectionError, _database)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

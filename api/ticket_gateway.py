@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 import structlog
@@ -57,6 +58,14 @@ class TicketGateway:
                         raise _unavailable(problem) from problem
         return self._client
 
+    async def _temporal_answers(self) -> bool:
+        if self._client is None:
+            return False
+        try:
+            return await self._client.service_client.check_health(timeout=timedelta(seconds=1))
+        except Exception:
+            return False
+
     async def _handle(self, ticket_no: str) -> WorkflowHandle[Any, Any]:
         return (await self.client()).get_workflow_handle(ticket_workflow_id(ticket_no))
 
@@ -88,10 +97,13 @@ class TicketGateway:
         update: TicketUpdate,
         actor: Actor,
         body: BaseModel,
+        update_id: str | None = None,
     ) -> TicketView:
+        """Run an action. Temporal keeps one update per id: a retry with the same id joins
+        the first attempt instead of racing it, so the action is applied once."""
         handle = await self._handle(ticket_no)
         return await self._call(
-            ticket_no, lambda: handle.execute_update(update, args=[actor, body])
+            ticket_no, lambda: handle.execute_update(update, args=[actor, body], id=update_id)
         )
 
     async def _call(self, ticket_no: str, call: Callable[[], Awaitable[T]]) -> T:
@@ -105,7 +117,10 @@ class TicketGateway:
         except RPCError as failure:
             raise _rpc_error(ticket_no, failure) from failure
         except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as failure:
-            # Ours or the Temporal client's deadline: either way no worker answered in time.
+            # Ours or the Temporal client's deadline. Say whether Temporal itself is down
+            # (the client keeps retrying an unreachable server) or just no worker answered.
+            if not await self._temporal_answers():
+                raise _unavailable(failure) from failure
             raise ApiError(
                 503,
                 "ticket_not_answering",

@@ -160,8 +160,10 @@ async def test_a_ticket_without_a_worker_answers_503_not_500(
     assert response.json()["error"]["code"] == "ticket_not_answering"
 
 
-async def test_the_clients_own_update_deadline_is_a_503_too(base_settings: Settings) -> None:
-    gateway = TicketGateway(base_settings, client=None)
+async def test_the_clients_own_update_deadline_is_a_503_too(
+    base_settings: Settings, dev_server: WorkflowEnvironment
+) -> None:
+    gateway = TicketGateway(base_settings, client=dev_server.client)  # Temporal answers
 
     async def gives_up() -> None:
         raise WorkflowUpdateRPCTimeoutOrCancelledError()

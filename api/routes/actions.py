@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import APIRouter, Body, Depends, Header
 from pydantic import BaseModel
 
 from api.deps import AppContext, ContextDep, require_roles
@@ -174,11 +174,15 @@ def _register(route: ActionRoute) -> None:
         actor: ActorForAction,
         context: ContextDep,
         body: Annotated[route.body, body_param],  # type: ignore[name-defined]
+        idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     ) -> TicketView:
         if route.precheck is not None:
             await route.precheck(context, ticket_no, body)
         try:
-            return shown_to(actor, await context.tickets.act(ticket_no, route.update, actor, body))
+            # The caller's key names the Temporal update, scoped to the action and the caller.
+            update_id = f"{route.name}:{actor.sub}:{idempotency_key}" if idempotency_key else None
+            done = await context.tickets.act(ticket_no, route.update, actor, body, update_id)
+            return shown_to(actor, done)
         except ApiError as problem:
             if problem.status == 404:
                 raise await _closed_or_unknown(context, ticket_no) from problem
@@ -192,7 +196,9 @@ def _register(route: ActionRoute) -> None:
         response_model=TicketView,
         summary=route.summary,
         description=f"Roles: {allowed}. Refused with 409 in the wrong state, 403 for the "
-        "wrong role or department, 422 for a bad body; a refusal changes nothing.",
+        "wrong role or department, 422 for a bad body; a refusal changes nothing. With an "
+        "`Idempotency-Key`, a retry (after a 503, say) returns the first attempt's outcome "
+        "instead of applying the action again.",
         name=f"ticket_{route.name.replace('-', '_')}",
     )
 

@@ -41,7 +41,7 @@ async def _admin_connection() -> asyncpg.Connection:
     )
 
 
-async def _fresh_postgres_database() -> tuple[str, str] | None:
+async def fresh_postgres_database() -> tuple[str, str] | None:
     """(url of a new empty database, its name), or None when no PostgreSQL answers."""
     name = f"hotline_test_{uuid.uuid4().hex[:10]}"
     try:
@@ -56,7 +56,7 @@ async def _fresh_postgres_database() -> tuple[str, str] | None:
     return url.render_as_string(hide_password=False), name
 
 
-async def _drop_postgres_database(name: str) -> None:
+async def drop_postgres_database(name: str) -> None:
     admin = await _admin_connection()
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -71,14 +71,14 @@ async def read_model(
     if request.param == "sqlite":
         yield sqlite_read_model
         return
-    fresh = await _fresh_postgres_database()
+    fresh = await fresh_postgres_database()
     if fresh is None:
         pytest.skip(f"no PostgreSQL at {postgres_url()}")
     url, name = fresh
     model = await open_read_model(url)
     yield model
     await model.engine.dispose()
-    await _drop_postgres_database(name)
+    await drop_postgres_database(name)
 
 
 @dataclass

@@ -340,3 +340,15 @@ async def test_prometheus_metrics(api: Api) -> None:
     )
     assert dispatched and float(dispatched.group(1)) >= 1
     assert "hotline_http_request_duration_seconds_bucket" in scraped
+
+
+async def test_an_action_retried_with_its_key_is_applied_once(api: Api) -> None:
+    no = (await api.create())["ticket_no"]
+    lead = {**api.department("urban-management"), "Idempotency-Key": "sign-attempt-1"}
+    first = await api.http.post(f"/v1/tickets/{no}/sign", headers=lead)
+    again = await api.http.post(f"/v1/tickets/{no}/sign", headers=lead)  # e.g. after a 503
+    assert first.status_code == again.status_code == 200
+    assert again.json()["status"] == "handling"
+    other_key = {**lead, "Idempotency-Key": "sign-attempt-2"}
+    assert (await api.http.post(f"/v1/tickets/{no}/sign", headers=other_key)).status_code == 409
+    assert (await api.timeline(no)).count("signed") == 1

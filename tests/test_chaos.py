@@ -1,0 +1,25 @@
+"""A small chaos run in CI: worker killed, Temporal restarted, database cut off (tests/chaos.py)."""
+
+from __future__ import annotations
+
+from tests.api.conftest import drop_postgres_database, fresh_postgres_database
+from tests.chaos import run_chaos
+
+
+async def test_chaos_loses_and_repeats_nothing() -> None:
+    fresh = await fresh_postgres_database()  # the outage needs a networked database
+    try:
+        figures = await run_chaos(tickets=4, rounds=3, database_url=fresh[0] if fresh else None)
+    finally:
+        if fresh:
+            await drop_postgres_database(fresh[1])
+    assert figures.tickets == 5
+    assert figures.worker_kills >= 1 and figures.server_restarts >= 1
+    assert figures.answered_503["temporal_unavailable (probe)"] >= 1
+    if fresh:
+        assert figures.database_outages >= 1
+    assert (figures.lost_actions, figures.repeated_actions, figures.workflow_task_failures) == (
+        0,
+        0,
+        0,
+    )
