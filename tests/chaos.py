@@ -38,7 +38,14 @@ from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.ticket import Role
-from tests.support import TEST_CONVERTER, TEST_ENCRYPTION_KEYS, binary, free_port, intake_json
+from tests.support import (
+    TEST_CONVERTER,
+    TEST_ENCRYPTION_KEYS,
+    asgi_client,
+    binary,
+    free_port,
+    intake_json,
+)
 from workflows.search_attributes import ALL_KEYS
 
 LIFE = [
@@ -341,12 +348,7 @@ async def run_chaos(tickets: int, rounds: int, database_url: str | None) -> Figu
         },
     }
     try:
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url="http://c", timeout=30
-            ) as http,
-        ):
+        async with asgi_client(app, timeout=30) as http:
             probe = await chaos.live(http, headers, f"probe-{uuid.uuid4()}")
             span = rounds * 2.5  # roughly how long the storm lasts
             lives = asyncio.gather(

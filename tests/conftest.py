@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -9,14 +10,15 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.demo_city import load_demo_city
+from hotline.logs import configure_logging
 from hotline.settings import Settings
-from tests.support import TEST_CONVERTER, TEST_ENCRYPTION_KEYS, binary
-from workflows.search_attributes import ALL_KEYS
+from tests.support import TEST_ENCRYPTION_KEYS, start_dev_server
 
 
 @dataclass
@@ -90,11 +92,18 @@ def base_settings(data_dir: Path, session_policy: PolicyFile) -> Settings:
 
 @pytest_asyncio.fixture(scope="session")
 async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
-        search_attributes=ALL_KEYS,
-        data_converter=TEST_CONVERTER,
-        dev_server_log_level="error",
-    )
+    env = await start_dev_server()
     yield env
     await env.shutdown()
+
+
+@pytest.fixture
+def json_logs() -> Iterator[io.StringIO]:
+    """Log lines rendered as JSON into a buffer the test reads."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    output = io.StringIO()
+    configure_logging(Settings(log_format="json", log_level="info"), stream=output)
+    yield output
+    root.handlers, root.level = saved
+    structlog.reset_defaults()

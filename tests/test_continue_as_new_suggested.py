@@ -13,9 +13,14 @@ from temporalio.testing import WorkflowEnvironment
 from hotline.settings import Settings
 from schema.ticket import ProgressBody, SignBody, WithdrawBody
 from tests.conftest import ReadModel
-from tests.support import AGENT, TEST_CONVERTER, binary, department, intake, new_ticket_no
+from tests.support import (
+    AGENT,
+    department,
+    intake,
+    new_ticket_no,
+    start_dev_server,
+)
 from worker import build_worker
-from workflows.search_attributes import ALL_KEYS
 from workflows.ticket import TicketWorkflow, ticket_workflow_id
 from workflows.ticket_state import TicketStart
 
@@ -24,15 +29,8 @@ SUGGEST_AFTER = 40
 
 @pytest_asyncio.fixture(scope="module")
 async def low_threshold_server() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary("temporal"),
-        search_attributes=ALL_KEYS,
-        data_converter=TEST_CONVERTER,
-        dev_server_log_level="error",
-        dev_server_extra_args=[
-            "--dynamic-config-value",
-            f"limit.historyCount.suggestContinueAsNew={SUGGEST_AFTER}",
-        ],
+    env = await start_dev_server(
+        "--dynamic-config-value", f"limit.historyCount.suggestContinueAsNew={SUGGEST_AFTER}"
     )
     yield env
     await env.shutdown()

@@ -25,7 +25,7 @@ from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.ticket import Role
 from tests.conftest import ReadModel
-from tests.support import binary, intake_json
+from tests.support import asgi_client, binary, intake_json
 
 
 class WorkerProcesses:
@@ -115,12 +115,7 @@ async def http(
     crash_settings: Settings, dev_server: WorkflowEnvironment
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(crash_settings, client=dev_server.client)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://t", timeout=180
-        ) as client,
-    ):
+    async with asgi_client(app, timeout=180) as client:
         yield client
 
 

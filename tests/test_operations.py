@@ -27,7 +27,7 @@ from hotline.settings import Settings
 from hotline.temporal import connect, ensure_search_attributes
 from hotline.tokens import issue_token, verify_token
 from schema.ticket import Role
-from tests.support import TEST_CONVERTER, free_port, intake, intake_json, new_ticket_no
+from tests.support import TEST_CONVERTER, asgi_client, free_port, intake, intake_json, new_ticket_no
 from worker import build_worker
 from workflows.search_attributes import ALL_KEYS
 from workflows.ticket import TicketWorkflow
@@ -68,10 +68,7 @@ async def test_api_answers_503_while_temporal_is_unreachable(
         .invoke(cli, ["token", "agent"], env={"HOTLINE_JWT_SECRET": settings.resolved_jwt_secret()})
         .stdout.strip()
     )
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http,
-    ):
+    async with asgi_client(app) as http:
         response = await http.post(
             "/v1/tickets", json=intake_json(), headers={"Authorization": f"Bearer {token}"}
         )
@@ -149,10 +146,7 @@ async def test_a_ticket_without_a_worker_answers_503_not_500(
     )
     app = create_app(settings, client=dev_server.client)
     token = issue_token(settings.resolved_jwt_secret(), Role.AGENT, sub="t")
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http,
-    ):
+    async with asgi_client(app) as http:
         response = await http.post(
             "/v1/tickets", json=intake_json(), headers={"Authorization": f"Bearer {token}"}
         )

@@ -25,7 +25,7 @@ from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.ticket import Role
 from tests.conftest import ReadModel, open_read_model
-from tests.support import intake_json, postgres_url
+from tests.support import asgi_client, intake_json, postgres_url
 from worker import build_worker
 
 
@@ -148,9 +148,6 @@ async def api(
     app = create_app(settings, client=dev_server.client)
     async with (
         build_worker(dev_server.client, settings, read_model.sessions),
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://hotline.test"
-        ) as http,
+        asgi_client(app) as http,
     ):
         yield Api(http=http, temporal=dev_server.client, settings=settings, read_model=read_model)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterator
 
 import pytest
 import structlog
 
-from hotline.logs import configure_logging, mask_phone_numbers
+from hotline.logs import mask_phone_numbers
 from hotline.request_context import REQUEST_ID
-from hotline.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -28,17 +26,6 @@ from hotline.settings import Settings
 )
 def test_mask_phone_numbers(text: str, masked: str) -> None:
     assert mask_phone_numbers(text) == masked
-
-
-@pytest.fixture
-def json_logs() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    saved = (root.handlers[:], root.level)
-    output = io.StringIO()
-    configure_logging(Settings(log_format="json", log_level="info"), stream=output)
-    yield output
-    root.handlers, root.level = saved
-    structlog.reset_defaults()
 
 
 def lines(captured: str) -> list[dict[str, object]]:

@@ -4,33 +4,16 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import uuid
-from collections.abc import Iterator
 
-import pytest
-import structlog
 from temporalio.client import Client
 
-from hotline.logs import configure_logging
 from hotline.request_context import REQUEST_ID, RequestContextInterceptor
-from hotline.settings import Settings
 from schema.ticket import SignBody
 from tests.support import department
 from tests.workflows.conftest import Tickets
 from worker import build_worker
 from workflows.ticket import TicketWorkflow
-
-
-@pytest.fixture
-def json_logs() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    saved = (root.handlers[:], root.level)
-    output = io.StringIO()
-    configure_logging(Settings(log_format="json", log_level="info"), stream=output)
-    yield output
-    root.handlers, root.level = saved
-    structlog.reset_defaults()
 
 
 async def test_request_id_travels_from_client_to_workflow_and_activity(
