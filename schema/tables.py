@@ -68,6 +68,23 @@ class RoutingRule(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class CatalogueChange(Base):
+    """Who changed the departments or the dispatch catalogue, when, from what, to what, why."""
+
+    __tablename__ = "catalogue_changes"
+    __table_args__ = (Index("ix_catalogue_changes_entity_key", "entity", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    entity: Mapped[str] = mapped_column(String(32))  # department | routing_rule
+    key: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))  # created | updated | deleted
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 class Ticket(Base):
     """One row per ticket: filter columns, and the full record as a JSON document."""
 

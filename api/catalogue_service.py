@@ -1,0 +1,190 @@
+"""Changes to departments and the dispatch catalogue, each recorded with who, when, before,
+after and why, in the same transaction as the change itself."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.errors import ApiError
+from api.ticket_queries import unknown_departments
+from schema.catalogue import (
+    DepartmentCreate,
+    DepartmentRead,
+    DepartmentUpdate,
+    RoutingRuleCreate,
+    RoutingRuleRead,
+    RoutingRuleUpdate,
+)
+from schema.tables import CatalogueChange, Department, RoutingRule
+from schema.ticket import Actor
+
+
+def _department_view(row: Department) -> dict[str, Any]:
+    return DepartmentRead.model_validate(row, from_attributes=True).model_dump()
+
+
+def _rule_view(row: RoutingRule) -> dict[str, Any]:
+    return RoutingRuleRead.model_validate(row, from_attributes=True).model_dump()
+
+
+def _record(
+    session: AsyncSession,
+    *,
+    actor: Actor,
+    entity: str,
+    key: str,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    note: str | None,
+) -> None:
+    session.add(
+        CatalogueChange(
+            at=datetime.now(UTC),
+            actor=actor.describe(),
+            entity=entity,
+            key=key,
+            action=action,
+            before=before,
+            after=after,
+            note=note,
+        )
+    )
+
+
+async def create_department(
+    session: AsyncSession, *, body: DepartmentCreate, actor: Actor
+) -> Department:
+    if await session.get(Department, body.code) is not None:
+        raise ApiError(409, "exists", f"department {body.code} exists; change it with PATCH")
+    row = Department(**body.model_dump(exclude={"note"}), active=True)
+    session.add(row)
+    _record(
+        session,
+        actor=actor,
+        entity="department",
+        key=body.code,
+        action="created",
+        before=None,
+        after=_department_view(row),
+        note=body.note,
+    )
+    return row
+
+
+async def update_department(
+    session: AsyncSession, *, code: str, body: DepartmentUpdate, actor: Actor
+) -> Department:
+    row = await session.get(Department, code)
+    if row is None:
+        raise ApiError(404, "unknown_department", f"no department {code}")
+    before = _department_view(row)
+    for field, value in body.model_dump(exclude_unset=True, exclude={"note"}).items():
+        setattr(row, field, value)
+    _record(
+        session,
+        actor=actor,
+        entity="department",
+        key=code,
+        action="updated",
+        before=before,
+        after=_department_view(row),
+        note=body.note,
+    )
+    return row
+
+
+async def _check_departments(session: AsyncSession, codes: list[str]) -> None:
+    unknown = await unknown_departments(session, codes)
+    if unknown:
+        raise ApiError(422, "unknown_department", f"unknown or inactive department(s): {unknown}")
+
+
+async def create_rule(
+    session: AsyncSession, *, body: RoutingRuleCreate, actor: Actor
+) -> RoutingRule:
+    if body.lead in body.assisting:
+        raise ApiError(422, "invalid_input", "the lead department cannot also be assisting")
+    await _check_departments(session, [body.lead, *body.assisting])
+    clash = await session.scalar(
+        select(RoutingRule.id).where(
+            RoutingRule.category == body.category,
+            RoutingRule.district.is_(None)
+            if body.district is None
+            else RoutingRule.district == body.district,
+        )
+    )
+    if clash is not None:
+        raise ApiError(
+            409,
+            "exists",
+            f"rule {clash} already routes {body.category!r} there; change it with PATCH",
+        )
+    row = RoutingRule(**body.model_dump())
+    session.add(row)
+    await session.flush()  # the new id names the change
+    _record(
+        session,
+        actor=actor,
+        entity="routing_rule",
+        key=str(row.id),
+        action="created",
+        before=None,
+        after=_rule_view(row),
+        note=body.note,
+    )
+    return row
+
+
+async def update_rule(
+    session: AsyncSession, *, rule_id: int, body: RoutingRuleUpdate, actor: Actor
+) -> RoutingRule:
+    row = await _rule(session, rule_id)
+    before = _rule_view(row)
+    changes = body.model_dump(exclude_unset=True)
+    lead = changes.get("lead", row.lead)
+    assisting = changes.get("assisting", row.assisting)
+    if lead in assisting:
+        raise ApiError(422, "invalid_input", "the lead department cannot also be assisting")
+    await _check_departments(session, [lead, *assisting])
+    for field, value in changes.items():
+        setattr(row, field, value)
+    _record(
+        session,
+        actor=actor,
+        entity="routing_rule",
+        key=str(rule_id),
+        action="updated",
+        before=before,
+        after=_rule_view(row),
+        note=body.note,
+    )
+    return row
+
+
+async def delete_rule(
+    session: AsyncSession, *, rule_id: int, actor: Actor, note: str | None
+) -> None:
+    row = await _rule(session, rule_id)
+    _record(
+        session,
+        actor=actor,
+        entity="routing_rule",
+        key=str(rule_id),
+        action="deleted",
+        before=_rule_view(row),
+        after=None,
+        note=note,
+    )
+    await session.delete(row)
+
+
+async def _rule(session: AsyncSession, rule_id: int) -> RoutingRule:
+    row = await session.get(RoutingRule, rule_id)
+    if row is None:
+        raise ApiError(404, "unknown_rule", f"no routing rule {rule_id}")
+    return row
