@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from schema.ticket import Role
@@ -352,3 +352,46 @@ async def test_an_action_retried_with_its_key_is_applied_once(api: Api) -> None:
     other_key = {**lead, "Idempotency-Key": "sign-attempt-2"}
     assert (await api.http.post(f"/v1/tickets/{no}/sign", headers=other_key)).status_code == 409
     assert (await api.timeline(no)).count("signed") == 1
+
+
+async def test_statistics_endpoint(api: Api, policy: PolicyFile) -> None:
+    started = datetime.now(UTC)  # the server stamps our tickets after this instant
+    policy.write('[sign]\nemergency = "1s"\nutility = "1s"\ngeneral = "1s"\ncomplex = "1s"\n')
+    late = (await api.create(category="wall-opening"))["ticket_no"]  # housing, will miss
+    for _ in range(60):
+        if "reminder" in await api.timeline(late):
+            break
+        await asyncio.sleep(0.1)
+    policy.reset()
+    on_time = (await api.create(category="wall-opening"))["ticket_no"]
+    housing = api.department("housing")
+    await api.act(on_time, "sign", housing)
+    await api.act(on_time, "reply", housing, REPLY)
+    await api.act(on_time, "rating", api.agent, SATISFIED)
+    period = {
+        "from": started.isoformat(),
+        "to": (datetime.now(UTC) + timedelta(seconds=1)).isoformat(),
+    }
+    response = await api.http.get("/v1/stats", params=period, headers=api.token(Role.SUPERVISOR))
+    assert response.status_code == 200, response.text
+    stats = response.json()
+    assert stats["overall"]["tickets"] == 2 and stats["overall"]["closed"] == 1
+    assert stats["overall"]["response_rate"] == 0.5  # the drill ticket missed its sign limit
+    assert stats["overall"]["satisfaction_rate"] == 1.0
+    [department] = stats["departments"]
+    assert department["department"] == "housing" and department["rank"] == 1
+    assert department["composite"] == round(0.30 * 0.5 + 0.35 * 1.0 + 0.35 * 1.0, 4)
+    refused = await api.http.get("/v1/stats", params=period, headers=api.agent)
+    assert refused.status_code == 403
+    naive = await api.http.get(
+        "/v1/stats",
+        headers=api.token(Role.SUPERVISOR),
+        params={"from": "2026-01-01T00:00:00", "to": period["to"]},
+    )
+    assert naive.status_code == 422
+    backwards = await api.http.get(
+        "/v1/stats",
+        headers=api.token(Role.SUPERVISOR),
+        params={"from": period["to"], "to": period["from"]},
+    )
+    assert backwards.status_code == 422

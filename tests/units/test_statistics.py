@@ -1,0 +1,163 @@
+"""Statistics on a fixed data set, every expected figure worked out by hand below."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from api.statistics import TicketFacts, Weights, statistics
+from schema.ticket import Citizen, Rating, TicketView
+
+AT = datetime(2026, 11, 2, 9, tzinfo=UTC)
+
+
+def ticket(
+    no: int,
+    lead: str | None,
+    *,
+    status: str = "closed",
+    closure: str | None = "rated",
+    rating: tuple[str, bool] | None = None,
+    **fields: Any,
+) -> TicketView:
+    base: dict[str, Any] = {
+        "ticket_no": f"T{no}",
+        "status": status,
+        "type": "complaint",
+        "channel": "phone",
+        "category": "c",
+        "urgency": "general",
+        "district": "dinghai",
+        "address": None,
+        "description": "d",
+        "enterprise": False,
+        "citizen": Citizen(name="张三", phone="13800000000"),
+        "lead_department": lead,
+        "assisting_departments": [],
+        "deadlines": {},
+        "overdue": False,
+        "escalation_level": 0,
+        "rework_count": 0,
+        "return_count": 0,
+        "rating": None,
+        "pending_review": None,
+        "excluded_from_score": False,
+        "closure_reason": closure,
+        "merged_into": None,
+        "created_at": AT,
+        "updated_at": AT,
+        "closed_at": None,
+    }
+    if rating is not None:
+        base["rating"] = Rating(
+            satisfaction=rating[0], solved=rating[1], rated_at=AT, rated_by="agent:x"
+        )
+    base.update(fields)
+    return TicketView(**base)
+
+
+def facts(
+    view: TicketView, *, sign: bool = False, reply: bool = False, answered: bool = False
+) -> TicketFacts:
+    return TicketFacts(
+        ticket=view, missed_sign=sign, missed_reply=reply, answered_on_the_spot=answered
+    )
+
+
+DATA = [
+    # housing (lead A)
+    facts(ticket(1, "housing", rating=("satisfied", True))),
+    facts(
+        ticket(
+            2, "housing", rating=("basically_satisfied", True), rework_count=1, escalation_level=2
+        ),
+        reply=True,
+    ),
+    facts(
+        ticket(
+            3,
+            "housing",
+            rating=("unsatisfied", False),
+            excluded_from_score=True,
+            escalation_level=3,
+        ),
+        sign=True,
+    ),
+    facts(
+        ticket(4, "housing", status="handling", closure=None, overdue=True, escalation_level=2),
+        sign=True,
+    ),
+    # transport (lead B)
+    facts(ticket(5, "transport", rating=("no_comment", True), return_count=1)),
+    facts(ticket(6, "transport", closure="no_rating")),
+    facts(ticket(9, "transport", closure="merged")),
+    # never dispatched
+    facts(ticket(7, None, rating=("satisfied", True)), answered=True),
+    facts(ticket(8, None, closure="transferred_110")),
+]
+
+
+def compute(weights: Weights | None = None) -> Any:
+    return statistics(DATA, period_from=AT, period_to=AT, weights=weights or Weights())
+
+
+def test_overall_figures() -> None:
+    overall = compute().overall
+    # handled: all but the 110 transfer (8) and the merged duplicate (9) → 1-7
+    # dispatched: tickets with a lead → 1-6 and 9; closed: handled and rated/no_rating → 1,2,3,5,6,7
+    assert (overall.tickets, overall.handled, overall.dispatched, overall.closed) == (9, 7, 7, 6)
+    assert overall.overdue_now == 1  # ticket 4
+    assert overall.response_rate == round(5 / 7, 4)  # 3 and 4 missed the sign deadline
+    assert overall.closure_rate == round(6 / 7, 4)
+    assert overall.on_time_closure_rate == round(5 / 7, 4)  # closed, minus 2 (late reply)
+    assert overall.resolution_rate == 0.8  # rated 1,2,3,5,7; solved all but 3
+    assert overall.satisfaction_rate == 1.0  # 1,2,7 count; 3 excluded, 5 no comment
+    assert overall.first_time_resolution_rate == 0.5  # 1, 6, 7 of the six closed
+    assert overall.direct_answer_rate == round(1 / 7, 4)  # 7
+    assert overall.return_rate == round(1 / 7, 4)  # 5
+    assert overall.repeat_request_rate == round(1 / 9, 4)  # 9
+    assert overall.supervised_resolution_rate == 0.0  # 3: supervised, rated, not solved
+    assert overall.composite == round(0.30 * 0.7143 + 0.35 * 0.8 + 0.35 * 1.0, 4)  # 0.8443
+
+
+def test_department_figures_and_ranking() -> None:
+    result = compute()
+    housing, transport = result.departments
+    assert (housing.department, housing.rank) == ("housing", 1)
+    assert (housing.tickets, housing.handled, housing.closed) == (4, 4, 3)
+    assert housing.response_rate == 0.5  # 3 and 4 late to sign
+    assert housing.closure_rate == 0.75
+    assert housing.on_time_closure_rate == 0.5  # 1 and 3 of 4
+    assert housing.resolution_rate == round(2 / 3, 4)
+    assert housing.satisfaction_rate == 1.0  # 3's dissatisfaction was unreasonable
+    assert housing.first_time_resolution_rate == round(1 / 3, 4)
+    assert housing.supervised_resolution_rate == 0.0
+    assert housing.composite == round(0.30 * 0.5 + 0.35 * 0.6667 + 0.35 * 1.0, 4)  # 0.7333
+
+    assert (transport.department, transport.rank) == ("transport", None)
+    assert (transport.tickets, transport.handled, transport.dispatched) == (3, 2, 3)
+    assert transport.response_rate == 1.0
+    assert transport.satisfaction_rate is None  # its only rating said no comment
+    assert transport.composite is None  # so it cannot be ranked
+    assert transport.first_time_resolution_rate == 0.5  # 5 was returned once; 6 was not
+    assert transport.return_rate == round(1 / 3, 4)
+    assert transport.repeat_request_rate == round(1 / 3, 4)
+    assert transport.supervised_resolution_rate is None
+
+
+@pytest.mark.parametrize(
+    ("weights", "expected"),
+    [
+        (Weights(response=1, resolution=0, satisfaction=0), round(5 / 7, 4)),
+        (Weights(response=1, resolution=1, satisfaction=2), round((0.7143 + 0.8 + 2 * 1.0) / 4, 4)),
+    ],
+)
+def test_weights_are_configurable(weights: Weights, expected: float) -> None:
+    assert compute(weights).overall.composite == expected
+
+
+def test_no_tickets_no_rates() -> None:
+    empty = statistics([], period_from=AT, period_to=AT, weights=Weights()).overall
+    assert empty.tickets == 0 and empty.response_rate is None and empty.composite is None
