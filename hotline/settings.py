@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     # Browser origins allowed to call the codec server (Temporal UI).
     ui_origins: str = "http://127.0.0.1:8233,http://localhost:8233"
     token_ttl_hours: int = 12
+    # Intake lists open tickets this alike (0-1), same category and district, this recent.
+    duplicate_similarity: float = 0.6
+    duplicate_window_days: int = 7
     max_request_bytes: int = 64 * 1024  # larger request bodies are refused with 413
     answer_timeout_seconds: float = 30.0  # how long an HTTP caller waits for a ticket to answer
     notify_senders: str = "database,log"

@@ -256,6 +256,15 @@ class TimelineEvent(BaseModel):
     detail: dict[str, Any] = Field(default_factory=dict)
 
 
+class LikelyDuplicate(BaseModel):
+    """An open ticket that reads like the new one: same category and district, recent."""
+
+    ticket_no: str
+    similarity: float
+    status: TicketStatus
+    created_at: datetime
+
+
 class TicketView(BaseModel):
     """A ticket as integrators see it (docs/api.md, Ticket)."""
 
@@ -285,3 +294,9 @@ class TicketView(BaseModel):
     created_at: datetime
     updated_at: datetime
     closed_at: datetime | None
+
+
+class TicketCreated(TicketView):
+    """The intake answer: the ticket, and the open tickets it may duplicate (并单)."""
+
+    likely_duplicates: list[LikelyDuplicate] = Field(default_factory=list)

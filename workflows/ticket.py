@@ -44,6 +44,7 @@ from schema.ticket import (
     SignBody,
     TicketStatus,
     TicketView,
+    TimelineEvent,
     Transfer110Body,
     WithdrawBody,
 )
@@ -62,12 +63,13 @@ from workflows.ticket_state import (
 
 SYSTEM = "system"
 CENTRE = "centre"  # the hotline centre's own inbox
+CITIZEN = "citizen"  # the ticket's citizen, reached by whichever sender carries SMS
 SUPERVISORS = "supervisors"
 
 # Patches (docs/architecture.md, "Changing workflow code while tickets are open"):
 PUBLISH_IN_ONE_LOCAL_ACTIVITY = "publish-in-one-local-activity"
 
-Apply = Callable[[datetime], Awaitable[None]]
+Apply = Callable[[datetime], Awaitable[object]]  # what a transition returns is not used
 TicketUpdate = workflow.UpdateMethodMultiParam[..., TicketView]
 """Any action update of the ticket workflow (actor and body in, the ticket out)."""
 
@@ -319,8 +321,15 @@ class TicketWorkflow:
     @workflow.signal
     async def duplicate_merged(self, notice: DuplicateMergedSignal) -> None:
         async def note_duplicate(now: datetime) -> None:
-            self.ticket.log(
+            event = self.ticket.log(
                 now, notice.actor, "duplicate_merged", duplicate=notice.duplicate_ticket_no
+            )
+            self.ticket.notify(
+                event,
+                CITIZEN,
+                f"A request like yours "
+                f"({notice.duplicate_ticket_no}) was joined to "
+                f"your ticket {self.ticket.ticket_no}.",
             )
 
         await self._act_on_signal("duplicate_merged", lambda: None, note_duplicate)
@@ -679,7 +688,14 @@ class TicketWorkflow:
 
     async def _merge(self, now: datetime, actor: Actor, body: MergeBody) -> None:
         self.ticket.merged_into = body.into
-        await self._close(now, actor.describe(), ClosureReason.MERGED, into=body.into)
+        closed = await self._close(now, actor.describe(), ClosureReason.MERGED, into=body.into)
+        self.ticket.notify(
+            closed,
+            CITIZEN,
+            f"Your request {self.ticket.ticket_no} is the same "
+            f"as {body.into}, which is being handled; you will "
+            "hear of its outcome.",
+        )
         target = workflow.get_external_workflow_handle(ticket_workflow_id(body.into))
         try:
             await target.signal(
@@ -695,7 +711,7 @@ class TicketWorkflow:
 
     async def _close(
         self, now: datetime, actor: str, closure: ClosureReason, **detail: Any
-    ) -> None:
+    ) -> TimelineEvent:
         s = self.ticket
         s.status = TicketStatus.CLOSED
         s.closure_reason = closure
@@ -704,7 +720,7 @@ class TicketWorkflow:
         s.other_deadlines = {}
         s.pending_review = None
         s.pending_extension = None
-        s.log(now, actor, "closed", closure=closure, **detail)
+        return s.log(now, actor, "closed", closure=closure, **detail)
 
     # -- bounded history ----------------------------------------------------------
 

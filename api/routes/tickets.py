@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import BaseModel
 
 from api import ticket_numbers
 from api.deps import ContextDep, IntakeActorDep, StaffDep
+from api.duplicates import likely_duplicates, window_start
 from api.errors import ApiError, forbidden, not_found
 from api.ticket_queries import TicketFilter, list_tickets, stored_ticket, timeline
 from schema.ticket import (
@@ -17,6 +18,7 @@ from schema.ticket import (
     Citizen,
     Role,
     TicketCreate,
+    TicketCreated,
     TicketStatus,
     TicketView,
     TimelineEvent,
@@ -44,7 +46,10 @@ class Timeline(BaseModel):
 CITIZEN_READERS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.DEPARTMENT})
 
 
-def shown_to(actor: Actor, ticket: TicketView) -> TicketView:
+View = TypeVar("View", bound=TicketView)
+
+
+def shown_to(actor: Actor, ticket: View) -> View:
     if actor.role in CITIZEN_READERS:
         return ticket
     return ticket.model_copy(update={"citizen": ticket.citizen.masked()})
@@ -61,7 +66,7 @@ def check_department_sees(actor: Actor, ticket: TicketView) -> None:
 @router.post(
     "",
     status_code=201,
-    response_model=TicketView,
+    response_model=TicketCreated,
     responses={200: {"description": "the ticket already created with this key"}},
 )
 async def create_ticket(
@@ -70,13 +75,37 @@ async def create_ticket(
     context: ContextDep,
     response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> TicketCreated:
+    """受理: record a request; dispatched at once when the catalogue knows it. The answer
+    lists open tickets it may duplicate, for the agent to merge."""
+    ticket = await _register(context, body, actor, response, idempotency_key)
+    settings = context.settings
+    async with context.sessions() as session:
+        duplicates = await likely_duplicates(
+            session,
+            ticket_no=ticket.ticket_no,
+            category=body.category,
+            district=body.district,
+            description=body.description,
+            since=window_start(ticket.created_at, settings.duplicate_window_days),
+            threshold=settings.duplicate_similarity,
+        )
+    created = TicketCreated(**ticket.model_dump(), likely_duplicates=duplicates)
+    return shown_to(actor, created)  # masking last: a masked phone is no valid phone
+
+
+async def _register(
+    context: ContextDep,
+    body: TicketCreate,
+    actor: Actor,
+    response: Response,
+    idempotency_key: str | None,
 ) -> TicketView:
-    """受理: record a request; dispatched at once when the catalogue knows it."""
     if idempotency_key is not None:
         existing = await ticket_numbers.find_by_key(context.sessions, idempotency_key)
         if existing is not None:
             response.status_code = 200
-            return shown_to(actor, await _existing_or_resumed(context, existing, body, actor))
+            return await _existing_or_resumed(context, existing, body, actor)
     ticket_no, created = await ticket_numbers.allocate(
         context.sessions,
         timezone=context.policy.timezone,
@@ -85,9 +114,9 @@ async def create_ticket(
     )
     if not created:
         response.status_code = 200
-        return shown_to(actor, await _existing_or_resumed(context, ticket_no, body, actor))
+        return await _existing_or_resumed(context, ticket_no, body, actor)
     response.headers["Location"] = f"/v1/tickets/{ticket_no}"
-    return shown_to(actor, await context.tickets.start(ticket_no, body, actor))
+    return await context.tickets.start(ticket_no, body, actor)
 
 
 async def _existing_or_resumed(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -395,3 +396,50 @@ async def test_statistics_endpoint(api: Api, policy: PolicyFile) -> None:
         params={"from": period["to"], "to": period["from"]},
     )
     assert backwards.status_code == 422
+
+
+async def test_likely_duplicates_are_offered_and_a_merge_tells_both_citizens(api: Api) -> None:
+    district = f"d-{uuid.uuid4().hex[:6]}"  # a district of its own: no other test's tickets
+    first = await api.create(
+        category="road-damage",
+        district=district,
+        description="环南路12号门口路面塌陷，一个大坑，晚上很危险",
+    )
+    similar = await api.create(
+        category="road-damage",
+        district=district,
+        description="环南路12号门口路面塌陷了，有个大坑，夜里危险",
+    )
+    assert [d["ticket_no"] for d in similar["likely_duplicates"]] == [first["ticket_no"]]
+    assert similar["likely_duplicates"][0]["similarity"] >= 0.6
+    unrelated = await api.create(
+        category="road-damage", district=district, description="公交站牌被车撞倒了"
+    )
+    assert unrelated["likely_duplicates"] == []
+    elsewhere = await api.create(
+        category="street-vendors",
+        district=district,
+        description="环南路12号门口路面塌陷，一个大坑，晚上很危险",
+    )
+    assert elsewhere["likely_duplicates"] == []
+
+    await api.act(similar["ticket_no"], "merge", api.agent, {"into": first["ticket_no"]})
+    for _ in range(50):
+        if "duplicate_merged" in await api.timeline(first["ticket_no"]):
+            break
+        await asyncio.sleep(0.1)
+    for no in (similar["ticket_no"], first["ticket_no"]):
+        notices = (
+            await api.http.get(
+                "/v1/notifications",
+                headers=api.agent,
+                params={"ticket_no": no, "recipient": "citizen"},
+            )
+        ).json()
+        assert len(notices) == 1, no
+    again = await api.create(
+        category="road-damage",
+        district=district,
+        description="环南路12号门口路面塌陷，一个大坑，晚上很危险",
+    )
+    assert [d["ticket_no"] for d in again["likely_duplicates"]] == [first["ticket_no"]]
