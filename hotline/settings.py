@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # Intake lists open tickets this alike (0-1), same category and district, this recent.
     duplicate_similarity: float = 0.6
     duplicate_window_days: int = 7
+    # Open311 API keys, comma-separated: who may post requests through /open311/v2.
+    open311_api_keys: str = ""
     max_request_bytes: int = 64 * 1024  # larger request bodies are refused with 413
     answer_timeout_seconds: float = 30.0  # how long an HTTP caller waits for a ticket to answer
     notify_senders: str = "database,log"

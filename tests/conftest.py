@@ -86,6 +86,7 @@ def base_settings(data_dir: Path, session_policy: PolicyFile) -> Settings:
         policy=session_policy.path,
         jwt_secret="test-secret-that-is-long-enough-for-hs256",
         encryption_keys=TEST_ENCRYPTION_KEYS,
+        open311_api_keys="open311-test-key",
         notify_senders="database",
     )
 

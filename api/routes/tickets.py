@@ -78,7 +78,7 @@ async def create_ticket(
 ) -> TicketCreated:
     """受理: record a request; dispatched at once when the catalogue knows it. The answer
     lists open tickets it may duplicate, for the agent to merge."""
-    ticket = await _register(context, body, actor, response, idempotency_key)
+    ticket = await register_ticket(context, body, actor, response, idempotency_key)
     settings = context.settings
     async with context.sessions() as session:
         duplicates = await likely_duplicates(
@@ -94,13 +94,14 @@ async def create_ticket(
     return shown_to(actor, created)  # masking last: a masked phone is no valid phone
 
 
-async def _register(
+async def register_ticket(
     context: ContextDep,
     body: TicketCreate,
     actor: Actor,
     response: Response,
     idempotency_key: str | None,
 ) -> TicketView:
+    """Intake, shared by the API and the Open311 facade."""
     if idempotency_key is not None:
         existing = await ticket_numbers.find_by_key(context.sessions, idempotency_key)
         if existing is not None:

@@ -1,0 +1,305 @@
+"""An Open311 GeoReport v2 facade, so civic-issue apps can report to and follow the hotline.
+
+Services are the dispatch catalogue's categories. A request becomes a ticket (the
+district comes as ``attribute[district]``; a phone number is required, since the
+hotline calls back). Status is only ``open``/``closed``; the 12345 state goes in
+``status_notes`` and the reply deadline in ``expected_datetime``. No personal data is
+ever served here. JSON and XML; errors are ``[{code, description}]``.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import func, select
+
+from api.deps import ContextDep
+from api.errors import ApiError
+from api.routes.tickets import register_ticket
+from schema.tables import Department, RoutingRule, Ticket
+from schema.ticket import Actor, Channel, Citizen, Role, TicketCreate, TicketType, TicketView
+
+router = APIRouter(prefix="/open311/v2", tags=["open311"])
+
+Format = Literal["json", "xml"]
+MAX_SPAN = timedelta(days=90)
+MAX_RECORDS = 1000
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+
+
+def render(data: Any, fmt: Format, root: str, item: str, status: int = 200) -> Response:
+    if fmt == "json":
+        return Response(_json(data), status_code=status, media_type="application/json")
+    element = ElementTree.Element(root)
+    for entry in data if isinstance(data, list) else [data]:
+        _to_xml(ElementTree.SubElement(element, item) if isinstance(data, list) else element, entry)
+    body = ElementTree.tostring(element, encoding="unicode")
+    return Response(
+        f'<?xml version="1.0" encoding="UTF-8"?>{body}',
+        status_code=status,
+        media_type="text/xml; charset=utf-8",
+    )
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def _to_xml(parent: ElementTree.Element, entry: dict[str, Any]) -> None:
+    for key, value in entry.items():
+        if isinstance(value, list):
+            holder = ElementTree.SubElement(parent, key)
+            for member in value:
+                child = ElementTree.SubElement(holder, key.rstrip("s") or key)
+                if isinstance(member, dict):
+                    _to_xml(child, member)
+                else:
+                    child.text = str(member)
+        elif isinstance(value, dict):
+            _to_xml(ElementTree.SubElement(parent, key), value)
+        else:
+            child = ElementTree.SubElement(parent, key)
+            child.text = (
+                ""
+                if value is None
+                else str(value).lower()
+                if isinstance(value, bool)
+                else str(value)
+            )
+
+
+def error(fmt: Format, status: int, description: str) -> Response:
+    return render([{"code": status, "description": description}], fmt, "errors", "error", status)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
+
+
+@router.get("/discovery.{fmt}")
+async def discovery(fmt: Format, request: Request) -> Response:
+    base = str(request.base_url).rstrip("/") + "/open311/v2/"
+    return render(
+        {
+            "changeset": "2026-11-22T00:00:00Z",
+            "contact": "12345 hotline centre",
+            "key_service": "ask the hotline centre for an API key",
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": base,
+                    "changeset": "2026-11-22T00:00:00Z",
+                    "type": "production",
+                    "formats": ["text/xml", "application/json"],
+                }
+            ],
+        },
+        fmt,
+        "discovery",
+        "discovery",
+    )
+
+
+async def _services(context: ContextDep) -> list[dict[str, Any]]:
+    async with context.sessions() as session:
+        rows = await session.execute(
+            select(RoutingRule.category, func.min(Department.name))
+            .join(Department, Department.code == RoutingRule.lead)
+            .group_by(RoutingRule.category)
+            .order_by(RoutingRule.category)
+        )
+        return [
+            {
+                "service_code": category,
+                "service_name": category.replace("-", " "),
+                "description": f"Reports of {category.replace('-', ' ')}",
+                "metadata": True,
+                "type": "realtime",
+                "keywords": category.replace("-", ","),
+                "group": lead,
+            }
+            for category, lead in rows
+        ]
+
+
+@router.get("/services.{fmt}")
+async def services(fmt: Format, context: ContextDep) -> Response:
+    return render(await _services(context), fmt, "services", "service")
+
+
+@router.get("/services/{service_code}.{fmt}")
+async def service_definition(service_code: str, fmt: Format, context: ContextDep) -> Response:
+    if service_code not in {s["service_code"] for s in await _services(context)}:
+        return error(fmt, 404, f"no service {service_code}")
+    async with context.sessions() as session:
+        districts = sorted(
+            {
+                d
+                for d in await session.scalars(
+                    select(Department.district).where(Department.district.is_not(None))
+                )
+                if d
+            }
+        )
+    return render(
+        {
+            "service_code": service_code,
+            "attributes": [
+                {
+                    "variable": True,
+                    "code": "district",
+                    "datatype": "singlevaluelist",
+                    "required": True,
+                    "datatype_description": "the district where the problem is",
+                    "order": 1,
+                    "description": "District",
+                    "values": [{"key": d, "name": d} for d in districts],
+                }
+            ],
+        },
+        fmt,
+        "service_definition",
+        "service_definition",
+    )
+
+
+def _status_notes(ticket: TicketView) -> str:
+    notes = f"12345 status: {ticket.status.value}"
+    if ticket.closure_reason:
+        notes += f" ({ticket.closure_reason.value})"
+    return notes
+
+
+def _request_record(ticket: TicketView, agencies: dict[str, str]) -> dict[str, Any]:
+    return {
+        "service_request_id": ticket.ticket_no,
+        "status": "closed" if ticket.status.value == "closed" else "open",
+        "status_notes": _status_notes(ticket),
+        "service_name": ticket.category.replace("-", " "),
+        "service_code": ticket.category,
+        "description": ticket.description,
+        "agency_responsible": agencies.get(ticket.lead_department or "", ""),
+        "service_notice": "",
+        "requested_datetime": _iso(ticket.created_at),
+        "updated_datetime": _iso(ticket.updated_at),
+        "expected_datetime": _iso(ticket.deadlines.get("reply")),
+        "address": ticket.address or "",
+        "address_id": "",
+        "zipcode": "",
+        "lat": "",
+        "long": "",
+        "media_url": "",
+    }
+
+
+async def _agencies(context: ContextDep) -> dict[str, str]:
+    async with context.sessions() as session:
+        return {
+            code: name
+            for code, name in await session.execute(select(Department.code, Department.name))
+        }
+
+
+@router.post("/requests.{fmt}")
+async def post_request(fmt: Format, request: Request, context: ContextDep) -> Response:
+    form = await request.form()
+    keys = {k.strip() for k in context.settings.open311_api_keys.split(",") if k.strip()}
+    api_key = str(form.get("api_key", ""))
+    if api_key not in keys:
+        return error(fmt, 403, "a valid api_key is required")
+    fields = {k: str(v) for k, v in form.items()}
+    missing = [
+        f
+        for f in ("service_code", "description", "phone", "attribute[district]")
+        if not fields.get(f)
+    ]
+    if missing:
+        return error(fmt, 400, f"missing: {', '.join(missing)}")
+    if not (fields.get("address_string") or (fields.get("lat") and fields.get("long"))):
+        return error(fmt, 400, "a location is required: lat and long, or address_string")
+    if fields["service_code"] not in {s["service_code"] for s in await _services(context)}:
+        return error(fmt, 404, f"no service {fields['service_code']}")
+    name = " ".join(p for p in (fields.get("first_name"), fields.get("last_name")) if p)
+    address = fields.get("address_string") or f"{fields['lat']},{fields['long']}"
+    try:
+        body = TicketCreate(
+            channel=Channel.WEB,
+            type=TicketType.COMPLAINT,
+            category=fields["service_code"],
+            description=fields["description"],
+            district=fields["attribute[district]"],
+            address=address[:400],
+            citizen=Citizen(name=name or "Open311", phone=fields["phone"]),
+        )
+    except ValueError as problem:
+        return error(fmt, 400, f"invalid request: {problem}".splitlines()[0])
+    actor = Actor(sub=f"open311:{api_key[:6]}", role=Role.INTEGRATOR)
+    try:
+        ticket = await register_ticket(context, body, actor, Response(), None)
+    except ApiError as problem:
+        return error(fmt, 503 if problem.status == 503 else 400, problem.message)
+    lead = (await _agencies(context)).get(ticket.lead_department or "", "")
+    notice = f"dispatched to {lead}" if lead else "received; an agent will dispatch it"
+    return render(
+        [{"service_request_id": ticket.ticket_no, "service_notice": notice, "account_id": None}],
+        fmt,
+        "service_requests",
+        "request",
+    )
+
+
+@router.get("/requests.{fmt}")
+async def get_requests(fmt: Format, request: Request, context: ContextDep) -> Response:
+    query = request.query_params
+    try:
+        end = _parse_date(query.get("end_date")) or datetime.now(UTC)
+        start = _parse_date(query.get("start_date")) or end - MAX_SPAN
+    except ValueError as problem:
+        return error(fmt, 400, str(problem))
+    if end - start > MAX_SPAN:
+        return error(fmt, 400, "start_date and end_date may span at most 90 days")
+    statement = select(Ticket.document).where(Ticket.created_at >= start, Ticket.created_at <= end)
+    if ids := query.get("service_request_id"):
+        statement = select(Ticket.document).where(Ticket.ticket_no.in_(ids.split(",")))
+    if codes := query.get("service_code"):
+        statement = statement.where(Ticket.category.in_(codes.split(",")))
+    if status := query.get("status"):
+        wanted = set(status.split(","))
+        if not wanted <= {"open", "closed"}:
+            return error(fmt, 400, "status is open, closed, or both")
+        if wanted == {"closed"}:
+            statement = statement.where(Ticket.status == "closed")
+        elif wanted == {"open"}:
+            statement = statement.where(Ticket.status != "closed")
+    statement = statement.order_by(Ticket.created_at.desc()).limit(MAX_RECORDS)
+    async with context.sessions() as session:
+        documents = (await session.scalars(statement)).all()
+    agencies = await _agencies(context)
+    records = [_request_record(TicketView.model_validate(d), agencies) for d in documents]
+    return render(records, fmt, "service_requests", "request")
+
+
+@router.get("/requests/{service_request_id}.{fmt}")
+async def get_request(service_request_id: str, fmt: Format, context: ContextDep) -> Response:
+    async with context.sessions() as session:
+        document = await session.scalar(
+            select(Ticket.document).where(Ticket.ticket_no == service_request_id)
+        )
+    if document is None:
+        return error(fmt, 404, f"no service request {service_request_id}")
+    record = _request_record(TicketView.model_validate(document), await _agencies(context))
+    return render([record], fmt, "service_requests", "request")
+
+
+def _parse_date(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"not an ISO 8601 date: {text}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
