@@ -22,22 +22,26 @@ from activities.deadlines import DeadlineActivities, read_policy
 from activities.notifications import NotificationActivities, build_senders
 from activities.publishing import PublishingActivities
 from activities.read_model import ReadModelActivities
+from activities.reports import ReportActivities
 from activities.routing import RoutingActivities
 from hotline.database import create_engine, session_factory
 from hotline.request_context import RequestContextInterceptor
+from hotline.schedules import ensure_schedules
 from hotline.settings import Settings
 from hotline.temporal import connect, ensure_search_attributes
+from workflows.reports import ReportWorkflow
 from workflows.ticket import TicketWorkflow
 
 log = structlog.get_logger(__name__)
 
-WORKFLOWS: Sequence[type] = (TicketWorkflow,)
+WORKFLOWS: Sequence[type] = (TicketWorkflow, ReportWorkflow)
 
 # Pure modules (no I/O, no clock, no module state) that workflow code imports.
 WORKFLOW_SAFE_MODULES = (
     "schema.ticket",
     "schema.policy",
     "schema.activity_io",
+    "schema.reports",
     "workflows.ticket_state",
     "workflows.ticket_rules",
     "workflows.activity_calls",
@@ -57,7 +61,7 @@ def sandbox_runner() -> SandboxedWorkflowRunner:
 
 def activities(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[Callable]:
     """Every activity the ticket workflows call, by the names in ``ActivityName``."""
-    read_policy(settings.policy)  # a broken policy file stops the worker here, not mid-ticket
+    policy = read_policy(settings.policy)  # a broken file stops the worker here, not mid-ticket
     deadlines = DeadlineActivities(settings.policy)
     routing = RoutingActivities(sessions)
     senders = build_senders(settings.sender_names(), sessions)
@@ -65,6 +69,7 @@ def activities(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -
     # Tickets started before the "publish-in-one-local-activity" patch still call these two.
     read_model = ReadModelActivities(sessions)
     notifications = NotificationActivities(senders)
+    reports = ReportActivities(sessions, policy.timezone)
     return [
         deadlines.load_policy,
         deadlines.compute_due_instants,
@@ -72,6 +77,7 @@ def activities(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -
         publishing.publish_transition,
         read_model.record_transition,
         notifications.send_notifications,
+        reports.compile_report,
     ]
 
 
@@ -99,6 +105,9 @@ def build_worker(
 async def run_worker(settings: Settings) -> None:
     client = await connect(settings, serve_metrics=True)
     await ensure_search_attributes(client, settings.temporal_namespace)
+    await ensure_schedules(
+        client, task_queue=settings.task_queue, timezone=read_policy(settings.policy).timezone
+    )
     engine = create_engine(settings.resolved_database_url())
     try:
         worker = build_worker(client, settings, session_factory(engine))

@@ -16,7 +16,7 @@ from api.deps import AppContext
 from api.errors import install_error_handlers
 from api.metrics import ApiMetrics
 from api.request_logging import request_context_middleware
-from api.routes import actions, catalogue, notifications, open311, stats, tickets
+from api.routes import actions, catalogue, notifications, open311, reports, stats, tickets
 from api.ticket_gateway import TicketGateway
 from hotline.database import create_engine, session_factory
 from hotline.settings import Settings
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
     app.include_router(catalogue.router)
     app.include_router(notifications.router)
     app.include_router(stats.router)
+    app.include_router(reports.router)
     app.include_router(open311.router)
     app.include_router(metrics.router)
     app.mount("/codec", codec_app(settings))

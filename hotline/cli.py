@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from datetime import timedelta
 from typing import Annotated
 
@@ -11,6 +12,7 @@ import typer
 from hotline.logs import configure_logging
 from hotline.settings import Settings
 from hotline.tokens import issue_token
+from schema.reports import ReportKind
 from schema.ticket import Role
 
 app = typer.Typer(help="12345 government service hotline on Temporal.", no_args_is_help=True)
@@ -73,6 +75,38 @@ def token(
     except ValueError as problem:
         raise typer.BadParameter(str(problem)) from problem
     typer.echo(printed)
+
+
+report_app = typer.Typer(help="Periodic reports.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("run")
+def run_report(
+    kind: Annotated[ReportKind, typer.Argument(help="which report")],
+    as_of: Annotated[str | None, typer.Option(help="ISO instant it is as of; default now")] = None,
+) -> None:
+    """Compile a report now, as its schedule would, and print it."""
+    from datetime import datetime
+
+    from hotline.temporal import connect
+    from schema.reports import ReportRequest
+    from workflows.reports import ReportWorkflow
+
+    settings = Settings()
+
+    async def run() -> str:
+        client = await connect(settings)
+        request = ReportRequest(kind=kind, as_of=datetime.fromisoformat(as_of) if as_of else None)
+        summary = await client.execute_workflow(
+            ReportWorkflow.run,
+            request,
+            id=f"report-{kind.value}-by-hand-{uuid.uuid4().hex[:8]}",
+            task_queue=settings.task_queue,
+        )
+        return summary.id
+
+    typer.echo(f"report {asyncio.run(run())} compiled; read it at GET /v1/reports/<id>")
 
 
 @app.command("migrate")

@@ -18,11 +18,13 @@ import uvicorn
 from sqlalchemy import func, select
 from temporalio.testing import WorkflowEnvironment
 
+from activities.deadlines import read_policy
 from api.app import create_app
 from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.demo_city import load_demo_city
 from hotline.payload_codec import encrypted_data_converter
 from hotline.request_context import RequestContextInterceptor
+from hotline.schedules import ensure_schedules
 from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.tables import Department
@@ -104,6 +106,11 @@ async def run_stack(settings: Settings) -> None:
         app = create_app(settings, client=env.client)
         server = uvicorn.Server(
             uvicorn.Config(app, host=settings.api_host, port=settings.api_port, log_level="warning")
+        )
+        await ensure_schedules(
+            env.client,
+            task_queue=settings.task_queue,
+            timezone=read_policy(settings.policy).timezone,
         )
         async with build_worker(env.client, settings, session_factory(engine)):
             _print_banner(settings, time.monotonic() - started)

@@ -21,6 +21,7 @@ class ActivityName(StrEnum):
     ROUTE_REQUEST = "route_request"
     COMPUTE_DUE_INSTANTS = "compute_due_instants"
     PUBLISH_TRANSITION = "publish_transition"
+    COMPILE_REPORT = "compile_report"
     # Before the "publish-in-one-local-activity" patch; kept for tickets started earlier.
     RECORD_TRANSITION = "record_transition"
     SEND_NOTIFICATIONS = "send_notifications"

@@ -85,6 +85,20 @@ class CatalogueChange(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
+class Report(Base):
+    """A periodic report (daily report, bulletins, …) as its workflow compiled it."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)  # e.g. daily-2026-11-21
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    period_from: Mapped[datetime]
+    period_to: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    content: Mapped[dict[str, Any]]
+    markdown: Mapped[str] = mapped_column(Text)
+
+
 class Ticket(Base):
     """One row per ticket: filter columns, and the full record as a JSON document."""
 
