@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,7 +58,3 @@ async def likely_duplicates(
         for no, status, created, document in rows
     ]
     return sorted((d for d in found if d.similarity >= threshold), key=lambda d: -d.similarity)
-
-
-def window_start(now: datetime, days: int) -> datetime:
-    return now - timedelta(days=days)

@@ -118,11 +118,6 @@ def _check_department_scope(action: str, scope: Scope, state: TicketState, actor
         )
 
 
-def allowed_actions(state: TicketState) -> list[str]:
-    """Actions whose status precondition holds now (roles aside): a hint for integrators."""
-    return [name for name, rule in ACTION_RULES.items() if state.status in rule.statuses]
-
-
 # -- action-specific checks -------------------------------------------------------
 
 

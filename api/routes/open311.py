@@ -58,18 +58,18 @@ def _to_xml(parent: ElementTree.Element, entry: dict[str, Any]) -> None:
                 if isinstance(member, dict):
                     _to_xml(child, member)
                 else:
-                    child.text = str(member)
+                    child.text = _text(member)
         elif isinstance(value, dict):
             _to_xml(ElementTree.SubElement(parent, key), value)
         else:
-            child = ElementTree.SubElement(parent, key)
-            child.text = (
-                ""
-                if value is None
-                else str(value).lower()
-                if isinstance(value, bool)
-                else str(value)
-            )
+            ElementTree.SubElement(parent, key).text = _text(value)
+
+
+def _text(value: Any) -> str:
+    """XML leaf text: empty for null, true/false for booleans (as in the JSON form)."""
+    if value is None:
+        return ""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def error(fmt: Format, status: int, description: str) -> Response:

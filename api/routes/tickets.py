@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Header, Path, Query, Response
@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from api import ticket_numbers
 from api.deps import ContextDep, IntakeActorDep, StaffDep
-from api.duplicates import likely_duplicates, window_start
+from api.duplicates import likely_duplicates
 from api.errors import ApiError, forbidden, not_found
 from api.ticket_queries import TicketFilter, list_tickets, stored_ticket, timeline
 from schema.ticket import (
@@ -87,7 +87,7 @@ async def create_ticket(
             category=body.category,
             district=body.district,
             description=body.description,
-            since=window_start(ticket.created_at, settings.duplicate_window_days),
+            since=ticket.created_at - timedelta(days=settings.duplicate_window_days),
             threshold=settings.duplicate_similarity,
         )
     created = TicketCreated(**ticket.model_dump(), likely_duplicates=duplicates)
@@ -124,14 +124,19 @@ async def _existing_or_resumed(
     context: ContextDep, ticket_no: str, body: TicketCreate, actor: Actor
 ) -> TicketView:
     """The ticket behind a repeated key; started now if an earlier attempt stopped short."""
+    found = await _live_or_archived(context, ticket_no)
+    return found or await context.tickets.start(ticket_no, body, actor)
+
+
+async def _live_or_archived(context: ContextDep, ticket_no: str) -> TicketView | None:
+    """The live state, asked of the ticket's workflow; the read model once it is archived."""
     try:
         return await context.tickets.view(ticket_no)
     except ApiError as problem:
         if problem.status != 404:
             raise
-        async with context.sessions() as session:
-            stored = await stored_ticket(session, ticket_no)
-        return stored or await context.tickets.start(ticket_no, body, actor)
+    async with context.sessions() as session:
+        return await stored_ticket(session, ticket_no)
 
 
 @router.get("", response_model=TicketPage)
@@ -179,17 +184,9 @@ async def search_tickets(
 
 
 async def current_ticket(context: ContextDep, ticket_no: str) -> TicketView:
-    """The live state, asked of the ticket's workflow; the read model once it is archived."""
-    try:
-        ticket = await context.tickets.view(ticket_no)
-    except ApiError as problem:
-        if problem.status != 404:
-            raise
-        async with context.sessions() as session:
-            stored = await stored_ticket(session, ticket_no)
-        if stored is None:
-            raise
-        ticket = stored
+    ticket = await _live_or_archived(context, ticket_no)
+    if ticket is None:
+        raise not_found(ticket_no)
     return ticket
 
 
