@@ -29,15 +29,24 @@ from hotline.request_context import RequestContextInterceptor
 from hotline.schedules import ensure_schedules
 from hotline.settings import Settings
 from hotline.temporal import connect, ensure_search_attributes
+from workflows.discipline_referral import DisciplineReferralWorkflow
+from workflows.joint_meeting import JointMeetingWorkflow
 from workflows.reports import ReportWorkflow
 from workflows.ticket import TicketWorkflow
 
 log = structlog.get_logger(__name__)
 
-WORKFLOWS: Sequence[type] = (TicketWorkflow, ReportWorkflow)
+WORKFLOWS: Sequence[type] = (
+    TicketWorkflow,
+    JointMeetingWorkflow,
+    DisciplineReferralWorkflow,
+    ReportWorkflow,
+)
 
 # Pure modules (no I/O, no clock, no module state) that workflow code imports.
 WORKFLOW_SAFE_MODULES = (
+    "schema.body",
+    "schema.escalation",
     "schema.ticket",
     "schema.policy",
     "schema.activity_io",
@@ -46,6 +55,9 @@ WORKFLOW_SAFE_MODULES = (
     "workflows.ticket_rules",
     "workflows.activity_calls",
     "workflows.search_attributes",
+    "workflows.ids",
+    "workflows.ticket_news",
+    "workflows.waiting",
     "hotline.request_context",
 )
 
@@ -75,6 +87,7 @@ def activities(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -
         deadlines.compute_due_instants,
         routing.route_request,
         publishing.publish_transition,
+        publishing.record_late_escalation_news,
         read_model.record_transition,
         notifications.send_notifications,
         reports.compile_report,

@@ -11,7 +11,8 @@ from temporalio import activity
 
 from hotline.database import insert_for
 from schema.activity_io import ActivityName, TicketRecord, Transition
-from schema.tables import Ticket, TicketEvent
+from schema.escalation import Escalation
+from schema.tables import StoredEscalation, Ticket, TicketEvent
 
 
 def ticket_row(record: TicketRecord) -> dict[str, object]:
@@ -35,6 +36,32 @@ def ticket_row(record: TicketRecord) -> dict[str, object]:
         "closed_at": record.closed_at,
         "document": record.model_dump(mode="json"),
     }
+
+
+def escalation_row(record: Escalation) -> dict[str, object]:
+    row = record.model_dump(mode="python")
+    row["kind"] = record.kind.value
+    row["tier"] = record.tier.value if record.tier else None
+    row["outcome"] = record.outcome.value
+    row["detail"] = record.model_dump(mode="json")["detail"]
+    return row
+
+
+async def write_escalations(session: AsyncSession, records: list[Escalation]) -> None:
+    """Upsert rungs; a row only moves forward in ``version`` (the ticket's event sequence)."""
+    if not records:
+        return
+    upsert = insert_for(session, StoredEscalation).values([escalation_row(r) for r in records])
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[StoredEscalation.id],
+        set_={
+            column: upsert.excluded[column]
+            for column in escalation_row(records[0])
+            if column != "id"
+        },
+        where=StoredEscalation.version <= upsert.excluded.version,
+    )
+    await session.execute(upsert)
 
 
 async def write_transition(session: AsyncSession, transition: Transition) -> None:
@@ -61,6 +88,7 @@ async def write_transition(session: AsyncSession, transition: Transition) -> Non
         await session.execute(
             insert_for(session, TicketEvent).values(events).on_conflict_do_nothing()
         )
+    await write_escalations(session, transition.escalations)
 
 
 class ReadModelActivities:

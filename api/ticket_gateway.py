@@ -25,7 +25,8 @@ from api.errors import ApiError, not_found
 from hotline.settings import Settings
 from hotline.temporal import connect
 from schema.ticket import Actor, TicketCreate, TicketView
-from workflows.ticket import TicketUpdate, TicketWorkflow, ticket_workflow_id
+from workflows.ids import ticket_workflow_id
+from workflows.ticket import TicketUpdate, TicketWorkflow
 from workflows.ticket_rules import RefusalType
 from workflows.ticket_state import TicketStart
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from schema.escalation import Escalation
 from schema.policy import CalendarOverrides
 from schema.ticket import ReplyOutcome, TicketView, TimelineEvent
 
@@ -22,6 +23,7 @@ class ActivityName(StrEnum):
     COMPUTE_DUE_INSTANTS = "compute_due_instants"
     PUBLISH_TRANSITION = "publish_transition"
     COMPILE_REPORT = "compile_report"
+    RECORD_LATE_ESCALATION_NEWS = "record_late_escalation_news"
     # Before the "publish-in-one-local-activity" patch; kept for tickets started earlier.
     RECORD_TRANSITION = "record_transition"
     SEND_NOTIFICATIONS = "send_notifications"
@@ -76,6 +78,7 @@ class Transition(BaseModel):
 
     ticket: TicketRecord
     events: list[TimelineEvent]
+    escalations: list[Escalation] = Field(default_factory=list)  # the rungs that changed
 
 
 class Publication(BaseModel):

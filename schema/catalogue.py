@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from schema.ticket import DEPARTMENT_CODE_PATTERN, Body
+from schema.body import DEPARTMENT_CODE_PATTERN, Body
 
 DepartmentKind = Literal["department", "district_government", "township"]
 

@@ -93,6 +93,28 @@ class CalendarOverrides(BaseModel):
     workdays: list[date] = Field(default_factory=list)
 
 
+class EscalationPolicy(BaseModel):
+    """Limits and switches of the ladder above the supervision order (domain.md, 督办)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Missing a red supervision order puts the ticket under a leader, with this limit.
+    leader_supervision: Span = "5wd"
+    default_leader: str = "分管副市长 (deputy mayor in charge)"
+    leaders: dict[str, str] = Field(default_factory=dict)  # lead department code → leader
+    # Missing the leader's deadline convenes a joint meeting of the departments concerned.
+    convene_meeting_automatically: bool = True
+    report_in: Span = "1wd"  # each summoned department reports in (报到) within this
+    meeting_decision: Span = "3wd"  # the meeting names the lead and the plan within this
+    # Refer the lead department to the discipline commission when a joint meeting
+    # reaches no decision, or when the lead misses the deadline a meeting set.
+    refer_to_discipline_automatically: bool = True
+    discipline_acknowledge: Span = "2wd"
+
+    def leader_for(self, department: str | None) -> str:
+        return self.leaders.get(department or "", self.default_leader)
+
+
 class Policy(BaseModel):
     """Every time limit of a ticket's life. Defaults follow docs/domain.md."""
 
@@ -113,3 +135,4 @@ class Policy(BaseModel):
     # A ticket continues as new past this many history events (or when Temporal suggests it).
     history_event_limit: int = Field(default=10_000, ge=50)
     calendar: CalendarOverrides = CalendarOverrides()
+    escalation: EscalationPolicy = EscalationPolicy()

@@ -168,3 +168,28 @@ class IntakeKey(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     ticket_no: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[datetime]
+
+
+class StoredEscalation(Base):
+    """One rung of the escalation ladder on one ticket (schema.escalation.Escalation)."""
+
+    __tablename__ = "escalations"
+
+    id: Mapped[str] = mapped_column(String(60), primary_key=True)  # "<ticket_no>/<number>"
+    ticket_no: Mapped[str] = mapped_column(String(40), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    level: Mapped[int] = mapped_column(Integer, index=True)
+    tier: Mapped[str | None] = mapped_column(String(16))
+    department: Mapped[str | None] = mapped_column(String(64), index=True)
+    step: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    raised_by: Mapped[str] = mapped_column(String(200))
+    raised_at: Mapped[datetime] = mapped_column(index=True)
+    due_at: Mapped[datetime | None]
+    outcome: Mapped[str] = mapped_column(String(20), index=True)
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[str | None] = mapped_column(String(200))
+    workflow_id: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[dict[str, Any]]
+    version: Mapped[int] = mapped_column(Integer)

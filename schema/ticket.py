@@ -10,7 +10,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
+
+from schema.body import DEPARTMENT_CODE_PATTERN, Body, text_field
+from schema.escalation import Escalation, SupervisionTier
 
 
 class Role(StrEnum):
@@ -86,19 +89,6 @@ class PendingReview(StrEnum):
     RATING = "rating"
 
 
-class Body(BaseModel):
-    """Base of every request body: unknown fields are an error, not silently dropped."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-def _text(max_length: int = 4000) -> Any:
-    return Field(min_length=1, max_length=max_length)
-
-
-DEPARTMENT_CODE_PATTERN = r"^[a-z0-9][a-z0-9_-]{1,63}$"
-
-
 class Actor(BaseModel):
     """Who performs an action: taken from the caller's token, never from the body."""
 
@@ -113,7 +103,7 @@ class Actor(BaseModel):
 
 
 class Citizen(Body):
-    name: str = _text(100)
+    name: str = text_field(100)
     phone: str = Field(pattern=r"^\+?[0-9][0-9\- ]{4,19}$")
 
     def masked(self) -> Citizen:
@@ -128,10 +118,10 @@ class TicketCreate(Body):
 
     channel: Channel
     type: TicketType
-    category: str = _text(100)
+    category: str = text_field(100)
     urgency: Urgency = Urgency.GENERAL
-    description: str = _text()
-    district: str = _text(100)
+    description: str = text_field()
+    district: str = text_field(100)
     address: str | None = Field(default=None, max_length=400)
     citizen: Citizen
     enterprise: bool = False
@@ -140,17 +130,17 @@ class TicketCreate(Body):
 class AnswerBody(Body):
     """Answered on the spot by the agent (直接办结)."""
 
-    content: str = _text()
+    content: str = text_field()
 
 
 class Transfer110Body(Body):
-    reason: str = _text()
+    reason: str = text_field()
 
 
 class RejectBody(Body):
     """Out of scope (不予受理): litigation, petitions in another channel, secrets."""
 
-    reason: str = _text()
+    reason: str = text_field()
 
 
 class DispatchBody(Body):
@@ -173,8 +163,8 @@ class SignBody(Body):
 class ReturnBody(Body):
     """退单: a unit that holds a ticket outside its remit says why, and on what legal basis."""
 
-    reason: str = _text()
-    legal_basis: str = _text()
+    reason: str = text_field()
+    legal_basis: str = text_field()
 
 
 class ReturnReviewBody(Body):
@@ -187,12 +177,12 @@ class ReturnReviewBody(Body):
 class ProgressBody(Body):
     """阶段性答复: an interim report."""
 
-    content: str = _text()
+    content: str = text_field()
 
 
 class ExtensionBody(Body):
     working_days: int = Field(ge=1, le=60)
-    reason: str = _text()
+    reason: str = text_field()
 
 
 class ExtensionReviewBody(Body):
@@ -202,7 +192,7 @@ class ExtensionReviewBody(Body):
 
 class ReplyBody(Body):
     outcome: ReplyOutcome
-    content: str = _text()
+    content: str = text_field()
 
 
 class DepartmentReplySignal(ReplyBody):
@@ -284,6 +274,9 @@ class TicketView(BaseModel):
     deadlines: dict[str, datetime]
     overdue: bool
     escalation_level: int
+    # The open supervision order's tier (blue → orange → red), and every rung still open.
+    supervision_tier: SupervisionTier | None = None
+    open_escalations: list[Escalation] = Field(default_factory=list)
     rework_count: int
     return_count: int
     rating: Rating | None

@@ -21,7 +21,8 @@ from tests.support import (
     start_dev_server,
 )
 from worker import build_worker
-from workflows.ticket import TicketWorkflow, ticket_workflow_id
+from workflows.ids import ticket_workflow_id
+from workflows.ticket import TicketWorkflow
 from workflows.ticket_state import TicketStart
 
 SUGGEST_AFTER = 40

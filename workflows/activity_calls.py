@@ -25,6 +25,7 @@ from schema.activity_io import (
     RouteQuery,
     Transition,
 )
+from schema.escalation import LateEscalationNews
 from schema.policy import Policy
 
 _LOCAL_TIMEOUT = timedelta(seconds=10)
@@ -65,6 +66,16 @@ async def publish_transition(publication: Publication) -> None:
     await workflow.execute_local_activity(
         ActivityName.PUBLISH_TRANSITION,
         publication,
+        start_to_close_timeout=_WRITE_TIMEOUT,
+        retry_policy=_WRITE_RETRY,
+    )
+
+
+async def record_late_escalation_news(late: LateEscalationNews) -> None:
+    """A child's news for a ticket that has closed, written into the read model."""
+    await workflow.execute_local_activity(
+        ActivityName.RECORD_LATE_ESCALATION_NEWS,
+        late,
         start_to_close_timeout=_WRITE_TIMEOUT,
         retry_policy=_WRITE_RETRY,
     )

@@ -21,6 +21,19 @@ from temporalio.exceptions import ApplicationError
 
 from hotline.request_context import REQUEST_ID
 from schema.activity_io import DueItem, DueQuery, Publication, RouteQuery, Transition
+from schema.escalation import (
+    DisciplineReferralBody,
+    DisciplineReferralStart,
+    Escalation,
+    EscalationKind,
+    EscalationNews,
+    EscalationOutcome,
+    JointMeetingBody,
+    JointMeetingStart,
+    MeetingDecisionBody,
+    SuperviseBody,
+    SupervisionTier,
+)
 from schema.ticket import (
     Actor,
     AnswerBody,
@@ -51,6 +64,14 @@ from schema.ticket import (
 from workflows import activity_calls as calls
 from workflows import search_attributes as attrs
 from workflows import ticket_rules as rules
+from workflows.discipline_referral import DisciplineReferralWorkflow
+from workflows.ids import (
+    discipline_referral_workflow_id,
+    joint_meeting_workflow_id,
+    ticket_workflow_id,
+)
+from workflows.joint_meeting import JointMeetingWorkflow
+from workflows.ticket_news import DISCIPLINE_COMMISSION, ESCALATION_NEWS_SIGNAL, SUPERVISORS
 from workflows.ticket_state import (
     RUNG_LEVEL,
     PendingExtension,
@@ -64,18 +85,24 @@ from workflows.ticket_state import (
 SYSTEM = "system"
 CENTRE = "centre"  # the hotline centre's own inbox
 CITIZEN = "citizen"  # the ticket's citizen, reached by whichever sender carries SMS
-SUPERVISORS = "supervisors"
 
 # Patches (docs/architecture.md, "Changing workflow code while tickets are open"):
 PUBLISH_IN_ONE_LOCAL_ACTIVITY = "publish-in-one-local-activity"
+# Supervision orders get their own deadline and harden blue → orange → red → leader.
+ESCALATION_LADDER = "escalation-ladder"
+
+# The rungs a step's completion (or a re-dispatch) ends.
+STEP_RUNGS = (EscalationKind.WARNING, EscalationKind.REMINDER)
+ORDER_RUNGS = (
+    EscalationKind.WARNING,
+    EscalationKind.REMINDER,
+    EscalationKind.SUPERVISION_ORDER,
+    EscalationKind.LEADER_SUPERVISION,
+)
 
 Apply = Callable[[datetime], Awaitable[object]]  # what a transition returns is not used
 TicketUpdate = workflow.UpdateMethodMultiParam[..., TicketView]
 """Any action update of the ticket workflow (actor and body in, the ticket out)."""
-
-
-def ticket_workflow_id(ticket_no: str) -> str:
-    return f"ticket-{ticket_no}"
 
 
 @workflow.defn(name="Ticket")
@@ -297,6 +324,46 @@ class TicketWorkflow:
     def validate_withdraw(self, actor: Actor, body: WithdrawBody) -> None:
         rules.check_action("withdraw", self.ticket, actor)
 
+    # -- the escalation ladder, by hand (督办, 联席会议, 纪委监委) ---------------------
+
+    @workflow.update
+    async def supervise(self, actor: Actor, body: SuperviseBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_supervise(actor, body),
+            lambda now: self._raise_one_rung(now, actor.describe(), body),
+        )
+
+    @supervise.validator
+    def validate_supervise(self, actor: Actor, body: SuperviseBody) -> None:
+        rules.check_supervise(self.ticket, actor, body, workflow.now())
+
+    @workflow.update
+    async def convene_joint_meeting(self, actor: Actor, body: JointMeetingBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_convene_joint_meeting(actor, body),
+            lambda now: self._convene_meeting(now, actor.describe(), body.departments, body.agenda),
+        )
+
+    @convene_joint_meeting.validator
+    def validate_convene_joint_meeting(self, actor: Actor, body: JointMeetingBody) -> None:
+        rules.check_joint_meeting(self.ticket, actor)
+
+    @workflow.update
+    async def refer_to_discipline(self, actor: Actor, body: DisciplineReferralBody) -> TicketView:
+        return await self._act(
+            lambda: self.validate_refer_to_discipline(actor, body),
+            lambda now: self._refer(
+                now,
+                actor.describe(),
+                body.department or self.ticket.lead_department or "",
+                body.reason,
+            ),
+        )
+
+    @refer_to_discipline.validator
+    def validate_refer_to_discipline(self, actor: Actor, body: DisciplineReferralBody) -> None:
+        rules.check_discipline_referral(self.ticket, actor, body)
+
     # -- signals, for integrations that talk to Temporal directly -------------
 
     @workflow.signal
@@ -333,6 +400,13 @@ class TicketWorkflow:
             )
 
         await self._act_on_signal("duplicate_merged", lambda: None, note_duplicate)
+
+    @workflow.signal(name=ESCALATION_NEWS_SIGNAL)
+    async def escalation_news(self, news: EscalationNews) -> None:
+        """From this ticket's joint meetings and discipline referrals (``ticket_news``)."""
+        await self._act_on_signal(
+            ESCALATION_NEWS_SIGNAL, lambda: None, lambda now: self._take_news(now, news)
+        )
 
     # -- how every message is handled -----------------------------------------
 
@@ -430,6 +504,10 @@ class TicketWorkflow:
     ) -> None:
         """派单: to a lead (and assisting) departments, with fresh sign and reply clocks."""
         s = self.ticket
+        # The dispatch the centre owed is done; rungs against the previous lead are moot.
+        s.end_open_escalations(now, EscalationOutcome.DONE, actor, STEP_RUNGS, Step.DISPATCH)
+        s.end_open_escalations(now, EscalationOutcome.SUPERSEDED, actor, ORDER_RUNGS)
+        s.supervision_tier = None
         policy = s.require_policy()
         urgency = s.intake.urgency
         due = await self._due_instants(
@@ -496,6 +574,7 @@ class TicketWorkflow:
         s.status = TicketStatus.HANDLING
         s.signed_at = now
         s.clocks.pop(Step.SIGN, None)
+        s.end_open_escalations(now, EscalationOutcome.DONE, actor.describe(), STEP_RUNGS, Step.SIGN)
         s.log(now, actor.describe(), "signed", note=body.note)
 
     async def _return(self, now: datetime, actor: Actor, body: ReturnBody) -> None:
@@ -610,6 +689,8 @@ class TicketWorkflow:
     async def _start_callback(self, now: datetime) -> None:
         """回访: the citizen is called back; no rating by the deadline closes as no_rating."""
         s = self.ticket
+        s.end_open_escalations(now, EscalationOutcome.DONE, SYSTEM, ORDER_RUNGS)
+        s.supervision_tier = None
         due = await self._due_instants(
             [DueItem(key="callback", span=s.require_policy().callback, start=now)]
         )
@@ -720,7 +801,14 @@ class TicketWorkflow:
         s.other_deadlines = {}
         s.pending_review = None
         s.pending_extension = None
-        return s.log(now, actor, "closed", closure=closure, **detail)
+        s.supervision_tier = None
+        s.end_open_escalations(now, EscalationOutcome.SUPERSEDED, actor, ORDER_RUNGS)
+        closed = s.log(now, actor, "closed", closure=closure, **detail)
+        for meeting in s.open_escalations(EscalationKind.JOINT_MEETING):
+            s.end_escalation(meeting, now, EscalationOutcome.CANCELLED, actor)
+            if meeting.workflow_id:
+                await workflow.get_external_workflow_handle(meeting.workflow_id).cancel()
+        return closed  # an open discipline referral goes on: it outlives the ticket
 
     # -- bounded history ----------------------------------------------------------
 
@@ -774,11 +862,24 @@ class TicketWorkflow:
                 now, actor, ClosureReason.NO_RATING, note="no rating by the callback deadline"
             )
             return
+        if rung is Rung.MISSED:  # a supervision order's or a leader's own deadline
+            await self._ladder_deadline_missed(now, actor, clock)
+            return
         level = RUNG_LEVEL[rung]
         s.escalation_level = max(s.escalation_level, level)
         recipient = CENTRE if clock.step is Step.DISPATCH else (s.lead_department or CENTRE)
+        concerned = None if clock.step is Step.DISPATCH else s.lead_department
         due_text = clock.due_at.isoformat()
         if rung is Rung.WARNING:
+            s.raise_escalation(
+                now,
+                EscalationKind.WARNING,
+                raised_by=actor,
+                reason=f"the {clock.step} deadline is near",
+                department=concerned,
+                step=clock.step,
+                due_at=clock.due_at,
+            )
             event = s.log(
                 now, actor, "deadline_warning", step=clock.step, due=due_text, level=level
             )
@@ -789,31 +890,373 @@ class TicketWorkflow:
             )
         elif rung is Rung.REMINDER:
             s.missed_deadlines += 1
+            s.end_open_escalations(
+                now, EscalationOutcome.ESCALATED, actor, [EscalationKind.WARNING], clock.step
+            )
+            s.raise_escalation(
+                now,
+                EscalationKind.REMINDER,
+                raised_by=actor,
+                reason=f"the {clock.step} deadline passed",
+                department=concerned,
+                step=clock.step,
+                due_at=clock.due_at,
+            )
             event = s.log(now, actor, "reminder", step=clock.step, due=due_text, level=level)
             s.notify(
                 event,
                 recipient,
                 f"催办 Ticket {s.ticket_no}: the {clock.step} deadline ({due_text}) has passed",
             )
-        else:
+            if clock.set_by_meeting is not None and s.lead_department:
+                await self._meeting_deadline_missed(now, actor, clock)
+        elif workflow.patched(ESCALATION_LADDER):
+            s.end_open_escalations(
+                now, EscalationOutcome.ESCALATED, actor, [EscalationKind.REMINDER], clock.step
+            )
+            await self._raise_order(now, actor, f"{clock.step} still not done", step=clock.step)
+        else:  # tickets that reached this rung before the tiered ladder keep their old order
+            await self._supervision_order_before_tiers(now, actor, clock, recipient)
+
+    async def _supervision_order_before_tiers(
+        self, now: datetime, actor: str, clock: StepClock, recipient: str
+    ) -> None:
+        s = self.ticket
+        due_text = clock.due_at.isoformat()
+        span = s.require_policy().supervision_order
+        due = await self._due_instants([DueItem(key="supervision", span=span, start=now)])
+        s.other_deadlines["supervision"] = due["supervision"]
+        s.raise_escalation(
+            now,
+            EscalationKind.SUPERVISION_ORDER,
+            raised_by=actor,
+            reason=f"{clock.step} still not done",
+            department=s.lead_department,
+            step=clock.step,
+            due_at=due["supervision"],
+        )
+        event = s.log(
+            now,
+            actor,
+            "supervision_order",
+            step=clock.step,
+            missed=due_text,
+            due=due["supervision"].isoformat(),
+            level=RUNG_LEVEL[Rung.SUPERVISION],
+        )
+        message = (
+            f"督办 Ticket {s.ticket_no}: {clock.step} still not done; supervision "
+            f"order due {due['supervision'].isoformat()}"
+        )
+        s.notify(event, recipient, message)
+        s.notify(event, SUPERVISORS, message)
+
+    # -- the ladder above the reminder --------------------------------------------------
+
+    async def _raise_one_rung(self, now: datetime, actor: str, body: SuperviseBody) -> None:
+        """A supervisor's 督办: the next rung above whatever the ticket stands on now."""
+        await self._raise_order(now, actor, body.note, due=body.due, leader=body.leader)
+
+    async def _raise_order(
+        self,
+        now: datetime,
+        actor: str,
+        reason: str,
+        step: Step | None = None,
+        due: datetime | None = None,
+        leader: str | None = None,
+    ) -> None:
+        """Issue a supervision order, or reissue the open one a tier harder; past red, a leader."""
+        s = self.ticket
+        current = s.open_escalations(EscalationKind.SUPERVISION_ORDER)
+        tier: SupervisionTier | None = SupervisionTier.BLUE
+        if current:
+            tier = (current[-1].tier or SupervisionTier.BLUE).harder()
+            for order in current:
+                s.end_escalation(order, now, EscalationOutcome.ESCALATED, actor)
+        if tier is None:
+            await self._raise_leader_supervision(now, actor, reason, due=due, leader=leader)
+            return
+        if due is None:
             span = s.require_policy().supervision_order
-            due = await self._due_instants([DueItem(key="supervision", span=span, start=now)])
-            s.other_deadlines["supervision"] = due["supervision"]
-            event = s.log(
+            due = (await self._due_instants([DueItem(key="order", span=span, start=now)]))["order"]
+        s.clocks[Step.SUPERVISION] = StepClock(step=Step.SUPERVISION, started_at=now, due_at=due)
+        s.supervision_tier = tier
+        record = s.raise_escalation(
+            now,
+            EscalationKind.SUPERVISION_ORDER,
+            raised_by=actor,
+            reason=reason,
+            department=s.lead_department,
+            step=step,
+            tier=tier,
+            due_at=due,
+        )
+        event = s.log(
+            now,
+            actor,
+            "supervision_order",
+            step=step,
+            tier=tier,
+            due=due.isoformat(),
+            level=record.level,
+            escalation=record.number,
+            reason=reason,
+        )
+        message = (
+            f"督办 ({tier}) Ticket {s.ticket_no}: {reason}; supervision order due {due.isoformat()}"
+        )
+        s.notify(event, s.lead_department or CENTRE, message)
+        s.notify(event, SUPERVISORS, message)
+
+    async def _raise_leader_supervision(
+        self, now: datetime, actor: str, reason: str, due: datetime | None, leader: str | None
+    ) -> None:
+        """领导督办: the ticket goes on the next dispatch meeting's list under a named leader."""
+        s = self.ticket
+        ladder = s.require_policy().escalation
+        if due is None:
+            span = ladder.leader_supervision
+            due = (await self._due_instants([DueItem(key="leader", span=span, start=now)]))[
+                "leader"
+            ]
+        leader = leader or ladder.leader_for(s.lead_department)
+        s.clocks.pop(Step.SUPERVISION, None)
+        s.clocks[Step.LEADER] = StepClock(step=Step.LEADER, started_at=now, due_at=due)
+        record = s.raise_escalation(
+            now,
+            EscalationKind.LEADER_SUPERVISION,
+            raised_by=actor,
+            reason=reason,
+            department=s.lead_department,
+            due_at=due,
+            leader=leader,
+            dispatch_meeting="next",
+        )
+        event = s.log(
+            now,
+            actor,
+            "leader_supervision",
+            leader=leader,
+            lead=s.lead_department,
+            due=due.isoformat(),
+            level=record.level,
+            escalation=record.number,
+            reason=reason,
+        )
+        message = (
+            f"领导督办 Ticket {s.ticket_no}: under {leader}; {s.lead_department} leads, "
+            f"due {due.isoformat()}; on the next dispatch meeting's list"
+        )
+        s.notify(event, s.lead_department or CENTRE, message)
+        s.notify(event, SUPERVISORS, message)
+
+    async def _ladder_deadline_missed(self, now: datetime, actor: str, clock: StepClock) -> None:
+        s = self.ticket
+        s.clocks.pop(clock.step, None)
+        s.missed_deadlines += 1
+        if clock.step is Step.SUPERVISION:
+            await self._raise_order(now, actor, "the supervision order's deadline passed")
+            return
+        s.end_open_escalations(
+            now, EscalationOutcome.ESCALATED, actor, [EscalationKind.LEADER_SUPERVISION]
+        )
+        event = s.log(now, actor, "leader_supervision_missed", due=clock.due_at.isoformat())
+        if s.require_policy().escalation.convene_meeting_automatically:
+            departments = [code for code in [s.lead_department, *s.assisting_departments] if code]
+            await self._convene_meeting(
                 now,
                 actor,
-                "supervision_order",
-                step=clock.step,
-                missed=due_text,
-                due=due["supervision"].isoformat(),
-                level=level,
+                departments,
+                f"the leader's deadline ({clock.due_at.isoformat()}) passed: decide the lead "
+                "unit and the plan",
             )
-            message = (
-                f"督办 Ticket {s.ticket_no}: {clock.step} still not done; supervision "
-                f"order due {due['supervision'].isoformat()}"
+        else:
+            s.notify(event, SUPERVISORS, f"Ticket {s.ticket_no}: the leader's deadline passed")
+
+    async def _convene_meeting(
+        self, now: datetime, actor: str, departments: list[str], agenda: str
+    ) -> None:
+        """联席会议 / 吹哨报到 as a child workflow; it reports back through ``escalation_news``."""
+        s = self.ticket
+        ladder = s.require_policy().escalation
+        due = await self._due_instants(
+            [
+                DueItem(key="report_in", span=ladder.report_in, start=now),
+                DueItem(key="decision", span=ladder.meeting_decision, start=now),
+            ]
+        )
+        meeting_id = joint_meeting_workflow_id(
+            s.ticket_no, s.count_escalations(EscalationKind.JOINT_MEETING) + 1
+        )
+        record = s.raise_escalation(
+            now,
+            EscalationKind.JOINT_MEETING,
+            raised_by=actor,
+            reason=agenda,
+            department=s.lead_department,
+            due_at=due["decision"],
+            workflow_id=meeting_id,
+            departments=departments,
+            report_in_by=due["report_in"].isoformat(),
+        )
+        await workflow.start_child_workflow(
+            JointMeetingWorkflow.run,
+            JointMeetingStart(
+                ticket_no=s.ticket_no,
+                number=record.number,
+                workflow_id=meeting_id,
+                departments=departments,
+                agenda=agenda,
+                convened_by=actor,
+                report_in_by=due["report_in"],
+                decide_by=due["decision"],
+            ),
+            id=meeting_id,
+            # Closing the ticket cancels it explicitly (``_close``); continue-as-new must not.
+            parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+        )
+        event = s.log(
+            now,
+            actor,
+            "joint_meeting_convened",
+            meeting=meeting_id,
+            departments=departments,
+            agenda=agenda,
+            report_in_by=due["report_in"].isoformat(),
+            decide_by=due["decision"].isoformat(),
+            level=record.level,
+            escalation=record.number,
+        )
+        for code in departments:
+            s.notify(
+                event,
+                code,
+                f"吹哨报到 Ticket {s.ticket_no}: you are summoned to a joint meeting; report in "
+                f"by {due['report_in'].isoformat()}. Agenda: {agenda}",
             )
-            s.notify(event, recipient, message)
-            s.notify(event, SUPERVISORS, message)
+        s.notify(event, SUPERVISORS, f"Joint meeting {meeting_id} convened: {agenda}")
+
+    async def _meeting_deadline_missed(self, now: datetime, actor: str, clock: StepClock) -> None:
+        """The lead missed the deadline a joint meeting set: the commission, if the policy says."""
+        s = self.ticket
+        lead = s.lead_department or ""
+        already = any(
+            r.department == lead for r in s.open_escalations(EscalationKind.DISCIPLINE_REFERRAL)
+        )
+        if already or not s.require_policy().escalation.refer_to_discipline_automatically:
+            return
+        await self._refer(
+            now,
+            actor,
+            lead,
+            f"{lead} missed the {clock.step} deadline ({clock.due_at.isoformat()}) set by "
+            f"joint meeting {clock.set_by_meeting}",
+        )
+
+    async def _refer(self, now: datetime, actor: str, department: str, reason: str) -> None:
+        """纪委监委 referral as a child workflow that outlives the ticket if need be."""
+        s = self.ticket
+        span = s.require_policy().escalation.discipline_acknowledge
+        due = (await self._due_instants([DueItem(key="ack", span=span, start=now)]))["ack"]
+        referral_id = discipline_referral_workflow_id(
+            s.ticket_no, s.count_escalations(EscalationKind.DISCIPLINE_REFERRAL) + 1
+        )
+        record = s.raise_escalation(
+            now,
+            EscalationKind.DISCIPLINE_REFERRAL,
+            raised_by=actor,
+            reason=reason,
+            department=department,
+            due_at=due,
+            workflow_id=referral_id,
+        )
+        await workflow.start_child_workflow(
+            DisciplineReferralWorkflow.run,
+            DisciplineReferralStart(
+                ticket_no=s.ticket_no,
+                number=record.number,
+                workflow_id=referral_id,
+                department=department,
+                reason=reason,
+                referred_by=actor,
+                acknowledge_by=due,
+            ),
+            id=referral_id,
+            parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+        )
+        event = s.log(
+            now,
+            actor,
+            "discipline_referral",
+            referral=referral_id,
+            department=department,
+            reason=reason,
+            acknowledge_by=due.isoformat(),
+            level=record.level,
+            escalation=record.number,
+        )
+        message = f"纪委监委 Ticket {s.ticket_no}: {department} referred: {reason}"
+        s.notify(event, DISCIPLINE_COMMISSION, message)
+        s.notify(event, SUPERVISORS, message)
+        s.notify(event, department, message)
+
+    async def _take_news(self, now: datetime, news: EscalationNews) -> None:
+        """Record what a child reports; a meeting's decision re-dispatches the ticket."""
+        s = self.ticket
+        record = s.escalation(news.escalation_number)
+        event = s.log(
+            now, news.actor, news.action, escalation=news.escalation_number, **news.detail
+        )
+        for notice in news.notices:
+            s.notify(event, notice.recipient, notice.message)
+        for code in news.absent:
+            missed = s.raise_escalation(
+                now,
+                EscalationKind.MISSED_REPORT_IN,
+                raised_by=news.actor,
+                reason=f"did not report in to joint meeting {news.escalation_number}",
+                department=code,
+                meeting=record.workflow_id if record else None,
+            )
+            s.end_escalation(missed, now, EscalationOutcome.MISSED, news.actor)
+        if record is None or news.outcome is None or not record.is_open:
+            return
+        s.end_escalation(record, now, news.outcome, news.actor, **news.detail)
+        if s.status is TicketStatus.CLOSED:
+            return
+        if news.decision is not None:
+            await self._dispatch_by_meeting(now, news.actor, record, news.decision)
+        elif (
+            news.outcome is EscalationOutcome.NO_DECISION
+            and s.lead_department
+            and s.require_policy().escalation.refer_to_discipline_automatically
+        ):
+            absent = ", ".join(news.detail.get("absent", [])) or "none"
+            await self._refer(
+                now,
+                news.actor,
+                s.lead_department,
+                f"joint meeting {record.number} reached no decision by "
+                f"{news.detail.get('due')}; absent: {absent}",
+            )
+
+    async def _dispatch_by_meeting(
+        self, now: datetime, actor: str, meeting: Escalation, decision: MeetingDecisionBody
+    ) -> None:
+        """The meeting named the lead: re-dispatch with fresh clocks; missing them may refer."""
+        s = self.ticket
+        s.pending_review = None
+        s.pending_extension = None
+        await self._dispatch(
+            now,
+            actor,
+            decision.lead,
+            decision.assisting,
+            note=decision.plan,
+            joint_meeting=meeting.workflow_id,
+        )
+        s.clocks[Step.REPLY].set_by_meeting = meeting.number
 
     # -- publishing ---------------------------------------------------------------
 
@@ -821,7 +1264,11 @@ class TicketWorkflow:
         """Project the new state: read model first, then notifications, then search attributes."""
         s = self.ticket
         s.refresh_overdue(workflow.now())
-        transition = Transition(ticket=s.record(), events=s.unpublished_events)
+        transition = Transition(
+            ticket=s.record(),
+            events=s.unpublished_events,
+            escalations=s.take_unpublished_escalations(),
+        )
         if workflow.patched(PUBLISH_IN_ONE_LOCAL_ACTIVITY):
             await calls.publish_transition(
                 Publication(transition=transition, notifications=s.outbox)

@@ -16,6 +16,12 @@ from typing import NoReturn
 
 from temporalio.exceptions import ApplicationError
 
+from schema.escalation import (
+    DisciplineReferralBody,
+    EscalationKind,
+    SuperviseBody,
+    SupervisionTier,
+)
 from schema.ticket import (
     Actor,
     DispatchBody,
@@ -80,6 +86,15 @@ ACTION_RULES: dict[str, ActionRule] = {
     "rating-review": _rule(_AGENT, [_S.CALLBACK]),
     "merge": _rule(_AGENT, _OPEN),
     "withdraw": _rule(_AGENT, _OPEN),
+    # The escalation ladder (督办 → 联席会议 → 纪委监委): supervision needs a unit to press.
+    "supervise": _rule([Role.SUPERVISOR], [_S.DISPATCHED, _S.HANDLING]),
+    # A township or street leading the ticket may blow the whistle (the API checks the kind).
+    "joint-meeting": _rule(
+        [Role.SUPERVISOR, Role.AGENT, Role.DEPARTMENT],
+        [_S.RECEIVED, _S.DISPATCHED, _S.HANDLING, _S.RETURNED],
+        Scope.LEAD,
+    ),
+    "discipline-referral": _rule([Role.SUPERVISOR], _OPEN),
 }
 
 
@@ -217,6 +232,53 @@ def check_merge(state: TicketState, actor: Actor, body: MergeBody) -> None:
     check_action("merge", state, actor)
     if body.into == state.ticket_no:
         refuse(RefusalType.INVALID_INPUT, "a ticket cannot be merged into itself")
+
+
+def check_supervise(state: TicketState, actor: Actor, body: SuperviseBody, now: datetime) -> None:
+    check_action("supervise", state, actor)
+    if body.due is not None and body.due <= now:
+        refuse(RefusalType.INVALID_INPUT, f"'due' ({body.due.isoformat()}) is not in the future")
+    if state.open_escalations(EscalationKind.LEADER_SUPERVISION):
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"ticket {state.ticket_no} is already under leader supervision; the next rung "
+            "is a joint meeting",
+        )
+    order = state.open_escalations(EscalationKind.SUPERVISION_ORDER)
+    next_is_leader = bool(order) and order[-1].tier is SupervisionTier.RED
+    if body.leader is not None and not next_is_leader:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            "a 'leader' is named only when a red supervision order goes to leader supervision",
+        )
+
+
+def check_joint_meeting(state: TicketState, actor: Actor) -> None:
+    check_action("joint-meeting", state, actor)
+    for meeting in state.open_escalations(EscalationKind.JOINT_MEETING):
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"joint meeting {meeting.workflow_id} is still open; it decides first",
+        )
+
+
+def check_discipline_referral(
+    state: TicketState, actor: Actor, body: DisciplineReferralBody
+) -> None:
+    check_action("discipline-referral", state, actor)
+    department = body.department or state.lead_department
+    if department is None:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"ticket {state.ticket_no} has no lead department; name the 'department' referred",
+        )
+    for referral in state.open_escalations(EscalationKind.DISCIPLINE_REFERRAL):
+        if referral.department == department:
+            refuse(
+                RefusalType.INVALID_STATE,
+                f"{department} is already referred ({referral.workflow_id}); the commission "
+                "has not decided yet",
+            )
 
 
 def needs_rating_review(satisfaction: Satisfaction) -> bool:

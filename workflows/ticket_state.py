@@ -7,6 +7,7 @@ without a server and safe to pass through the sandbox.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -14,6 +15,13 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from schema.activity_io import Notification, TicketRecord
+from schema.escalation import (
+    KIND_LEVEL,
+    Escalation,
+    EscalationKind,
+    EscalationOutcome,
+    SupervisionTier,
+)
 from schema.policy import Policy
 from schema.ticket import (
     ClosureReason,
@@ -34,6 +42,8 @@ class Step(StrEnum):
     SIGN = "sign"
     REPLY = "reply"
     CALLBACK = "callback"
+    SUPERVISION = "supervision"  # the open supervision order's own deadline (督办件)
+    LEADER = "leader_supervision"  # the deadline a leader set (领导督办)
 
 
 class Rung(StrEnum):
@@ -43,12 +53,14 @@ class Rung(StrEnum):
     REMINDER = "reminder"  # 催办 at the deadline, level 2, overdue
     SUPERVISION = "supervision"  # 督办 order after the grace period, level 3
     EXPIRY = "expiry"  # callback unanswered: closed as no_rating
+    MISSED = "missed"  # a ladder deadline (supervision order, leader) passed: climb on
 
 
 RUNG_LEVEL = {Rung.WARNING: 1, Rung.REMINDER: 2, Rung.SUPERVISION: 3}
 
 # Steps whose missed deadline makes the ticket overdue (a late callback just closes it).
-OVERDUE_STEPS = frozenset({Step.DISPATCH, Step.SIGN, Step.REPLY})
+OVERDUE_STEPS = frozenset({Step.DISPATCH, Step.SIGN, Step.REPLY, Step.SUPERVISION, Step.LEADER})
+LADDER_STEPS = frozenset({Step.SUPERVISION, Step.LEADER})
 
 
 class StepClock(BaseModel):
@@ -57,6 +69,8 @@ class StepClock(BaseModel):
     due_at: datetime
     supervise_at: datetime | None = None
     fired: list[Rung] = Field(default_factory=list)
+    # The joint meeting whose decision set this deadline: missing it may go to discipline.
+    set_by_meeting: int | None = None
 
     def schedule(self, warning_ratio: float) -> list[tuple[Rung, datetime]]:
         """Every rung of this clock with the instant it fires, earliest first."""
@@ -64,6 +78,8 @@ class StepClock(BaseModel):
             return [(Rung.EXPIRY, self.due_at)]
         if self.step is Step.DISPATCH:
             return [(Rung.REMINDER, self.due_at)]
+        if self.step in LADDER_STEPS:
+            return [(Rung.MISSED, self.due_at)]
         warn_at = self.started_at + (self.due_at - self.started_at) * warning_ratio
         rungs = [(Rung.WARNING, warn_at), (Rung.REMINDER, self.due_at)]
         if self.supervise_at is not None:
@@ -97,6 +113,8 @@ class TicketState(BaseModel):
     other_deadlines: dict[str, datetime] = Field(default_factory=dict)
     overdue: bool = False
     escalation_level: int = 0
+    escalations: list[Escalation] = Field(default_factory=list)
+    supervision_tier: SupervisionTier | None = None
     missed_deadlines: int = 0
     hop: int = 0
     rework_count: int = 0
@@ -116,6 +134,7 @@ class TicketState(BaseModel):
     next_seq: int = 1
     unpublished_events: list[TimelineEvent] = Field(default_factory=list)
     outbox: list[Notification] = Field(default_factory=list)
+    unpublished_escalations: list[int] = Field(default_factory=list)  # numbers changed
 
     # -- clocks ---------------------------------------------------------------
 
@@ -150,7 +169,12 @@ class TicketState(BaseModel):
         if self.status is TicketStatus.CLOSED:
             return {}
         named = {clock.step.value: clock.due_at for clock in self.clocks.values()}
-        return {**named, **self.other_deadlines}
+        children = {  # the open joint meeting's decision, the referral's acknowledgement
+            record.kind.value: record.due_at
+            for record in self.open_escalations()
+            if record.workflow_id and record.due_at
+        }
+        return {**named, **self.other_deadlines, **children}
 
     def require_policy(self) -> Policy:
         if self.policy is None:
@@ -178,6 +202,90 @@ class TicketState(BaseModel):
             )
         )
 
+    # -- the escalation history ---------------------------------------------------
+
+    def raise_escalation(
+        self,
+        at: datetime,
+        kind: EscalationKind,
+        *,
+        raised_by: str,
+        reason: str,
+        department: str | None = None,
+        step: Step | None = None,
+        tier: SupervisionTier | None = None,
+        due_at: datetime | None = None,
+        workflow_id: str | None = None,
+        **detail: Any,
+    ) -> Escalation:
+        """Open a rung; the ticket's escalation level is the highest ever raised."""
+        number = len(self.escalations) + 1
+        level = KIND_LEVEL[kind]
+        record = Escalation(
+            id=f"{self.ticket_no}/{number}",
+            ticket_no=self.ticket_no,
+            number=number,
+            kind=kind,
+            level=level,
+            tier=tier,
+            department=department,
+            step=step.value if step else None,
+            reason=reason,
+            raised_by=raised_by,
+            raised_at=at,
+            due_at=due_at,
+            workflow_id=workflow_id,
+            detail=detail,
+        )
+        self.escalations.append(record)
+        self.escalation_level = max(self.escalation_level, level)
+        self._changed(record)
+        return record
+
+    def end_escalation(
+        self, record: Escalation, at: datetime, outcome: EscalationOutcome, by: str, **detail: Any
+    ) -> None:
+        record.outcome = outcome
+        record.ended_at = at
+        record.ended_by = by
+        record.detail.update(detail)
+        self._changed(record)
+
+    def end_open_escalations(
+        self,
+        at: datetime,
+        outcome: EscalationOutcome,
+        by: str,
+        kinds: Iterable[EscalationKind],
+        step: Step | None = None,
+    ) -> None:
+        """End the open rungs of these kinds (for one missed step, when given)."""
+        wanted = set(kinds)
+        for record in self.open_escalations():
+            if record.kind in wanted and (step is None or record.step == step.value):
+                self.end_escalation(record, at, outcome, by)
+
+    def open_escalations(self, kind: EscalationKind | None = None) -> list[Escalation]:
+        return [e for e in self.escalations if e.is_open and kind in (None, e.kind)]
+
+    def count_escalations(self, kind: EscalationKind) -> int:
+        return sum(1 for e in self.escalations if e.kind is kind)
+
+    def escalation(self, number: int) -> Escalation | None:
+        return self.escalations[number - 1] if 0 < number <= len(self.escalations) else None
+
+    def _changed(self, record: Escalation) -> None:
+        if record.number not in self.unpublished_escalations:
+            self.unpublished_escalations.append(record.number)
+
+    def take_unpublished_escalations(self) -> list[Escalation]:
+        """The rungs changed since the last publication, stamped with the event sequence."""
+        changed = [self.escalations[n - 1] for n in self.unpublished_escalations]
+        for record in changed:
+            record.version = self.next_seq - 1
+        self.unpublished_escalations = []
+        return changed
+
     # -- projections ----------------------------------------------------------
 
     def view(self) -> TicketView:
@@ -199,6 +307,8 @@ class TicketState(BaseModel):
             deadlines=self.deadlines(),
             overdue=self.overdue,
             escalation_level=self.escalation_level,
+            supervision_tier=self.supervision_tier,
+            open_escalations=self.open_escalations(),
             rework_count=self.rework_count,
             return_count=self.return_count,
             rating=self.rating,

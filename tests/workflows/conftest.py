@@ -21,7 +21,8 @@ from schema.ticket import TicketCreate, TicketView
 from tests.conftest import ReadModel
 from tests.support import AGENT, TEST_CONVERTER, binary, intake, new_ticket_no
 from worker import build_worker
-from workflows.ticket import TicketWorkflow, ticket_workflow_id
+from workflows.ids import ticket_workflow_id
+from workflows.ticket import TicketWorkflow
 from workflows.ticket_state import TicketStart
 
 
