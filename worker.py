@@ -58,6 +58,9 @@ WORKFLOW_SAFE_MODULES = (
     "workflows.ids",
     "workflows.ticket_news",
     "workflows.waiting",
+    # Child workflows the ticket starts; their classes hold no module state.
+    "workflows.joint_meeting",
+    "workflows.discipline_referral",
     "hotline.request_context",
 )
 

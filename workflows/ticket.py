@@ -914,6 +914,19 @@ class TicketWorkflow:
             s.end_open_escalations(
                 now, EscalationOutcome.ESCALATED, actor, [EscalationKind.REMINDER], clock.step
             )
+            above = [
+                *s.open_escalations(EscalationKind.LEADER_SUPERVISION),
+                *s.open_escalations(EscalationKind.JOINT_MEETING),
+            ]
+            if above:  # a leader or a meeting holds the ticket already: no new blue order
+                event = s.log(now, actor, "deadline_missed", step=clock.step, under=above[0].kind)
+                s.notify(
+                    event,
+                    SUPERVISORS,
+                    f"Ticket {s.ticket_no}: {clock.step} still not done under "
+                    f"{above[0].kind.replace('_', ' ')}",
+                )
+                return
             await self._raise_order(now, actor, f"{clock.step} still not done", step=clock.step)
         else:  # tickets that reached this rung before the tiered ladder keep their old order
             await self._supervision_order_before_tiers(now, actor, clock, recipient)

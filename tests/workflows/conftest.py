@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import pytest
 import pytest_asyncio
 from sqlalchemy import select
 from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from hotline.settings import Settings
-from schema.tables import StoredNotification, TicketEvent
+from schema.tables import StoredEscalation, StoredNotification, TicketEvent
 from schema.ticket import TicketCreate, TicketView
 from tests.conftest import ReadModel
 from tests.support import AGENT, TEST_CONVERTER, binary, intake, new_ticket_no
@@ -44,6 +47,7 @@ class Tickets:
     settings: Settings
     read_model: ReadModel
     via: Client | None = None  # another client on the same server, e.g. with interceptors
+    opened: list[str] = field(default_factory=list)  # ticket numbers, ended after each test
 
     @property
     def client(self) -> Client:
@@ -57,6 +61,7 @@ class Tickets:
         self, body: TicketCreate | None = None, **fields: Any
     ) -> tuple[WorkflowHandle, TicketView]:
         ticket_no = new_ticket_no()
+        self.opened.append(ticket_no)
         start = WithStartWorkflowOperation(
             TicketWorkflow.run,
             TicketStart(
@@ -73,6 +78,22 @@ class Tickets:
             TicketWorkflow.registered, start_workflow_operation=start
         )
         return self.client.get_workflow_handle(ticket_workflow_id(ticket_no)), view
+
+    async def end_opened(self) -> None:
+        """Terminate this test's tickets and their children: the server is shared, and a
+        forgotten overdue ticket would climb its whole ladder in every later test's skips."""
+        numbers, self.opened = self.opened, []
+        async with self.read_model.sessions() as session:
+            children = await session.scalars(
+                select(StoredEscalation.workflow_id).where(
+                    StoredEscalation.ticket_no.in_(numbers),
+                    StoredEscalation.workflow_id.is_not(None),
+                )
+            )
+            ids = [*children, *(ticket_workflow_id(n) for n in numbers)]
+        for workflow_id in ids:
+            with contextlib.suppress(RPCError):  # already ended
+                await self.client.get_workflow_handle(workflow_id).terminate("test over")
 
     async def state(self, handle: WorkflowHandle) -> TicketView:
         return await handle.query(TicketWorkflow.state)
@@ -111,6 +132,15 @@ class Tickets:
                 return found
             await asyncio.sleep(0.05)
 
+    async def escalations(self, ticket_no: str) -> list[StoredEscalation]:
+        async with self.read_model.sessions() as session:
+            rows = await session.scalars(
+                select(StoredEscalation)
+                .where(StoredEscalation.ticket_no == ticket_no)
+                .order_by(StoredEscalation.number)
+            )
+            return list(rows)
+
     async def notifications(self, handle: WorkflowHandle) -> list[tuple[str, str]]:
         ticket_no = (await self.state(handle)).ticket_no
         async with self.read_model.sessions() as session:
@@ -142,3 +172,10 @@ async def tickets(
     )
     async with build_worker(skipping_env.client, settings, sqlite_read_model.sessions):
         yield Tickets(env=skipping_env, settings=settings, read_model=sqlite_read_model)
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def end_tickets_after_each_test(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    yield
+    if "tickets" in request.fixturenames:
+        await request.getfixturevalue("tickets").end_opened()

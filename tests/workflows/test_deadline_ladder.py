@@ -34,14 +34,16 @@ async def test_sign_deadline_climbs_warning_reminder_supervision(tickets: Ticket
     supervised = await tickets.state(handle)
     assert supervised.escalation_level == 3
     assert "supervision" in supervised.deadlines
-    assert await tickets.actions(handle) == [
+    assert supervised.supervision_tier is not None  # blue, or orange if its 3 wd ran out
+    actions = await tickets.actions(handle)
+    assert actions[:5] == [
         "received",
         "dispatched",
         "deadline_warning",
         "reminder",
         "supervision_order",
     ]
-    assert await tickets.notifications(handle) == [
+    assert (await tickets.notifications(handle))[:5] == [
         ("urban-management", "dispatched"),
         ("urban-management", "deadline_warning"),
         ("urban-management", "reminder"),
