@@ -174,6 +174,28 @@ async def tickets(
         yield Tickets(env=skipping_env, settings=settings, read_model=sqlite_read_model)
 
 
+@pytest_asyncio.fixture
+async def isolated_tickets(
+    sqlite_read_model: ReadModel, base_settings: Settings
+) -> AsyncIterator[Tickets]:
+    """Tickets on a time-skipping server of their own. The test server stops skipping time
+    for good once an abandoned child completes after its parent (a referral outliving its
+    ticket), so such a test must not share the session's server."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary("temporal-test-server"),
+        data_converter=TEST_CONVERTER,
+    )
+    settings = base_settings.model_copy(
+        update={
+            "task_queue": f"isolated-{uuid.uuid4().hex[:8]}",
+            "database_url": sqlite_read_model.url,
+        }
+    )
+    async with build_worker(env.client, settings, sqlite_read_model.sessions):
+        yield Tickets(env=env, settings=settings, read_model=sqlite_read_model)
+    await env.shutdown()
+
+
 @pytest_asyncio.fixture(autouse=True)
 async def end_tickets_after_each_test(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     yield

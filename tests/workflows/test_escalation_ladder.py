@@ -261,7 +261,8 @@ async def test_closing_the_ticket_cancels_its_open_meeting(tickets: Tickets) -> 
     assert [(r.kind, r.outcome) for r in rows] == [("joint_meeting", "cancelled")]
 
 
-async def test_a_referral_outlives_its_ticket(tickets: Tickets) -> None:
+async def test_a_referral_outlives_its_ticket(isolated_tickets: Tickets) -> None:
+    tickets = isolated_tickets
     handle, view = await tickets.open_with_view()
     no = view.ticket_no
     await handle.execute_update(TicketWorkflow.sign, args=[LEAD, SignBody()])
