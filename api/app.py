@@ -16,7 +16,17 @@ from api.deps import AppContext
 from api.errors import install_error_handlers
 from api.metrics import ApiMetrics
 from api.request_logging import request_context_middleware
-from api.routes import actions, catalogue, notifications, open311, reports, stats, tickets
+from api.routes import (
+    actions,
+    catalogue,
+    escalation_actions,
+    escalations,
+    notifications,
+    open311,
+    reports,
+    stats,
+    tickets,
+)
 from api.ticket_gateway import TicketGateway
 from hotline.database import create_engine, session_factory
 from hotline.settings import Settings
@@ -54,6 +64,8 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
     app.middleware("http")(request_context_middleware)  # outermost: its id covers the rest
     app.include_router(tickets.router)
     app.include_router(actions.router)
+    app.include_router(escalation_actions.router)
+    app.include_router(escalations.router)
     app.include_router(catalogue.router)
     app.include_router(notifications.router)
     app.include_router(stats.router)

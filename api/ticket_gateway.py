@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import structlog
 from pydantic import BaseModel
+from temporalio import workflow
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
@@ -33,6 +34,7 @@ from workflows.ticket_state import TicketStart
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
+ChildView = TypeVar("ChildView", bound=BaseModel)
 
 _REFUSAL_STATUS = {
     RefusalType.INVALID_STATE.value: (409, "invalid_state"),
@@ -106,6 +108,27 @@ class TicketGateway:
         return await self._call(
             ticket_no, lambda: handle.execute_update(update, args=[actor, body], id=update_id)
         )
+
+    async def act_on_child(
+        self,
+        ticket_no: str,
+        workflow_id: str,
+        update: workflow.UpdateMethodMultiParam[..., ChildView],
+        actor: Actor,
+        body: BaseModel,
+        update_id: str | None = None,
+    ) -> ChildView:
+        """An action on a ticket's joint meeting or discipline referral (a child workflow)."""
+        handle = (await self.client()).get_workflow_handle(workflow_id)
+        try:
+            return await self._call(
+                ticket_no,
+                lambda: handle.execute_update(update, args=[actor, body], id=update_id),
+            )
+        except ApiError as problem:
+            if problem.status == 404:  # the child has completed since the read model said open
+                raise ApiError(409, "invalid_state", f"{workflow_id} has ended") from problem
+            raise
 
     async def _call(self, ticket_no: str, call: Callable[[], Awaitable[T]]) -> T:
         timeout = self._settings.answer_timeout_seconds

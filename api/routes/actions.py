@@ -13,9 +13,11 @@ from fastapi import APIRouter, Body, Depends, Header
 from pydantic import BaseModel
 
 from api.deps import AppContext, ContextDep, require_roles
-from api.errors import ApiError, not_found
+from api.errors import ApiError, forbidden, not_found
 from api.routes.tickets import TicketNo, shown_to
 from api.ticket_queries import stored_ticket, unknown_departments
+from schema.escalation import DisciplineReferralBody, JointMeetingBody, SuperviseBody
+from schema.tables import Department
 from schema.ticket import (
     Actor,
     AnswerBody,
@@ -30,6 +32,7 @@ from schema.ticket import (
     ReplyBody,
     ReturnBody,
     ReturnReviewBody,
+    Role,
     SignBody,
     TicketStatus,
     TicketView,
@@ -41,26 +44,35 @@ from workflows.ticket_rules import ACTION_RULES
 
 router = APIRouter(prefix="/v1/tickets", tags=["actions"])
 
-Precheck = Callable[[AppContext, str, Any], Awaitable[None]]
+# Department kinds that may call a joint meeting (the whistle of 吹哨报到).
+WHISTLE_KINDS = frozenset({"township", "district_government"})
+
+Precheck = Callable[[AppContext, str, Any, Actor], Awaitable[None]]
 
 
-async def _departments_exist(context: AppContext, codes: list[str]) -> None:
+async def departments_exist(context: AppContext, codes: list[str]) -> None:
     async with context.sessions() as session:
         unknown = await unknown_departments(session, codes)
     if unknown:
         raise ApiError(422, "unknown_department", f"unknown or inactive department(s): {unknown}")
 
 
-async def _dispatch_targets_exist(context: AppContext, _: str, body: DispatchBody) -> None:
-    await _departments_exist(context, [body.lead, *body.assisting])
+async def _dispatch_targets_exist(
+    context: AppContext, _: str, body: DispatchBody, actor: Actor
+) -> None:
+    await departments_exist(context, [body.lead, *body.assisting])
 
 
-async def _new_lead_exists(context: AppContext, _: str, body: ReturnReviewBody) -> None:
+async def _new_lead_exists(
+    context: AppContext, _: str, body: ReturnReviewBody, actor: Actor
+) -> None:
     if body.accept and body.lead:
-        await _departments_exist(context, [body.lead, *body.assisting])
+        await departments_exist(context, [body.lead, *body.assisting])
 
 
-async def _merge_target_open(context: AppContext, ticket_no: str, body: MergeBody) -> None:
+async def _merge_target_open(
+    context: AppContext, ticket_no: str, body: MergeBody, actor: Actor
+) -> None:
     async with context.sessions() as session:
         target = await stored_ticket(session, body.into)
     if target is None:
@@ -69,6 +81,28 @@ async def _merge_target_open(context: AppContext, ticket_no: str, body: MergeBod
         raise ApiError(
             409, "invalid_state", f"ticket {body.into} is closed; merge into an open one"
         )
+
+
+async def _meeting_can_be_called(
+    context: AppContext, _: str, body: JointMeetingBody, actor: Actor
+) -> None:
+    """吹哨报到: among departments, only a township or district government blows the whistle."""
+    async with context.sessions() as session:
+        if actor.role is Role.DEPARTMENT:
+            caller = await session.get(Department, actor.department)
+            if caller is None or caller.kind not in WHISTLE_KINDS:
+                raise forbidden(
+                    f"only a township, street or district government summons departments; "
+                    f"'{actor.department}' is a {caller.kind if caller else 'unknown unit'}"
+                )
+    await departments_exist(context, body.departments)
+
+
+async def _referred_department_exists(
+    context: AppContext, _: str, body: DisciplineReferralBody, actor: Actor
+) -> None:
+    if body.department:
+        await departments_exist(context, [body.department])
 
 
 async def _closed_or_unknown(context: AppContext, ticket_no: str) -> ApiError:
@@ -160,6 +194,27 @@ ACTION_ROUTES = [
         WithdrawBody,
         "The citizen withdraws the request (撤诉)",
     ),
+    ActionRoute(
+        "supervise",
+        TicketWorkflow.supervise,
+        SuperviseBody,
+        "Raise the ladder one rung by hand (督办): a blue order, then orange, red, then a "
+        "named leader",
+    ),
+    ActionRoute(
+        "joint-meeting",
+        TicketWorkflow.convene_joint_meeting,
+        JointMeetingBody,
+        "Summon departments to a joint meeting (联席会议 / 吹哨报到), a child workflow",
+        _meeting_can_be_called,
+    ),
+    ActionRoute(
+        "discipline-referral",
+        TicketWorkflow.refer_to_discipline,
+        DisciplineReferralBody,
+        "Refer the lead (or a named) department to the discipline commission (纪委监委)",
+        _referred_department_exists,
+    ),
 ]
 
 
@@ -177,7 +232,7 @@ def _register(route: ActionRoute) -> None:
         idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
     ) -> TicketView:
         if route.precheck is not None:
-            await route.precheck(context, ticket_no, body)
+            await route.precheck(context, ticket_no, body, actor)
         try:
             # The caller's key names the Temporal update, scoped to the action and the caller.
             update_id = f"{route.name}:{actor.sub}:{idempotency_key}" if idempotency_key else None

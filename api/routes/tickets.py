@@ -129,14 +129,18 @@ async def _existing_or_resumed(
 
 
 async def _live_or_archived(context: ContextDep, ticket_no: str) -> TicketView | None:
-    """The live state, asked of the ticket's workflow; the read model once it is archived."""
+    """The live state, asked of the ticket's workflow; the read model once it has closed
+    (where a referral that outlives the ticket still records its outcome) or is archived."""
     try:
-        return await context.tickets.view(ticket_no)
+        live = await context.tickets.view(ticket_no)
+        if live.status is not TicketStatus.CLOSED:
+            return live
     except ApiError as problem:
         if problem.status != 404:
             raise
+        live = None
     async with context.sessions() as session:
-        return await stored_ticket(session, ticket_no)
+        return await stored_ticket(session, ticket_no) or live
 
 
 @router.get("", response_model=TicketPage)

@@ -1,0 +1,105 @@
+"""Reads of the escalation history (every rung on every ticket), from the read model."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from schema.escalation import Escalation, EscalationKind, EscalationOutcome
+from schema.tables import StoredEscalation
+
+
+@dataclass(frozen=True)
+class EscalationFilter:
+    department: str | None = None
+    level: int | None = None
+    min_level: int | None = None
+    kind: EscalationKind | None = None
+    outcome: EscalationOutcome | None = None
+    ticket_no: str | None = None
+    raised_from: datetime | None = None  # inclusive
+    raised_to: datetime | None = None  # exclusive
+
+    def apply(self, query: Select[Any]) -> Select[Any]:
+        exact = {
+            StoredEscalation.department: self.department,
+            StoredEscalation.level: self.level,
+            StoredEscalation.kind: self.kind.value if self.kind else None,
+            StoredEscalation.outcome: self.outcome.value if self.outcome else None,
+            StoredEscalation.ticket_no: self.ticket_no,
+        }
+        for column, value in exact.items():
+            if value is not None:
+                query = query.where(column == value)
+        if self.min_level is not None:
+            query = query.where(StoredEscalation.level >= self.min_level)
+        if self.raised_from is not None:
+            query = query.where(StoredEscalation.raised_at >= self.raised_from)
+        if self.raised_to is not None:
+            query = query.where(StoredEscalation.raised_at < self.raised_to)
+        return query
+
+
+async def list_escalations(
+    session: AsyncSession, where: EscalationFilter, *, offset: int, limit: int | None
+) -> tuple[list[Escalation], int]:
+    """Newest first, with the total matching count."""
+    total = await session.scalar(where.apply(select(func.count()).select_from(StoredEscalation)))
+    query = where.apply(select(StoredEscalation)).order_by(
+        StoredEscalation.raised_at.desc(), StoredEscalation.id.desc()
+    )
+    rows = await session.scalars(query.offset(offset).limit(limit))
+    return [Escalation.model_validate(row, from_attributes=True) for row in rows], int(total or 0)
+
+
+async def open_child(
+    session: AsyncSession, ticket_no: str, kind: EscalationKind, department: str | None = None
+) -> list[Escalation]:
+    """The ticket's open joint meetings or referrals (for one department, if given)."""
+    where = EscalationFilter(
+        ticket_no=ticket_no, kind=kind, outcome=EscalationOutcome.OPEN, department=department
+    )
+    found, _ = await list_escalations(session, where, offset=0, limit=None)
+    return found
+
+
+CSV_COLUMNS = [
+    "id",
+    "ticket_no",
+    "number",
+    "kind",
+    "level",
+    "tier",
+    "department",
+    "step",
+    "reason",
+    "raised_by",
+    "raised_at",
+    "due_at",
+    "outcome",
+    "ended_at",
+    "ended_by",
+    "workflow_id",
+    "leader",
+    "officials",
+]
+
+
+def escalations_csv(records: Iterable[Escalation]) -> str:
+    """One row a rung; the leader and the officials named come out of the detail."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    for record in records:
+        row = record.model_dump(mode="json")
+        row["leader"] = record.detail.get("leader", "")
+        row["officials"] = "; ".join(record.detail.get("officials", []))
+        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+    return out.getvalue()

@@ -1,0 +1,176 @@
+"""Actions on a ticket's joint meeting and discipline referral (its child workflows).
+
+The read model says which child is open; the child's own validators decide whether the
+action is allowed (403 wrong role or department, 409 too late), as for ticket actions.
+"""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header
+from pydantic import BaseModel
+
+from api.deps import AppContext, ContextDep, require_roles
+from api.errors import ApiError, not_found
+from api.escalation_queries import open_child
+from api.routes.actions import departments_exist
+from api.routes.tickets import TicketNo
+from api.ticket_queries import stored_ticket
+from schema.escalation import (
+    EscalationKind,
+    JointMeetingView,
+    MeetingDecisionBody,
+    MeetingReportBody,
+    ReferralAcknowledgeBody,
+    ReferralOutcomeBody,
+    ReferralView,
+)
+from schema.ticket import Actor, Role
+from workflows.discipline_referral import DisciplineReferralWorkflow
+from workflows.joint_meeting import JointMeetingWorkflow
+
+router = APIRouter(prefix="/v1/tickets", tags=["escalation actions"])
+
+IdempotencyKey = Annotated[str | None, Header(max_length=200)]
+
+
+async def _open_child_id(
+    context: AppContext, ticket_no: str, kind: EscalationKind, department: str | None = None
+) -> str:
+    async with context.sessions() as session:
+        if await stored_ticket(session, ticket_no) is None:
+            raise not_found(ticket_no)
+        found = await open_child(session, ticket_no, kind, department)
+    what = kind.value.replace("_", " ")
+    if not found:
+        raise ApiError(409, "invalid_state", f"ticket {ticket_no} has no open {what}")
+    if len(found) > 1:
+        departments = ", ".join(sorted(r.department or "" for r in found))
+        raise ApiError(
+            409,
+            "ambiguous",
+            f"ticket {ticket_no} has several open {what}s ({departments}); name the 'department'",
+        )
+    workflow_id = found[0].workflow_id
+    assert workflow_id is not None  # children are always recorded with their id
+    return workflow_id
+
+
+async def _act(
+    context: AppContext,
+    ticket_no: str,
+    kind: EscalationKind,
+    update: Any,
+    actor: Actor,
+    body: BaseModel,
+    action: str,
+    idempotency_key: str | None,
+    department: str | None = None,
+) -> Any:
+    workflow_id = await _open_child_id(context, ticket_no, kind, department)
+    update_id = f"{action}:{actor.sub}:{idempotency_key}" if idempotency_key else None
+    return await context.tickets.act_on_child(
+        ticket_no, workflow_id, update, actor, body, update_id
+    )
+
+
+@router.post(
+    "/{ticket_no}/joint-meeting/report",
+    response_model=JointMeetingView,
+    summary="A summoned department reports in to the open joint meeting (报到)",
+)
+async def report_in(
+    ticket_no: TicketNo,
+    actor: Annotated[Actor, Depends(require_roles([Role.DEPARTMENT]))],
+    context: ContextDep,
+    idempotency_key: IdempotencyKey = None,
+    body: MeetingReportBody | None = None,
+) -> JointMeetingView:
+    return await _act(
+        context,
+        ticket_no,
+        EscalationKind.JOINT_MEETING,
+        JointMeetingWorkflow.report_in,
+        actor,
+        body or MeetingReportBody(),
+        "joint-meeting-report",
+        idempotency_key,
+    )
+
+
+@router.post(
+    "/{ticket_no}/joint-meeting/decision",
+    response_model=JointMeetingView,
+    summary="The meeting's decision: lead, assisting departments and plan; the ticket "
+    "re-dispatches to the lead",
+)
+async def decide(
+    ticket_no: TicketNo,
+    body: MeetingDecisionBody,
+    actor: Annotated[Actor, Depends(require_roles([Role.SUPERVISOR]))],
+    context: ContextDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JointMeetingView:
+    await departments_exist(context, [body.lead, *body.assisting])
+    return await _act(
+        context,
+        ticket_no,
+        EscalationKind.JOINT_MEETING,
+        JointMeetingWorkflow.decide,
+        actor,
+        body,
+        "joint-meeting-decision",
+        idempotency_key,
+    )
+
+
+@router.post(
+    "/{ticket_no}/discipline-referral/acknowledge",
+    response_model=ReferralView,
+    summary="The discipline commission acknowledges a referral",
+)
+async def acknowledge(
+    ticket_no: TicketNo,
+    actor: Annotated[Actor, Depends(require_roles([Role.DISCIPLINE]))],
+    context: ContextDep,
+    department: str | None = None,
+    idempotency_key: IdempotencyKey = None,
+    body: ReferralAcknowledgeBody | None = None,
+) -> ReferralView:
+    return await _act(
+        context,
+        ticket_no,
+        EscalationKind.DISCIPLINE_REFERRAL,
+        DisciplineReferralWorkflow.acknowledge,
+        actor,
+        body or ReferralAcknowledgeBody(),
+        "discipline-acknowledge",
+        idempotency_key,
+        department,
+    )
+
+
+@router.post(
+    "/{ticket_no}/discipline-referral/outcome",
+    response_model=ReferralView,
+    summary="The commission's outcome: no_fault, summons (约谈), criticism (通报批评) or "
+    "accountability (问责), with the officials named",
+)
+async def record_outcome(
+    ticket_no: TicketNo,
+    body: ReferralOutcomeBody,
+    actor: Annotated[Actor, Depends(require_roles([Role.DISCIPLINE]))],
+    context: ContextDep,
+    department: str | None = None,
+    idempotency_key: IdempotencyKey = None,
+) -> ReferralView:
+    return await _act(
+        context,
+        ticket_no,
+        EscalationKind.DISCIPLINE_REFERRAL,
+        DisciplineReferralWorkflow.record_outcome,
+        actor,
+        body,
+        "discipline-outcome",
+        idempotency_key,
+        department,
+    )
