@@ -23,6 +23,9 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "extension-review": {"approve": False},
     "reply": {"outcome": "resolved", "content": "done"},
     "rating": {"satisfaction": "satisfied", "solved": True},
+    "supervise": {"note": "three days and no progress"},
+    "joint-meeting": {"departments": ["housing"], "agenda": "who leads?"},
+    "discipline-referral": {"reason": "ignored every order"},
     "rating-review": {"reasonable": False},
     "merge": {"into": "NO-SUCH-TICKET"},
     "withdraw": {},
@@ -54,6 +57,8 @@ async def test_roles_against_actions(api: Api) -> None:
                 assert response.status_code == 403, (action, role, response.text)
             elif action == "merge":
                 assert response.status_code == 422, response.text  # unknown target
+            elif action == "joint-meeting" and role is Role.DEPARTMENT:
+                assert response.status_code == 403, response.text  # ecology is no township
             else:
                 assert response.status_code == 409, (action, role, response.text)
     assert sum(status == 403 for status in outcomes.values()) >= 60  # of 90 pairs
@@ -64,7 +69,14 @@ async def test_departments_act_only_within_their_scope(api: Api) -> None:
     no = (await api.create(category="construction-noise"))["ticket_no"]  # ecology + urban-mgmt
     assisting, outsider = api.department("urban-management"), api.department("housing")
     department_actions = [a for a, rule in ACTION_RULES.items() if Role.DEPARTMENT in rule.roles]
-    assert set(department_actions) == {"sign", "return", "progress", "extension", "reply"}
+    assert set(department_actions) == {
+        "sign",
+        "return",
+        "progress",
+        "extension",
+        "reply",
+        "joint-meeting",
+    }
     for action in department_actions:
         body = VALID_BODIES[action]
         refused = await api.http.post(f"/v1/tickets/{no}/{action}", json=body, headers=outsider)

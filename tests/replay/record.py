@@ -18,7 +18,14 @@ from temporalio.client import WorkflowHandle, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
 from hotline.settings import Settings
+from schema.escalation import (
+    JointMeetingBody,
+    MeetingDecisionBody,
+    MeetingReportBody,
+    ReferralOutcomeBody,
+)
 from schema.ticket import (
+    Actor,
     AnswerBody,
     ExtensionBody,
     ExtensionReviewBody,
@@ -28,16 +35,28 @@ from schema.ticket import (
     ReplyBody,
     ReturnBody,
     ReturnReviewBody,
+    Role,
     SignBody,
+    WithdrawBody,
 )
 from tests.conftest import open_read_model
-from tests.support import AGENT, TEST_CONVERTER, TEST_ENCRYPTION_KEYS, binary, department
+from tests.support import (
+    AGENT,
+    SUPERVISOR,
+    TEST_CONVERTER,
+    TEST_ENCRYPTION_KEYS,
+    binary,
+    department,
+)
 from tests.workflows.conftest import Tickets
 from worker import build_worker
+from workflows.discipline_referral import DisciplineReferralWorkflow
+from workflows.joint_meeting import JointMeetingWorkflow
 from workflows.ticket import TicketWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
 LEAD = department("urban-management")
+DISCIPLINE = Actor(sub="commissioner", role=Role.DISCIPLINE)
 REPLY = ReplyBody(outcome="resolved", content="done")
 SATISFIED = RatingBody(satisfaction="satisfied", solved=True)
 
@@ -121,6 +140,46 @@ async def continued_as_new(t: Tickets) -> WorkflowHandle:
     return current
 
 
+async def joint_meeting(t: Tickets) -> WorkflowHandle:
+    """A supervisor's joint meeting: one department reports in, the decision re-dispatches."""
+    handle = await t.open()
+    await handle.execute_update(
+        TicketWorkflow.convene_joint_meeting,
+        args=[
+            SUPERVISOR,
+            JointMeetingBody(departments=["urban-management", "housing"], agenda="a"),
+        ],
+    )
+    state = await t.state(handle)
+    meeting = t.client.get_workflow_handle(state.open_escalations[0].workflow_id or "")
+    await meeting.execute_update(JointMeetingWorkflow.report_in, args=[LEAD, MeetingReportBody()])
+    await t.skip(days=3)  # housing is named absent
+    decision = MeetingDecisionBody(lead="housing", plan="housing leads")
+    await meeting.execute_update(JointMeetingWorkflow.decide, args=[SUPERVISOR, decision])
+    await meeting.result()
+    housing = department("housing")
+    await handle.execute_update(TicketWorkflow.sign, args=[housing, SignBody()])
+    await handle.execute_update(TicketWorkflow.reply, args=[housing, REPLY])
+    await handle.execute_update(TicketWorkflow.rate, args=[AGENT, SATISFIED])
+    return handle
+
+
+async def supervision_tiers(t: Tickets) -> WorkflowHandle:
+    """Nobody acts: blue, orange and red orders, a leader, a meeting, a referral by timers."""
+    handle = await t.open()
+    await t.skip(days=45)
+    state = await t.state(handle)
+    referral = next(e for e in state.open_escalations if e.kind == "discipline_referral")
+    child = t.client.get_workflow_handle(referral.workflow_id or "")
+    outcome = ReferralOutcomeBody(outcome="summons", officials=["x"])
+    await child.execute_update(
+        DisciplineReferralWorkflow.record_outcome, args=[DISCIPLINE, outcome]
+    )
+    await child.result()
+    await handle.execute_update(TicketWorkflow.withdraw, args=[AGENT, WithdrawBody()])
+    return handle
+
+
 SCENARIOS: dict[str, Callable[[Tickets], Awaitable[WorkflowHandle]]] = {
     "normal_closure": normal_closure,
     "answered_on_the_spot": answered_on_the_spot,
@@ -128,6 +187,8 @@ SCENARIOS: dict[str, Callable[[Tickets], Awaitable[WorkflowHandle]]] = {
     "extension_and_rework": extension_and_rework,
     "overdue_ladder": overdue_ladder,
     "continued_as_new": continued_as_new,
+    "joint_meeting": joint_meeting,
+    "supervision_tiers": supervision_tiers,
 }
 
 
@@ -142,6 +203,18 @@ async def run_histories(handle: WorkflowHandle) -> list[WorkflowHistory]:
             handle.id, run_id=started.continued_execution_run_id
         )
         histories.insert(0, await earlier.fetch_history())
+
+
+def write(path: Path, history: WorkflowHistory) -> None:
+    path.write_text(history.to_json())
+    print(f"recorded {path.name}: {len(history.events)} events")
+
+
+async def children(tickets: Tickets, handle: WorkflowHandle) -> list[str]:
+    """The ticket's joint meetings and referrals, as its escalation history names them."""
+    ticket_no = handle.id.removeprefix("ticket-")
+    rows = await tickets.escalations(ticket_no)
+    return [row.workflow_id for row in rows if row.workflow_id]
 
 
 async def record(version: str, names: list[str]) -> None:
@@ -170,9 +243,11 @@ async def record(version: str, names: list[str]) -> None:
                 histories = await run_histories(handle)
                 for number, history in enumerate(histories, start=1):
                     run = f"-run{number}" if len(histories) > 1 else ""
-                    path = HISTORIES / f"{version}-{name}{run}.json"
-                    path.write_text(history.to_json())
-                    print(f"recorded {path.name}: {len(history.events)} events")
+                    write(HISTORIES / f"{version}-{name}{run}.json", history)
+                for child_id in await children(tickets, handle):
+                    child = await env.client.get_workflow_handle(child_id).fetch_history()
+                    kind = child_id.rsplit("/", 1)[1].rsplit("-", 1)[0]
+                    write(HISTORIES / f"{version}-{name}-{kind}.json", child)
     finally:
         await env.shutdown()
         await read_model.engine.dispose()
