@@ -142,7 +142,12 @@ async def continued_as_new(t: Tickets) -> WorkflowHandle:
 
 async def joint_meeting(t: Tickets) -> WorkflowHandle:
     """A supervisor's joint meeting: one department reports in, the decision re-dispatches."""
-    handle = await t.open()
+    assert t.settings.policy is not None
+    t.settings.policy.write_text('[escalation]\nreport_in = "1d"\nmeeting_decision = "3d"\n')
+    try:
+        handle = await t.open()
+    finally:
+        t.settings.policy.write_text("")
     await handle.execute_update(
         TicketWorkflow.convene_joint_meeting,
         args=[
@@ -153,7 +158,7 @@ async def joint_meeting(t: Tickets) -> WorkflowHandle:
     state = await t.state(handle)
     meeting = t.client.get_workflow_handle(state.open_escalations[0].workflow_id or "")
     await meeting.execute_update(JointMeetingWorkflow.report_in, args=[LEAD, MeetingReportBody()])
-    await t.skip(days=3)  # housing is named absent
+    await t.skip(days=1, hours=1)  # housing is named absent
     decision = MeetingDecisionBody(lead="housing", plan="housing leads")
     await meeting.execute_update(JointMeetingWorkflow.decide, args=[SUPERVISOR, decision])
     await meeting.result()

@@ -14,8 +14,8 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from tests.support import TEST_CONVERTER
-from worker import sandbox_runner
-from workflows.ticket import PUBLISH_IN_ONE_LOCAL_ACTIVITY, TicketWorkflow
+from worker import WORKFLOWS, sandbox_runner
+from workflows.ticket import ESCALATION_LADDER, PUBLISH_IN_ONE_LOCAL_ACTIVITY
 
 
 def read(path: Path) -> str:
@@ -23,6 +23,8 @@ def read(path: Path) -> str:
 
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
+# Children (joint meetings, referrals) are recorded as "<version>-<scenario>-<child>.json".
+TICKET_HISTORIES = [p for p in HISTORIES if p.stem.count("-") == 1 or "-run" in p.stem]
 
 
 def test_every_shape_is_recorded() -> None:
@@ -34,17 +36,19 @@ def test_every_shape_is_recorded() -> None:
         "extension_and_rework",
         "overdue_ladder",
         "continued_as_new",
+        "joint_meeting",
+        "supervision_tiers",
     }
 
 
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_history_replays(path: Path) -> None:
     replayer = Replayer(
-        workflows=[TicketWorkflow],
+        workflows=list(WORKFLOWS),  # tickets, and the meetings and referrals they start
         data_converter=TEST_CONVERTER,
         workflow_runner=sandbox_runner(),
     )
-    history = WorkflowHistory.from_json(f"ticket-{path.stem}", read(path))
+    history = WorkflowHistory.from_json(path.stem, read(path))
     await replayer.replay_workflow(history)
 
 
@@ -70,7 +74,7 @@ def _regular_activities(path: Path) -> set[str]:
 def test_both_sides_of_the_publishing_patch_are_recorded() -> None:
     """v1 tickets publish through two regular activities, v2 through one local activity."""
     before = [p for p in HISTORIES if p.stem.startswith("v1-")]
-    after = [p for p in HISTORIES if p.stem.startswith("v2-")]
+    after = [p for p in TICKET_HISTORIES if not p.stem.startswith("v1-")]
     assert before and after
     for path in before:
         assert "record_transition" in _regular_activities(path), path.name
@@ -81,3 +85,15 @@ def test_both_sides_of_the_publishing_patch_are_recorded() -> None:
         assert "publish_transition" in local, path.name
         patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
         assert PUBLISH_IN_ONE_LOCAL_ACTIVITY in patches, path.name
+
+
+def test_both_sides_of_the_escalation_ladder_patch_are_recorded() -> None:
+    """Before it, a missed supervision order did nothing; after it, orders harden by tier."""
+    for name in ("v1-overdue_ladder", "v2-overdue_ladder"):
+        path = Path(__file__).parent / "histories" / f"{name}.json"
+        patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
+        assert ESCALATION_LADDER not in patches, name
+    for name in ("v3-overdue_ladder", "v3-supervision_tiers"):
+        path = Path(__file__).parent / "histories" / f"{name}.json"
+        patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
+        assert ESCALATION_LADDER in patches, name
