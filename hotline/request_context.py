@@ -10,6 +10,7 @@ Pure module (temporalio and the standard library only): workflows may import it.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -42,7 +43,9 @@ def request_id_from(headers: Mapping[str, Payload]) -> Iterator[None]:
     try:
         yield
     finally:
-        REQUEST_ID.reset(token)
+        # A workflow evicted from the worker's cache is closed from another context.
+        with contextlib.suppress(ValueError):
+            REQUEST_ID.reset(token)
 
 
 class RequestContextInterceptor(client.Interceptor, worker.Interceptor):
