@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query
 
 from api.deps import ContextDep, require_roles
 from api.errors import ApiError
-from api.statistics import Statistics, Weights, statistics
-from api.ticket_queries import ticket_facts
+from hotline.statistics import Statistics, Weights, statistics
+from hotline.ticket_facts import ticket_facts
 from schema.ticket import Actor, Role
 
 router = APIRouter(prefix="/v1", tags=["statistics"])

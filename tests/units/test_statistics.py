@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from api.statistics import TicketFacts, Weights, statistics
+from hotline.statistics import TicketFacts, Weights, statistics
 from schema.ticket import Citizen, Rating, TicketView
 
 AT = datetime(2026, 11, 2, 9, tzinfo=UTC)
