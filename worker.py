@@ -85,7 +85,7 @@ def activities(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -
     # Tickets started before the "publish-in-one-local-activity" patch still call these two.
     read_model = ReadModelActivities(sessions)
     notifications = NotificationActivities(senders)
-    reports = ReportActivities(sessions, policy.timezone)
+    reports = ReportActivities(sessions, policy)
     return [
         deadlines.load_policy,
         deadlines.compute_due_instants,

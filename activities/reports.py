@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,11 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from activities import report_compilers as compilers
+from activities.report_compilers import Period
 from hotline.database import insert_for
+from hotline.statistics import HANDLED, Weights, statistics
+from hotline.ticket_facts import ticket_facts
 from schema.activity_io import ActivityName
+from schema.policy import Policy
 from schema.reports import ReportKind, ReportRequest, ReportSummary
 from schema.tables import Report, Ticket
-from schema.ticket import ClosureReason, TicketView
+from schema.ticket import ClosureReason, TicketStatus, TicketView
 
 
 def local_day_before(as_of: datetime, timezone: str) -> tuple[datetime, datetime]:
@@ -84,31 +91,44 @@ async def tickets_created(
     return [TicketView.model_validate(doc) for doc in documents]
 
 
+@dataclass(frozen=True)
+class Compiled:
+    period: Period
+    content: dict[str, Any]
+    markdown: str
+    leader_supervision: list[str] = field(default_factory=list)
+
+
+async def tickets_where(session: AsyncSession, *conditions: Any) -> list[TicketView]:
+    documents = await session.scalars(select(Ticket.document).where(*conditions))
+    return [TicketView.model_validate(doc) for doc in documents]
+
+
 class ReportActivities:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], timezone: str) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], policy: Policy) -> None:
         self._sessions = sessions
-        self._timezone = timezone
+        self._policy = policy
+        self._compilers: dict[ReportKind, Callable[[datetime], Awaitable[Compiled]]] = {
+            ReportKind.DAILY: self._daily,
+            ReportKind.DISPATCH_MEETING: self._dispatch_meeting,
+            ReportKind.BULLETIN: self._bulletin,
+            ReportKind.CLEARANCE: self._clearance,
+            ReportKind.AUDIT: self._audit,
+        }
 
     @activity.defn(name=ActivityName.COMPILE_REPORT)
     async def compile_report(self, request: ReportRequest) -> ReportSummary:
         as_of = request.as_of or datetime.now(UTC)
-        start, end = local_day_before(as_of, self._timezone)
-        day_label = start.astimezone(ZoneInfo(self._timezone)).date().isoformat()
-        async with self._sessions() as session:
-            day = await tickets_created(session, start, end)
-            week_before = await tickets_created(
-                session, start - timedelta(days=7), end - timedelta(days=7)
-            )
-        content = daily_report(day, week_before)
-        report_id = f"{request.kind.value}-{day_label}"
+        compiled = await self._compilers[request.kind](as_of)
+        report_id = f"{request.kind.value}-{compiled.period.label}"
         row = {
             "id": report_id,
             "kind": request.kind.value,
-            "period_from": start,
-            "period_to": end,
+            "period_from": compiled.period.start,
+            "period_to": compiled.period.end,
             "created_at": datetime.now(UTC),
-            "content": content,
-            "markdown": daily_markdown(day_label, content),
+            "content": compiled.content,
+            "markdown": compiled.markdown,
         }
         async with self._sessions.begin() as session:  # compiled again: the newest wins
             upsert = insert_for(session, Report).values(**row)
@@ -118,4 +138,68 @@ class ReportActivities:
                     set_={k: upsert.excluded[k] for k in row if k != "id"},
                 )
             )
-        return ReportSummary(id=report_id, kind=ReportKind.DAILY, period_from=start, period_to=end)
+        return ReportSummary(
+            id=report_id,
+            kind=request.kind,
+            period_from=compiled.period.start,
+            period_to=compiled.period.end,
+            leader_supervision=compiled.leader_supervision,
+        )
+
+    @property
+    def _timezone(self) -> str:
+        return self._policy.timezone
+
+    async def _daily(self, as_of: datetime) -> Compiled:
+        start, end = local_day_before(as_of, self._timezone)
+        label = start.astimezone(ZoneInfo(self._timezone)).date().isoformat()
+        async with self._sessions() as session:
+            day = await tickets_created(session, start, end)
+            week_before = await tickets_created(
+                session, start - timedelta(days=7), end - timedelta(days=7)
+            )
+        content = daily_report(day, week_before)
+        return Compiled(Period(start, end, label), content, daily_markdown(label, content))
+
+    async def _dispatch_meeting(self, as_of: datetime) -> Compiled:
+        label = as_of.astimezone(ZoneInfo(self._timezone)).date().isoformat()
+        async with self._sessions() as session:
+            open_tickets = await tickets_where(session, Ticket.status != TicketStatus.CLOSED.value)
+        content = compilers.dispatch_meeting(open_tickets, as_of, self._policy)
+        return Compiled(
+            Period(as_of, as_of, label),
+            content,
+            compilers.dispatch_meeting_markdown(label, content),
+            [t["ticket_no"] for t in content["assigned_to_leaders"]],
+        )
+
+    async def _bulletin(self, as_of: datetime) -> Compiled:
+        period = compilers.ten_days_before(as_of, self._timezone)
+        async with self._sessions() as session:
+            facts = await ticket_facts(session, created_from=period.start, created_to=period.end)
+        stats = statistics(facts, period_from=period.start, period_to=period.end, weights=Weights())
+        content = compilers.bulletin(stats)
+        return Compiled(period, content, compilers.bulletin_markdown(period.label, content))
+
+    async def _clearance(self, as_of: datetime) -> Compiled:
+        period = compilers.month_before(as_of, self._timezone)
+        async with self._sessions() as session:
+            unfinished = await tickets_where(
+                session,
+                Ticket.status != TicketStatus.CLOSED.value,
+                Ticket.created_at < period.end,
+            )
+        content = compilers.clearance(unfinished, as_of)
+        return Compiled(period, content, compilers.clearance_markdown(period.label, content))
+
+    async def _audit(self, as_of: datetime) -> Compiled:
+        period = compilers.month_before(as_of, self._timezone)
+        async with self._sessions() as session:
+            closed = await tickets_where(
+                session,
+                Ticket.closed_at >= period.start,
+                Ticket.closed_at < period.end,
+                Ticket.closure_reason.in_([c.value for c in HANDLED]),
+            )
+        content = compilers.audit(closed, period.label, self._policy.reports.audit_sample_size)
+        return Compiled(period, content, compilers.audit_markdown(period.label, content))

@@ -21,6 +21,10 @@ log = structlog.get_logger(__name__)
 # Schedule id → (kind, cron in the city's time zone).
 REPORT_SCHEDULES = {
     "hotline-daily-report": (ReportKind.DAILY, "0 1 * * *"),  # 01:00, for the day before
+    "hotline-dispatch-meeting": (ReportKind.DISPATCH_MEETING, "0 9 6,16,26 * *"),  # 调度会
+    "hotline-ten-day-bulletin": (ReportKind.BULLETIN, "0 2 1,11,21 * *"),  # the ten days before
+    "hotline-month-end-clearance": (ReportKind.CLEARANCE, "30 0 1 * *"),  # the month before
+    "hotline-monthly-audit": (ReportKind.AUDIT, "0 3 1 * *"),  # closed the month before
 }
 
 

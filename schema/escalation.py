@@ -183,6 +183,14 @@ class ReferralOutcomeBody(Body):
         return self
 
 
+class LeaderAssignment(BaseModel):
+    """The dispatch meeting (调度会) puts a hard ticket under a leader: a signal to the ticket."""
+
+    reason: str
+    actor: str  # e.g. "schedule:dispatch-meeting-2026-11-26"
+    leader: str | None = None  # default: the policy's leader for the lead department
+
+
 # -- child workflows ---------------------------------------------------------------
 
 

@@ -115,6 +115,18 @@ class EscalationPolicy(BaseModel):
         return self.leaders.get(department or "", self.default_leader)
 
 
+class ReportPolicy(BaseModel):
+    """The periodic reports' rules (domain.md, periodic work)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # A hard or backlog ticket for the dispatch meeting: overdue, reworked, or returned often.
+    hard_when_overdue: bool = True
+    hard_at_rework_count: int = Field(default=1, ge=1)
+    hard_at_return_count: int = Field(default=2, ge=1)
+    audit_sample_size: int = Field(default=10, ge=1)
+
+
 class Policy(BaseModel):
     """Every time limit of a ticket's life. Defaults follow docs/domain.md."""
 
@@ -136,3 +148,4 @@ class Policy(BaseModel):
     history_event_limit: int = Field(default=10_000, ge=50)
     calendar: CalendarOverrides = CalendarOverrides()
     escalation: EscalationPolicy = EscalationPolicy()
+    reports: ReportPolicy = ReportPolicy()

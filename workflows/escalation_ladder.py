@@ -21,6 +21,7 @@ from schema.escalation import (
     EscalationNews,
     EscalationOutcome,
     JointMeetingStart,
+    LeaderAssignment,
     MeetingDecisionBody,
     SupervisionTier,
 )
@@ -103,6 +104,15 @@ class EscalationLadder:
         s.notify(event, s.lead_department or CENTRE, message)
         s.notify(event, SUPERVISORS, message)
 
+    async def _assign_leader(self, now: datetime, order: LeaderAssignment) -> None:
+        """The dispatch meeting's 领导督办: open orders end, a leader takes the ticket."""
+        s = self.ticket
+        for current in s.open_escalations(EscalationKind.SUPERVISION_ORDER):
+            s.end_escalation(current, now, EscalationOutcome.ESCALATED, order.actor)
+        await self._raise_leader_supervision(
+            now, order.actor, order.reason, due=None, leader=order.leader
+        )
+
     async def _raise_leader_supervision(
         self, now: datetime, actor: str, reason: str, due: datetime | None, leader: str | None
     ) -> None:
@@ -116,6 +126,7 @@ class EscalationLadder:
             ]
         leader = leader or ladder.leader_for(s.lead_department)
         s.clocks.pop(Step.SUPERVISION, None)
+        s.supervision_tier = None  # no order stands now: a leader holds the ticket
         s.clocks[Step.LEADER] = StepClock(step=Step.LEADER, started_at=now, due_at=due)
         record = s.raise_escalation(
             now,
@@ -150,7 +161,8 @@ class EscalationLadder:
         s.clocks.pop(clock.step, None)
         s.missed_deadlines += 1
         if clock.step is Step.SUPERVISION:
-            await self._raise_order(now, actor, "the supervision order's deadline passed")
+            tier = s.supervision_tier or SupervisionTier.BLUE
+            await self._raise_order(now, actor, f"the {tier} supervision order's deadline passed")
             return
         s.end_open_escalations(
             now, EscalationOutcome.ESCALATED, actor, [EscalationKind.LEADER_SUPERVISION]
@@ -245,8 +257,12 @@ class EscalationLadder:
             actor,
             lead,
             f"{lead} missed the {clock.step} deadline ({clock.due_at.isoformat()}) set by "
-            f"joint meeting {clock.set_by_meeting}",
+            f"{self._meeting_id(clock.set_by_meeting)}",
         )
+
+    def _meeting_id(self, number: int | None) -> str:
+        record = self.ticket.escalation(number) if number else None
+        return (record.workflow_id if record else None) or "a joint meeting"
 
     async def _refer(self, now: datetime, actor: str, department: str, reason: str) -> None:
         """纪委监委 referral as a child workflow that outlives the ticket if need be."""
@@ -309,7 +325,7 @@ class EscalationLadder:
                 now,
                 EscalationKind.MISSED_REPORT_IN,
                 raised_by=news.actor,
-                reason=f"did not report in to joint meeting {news.escalation_number}",
+                reason=f"did not report in to {self._meeting_id(news.escalation_number)}",
                 department=code,
                 meeting=record.workflow_id if record else None,
             )
@@ -331,7 +347,7 @@ class EscalationLadder:
                 now,
                 news.actor,
                 s.lead_department,
-                f"joint meeting {record.number} reached no decision by "
+                f"{record.workflow_id} reached no decision by "
                 f"{news.detail.get('due')}; absent: {absent}",
             )
 

@@ -122,8 +122,8 @@ class JointMeetingWorkflow:
         self.absent = [d for d in self.start.departments if d not in self.reported]
         due = self.start.report_in_by.isoformat()
         message = (
-            f"吹哨报到 ticket {self.start.ticket_no}: you were summoned to joint meeting "
-            f"{self.start.number} and did not report in by {due}; report in now"
+            f"吹哨报到 ticket {self.start.ticket_no}: you were summoned to "
+            f"{self.start.workflow_id} and did not report in by {due}; report in now"
         )
         update = news(
             self.start.number,
@@ -175,8 +175,7 @@ class JointMeetingWorkflow:
         if self.outcome is not EscalationOutcome.OPEN:
             refuse(
                 RefusalType.INVALID_STATE,
-                f"joint meeting {self.start.number} of ticket {self.start.ticket_no} is "
-                f"'{self.outcome}'; it is too late to {action}",
+                f"{self.start.workflow_id} is '{self.outcome}'; it is too late to {action}",
             )
 
     def view(self) -> JointMeetingView:

@@ -8,7 +8,10 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 from schema.activity_io import ActivityName
+from schema.escalation import LeaderAssignment
 from schema.reports import ReportRequest, ReportSummary
+from workflows.ids import ticket_workflow_id
+from workflows.ticket_news import ASSIGN_LEADER_SIGNAL
 
 
 @workflow.defn(name="Report")
@@ -17,10 +20,22 @@ class ReportWorkflow:
     async def run(self, request: ReportRequest) -> ReportSummary:
         # A scheduled run is "as of" the moment it started, recorded in history.
         as_of = request.as_of or workflow.now()
-        return await workflow.execute_activity(
+        summary = await workflow.execute_activity(
             ActivityName.COMPILE_REPORT,
             request.model_copy(update={"as_of": as_of}),
             result_type=ReportSummary,
             start_to_close_timeout=timedelta(minutes=5),
             retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=1)),
         )
+        # The dispatch meeting's decisions: each hard ticket is told it has a leader now.
+        order = LeaderAssignment(
+            reason=f"hard ticket at the dispatch meeting (调度会) {summary.id}",
+            actor=f"schedule:{summary.id}",
+        )
+        for ticket_no in summary.leader_supervision:
+            ticket = workflow.get_external_workflow_handle(ticket_workflow_id(ticket_no))
+            try:
+                await ticket.signal(ASSIGN_LEADER_SIGNAL, order)
+            except Exception as gone:  # closed since the report read it: nothing to supervise
+                workflow.logger.info("ticket %s not told: %s", ticket_no, gone)
+        return summary

@@ -27,6 +27,7 @@ from schema.escalation import (
     EscalationNews,
     EscalationOutcome,
     JointMeetingBody,
+    LeaderAssignment,
     SuperviseBody,
 )
 from schema.ticket import (
@@ -63,7 +64,12 @@ from workflows.escalation_ladder import EscalationLadder
 from workflows.ids import (
     ticket_workflow_id,
 )
-from workflows.ticket_news import CENTRE, ESCALATION_NEWS_SIGNAL, SUPERVISORS
+from workflows.ticket_news import (
+    ASSIGN_LEADER_SIGNAL,
+    CENTRE,
+    ESCALATION_NEWS_SIGNAL,
+    SUPERVISORS,
+)
 from workflows.ticket_state import (
     RUNG_LEVEL,
     PendingExtension,
@@ -399,6 +405,15 @@ class TicketWorkflow(EscalationLadder):
         """From this ticket's joint meetings and discipline referrals (``ticket_news``)."""
         await self._act_on_signal(
             ESCALATION_NEWS_SIGNAL, lambda: None, lambda now: self._take_news(now, news)
+        )
+
+    @workflow.signal(name=ASSIGN_LEADER_SIGNAL)
+    async def assign_leader(self, order: LeaderAssignment) -> None:
+        """The dispatch meeting names a leader for this hard ticket (领导督办)."""
+        await self._act_on_signal(
+            ASSIGN_LEADER_SIGNAL,
+            lambda: rules.check_leader_assignment(self.ticket),
+            lambda now: self._assign_leader(now, order),
         )
 
     # -- how every message is handled -----------------------------------------

@@ -17,6 +17,7 @@ from workflows import activity_calls as calls
 from workflows.ids import ticket_workflow_id
 
 ESCALATION_NEWS_SIGNAL = "escalation_news"
+ASSIGN_LEADER_SIGNAL = "assign_leader"  # from the dispatch meeting's report workflow
 CENTRE = "centre"  # the hotline centre's own inbox
 SUPERVISORS = "supervisors"
 DISCIPLINE_COMMISSION = "discipline"  # the commission's inbox

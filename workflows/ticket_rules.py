@@ -281,5 +281,18 @@ def check_discipline_referral(
             )
 
 
+def check_leader_assignment(state: TicketState) -> None:
+    """Only an open ticket with a lead, not yet under a leader or higher, gets one."""
+    if state.status is TicketStatus.CLOSED or state.lead_department is None:
+        refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} has no unit to supervise")
+    for kind in (
+        EscalationKind.LEADER_SUPERVISION,
+        EscalationKind.JOINT_MEETING,
+        EscalationKind.DISCIPLINE_REFERRAL,
+    ):
+        if state.open_escalations(kind):
+            refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} is under {kind} already")
+
+
 def needs_rating_review(satisfaction: Satisfaction) -> bool:
     return satisfaction is Satisfaction.UNSATISFIED

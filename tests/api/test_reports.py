@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from temporalio.client import ScheduleSpec
 
@@ -12,6 +13,7 @@ from hotline.schedules import REPORT_SCHEDULES, ensure_schedules
 from schema.reports import ReportKind, ReportRequest
 from schema.ticket import Role
 from tests.api.conftest import Api
+from tests.conftest import PolicyFile
 from workflows.reports import ReportWorkflow
 
 
@@ -78,3 +80,97 @@ async def test_a_report_run_by_hand_reads_as_json_and_markdown(api: Api) -> None
     assert (
         await api.http.get("/v1/reports/daily-1999-01-01", headers=supervisor)
     ).status_code == 404
+
+
+async def test_every_rhythm_has_a_schedule(api: Api) -> None:
+    await ensure_schedules(
+        api.temporal, task_queue=api.settings.task_queue, timezone="Asia/Shanghai"
+    )
+    expected = {
+        "hotline-daily-report": ([(1, 31)], 1),
+        "hotline-dispatch-meeting": ([(6, 6), (16, 16), (26, 26)], 9),
+        "hotline-ten-day-bulletin": ([(1, 1), (11, 11), (21, 21)], 2),
+        "hotline-month-end-clearance": ([(1, 1)], 0),
+        "hotline-monthly-audit": ([(1, 1)], 3),
+    }
+    assert set(REPORT_SCHEDULES) == set(expected)
+    for schedule_id, (days, hour) in expected.items():
+        spec = (await api.temporal.get_schedule_handle(schedule_id).describe()).schedule.spec
+        assert isinstance(spec, ScheduleSpec)
+        [calendar] = spec.calendars
+        assert [(r.start, r.end or r.start) for r in calendar.day_of_month] == days, schedule_id
+        assert calendar.hour[0].start == hour, schedule_id
+
+
+async def run_report(api: Api, kind: ReportKind, as_of: datetime) -> dict[str, Any]:
+    summary = await api.temporal.execute_workflow(
+        ReportWorkflow.run,
+        ReportRequest(kind=kind, as_of=as_of),
+        id=f"report-test-{uuid.uuid4().hex[:6]}",
+        task_queue=api.settings.task_queue,
+    )
+    response = await api.http.get(f"/v1/reports/{summary.id}", headers=api.token(Role.SUPERVISOR))
+    assert response.status_code == 200, response.text
+    report: dict[str, Any] = response.json()
+    return report
+
+
+async def test_the_dispatch_meeting_puts_a_hard_ticket_under_a_leader(
+    api: Api, policy: PolicyFile
+) -> None:
+    policy.write('[sign]\nemergency = "1s"\nutility = "1s"\ngeneral = "1s"\ncomplex = "1s"\n')
+    no = (await api.create())["ticket_no"]
+    for _ in range(100):  # the sign deadline passes: overdue, a hard ticket
+        ticket = (await api.http.get(f"/v1/tickets/{no}", headers=api.agent)).json()
+        if ticket["overdue"]:
+            break
+        await asyncio.sleep(0.1)
+    report = await run_report(api, ReportKind.DISPATCH_MEETING, datetime.now(UTC))
+    assert report["id"].startswith("dispatch_meeting-")
+    assigned = {t["ticket_no"]: t for t in report["content"]["assigned_to_leaders"]}
+    assert assigned[no]["reasons"] == ["overdue"]
+    for _ in range(100):
+        ticket = (await api.http.get(f"/v1/tickets/{no}", headers=api.agent)).json()
+        if ticket["escalation_level"] == 4:
+            break
+        await asyncio.sleep(0.1)
+    (leader,) = [e for e in ticket["open_escalations"] if e["kind"] == "leader_supervision"]
+    assert leader["raised_by"] == f"schedule:{report['id']}"
+    assert leader["detail"]["leader"] == assigned[no]["leader"]
+    # The next meeting lists it as under a leader already, and assigns it no second time.
+    again = await run_report(api, ReportKind.DISPATCH_MEETING, datetime.now(UTC))
+    assert no not in [t["ticket_no"] for t in again["content"]["assigned_to_leaders"]]
+    assert no in [t["ticket_no"] for t in again["content"]["already_under_leaders"]]
+
+
+async def test_bulletin_clearance_and_audit_run_by_hand(api: Api) -> None:
+    open_no = (await api.create())["ticket_no"]
+    closed = await api.create()
+    await api.act(closed["ticket_no"], "withdraw", api.agent, {})
+    lead = api.department("urban-management")
+    rated = (await api.create())["ticket_no"]
+    await api.act(rated, "sign", lead)
+    await api.act(rated, "reply", lead, {"outcome": "resolved", "content": "done"})
+    await api.act(rated, "rating", api.agent, {"satisfaction": "satisfied", "solved": True})
+    next_month = (datetime.now(UTC) + timedelta(hours=8)).replace(day=28) + timedelta(days=5)
+    first_of_next = next_month.replace(day=1, hour=1) - timedelta(hours=8)  # 01:00 Shanghai
+
+    clearance = await run_report(api, ReportKind.CLEARANCE, first_of_next)
+    rows = {r["ticket_no"]: r for r in clearance["content"]["tickets"]}
+    assert rows[open_no]["blocker"] == "urban-management"
+    assert closed["ticket_no"] not in rows
+
+    audit = await run_report(api, ReportKind.AUDIT, first_of_next)
+    content = audit["content"]
+    assert content["population"] >= 1 and 1 <= len(content["tasks"]) <= 10
+    assert content["seed"] > 0 and len(content["population_sha256"]) == 64
+
+    bulletin = await run_report(api, ReportKind.BULLETIN, datetime.now(UTC) + timedelta(days=11))
+    assert bulletin["id"].startswith("bulletin-")
+    assert "overall" in bulletin["content"]["statistics"]
+    markdown = await api.http.get(
+        f"/v1/reports/{bulletin['id']}",
+        params={"format": "markdown"},
+        headers=api.token(Role.SUPERVISOR),
+    )
+    assert markdown.text.startswith("# Ten-day bulletin (十天一通报)")

@@ -232,7 +232,7 @@ async def test_meeting_with_an_absent_department_decides_and_re_dispatches(
     referred = await wait_for(lambda: _level(tickets, handle, 6))
     referral = next(e for e in referred.open_escalations if e.kind == "discipline_referral")
     assert referral.department == "housing"
-    assert "set by joint meeting" in referral.reason
+    assert f"set by {meeting_id}" in referral.reason
     assert referral.raised_by == "timer:reply"
 
 
