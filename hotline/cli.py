@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from datetime import timedelta
 from typing import Annotated
@@ -25,10 +26,9 @@ def up() -> None:
 
     settings = Settings()
     configure_logging(settings)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C during shutdown
         asyncio.run(run_stack(settings))
-    except KeyboardInterrupt:
-        typer.echo("stopped")
+    typer.echo("stopped")
 
 
 @app.command()

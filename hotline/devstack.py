@@ -7,9 +7,12 @@ restart. Nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import signal
 import sys
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -82,6 +85,22 @@ def ui_codec_endpoint(settings: Settings) -> str:
     return f"http://{settings.api_host}:{settings.api_port}/codec/t/{token}"
 
 
+class StackServer(uvicorn.Server):
+    """uvicorn, stopped by SIGINT or SIGTERM. uvicorn itself re-raises the signal once it
+    has stopped, which would end the process before the dev server it runs under is shut
+    down (an orphaned ``temporal`` holding the ports); here the signal only ends ``serve``."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        stops = (signal.SIGINT, signal.SIGTERM)
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in stops}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
 async def run_stack(settings: Settings) -> None:
     started = time.monotonic()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -104,7 +123,7 @@ async def run_stack(settings: Settings) -> None:
     engine = create_engine(settings.resolved_database_url())
     try:
         app = create_app(settings, client=env.client)
-        server = uvicorn.Server(
+        server = StackServer(
             uvicorn.Config(app, host=settings.api_host, port=settings.api_port, log_level="warning")
         )
         await ensure_schedules(

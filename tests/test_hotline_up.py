@@ -79,14 +79,18 @@ def dev_server_command(ports: dict[str, int]) -> list[str]:
     return mine[0].split() if mine else []
 
 
-def test_one_command_runs_everything_and_ctrl_c_stops_it(stack) -> None:
-    process, ports, log = stack
+def wait_until_up(process: subprocess.Popen[str], log: Path) -> str:
     started = time.monotonic()
     while "hotline is up" not in log.read_text():
         assert process.poll() is None, log.read_text()
         assert time.monotonic() - started < 60, log.read_text()
         time.sleep(0.1)
-    banner = log.read_text()
+    return log.read_text()
+
+
+def test_one_command_runs_everything_and_ctrl_c_stops_it(stack) -> None:
+    process, ports, log = stack
+    banner = wait_until_up(process, log)
     agent_token = re.search(r"^\s+agent\s+(\S+)$", banner, re.MULTILINE)
     assert agent_token, banner
     assert f"http://127.0.0.1:{ports['ui']}" in banner
@@ -120,3 +124,15 @@ def test_one_command_runs_everything_and_ctrl_c_stops_it(stack) -> None:
     assert process.wait(timeout=30) == 0, log.read_text()
     for port in ports.values():
         assert not port_open(port), f"port {port} still open after Ctrl-C"
+
+
+def test_sigterm_stops_everything_too(stack) -> None:
+    """What a service manager or ``docker stop`` sends: no dev server may be left behind."""
+    process, ports, log = stack
+    wait_until_up(process, log)
+    assert dev_server_command(ports)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0, log.read_text()
+    assert dev_server_command(ports) == [], "the dev server outlived hotline up"
+    for port in ports.values():
+        assert not port_open(port), f"port {port} still open after SIGTERM"
