@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -23,6 +25,13 @@ def not_found(ticket_no: str) -> ApiError:
 
 def forbidden(message: str) -> ApiError:
     return ApiError(403, "forbidden", message)
+
+
+def require_offsets(**instants: datetime | None) -> None:
+    """Query instants must say their UTC offset: a bare time is ambiguous across zones."""
+    for name, value in instants.items():
+        if value is not None and value.tzinfo is None:
+            raise ApiError(422, "invalid_input", f"'{name}' needs a UTC offset, e.g. +08:00")
 
 
 def _body(code: str, message: str, **extra: object) -> dict[str, object]:

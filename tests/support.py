@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import itertools
 import os
@@ -9,7 +10,7 @@ import shutil
 import socket
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -111,3 +112,14 @@ async def start_dev_server(*extra_args: str) -> WorkflowEnvironment:
         dev_server_log_level="error",
         dev_server_extra_args=list(extra_args),
     )
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], within: float = 15) -> Any:
+    """Poll ``check`` until it returns something truthy (or ``within`` seconds pass): what
+    a child workflow tells its ticket arrives by signal, a moment after the call returns."""
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        found = await check()
+        if found or asyncio.get_running_loop().time() > deadline:
+            return found
+        await asyncio.sleep(0.05)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel
 
 from api.deps import ContextDep, require_roles
-from api.errors import ApiError
+from api.errors import require_offsets
 from api.escalation_queries import EscalationFilter, escalations_csv, list_escalations
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
 from schema.ticket import Actor, Role
@@ -51,9 +51,7 @@ async def search_escalations(
 ) -> EscalationPage | Response:
     """Every rung on every ticket, newest first: who or what raised it, why, by when and how
     it ended. ``from``/``to`` bound when it was raised; ``format=csv`` exports every match."""
-    for name, value in (("from", raised_from), ("to", raised_to)):
-        if value is not None and value.tzinfo is None:
-            raise ApiError(422, "invalid_input", f"'{name}' needs a UTC offset, e.g. +08:00")
+    require_offsets(**{"from": raised_from, "to": raised_to})
     where = EscalationFilter(
         department=department,
         level=level,

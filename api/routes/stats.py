@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from api.deps import ContextDep, require_roles
-from api.errors import ApiError
+from api.errors import ApiError, require_offsets
 from hotline.statistics import Statistics, Weights, statistics
 from hotline.ticket_facts import ticket_facts
 from schema.ticket import Actor, Role
@@ -29,8 +29,7 @@ async def get_statistics(
     weight_satisfaction: Annotated[float, Query(ge=0)] = Weights().satisfaction,
 ) -> Statistics:
     """Figures per lead department and overall for tickets created in [from, to)."""
-    if period_from.tzinfo is None or period_to.tzinfo is None:
-        raise ApiError(422, "invalid_input", "from and to need a UTC offset, e.g. +08:00")
+    require_offsets(**{"from": period_from, "to": period_to})
     if period_to <= period_from:
         raise ApiError(422, "invalid_input", "'to' must come after 'from'")
     weights = Weights(

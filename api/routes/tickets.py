@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from api import ticket_numbers
 from api.deps import ContextDep, IntakeActorDep, StaffDep
 from api.duplicates import likely_duplicates
-from api.errors import ApiError, forbidden, not_found
+from api.errors import ApiError, forbidden, not_found, require_offsets
 from api.ticket_queries import TicketFilter, list_tickets, stored_ticket, timeline
 from schema.ticket import (
     Actor,
@@ -164,9 +164,7 @@ async def search_tickets(
         if department not in (None, actor.department):
             raise forbidden(f"department '{actor.department}' may list only its own tickets")
         department = actor.department
-    for name, value in (("created_from", created_from), ("created_to", created_to)):
-        if value is not None and value.tzinfo is None:
-            raise ApiError(422, "invalid_input", f"{name} needs a UTC offset, e.g. +08:00")
+    require_offsets(created_from=created_from, created_to=created_to)
     where = TicketFilter(
         status=status,
         department=department,

@@ -3,31 +3,20 @@ the escalation history, end to end on the dev server, on SQLite and on PostgreSQ
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from schema.ticket import Role
 from tests.api.conftest import Api
 from tests.conftest import PolicyFile
+from tests.support import eventually
 
 SUPERVISOR_DECISION = {
     "lead": "housing",
     "assisting": ["urban-management"],
     "plan": "housing clears the stairwell; urban management removes the stalls",
 }
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], within: float = 15) -> Any:
-    """Children report to their ticket by signal, so some effects land a moment later."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        found = await check()
-        if found or asyncio.get_running_loop().time() > deadline:
-            return found
-        await asyncio.sleep(0.1)
 
 
 async def post(api: Api, path: str, headers: dict[str, str], body: Any = None) -> Any:

@@ -3,9 +3,7 @@ and discipline referrals, on the time-skipping server with natural-time limits."
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from temporalio.client import WorkflowHandle
@@ -22,7 +20,7 @@ from schema.escalation import (
 from schema.tables import StoredEscalation
 from schema.ticket import Actor, ReplyBody, Role, SignBody, TicketView, WithdrawBody
 from tests.conftest import PolicyFile
-from tests.support import AGENT, SUPERVISOR, department, refusal
+from tests.support import AGENT, SUPERVISOR, department, eventually, refusal
 from tests.workflows.conftest import Tickets
 from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.joint_meeting import JointMeetingWorkflow
@@ -52,16 +50,6 @@ report_in = "1d"
 meeting_decision = "2d"
 discipline_acknowledge = "1d"
 """
-
-
-async def wait_for(check: Any, within: float = 10) -> Any:
-    """Child news reaches the ticket by signal: poll until the ticket shows it."""
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        found = await check()
-        if found or asyncio.get_running_loop().time() > deadline:
-            return found
-        await asyncio.sleep(0.05)
 
 
 def kinds_and_outcomes(rows: list[StoredEscalation]) -> list[tuple[str, str | None, str]]:
@@ -96,7 +84,7 @@ async def test_whole_ladder_from_a_missed_sign_off_to_a_discipline_outcome(
     assert meeting.workflow_id == f"ticket-{no}/joint-meeting-1"
     assert meeting.raised_by == "timer:leader_supervision"
     await tickets.skip(days=2, minutes=1)  # nobody reports in, nobody decides
-    referred = await wait_for(lambda: _level(tickets, handle, 6))
+    referred = await eventually(lambda: _level(tickets, handle, 6))
     referral = next(e for e in referred.open_escalations if e.kind == "discipline_referral")
     assert referral.workflow_id == f"ticket-{no}/discipline-1"
     assert referral.department == "urban-management"
@@ -118,7 +106,7 @@ async def test_whole_ladder_from_a_missed_sign_off_to_a_discipline_outcome(
         rows = await tickets.escalations(no)
         return rows if rows and rows[-1].outcome == "summons" else []
 
-    rows = await wait_for(recorded)
+    rows = await eventually(recorded)
     assert kinds_and_outcomes(rows) == [
         ("warning", None, "escalated"),
         ("reminder", None, "escalated"),
@@ -196,7 +184,7 @@ async def test_meeting_with_an_absent_department_decides_and_re_dispatches(
         rows = await tickets.escalations(no)
         return [r for r in rows if r.kind == "missed_report_in"]
 
-    (missed,) = await wait_for(absent_recorded)
+    (missed,) = await eventually(absent_recorded)
     assert (missed.department, missed.outcome, missed.level) == ("housing", "missed", 5)
     assert ("housing", "joint_meeting_absent") in await tickets.notifications(handle)
 
@@ -215,7 +203,7 @@ async def test_meeting_with_an_absent_department_decides_and_re_dispatches(
         state = await tickets.state(handle)
         return state if state.lead_department == "housing" else None
 
-    state = await wait_for(re_dispatched)
+    state = await eventually(re_dispatched)
     assert state.status == "dispatched"
     assert state.assisting_departments == ["urban-management"]
     assert state.escalation_level == 5
@@ -229,7 +217,7 @@ async def test_meeting_with_an_absent_department_decides_and_re_dispatches(
     # The lead misses the reply deadline the meeting set: referred automatically.
     await handle.execute_update(TicketWorkflow.sign, args=[HOUSING, SignBody()])
     await tickets.skip(days=30, minutes=1)
-    referred = await wait_for(lambda: _level(tickets, handle, 6))
+    referred = await eventually(lambda: _level(tickets, handle, 6))
     referral = next(e for e in referred.open_escalations if e.kind == "discipline_referral")
     assert referral.department == "housing"
     assert f"set by {meeting_id}" in referral.reason
