@@ -57,3 +57,25 @@ def test_dockerfile_copies_paths_that_exist() -> None:
         if match:
             for source in match.group(1).split():
                 assert (ROOT / source).exists(), f"Dockerfile copies missing {source}"
+
+
+def test_two_workers_and_two_api_replicas_behind_the_proxy() -> None:
+    services = compose()["services"]
+    assert services["worker"]["deploy"]["replicas"] == 2
+    assert services["api"]["deploy"]["replicas"] == 2
+    assert "ports" not in services["api"]  # reached through the proxy only
+    config = compose()["configs"]["proxy-config"]["content"]
+    assert "server api:8000;" in config
+    assert services["proxy"]["ports"] == ["8000:8000"]
+    assert services["proxy"]["configs"][0]["source"] == "proxy-config"
+
+
+def test_temporal_runs_on_postgres_and_the_ui_decodes_through_the_api() -> None:
+    services = compose()["services"]
+    temporal = services["temporal"]["environment"]
+    assert temporal["DB"].startswith("postgres") and temporal["POSTGRES_SEEDS"] == "postgres"
+    assert int(temporal["NUM_HISTORY_SHARDS"]) >= 512
+    ui = services["temporal-ui"]["environment"]
+    assert ui["TEMPORAL_CODEC_ENDPOINT"].endswith(":8000/codec")  # the proxy's port
+    assert ui["TEMPORAL_CORS_ORIGINS"] in services["worker"]["environment"]["HOTLINE_UI_ORIGINS"]
+    assert services["worker"]["depends_on"]["temporal"]["condition"] == "service_healthy"
