@@ -14,30 +14,13 @@ import sys
 import uuid
 from pathlib import Path
 
-from temporalio import workflow
 from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.worker import Worker
 
+from bench.bare_workflow import STEPS, BareTicket
+
 ROOT = Path(__file__).resolve().parents[1]
-STEPS = ("create", "sign", "reply", "rating")
-
-
-@workflow.defn(name="BareTicket")
-class BareTicket:
-    def __init__(self) -> None:
-        self.steps: list[str] = []
-
-    @workflow.run
-    async def run(self, ticket_no: str) -> list[str]:
-        await workflow.wait_condition(lambda: len(self.steps) == len(STEPS))
-        await workflow.wait_condition(workflow.all_handlers_finished)
-        return self.steps
-
-    @workflow.update
-    async def act(self, step: str) -> int:
-        self.steps.append(step)
-        return len(self.steps)
 
 
 async def one_bare_life(client: Client, task_queue: str) -> None:
@@ -63,11 +46,8 @@ def start_worker_process(address: str, task_queue: str) -> subprocess.Popen[byte
 
 
 async def serve(address: str, task_queue: str) -> None:
-    # Registered from its importable name, not ``__main__``, so the sandbox can reload it.
-    from bench.bare_engine import BareTicket as registered
-
     client = await Client.connect(address)
-    async with Worker(client, task_queue=task_queue, workflows=[registered]):
+    async with Worker(client, task_queue=task_queue, workflows=[BareTicket]):
         await asyncio.Event().wait()
 
 

@@ -44,7 +44,9 @@ async def measure_bare(stack: Any, lives: int, concurrency: int) -> dict[str, An
     worker = start_worker_process(stack.address, task_queue)
     try:
         await asyncio.sleep(2)  # the worker polls
-        await one_bare_life(stack.temporal, task_queue)  # warm-up
+        if worker.poll() is not None:
+            raise SystemExit("the bare engine's worker did not start")
+        await asyncio.wait_for(one_bare_life(stack.temporal, task_queue), 30)  # warm-up
         before = stack.cpu()["server"]
         elapsed = await run_concurrently(
             lives, concurrency, lambda: one_bare_life(stack.temporal, task_queue)
