@@ -99,8 +99,14 @@ def _start_processes(
 ) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes], int]:
     """``hotline worker`` and ``hotline api`` as separate processes, and the server's pid."""
     hotline = installed_binary("hotline", "hotline")
-    worker = subprocess.Popen([hotline, "worker"], env=environment)
-    api = subprocess.Popen([hotline, "api"], env=environment)
+    # Their logs go to the data folder, out of the way of the benchmark's table.
+    logs = {name: (data / f"{name}.log").open("w") for name in ("worker", "api")}
+    worker = subprocess.Popen(
+        [hotline, "worker"], env=environment, stdout=logs["worker"], stderr=subprocess.STDOUT
+    )
+    api = subprocess.Popen(
+        [hotline, "api"], env=environment, stdout=logs["api"], stderr=subprocess.STDOUT
+    )
     server = subprocess.check_output(["pgrep", "-f", str(data / "temporal.db")])
     return worker, api, int(server.split()[0])
 

@@ -60,8 +60,10 @@ class EscalationLadder:
         step: Step | None = None,
         due: datetime | None = None,
         leader: str | None = None,
+        missed: bool = False,
     ) -> None:
-        """Issue a supervision order, or reissue the open one a tier harder; past red, a leader."""
+        """Issue a supervision order, or reissue the open one a tier harder; past red, a leader.
+        ``missed``: because a deadline passed (not a supervisor's choice), so it is overdue."""
         s = self.ticket
         current = s.open_escalations(EscalationKind.SUPERVISION_ORDER)
         tier: SupervisionTier | None = SupervisionTier.BLUE
@@ -70,12 +72,16 @@ class EscalationLadder:
             for order in current:
                 s.end_escalation(order, now, EscalationOutcome.ESCALATED, actor)
         if tier is None:
-            await self._raise_leader_supervision(now, actor, reason, due=due, leader=leader)
+            await self._raise_leader_supervision(
+                now, actor, reason, due=due, leader=leader, missed=missed
+            )
             return
         if due is None:
             span = s.require_policy().supervision_order
             due = (await self._due_instants([DueItem(key="order", span=span, start=now)]))["order"]
-        s.clocks[Step.SUPERVISION] = StepClock(step=Step.SUPERVISION, started_at=now, due_at=due)
+        s.clocks[Step.SUPERVISION] = StepClock(
+            step=Step.SUPERVISION, started_at=now, due_at=due, follows_missed_deadline=missed
+        )
         s.supervision_tier = tier
         record = s.raise_escalation(
             now,
@@ -114,7 +120,13 @@ class EscalationLadder:
         )
 
     async def _raise_leader_supervision(
-        self, now: datetime, actor: str, reason: str, due: datetime | None, leader: str | None
+        self,
+        now: datetime,
+        actor: str,
+        reason: str,
+        due: datetime | None,
+        leader: str | None,
+        missed: bool = False,
     ) -> None:
         """领导督办: the ticket goes on the next dispatch meeting's list under a named leader."""
         s = self.ticket
@@ -127,7 +139,9 @@ class EscalationLadder:
         leader = leader or ladder.leader_for(s.lead_department)
         s.clocks.pop(Step.SUPERVISION, None)
         s.supervision_tier = None  # no order stands now: a leader holds the ticket
-        s.clocks[Step.LEADER] = StepClock(step=Step.LEADER, started_at=now, due_at=due)
+        s.clocks[Step.LEADER] = StepClock(
+            step=Step.LEADER, started_at=now, due_at=due, follows_missed_deadline=missed
+        )
         record = s.raise_escalation(
             now,
             EscalationKind.LEADER_SUPERVISION,
@@ -162,7 +176,8 @@ class EscalationLadder:
         s.missed_deadlines += 1
         if clock.step is Step.SUPERVISION:
             tier = s.supervision_tier or SupervisionTier.BLUE
-            await self._raise_order(now, actor, f"the {tier} supervision order's deadline passed")
+            reason = f"the {tier} supervision order's deadline passed"
+            await self._raise_order(now, actor, reason, missed=True)
             return
         s.end_open_escalations(
             now, EscalationOutcome.ESCALATED, actor, [EscalationKind.LEADER_SUPERVISION]

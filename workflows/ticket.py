@@ -935,7 +935,8 @@ class TicketWorkflow(EscalationLadder):
                     f"{above[0].kind.replace('_', ' ')}",
                 )
                 return
-            await self._raise_order(now, actor, f"{clock.step} still not done", step=clock.step)
+            reason = f"{clock.step} still not done"
+            await self._raise_order(now, actor, reason, step=clock.step, missed=True)
         else:  # tickets that reached this rung before the tiered ladder keep their old order
             await self._supervision_order_before_tiers(now, actor, clock, recipient)
 

@@ -71,6 +71,9 @@ class StepClock(BaseModel):
     fired: list[Rung] = Field(default_factory=list)
     # The joint meeting whose decision set this deadline: missing it may go to discipline.
     set_by_meeting: int | None = None
+    # A supervision order or leader's deadline issued because another was missed: the
+    # ticket stays overdue under it, whatever its own due instant.
+    follows_missed_deadline: bool = False
 
     def schedule(self, warning_ratio: float) -> list[tuple[Rung, datetime]]:
         """Every rung of this clock with the instant it fires, earliest first."""
@@ -161,7 +164,8 @@ class TicketState(BaseModel):
 
     def refresh_overdue(self, now: datetime) -> None:
         self.overdue = any(
-            c.step in OVERDUE_STEPS and c.due_at <= now for c in self.active_clocks()
+            c.step in OVERDUE_STEPS and (c.due_at <= now or c.follows_missed_deadline)
+            for c in self.active_clocks()
         )
 
     def deadlines(self) -> dict[str, datetime]:
