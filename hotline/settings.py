@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from temporalio.service import TLSConfig
 
 from hotline.payload_codec import EncryptionKeys, keys_from_file
 
@@ -21,6 +22,11 @@ class Settings(BaseSettings):
     )
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
+    # A cluster with mTLS (client certificate and key, PEM files), or Temporal Cloud with an
+    # API key; either turns TLS on. Unset: plain TCP, as the dev server wants.
+    temporal_tls_cert: Path | None = None
+    temporal_tls_key: Path | None = None
+    temporal_api_key: str | None = None
     task_queue: str = "hotline-tickets"
     policy: Path | None = None
     jwt_secret: str | None = None
@@ -73,3 +79,11 @@ class Settings(BaseSettings):
 
     def sender_names(self) -> list[str]:
         return [name.strip() for name in self.notify_senders.split(",") if name.strip()]
+
+    def temporal_tls(self) -> TLSConfig | bool:
+        if self.temporal_tls_cert and self.temporal_tls_key:
+            return TLSConfig(
+                client_cert=self.temporal_tls_cert.read_bytes(),
+                client_private_key=self.temporal_tls_key.read_bytes(),
+            )
+        return self.temporal_api_key is not None

@@ -36,6 +36,8 @@ async def connect(settings: Settings, *, serve_metrics: bool = False) -> Client:
         data_converter=encrypted_data_converter(settings.resolved_encryption_keys()),
         interceptors=[RequestContextInterceptor()],
         runtime=runtime,
+        tls=settings.temporal_tls(),
+        api_key=settings.temporal_api_key,
     )
 
 
