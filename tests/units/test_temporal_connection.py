@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from temporalio.service import TLSConfig
 
 from hotline.settings import Settings
@@ -24,7 +25,7 @@ def test_mutual_tls_from_certificate_files(tmp_path: Path) -> None:
     assert (tls.client_cert, tls.client_private_key) == (b"CERT", b"KEY")
 
 
-def test_an_api_key_means_tls(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_api_key_means_tls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOTLINE_TEMPORAL_API_KEY", "cloud-key")
     settings = Settings()
     assert settings.temporal_api_key == "cloud-key"
