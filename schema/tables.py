@@ -103,6 +103,8 @@ class Ticket(Base):
     """One row per ticket: filter columns, and the full record as a JSON document."""
 
     __tablename__ = "tickets"
+    # Lists filter by status and page newest first: one index serves both, without a sort.
+    __table_args__ = (Index("ix_tickets_status_created_at", "status", "created_at", "ticket_no"),)
 
     ticket_no: Mapped[str] = mapped_column(String(40), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
