@@ -116,6 +116,8 @@ def build_worker(
         activities=activities(settings, sessions),
         workflow_runner=sandbox_runner(),
         interceptors=[] if inherited else [RequestContextInterceptor()],
+        # Open tickets beyond this are not held in memory: the next event replays one.
+        max_cached_workflows=settings.worker_cached_workflows,
     )
 
 

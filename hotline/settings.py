@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     max_request_bytes: int = 64 * 1024  # larger request bodies are refused with 413
     answer_timeout_seconds: float = 30.0  # how long an HTTP caller waits for a ticket to answer
     notify_senders: str = "database,log"
+    # Workflows a worker keeps in memory (about 0.35 MiB each, bench/): its RSS bound,
+    # however many tickets are open.
+    worker_cached_workflows: int = 1000
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     ui_port: int = 8233
