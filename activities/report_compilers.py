@@ -141,7 +141,8 @@ def dispatch_meeting_markdown(label: str, content: dict[str, Any]) -> str:
 def bulletin(stats: Statistics) -> dict[str, Any]:
     """Every department's figures and rank; the bottom of the ranking is named for 约谈."""
     ranked = [d for d in stats.departments if d.rank is not None]
-    bottom = ranked[-max(1, len(ranked) // 10) :] if ranked else []
+    # The bottom tenth (at least one) — but a ranking of one department has no bottom.
+    bottom = ranked[-max(1, len(ranked) // 10) :] if len(ranked) > 1 else []
     return {
         "statistics": stats.model_dump(mode="json"),
         "bottom_departments": [d.department for d in bottom],

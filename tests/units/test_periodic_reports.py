@@ -97,6 +97,8 @@ def test_bulletin_ranks_and_names_the_bottom() -> None:
     text = reports.bulletin_markdown("2026-11-11..20", content)
     assert "| 1 | housing | 1 | 100.0 % | 100.0 % | 100.0 % | 100.0 % |" in text
     assert "To be summoned (约谈): water." in text
+    alone = statistics(facts[:1], period_from=AT, period_to=AT, weights=Weights())
+    assert reports.bulletin(alone)["bottom_departments"] == []  # no bottom of one
 
 
 def test_clearance_names_who_holds_each_ticket() -> None:
