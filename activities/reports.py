@@ -17,7 +17,7 @@ from activities import report_compilers as compilers
 from activities.report_compilers import Period
 from hotline.database import insert_for
 from hotline.statistics import HANDLED, Weights, statistics
-from hotline.ticket_facts import ticket_facts
+from hotline.ticket_facts import missed_report_ins, ticket_facts
 from schema.activity_io import ActivityName
 from schema.policy import Policy
 from schema.reports import ReportKind, ReportRequest, ReportSummary
@@ -177,7 +177,16 @@ class ReportActivities:
         period = compilers.ten_days_before(as_of, self._timezone)
         async with self._sessions() as session:
             facts = await ticket_facts(session, created_from=period.start, created_to=period.end)
-        stats = statistics(facts, period_from=period.start, period_to=period.end, weights=Weights())
+            absences = await missed_report_ins(
+                session, raised_from=period.start, raised_to=period.end
+            )
+        stats = statistics(
+            facts,
+            period_from=period.start,
+            period_to=period.end,
+            weights=Weights(),
+            missed_report_ins=absences,
+        )
         content = compilers.bulletin(stats)
         return Compiled(period, content, compilers.bulletin_markdown(period.label, content))
 

@@ -9,7 +9,7 @@ the timeline events that tell which deadlines were missed. Every rate is a share
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,6 +61,8 @@ class Figures(BaseModel):
     repeat_request_rate: float | None
     supervised_resolution_rate: float | None
     composite: float | None
+    # Joint meetings the department was summoned to and did not report in to (吹哨报到).
+    missed_report_ins: int = 0
 
 
 class DepartmentFigures(Figures):
@@ -146,15 +148,30 @@ def figures(facts: Iterable[TicketFacts], weights: Weights) -> Figures:
 
 
 def statistics(
-    facts: Iterable[TicketFacts], *, period_from: datetime, period_to: datetime, weights: Weights
+    facts: Iterable[TicketFacts],
+    *,
+    period_from: datetime,
+    period_to: datetime,
+    weights: Weights,
+    missed_report_ins: Mapping[str, int] | None = None,
 ) -> Statistics:
+    """``missed_report_ins``: per department, the joint meetings of the period it was
+    summoned to and did not report in to; a department with only those is listed too."""
     items = list(facts)
+    absences = dict(missed_report_ins or {})
     by_department: dict[str, list[TicketFacts]] = defaultdict(list)
+    for code in absences:
+        by_department[code] = []
     for fact in items:
         if fact.ticket.lead_department is not None:
             by_department[fact.ticket.lead_department].append(fact)
     departments = [
-        DepartmentFigures(department=code, rank=None, **figures(group, weights).model_dump())
+        DepartmentFigures(
+            department=code,
+            rank=None,
+            **figures(group, weights).model_dump(exclude={"missed_report_ins"}),
+            missed_report_ins=absences.get(code, 0),
+        )
         for code, group in sorted(by_department.items())
     ]
     ranked = sorted(
@@ -168,6 +185,8 @@ def statistics(
         period_from=period_from,
         period_to=period_to,
         weights=weights,
-        overall=figures(items, weights),
+        overall=figures(items, weights).model_copy(
+            update={"missed_report_ins": sum(absences.values())}
+        ),
         departments=departments,
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline.statistics import TicketFacts
-from schema.tables import Ticket, TicketEvent
+from schema.escalation import EscalationKind
+from schema.tables import StoredEscalation, Ticket, TicketEvent
 from schema.ticket import TicketView
 
 
@@ -51,3 +52,20 @@ async def ticket_facts(
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+async def missed_report_ins(
+    session: AsyncSession, *, raised_from: datetime, raised_to: datetime
+) -> dict[str, int]:
+    """Per department, the joint-meeting report-ins it missed in the period."""
+    rows = await session.execute(
+        select(StoredEscalation.department, func.count())
+        .where(
+            StoredEscalation.kind == EscalationKind.MISSED_REPORT_IN.value,
+            StoredEscalation.raised_at >= raised_from,
+            StoredEscalation.raised_at < raised_to,
+            StoredEscalation.department.is_not(None),
+        )
+        .group_by(StoredEscalation.department)
+    )
+    return {str(department): int(count) for department, count in rows}

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import ContextDep, require_roles
 from api.errors import ApiError, require_offsets
 from hotline.statistics import Statistics, Weights, statistics
-from hotline.ticket_facts import ticket_facts
+from hotline.ticket_facts import missed_report_ins, ticket_facts
 from schema.ticket import Actor, Role
 
 router = APIRouter(prefix="/v1", tags=["statistics"])
@@ -37,4 +37,11 @@ async def get_statistics(
     )
     async with context.sessions() as session:
         facts = await ticket_facts(session, created_from=period_from, created_to=period_to)
-    return statistics(facts, period_from=period_from, period_to=period_to, weights=weights)
+        absences = await missed_report_ins(session, raised_from=period_from, raised_to=period_to)
+    return statistics(
+        facts,
+        period_from=period_from,
+        period_to=period_to,
+        weights=weights,
+        missed_report_ins=absences,
+    )

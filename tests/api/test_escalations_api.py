@@ -211,6 +211,10 @@ async def test_a_department_that_never_reports_in_is_recorded(api: Api, policy: 
         "/v1/notifications", params={"ticket_no": no}, headers=api.department("water")
     )
     assert "joint_meeting_absent" in [n["kind"] for n in inbox.json()]
+    today = {"from": absent["raised_at"], "to": "2100-01-01T00:00:00+00:00"}
+    stats = await api.http.get("/v1/stats", params=today, headers=api.token(Role.SUPERVISOR))
+    water = next(d for d in stats.json()["departments"] if d["department"] == "water")
+    assert water["missed_report_ins"] >= 1  # counted against it
 
 
 async def test_a_referral_outlives_its_ticket_over_http(api: Api) -> None:

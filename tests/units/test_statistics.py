@@ -161,3 +161,19 @@ def test_weights_are_configurable(weights: Weights, expected: float) -> None:
 def test_no_tickets_no_rates() -> None:
     empty = statistics([], period_from=AT, period_to=AT, weights=Weights()).overall
     assert empty.tickets == 0 and empty.response_rate is None and empty.composite is None
+
+
+def test_missed_report_ins_count_against_the_department() -> None:
+    facts = [TicketFacts(ticket(1, "housing", rating=("satisfied", True)), False, False, False)]
+    stats = statistics(
+        facts,
+        period_from=AT,
+        period_to=AT,
+        weights=Weights(),
+        missed_report_ins={"housing": 2, "water": 1},
+    )
+    by_code = {d.department: d for d in stats.departments}
+    assert (by_code["housing"].missed_report_ins, by_code["water"].missed_report_ins) == (2, 1)
+    assert by_code["water"].tickets == 0 and by_code["water"].rank is None  # listed, unranked
+    assert by_code["housing"].composite == 1.0  # absences are not part of the composite
+    assert stats.overall.missed_report_ins == 3
