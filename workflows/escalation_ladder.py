@@ -21,7 +21,6 @@ from schema.escalation import (
     EscalationNews,
     EscalationOutcome,
     JointMeetingStart,
-    LeaderAssignment,
     MeetingDecisionBody,
     SupervisionTier,
 )
@@ -40,6 +39,9 @@ class EscalationLadder:
 
     async def _due_instants(self, items: list[DueItem]) -> dict[str, datetime]:
         raise NotImplementedError  # the ticket workflow computes them in an activity
+
+    async def _due_after(self, key: str, span: str, start: datetime) -> datetime:
+        raise NotImplementedError  # the ticket workflow's one-instant shorthand
 
     async def _dispatch(
         self,
@@ -65,24 +67,23 @@ class EscalationLadder:
         """Issue a supervision order, or reissue the open one a tier harder; past red, a leader.
         ``missed``: because a deadline passed (not a supervisor's choice), so it is overdue."""
         s = self.ticket
-        current = s.open_escalations(EscalationKind.SUPERVISION_ORDER)
+        standing = s.open_escalations(EscalationKind.SUPERVISION_ORDER)
         tier: SupervisionTier | None = SupervisionTier.BLUE
-        if current:
-            tier = (current[-1].tier or SupervisionTier.BLUE).harder()
-            for order in current:
-                s.end_escalation(order, now, EscalationOutcome.ESCALATED, actor)
+        if standing:  # an untiered order (issued before the tiered ladder) counts as blue
+            tier = (standing[-1].tier or SupervisionTier.BLUE).harder()
+        s.end_open_escalations(
+            now, EscalationOutcome.ESCALATED, actor, [EscalationKind.SUPERVISION_ORDER]
+        )
         if tier is None:
             await self._raise_leader_supervision(
                 now, actor, reason, due=due, leader=leader, missed=missed
             )
             return
         if due is None:
-            span = s.require_policy().supervision_order
-            due = (await self._due_instants([DueItem(key="order", span=span, start=now)]))["order"]
+            due = await self._due_after("order", s.require_policy().supervision_order, now)
         s.clocks[Step.SUPERVISION] = StepClock(
             step=Step.SUPERVISION, started_at=now, due_at=due, follows_missed_deadline=missed
         )
-        s.supervision_tier = tier
         record = s.raise_escalation(
             now,
             EscalationKind.SUPERVISION_ORDER,
@@ -110,15 +111,6 @@ class EscalationLadder:
         s.notify(event, s.lead_department or CENTRE, message)
         s.notify(event, SUPERVISORS, message)
 
-    async def _assign_leader(self, now: datetime, order: LeaderAssignment) -> None:
-        """The dispatch meeting's 领导督办: open orders end, a leader takes the ticket."""
-        s = self.ticket
-        for current in s.open_escalations(EscalationKind.SUPERVISION_ORDER):
-            s.end_escalation(current, now, EscalationOutcome.ESCALATED, order.actor)
-        await self._raise_leader_supervision(
-            now, order.actor, order.reason, due=None, leader=order.leader
-        )
-
     async def _raise_leader_supervision(
         self,
         now: datetime,
@@ -128,17 +120,17 @@ class EscalationLadder:
         leader: str | None,
         missed: bool = False,
     ) -> None:
-        """领导督办: the ticket goes on the next dispatch meeting's list under a named leader."""
+        """领导督办: the ticket goes on the next dispatch meeting's list under a named leader;
+        any supervision order still standing ends, escalated."""
         s = self.ticket
         ladder = s.require_policy().escalation
         if due is None:
-            span = ladder.leader_supervision
-            due = (await self._due_instants([DueItem(key="leader", span=span, start=now)]))[
-                "leader"
-            ]
+            due = await self._due_after("leader", ladder.leader_supervision, now)
         leader = leader or ladder.leader_for(s.lead_department)
+        s.end_open_escalations(
+            now, EscalationOutcome.ESCALATED, actor, [EscalationKind.SUPERVISION_ORDER]
+        )
         s.clocks.pop(Step.SUPERVISION, None)
-        s.supervision_tier = None  # no order stands now: a leader holds the ticket
         s.clocks[Step.LEADER] = StepClock(
             step=Step.LEADER, started_at=now, due_at=due, follows_missed_deadline=missed
         )
@@ -282,8 +274,9 @@ class EscalationLadder:
     async def _refer(self, now: datetime, actor: str, department: str, reason: str) -> None:
         """纪委监委 referral as a child workflow that outlives the ticket if need be."""
         s = self.ticket
-        span = s.require_policy().escalation.discipline_acknowledge
-        due = (await self._due_instants([DueItem(key="ack", span=span, start=now)]))["ack"]
+        due = await self._due_after(
+            "ack", s.require_policy().escalation.discipline_acknowledge, now
+        )
         referral_id = discipline_referral_workflow_id(
             s.ticket_no, s.count_escalations(EscalationKind.DISCIPLINE_REFERRAL) + 1
         )

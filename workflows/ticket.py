@@ -61,9 +61,7 @@ from workflows import activity_calls as calls
 from workflows import search_attributes as attrs
 from workflows import ticket_rules as rules
 from workflows.escalation_ladder import EscalationLadder
-from workflows.ids import (
-    ticket_workflow_id,
-)
+from workflows.ids import ticket_workflow_id
 from workflows.ticket_news import (
     ASSIGN_LEADER_SIGNAL,
     CENTRE,
@@ -413,7 +411,9 @@ class TicketWorkflow(EscalationLadder):
         await self._act_on_signal(
             ASSIGN_LEADER_SIGNAL,
             lambda: rules.check_leader_assignment(self.ticket),
-            lambda now: self._assign_leader(now, order),
+            lambda now: self._raise_leader_supervision(
+                now, order.actor, order.reason, due=None, leader=order.leader
+            ),
         )
 
     # -- how every message is handled -----------------------------------------
@@ -515,7 +515,6 @@ class TicketWorkflow(EscalationLadder):
         # The dispatch the centre owed is done; rungs against the previous lead are moot.
         s.end_open_escalations(now, EscalationOutcome.DONE, actor, STEP_RUNGS, Step.DISPATCH)
         s.end_open_escalations(now, EscalationOutcome.SUPERSEDED, actor, ORDER_RUNGS)
-        s.supervision_tier = None
         policy = s.require_policy()
         urgency = s.intake.urgency
         due = await self._due_instants(
@@ -698,7 +697,6 @@ class TicketWorkflow(EscalationLadder):
         """回访: the citizen is called back; no rating by the deadline closes as no_rating."""
         s = self.ticket
         s.end_open_escalations(now, EscalationOutcome.DONE, SYSTEM, ORDER_RUNGS)
-        s.supervision_tier = None
         due = await self._due_instants(
             [DueItem(key="callback", span=s.require_policy().callback, start=now)]
         )
@@ -809,7 +807,6 @@ class TicketWorkflow(EscalationLadder):
         s.other_deadlines = {}
         s.pending_review = None
         s.pending_extension = None
-        s.supervision_tier = None
         s.end_open_escalations(now, EscalationOutcome.SUPERSEDED, actor, ORDER_RUNGS)
         closed = s.log(now, actor, "closed", closure=closure, **detail)
         for meeting in s.open_escalations(EscalationKind.JOINT_MEETING):
@@ -838,6 +835,11 @@ class TicketWorkflow(EscalationLadder):
             DueQuery(timezone=policy.timezone, calendar=policy.calendar, items=items)
         )
         return result.instants
+
+    async def _due_after(self, key: str, span: str, start: datetime) -> datetime:
+        """One instant ``span`` after ``start``. ``key`` names it in the recorded result, so
+        a call site keeps its key for as long as its histories must replay."""
+        return (await self._due_instants([DueItem(key=key, span=span, start=start)]))[key]
 
     async def _sleep_until_next_rung(self) -> None:
         self._woken = False
@@ -873,8 +875,7 @@ class TicketWorkflow(EscalationLadder):
         if rung is Rung.MISSED:  # a supervision order's or a leader's own deadline
             await self._ladder_deadline_missed(now, actor, clock)
             return
-        level = RUNG_LEVEL[rung]
-        s.escalation_level = max(s.escalation_level, level)
+        level = RUNG_LEVEL[rung]  # raise_escalation keeps the ticket's level at the highest
         recipient = CENTRE if clock.step is Step.DISPATCH else (s.lead_department or CENTRE)
         concerned = None if clock.step is Step.DISPATCH else s.lead_department
         due_text = clock.due_at.isoformat()
@@ -945,9 +946,9 @@ class TicketWorkflow(EscalationLadder):
     ) -> None:
         s = self.ticket
         due_text = clock.due_at.isoformat()
-        span = s.require_policy().supervision_order
-        due = await self._due_instants([DueItem(key="supervision", span=span, start=now)])
-        s.other_deadlines["supervision"] = due["supervision"]
+        # The key names the recorded result: histories before the patch replay it.
+        due = await self._due_after("supervision", s.require_policy().supervision_order, now)
+        s.other_deadlines["supervision"] = due
         s.raise_escalation(
             now,
             EscalationKind.SUPERVISION_ORDER,
@@ -955,7 +956,7 @@ class TicketWorkflow(EscalationLadder):
             reason=f"{clock.step} still not done",
             department=s.lead_department,
             step=clock.step,
-            due_at=due["supervision"],
+            due_at=due,
         )
         event = s.log(
             now,
@@ -963,12 +964,12 @@ class TicketWorkflow(EscalationLadder):
             "supervision_order",
             step=clock.step,
             missed=due_text,
-            due=due["supervision"].isoformat(),
+            due=due.isoformat(),
             level=RUNG_LEVEL[Rung.SUPERVISION],
         )
         message = (
             f"督办 Ticket {s.ticket_no}: {clock.step} still not done; supervision "
-            f"order due {due['supervision'].isoformat()}"
+            f"order due {due.isoformat()}"
         )
         s.notify(event, recipient, message)
         s.notify(event, SUPERVISORS, message)

@@ -117,7 +117,6 @@ class TicketState(BaseModel):
     overdue: bool = False
     escalation_level: int = 0
     escalations: list[Escalation] = Field(default_factory=list)
-    supervision_tier: SupervisionTier | None = None
     missed_deadlines: int = 0
     hop: int = 0
     rework_count: int = 0
@@ -268,6 +267,12 @@ class TicketState(BaseModel):
         for record in self.open_escalations():
             if record.kind in wanted and (step is None or record.step == step.value):
                 self.end_escalation(record, at, outcome, by)
+
+    @property
+    def supervision_tier(self) -> SupervisionTier | None:
+        """The tier of the supervision order that stands now, if any."""
+        orders = self.open_escalations(EscalationKind.SUPERVISION_ORDER)
+        return orders[-1].tier if orders else None
 
     def open_escalations(self, kind: EscalationKind | None = None) -> list[Escalation]:
         return [e for e in self.escalations if e.is_open and kind in (None, e.kind)]
