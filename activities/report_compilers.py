@@ -35,6 +35,15 @@ def _next_month(day: date) -> date:
     return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
+def day_before(as_of: datetime, timezone: str) -> Period:
+    """[00:00, 24:00) of the city's calendar day before ``as_of``."""
+    zone = ZoneInfo(timezone)
+    day = as_of.astimezone(zone).date() - timedelta(days=1)
+    return Period(
+        _local_midnight(day, zone), _local_midnight(day + timedelta(days=1), zone), day.isoformat()
+    )
+
+
 def ten_days_before(as_of: datetime, timezone: str) -> Period:
     """The ten-day period (旬) that ended most recently before ``as_of``'s city day."""
     zone = ZoneInfo(timezone)

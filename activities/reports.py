@@ -25,14 +25,6 @@ from schema.tables import Report, Ticket
 from schema.ticket import ClosureReason, TicketStatus, TicketView
 
 
-def local_day_before(as_of: datetime, timezone: str) -> tuple[datetime, datetime]:
-    """[00:00, 24:00) of the city's calendar day before ``as_of``, in UTC."""
-    zone = ZoneInfo(timezone)
-    today = as_of.astimezone(zone).date()
-    start = datetime.combine(today - timedelta(days=1), datetime.min.time(), tzinfo=zone)
-    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
-
-
 def daily_report(day: list[TicketView], week_before: list[TicketView]) -> dict[str, Any]:
     """民情日报: the day's volume by type, category and district, its hot spots, repeat and
     enterprise requests, and the change from the same weekday a week before."""
@@ -82,15 +74,6 @@ def daily_markdown(day_label: str, content: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-async def tickets_created(
-    session: AsyncSession, start: datetime, end: datetime
-) -> list[TicketView]:
-    documents = await session.scalars(
-        select(Ticket.document).where(Ticket.created_at >= start, Ticket.created_at < end)
-    )
-    return [TicketView.model_validate(doc) for doc in documents]
-
-
 @dataclass(frozen=True)
 class Compiled:
     period: Period
@@ -102,6 +85,12 @@ class Compiled:
 async def tickets_where(session: AsyncSession, *conditions: Any) -> list[TicketView]:
     documents = await session.scalars(select(Ticket.document).where(*conditions))
     return [TicketView.model_validate(doc) for doc in documents]
+
+
+async def tickets_created(
+    session: AsyncSession, start: datetime, end: datetime
+) -> list[TicketView]:
+    return await tickets_where(session, Ticket.created_at >= start, Ticket.created_at < end)
 
 
 class ReportActivities:
@@ -151,15 +140,13 @@ class ReportActivities:
         return self._policy.timezone
 
     async def _daily(self, as_of: datetime) -> Compiled:
-        start, end = local_day_before(as_of, self._timezone)
-        label = start.astimezone(ZoneInfo(self._timezone)).date().isoformat()
+        period = compilers.day_before(as_of, self._timezone)
+        week = timedelta(days=7)
         async with self._sessions() as session:
-            day = await tickets_created(session, start, end)
-            week_before = await tickets_created(
-                session, start - timedelta(days=7), end - timedelta(days=7)
-            )
+            day = await tickets_created(session, period.start, period.end)
+            week_before = await tickets_created(session, period.start - week, period.end - week)
         content = daily_report(day, week_before)
-        return Compiled(Period(start, end, label), content, daily_markdown(label, content))
+        return Compiled(period, content, daily_markdown(period.label, content))
 
     async def _dispatch_meeting(self, as_of: datetime) -> Compiled:
         label = as_of.astimezone(ZoneInfo(self._timezone)).date().isoformat()

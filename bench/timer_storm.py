@@ -47,16 +47,15 @@ async def measure_storm(stack: Stack, count: int, concurrency: int) -> dict[str,
     pending = iter(numbers)
     async with stack.http(concurrency) as http:
 
-        async def supervise() -> None:
-            for no in pending:
-                response = await http.post(
-                    f"/v1/tickets/{no}/supervise",
-                    json={"note": "storm", "due": storm_at.isoformat()},
-                    headers=supervisor,
-                )
-                response.raise_for_status()
+        async def supervise_next() -> None:
+            response = await http.post(
+                f"/v1/tickets/{next(pending)}/supervise",
+                json={"note": "storm", "due": storm_at.isoformat()},
+                headers=supervisor,
+            )
+            response.raise_for_status()
 
-        await asyncio.gather(*(supervise() for _ in range(concurrency)))
+        await run_concurrently(len(numbers), concurrency, supervise_next)
         placed_by = datetime.now(UTC)
         await asyncio.sleep(max(0.0, (storm_at - datetime.now(UTC)).total_seconds()))
         storm_started = time.perf_counter()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from activities.reports import daily_markdown, daily_report, local_day_before
+from activities.report_compilers import day_before
+from activities.reports import daily_markdown, daily_report
 from tests.units.test_statistics import ticket
 
 
 def test_the_day_before_is_the_citys_calendar_day() -> None:
     # 01:00 on 22 November in Shanghai is 17:00 UTC on the 21st; "yesterday" is the 21st.
-    start, end = local_day_before(datetime(2026, 11, 21, 17, tzinfo=UTC), "Asia/Shanghai")
+    yesterday = day_before(datetime(2026, 11, 21, 17, tzinfo=UTC), "Asia/Shanghai")
+    start, end = yesterday.start, yesterday.end
     assert start == datetime(2026, 11, 20, 16, tzinfo=UTC)
     assert end == datetime(2026, 11, 21, 16, tzinfo=UTC)
 
