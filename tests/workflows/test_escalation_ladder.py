@@ -344,3 +344,21 @@ async def test_supervising_by_hand_hardens_the_tier_then_names_a_leader(
     assert replied.supervision_tier is None
     rows = await tickets.escalations(replied.ticket_no)
     assert [r.outcome for r in rows] == ["escalated", "escalated", "escalated", "done"]
+
+
+async def test_an_order_for_a_missed_deadline_keeps_the_ticket_overdue(
+    tickets: Tickets, policy: PolicyFile
+) -> None:
+    policy.write(FAST_LADDER)
+    late = await tickets.open()
+    await tickets.skip(hours=2, minutes=1)  # sign missed: a blue order by the timer
+    signed = await late.execute_update(TicketWorkflow.sign, args=[LEAD, SignBody()])
+    assert signed.supervision_tier == "blue"
+    assert signed.overdue  # signing late does not undo the missed deadline the order is for
+    chosen = await tickets.open()
+    await chosen.execute_update(TicketWorkflow.sign, args=[LEAD, SignBody()])
+    by_hand = await chosen.execute_update(
+        TicketWorkflow.supervise, args=[SUPERVISOR, SuperviseBody(note="a hard case")]
+    )
+    assert by_hand.supervision_tier == "blue"
+    assert not by_hand.overdue  # a supervisor's order is overdue only once its own due passes

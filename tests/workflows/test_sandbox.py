@@ -37,6 +37,16 @@ async def test_the_ticket_workflow_passes_the_same_sandbox(
     build_worker(skipping_env.client, own_queue, sqlite_read_model.sessions)
 
 
+async def test_the_worker_holds_at_most_the_configured_tickets_in_memory(
+    tickets: Tickets, skipping_env: WorkflowEnvironment, sqlite_read_model: ReadModel
+) -> None:
+    small = tickets.settings.model_copy(
+        update={"task_queue": "cache-check", "worker_cached_workflows": 7}
+    )
+    worker = build_worker(skipping_env.client, small, sqlite_read_model.sessions)
+    assert worker.config()["max_cached_workflows"] == 7
+
+
 def test_workflow_code_pulls_in_no_io_stack() -> None:
     """Importing the workflows and their pass-through modules loads no database, web or config."""
     probe = (
