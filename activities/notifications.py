@@ -14,7 +14,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from hotline.database import insert_for
+from hotline.database import insert_new
 from schema.activity_io import ActivityName, Notification
 from schema.tables import StoredNotification
 
@@ -30,11 +30,8 @@ class DatabaseSender:
         self._sessions = sessions
 
     async def send(self, notifications: Sequence[Notification]) -> None:
-        rows = [n.model_dump() for n in notifications]
         async with self._sessions.begin() as session:
-            await session.execute(
-                insert_for(session, StoredNotification).values(rows).on_conflict_do_nothing()
-            )
+            await insert_new(session, StoredNotification, [n.model_dump() for n in notifications])
 
 
 class LogSender:

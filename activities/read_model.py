@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from hotline.database import insert_for
+from hotline.database import insert_new, upsert
 from schema.activity_io import ActivityName, TicketRecord, Transition
 from schema.escalation import Escalation
 from schema.tables import StoredEscalation, Ticket, TicketEvent
@@ -49,32 +49,16 @@ def escalation_row(record: Escalation) -> dict[str, object]:
 
 async def write_escalations(session: AsyncSession, records: list[Escalation]) -> None:
     """Upsert rungs; a row only moves forward in ``version`` (the ticket's event sequence)."""
-    if not records:
-        return
-    upsert = insert_for(session, StoredEscalation).values([escalation_row(r) for r in records])
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[StoredEscalation.id],
-        set_={
-            column: upsert.excluded[column]
-            for column in escalation_row(records[0])
-            if column != "id"
-        },
-        where=StoredEscalation.version <= upsert.excluded.version,
-    )
-    await session.execute(upsert)
+    rows = [escalation_row(r) for r in records]
+    await upsert(session, StoredEscalation, rows, newer_by="version")
 
 
 async def write_transition(session: AsyncSession, transition: Transition) -> None:
-    row = ticket_row(transition.ticket)
-    upsert = insert_for(session, Ticket).values(**row)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[Ticket.ticket_no],
-        set_={key: upsert.excluded[key] for key in row if key != "ticket_no"},
-        where=Ticket.version <= upsert.excluded.version,
-    )
-    await session.execute(upsert)
-    if transition.events:
-        events = [
+    await upsert(session, Ticket, [ticket_row(transition.ticket)], newer_by="version")
+    await insert_new(
+        session,
+        TicketEvent,
+        [
             {
                 "ticket_no": transition.ticket.ticket_no,
                 "seq": event.seq,
@@ -84,10 +68,8 @@ async def write_transition(session: AsyncSession, transition: Transition) -> Non
                 "detail": event.model_dump(mode="json")["detail"],
             }
             for event in transition.events
-        ]
-        await session.execute(
-            insert_for(session, TicketEvent).values(events).on_conflict_do_nothing()
-        )
+        ],
+    )
     await write_escalations(session, transition.escalations)
 
 

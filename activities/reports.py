@@ -15,7 +15,7 @@ from temporalio import activity
 
 from activities import report_compilers as compilers
 from activities.report_compilers import Period
-from hotline.database import insert_for
+from hotline.database import upsert
 from hotline.statistics import HANDLED, Weights, statistics
 from hotline.ticket_facts import missed_report_ins, ticket_facts
 from schema.activity_io import ActivityName
@@ -120,13 +120,7 @@ class ReportActivities:
             "markdown": compiled.markdown,
         }
         async with self._sessions.begin() as session:  # compiled again: the newest wins
-            upsert = insert_for(session, Report).values(**row)
-            await session.execute(
-                upsert.on_conflict_do_update(
-                    index_elements=[Report.id],
-                    set_={k: upsert.excluded[k] for k in row if k != "id"},
-                )
-            )
+            await upsert(session, Report, [row])
         return ReportSummary(
             id=report_id,
             kind=request.kind,

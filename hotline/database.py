@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import (
@@ -19,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 import schema
+from schema.tables import Base
 
 MIGRATIONS_DIR = Path(schema.__file__).parent / "migrations"
 
@@ -52,6 +55,56 @@ def insert_for(session: AsyncSession, table: Any) -> Any:
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+def _dialect_insert(dialect: str, table: Table) -> Any:
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+@cache
+def _upsert_statement(
+    dialect: str, table: Table, columns: tuple[str, ...], newer_by: str | None
+) -> Any:
+    # Values come as execution parameters, so the compiled statement is cached and reused:
+    # building and compiling an upsert per write cost the worker more than the write itself.
+    statement = _dialect_insert(dialect, table)
+    keys = {column.name for column in table.primary_key}
+    return statement.on_conflict_do_update(
+        index_elements=list(table.primary_key),
+        set_={name: statement.excluded[name] for name in columns if name not in keys},
+        where=None if newer_by is None else table.c[newer_by] <= statement.excluded[newer_by],
+    )
+
+
+@cache
+def _insert_new_statement(dialect: str, table: Table) -> Any:
+    return _dialect_insert(dialect, table).on_conflict_do_nothing()
+
+
+async def upsert(
+    session: AsyncSession,
+    model: type[Base],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    newer_by: str | None = None,
+) -> None:
+    """Insert ``rows`` or overwrite the stored ones; with ``newer_by``, a stored row is
+    overwritten only by a row whose ``newer_by`` column is at least as high."""
+    if rows:
+        dialect = session.get_bind().dialect.name
+        table = cast(Table, model.__table__)
+        statement = _upsert_statement(dialect, table, tuple(rows[0]), newer_by)
+        await session.execute(statement, list(rows))
+
+
+async def insert_new(
+    session: AsyncSession, model: type[Base], rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert the rows whose keys are not stored yet; the others are left as they are."""
+    if rows:
+        table = cast(Table, model.__table__)
+        statement = _insert_new_statement(session.get_bind().dialect.name, table)
+        await session.execute(statement, list(rows))
 
 
 def alembic_config(url: str) -> Config:

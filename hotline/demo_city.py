@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.database import insert_for
+from hotline.database import upsert
 from schema.tables import Department, RoutingRule
 
 DISTRICTS = ("dinghai", "putuo", "xincheng")
@@ -214,10 +214,4 @@ async def _upsert_departments(session: AsyncSession) -> None:
         }
         for code, name, name_zh, kind, district in DEPARTMENTS
     ]
-    statement = insert_for(session, Department).values(rows)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[Department.code],
-            set_={key: statement.excluded[key] for key in rows[0] if key != "code"},
-        )
-    )
+    await upsert(session, Department, rows)
