@@ -12,6 +12,9 @@ from temporalio.service import TLSConfig
 
 from hotline.payload_codec import EncryptionKeys, keys_from_file
 
+WorkflowSandbox = Literal["strict", "shared"]
+"""How a worker loads the workflow modules into its sandbox (worker.WORKFLOW_MODULES)."""
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HOTLINE_", extra="ignore")
@@ -46,6 +49,9 @@ class Settings(BaseSettings):
     # Workflows a worker keeps in memory (about 0.35 MiB each, bench/): its RSS bound,
     # however many tickets are open.
     worker_cached_workflows: int = 1000
+    # "strict" re-imports the workflow modules for every workflow run so the sandbox checks
+    # every line (while changing workflow code; the tests run so); "shared" imports them once.
+    workflow_sandbox: WorkflowSandbox = "shared"
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     ui_port: int = 8233

@@ -88,6 +88,7 @@ def base_settings(data_dir: Path, session_policy: PolicyFile) -> Settings:
         encryption_keys=TEST_ENCRYPTION_KEYS,
         open311_api_keys="open311-test-key",
         notify_senders="database",
+        workflow_sandbox="strict",  # every line of workflow code under the sandbox's checks
     )
 
 

@@ -13,6 +13,7 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
+from hotline.settings import WorkflowSandbox
 from tests.support import TEST_CONVERTER
 from worker import WORKFLOWS, sandbox_runner
 from workflows.ticket import ESCALATION_LADDER, PUBLISH_IN_ONE_LOCAL_ACTIVITY
@@ -41,12 +42,13 @@ def test_every_shape_is_recorded() -> None:
     }
 
 
+@pytest.mark.parametrize("sandbox", ["strict", "shared"])  # as the tests run, as production
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
-async def test_history_replays(path: Path) -> None:
+async def test_history_replays(path: Path, sandbox: WorkflowSandbox) -> None:
     replayer = Replayer(
         workflows=list(WORKFLOWS),  # tickets, and the meetings and referrals they start
         data_converter=TEST_CONVERTER,
-        workflow_runner=sandbox_runner(),
+        workflow_runner=sandbox_runner(sandbox),
     )
     history = WorkflowHistory.from_json(path.stem, read(path))
     await replayer.replay_workflow(history)

@@ -7,12 +7,14 @@ import sys
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 from temporalio.worker.workflow_sandbox._restrictions import UnintentionalPassthroughError
 
+from hotline.settings import Settings
 from tests.conftest import ReadModel
 from tests.sandbox_fixtures.leaky_workflow import LeakyWorkflow
 from tests.workflows.conftest import Tickets
-from worker import WORKFLOW_SAFE_MODULES, build_worker
+from worker import WORKFLOW_MODULES, WORKFLOW_SAFE_MODULES, build_worker
 
 
 async def test_a_workflow_importing_sqlalchemy_is_refused(
@@ -47,11 +49,28 @@ async def test_the_worker_holds_at_most_the_configured_tickets_in_memory(
     assert worker.config()["max_cached_workflows"] == 7
 
 
+async def test_tests_import_workflow_modules_afresh_and_production_shares_them(
+    tickets: Tickets, sqlite_read_model: ReadModel, skipping_env: WorkflowEnvironment
+) -> None:
+    def passed_through(settings: Settings) -> set[str]:
+        worker = build_worker(skipping_env.client, settings, sqlite_read_model.sessions)
+        runner = worker.config()["workflow_runner"]
+        assert isinstance(runner, SandboxedWorkflowRunner)
+        return set(runner.restrictions.passthrough_modules)
+
+    strict = tickets.settings.model_copy(update={"task_queue": "strict-check"})
+    assert strict.workflow_sandbox == "strict"
+    assert not passed_through(strict) & set(WORKFLOW_MODULES)
+    assert Settings().workflow_sandbox == "shared"
+    shared = strict.model_copy(update={"workflow_sandbox": "shared", "task_queue": "shared"})
+    assert passed_through(shared) >= set(WORKFLOW_MODULES)
+
+
 def test_workflow_code_pulls_in_no_io_stack() -> None:
     """Importing the workflows and their pass-through modules loads no database, web or config."""
     probe = (
         "import sys, importlib\n"
-        f"for name in {list(WORKFLOW_SAFE_MODULES)!r} + ['workflows.ticket']:\n"
+        f"for name in {[*WORKFLOW_SAFE_MODULES, *WORKFLOW_MODULES]!r}:\n"
         "    importlib.import_module(name)\n"
         "banned = ('sqlalchemy', 'fastapi', 'starlette', 'asyncpg', 'aiosqlite', 'structlog',\n"
         "          'hotline.settings', 'activities', 'api', 'chinese_calendar')\n"
