@@ -14,8 +14,8 @@ from api.body_limit import BodySizeLimit
 from api.codec_server import codec_app
 from api.deps import AppContext
 from api.errors import install_error_handlers
-from api.metrics import ApiMetrics
-from api.request_logging import request_context_middleware
+from api.metrics import ApiMetrics, RequestMetrics
+from api.request_logging import RequestContext
 from api.routes import (
     actions,
     catalogue,
@@ -30,6 +30,19 @@ from api.routes import (
 from api.ticket_gateway import TicketGateway
 from hotline.database import create_engine, session_factory
 from hotline.settings import Settings
+
+ROUTERS = (
+    tickets.router,
+    actions.router,
+    escalation_actions.router,
+    escalations.router,
+    catalogue.router,
+    notifications.router,
+    stats.router,
+    reports.router,
+    open311.router,
+    metrics.router,
+)
 
 
 def create_app(settings: Settings | None = None, *, client: Client | None = None) -> FastAPI:
@@ -60,18 +73,10 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
     )
     install_error_handlers(app)
     app.state.metrics = ApiMetrics()
-    app.middleware("http")(app.state.metrics.middleware)
-    app.middleware("http")(request_context_middleware)  # outermost: its id covers the rest
-    app.include_router(tickets.router)
-    app.include_router(actions.router)
-    app.include_router(escalation_actions.router)
-    app.include_router(escalations.router)
-    app.include_router(catalogue.router)
-    app.include_router(notifications.router)
-    app.include_router(stats.router)
-    app.include_router(reports.router)
-    app.include_router(open311.router)
-    app.include_router(metrics.router)
+    app.add_middleware(RequestMetrics, metrics=app.state.metrics)
+    app.add_middleware(RequestContext)  # outside the metrics: its id covers the rest
+    for router in ROUTERS:
+        app.include_router(router)
     app.mount("/codec", codec_app(settings))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
 

@@ -7,7 +7,6 @@ Each app has its own registry, so several apps in one process (tests) never clas
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request, Response
 from prometheus_client import (
@@ -19,6 +18,7 @@ from prometheus_client import (
     generate_latest,
 )
 from sqlalchemy import func, select
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import ContextDep
 from schema.tables import Ticket
@@ -47,16 +47,36 @@ class ApiMetrics:
             registry=self.registry,
         )
 
-    async def middleware(
-        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+
+class RequestMetrics:
+    """Counts and times every HTTP request (pure ASGI middleware, like RequestContext)."""
+
+    def __init__(self, app: ASGIApp, metrics: ApiMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        template = getattr(route, "path", "unmatched")  # the template, not the ticket number
-        self.requests.labels(request.method, template, str(response.status_code)).inc()
-        self.latency.labels(request.method, template).observe(time.perf_counter() - started)
-        return response
+        status = 500  # unless the app answers
+
+        async def send_observed(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_observed)
+        finally:
+            route = scope.get("route")  # set by the router once it has matched
+            template = getattr(route, "path", "unmatched")  # the template, not the ticket number
+            method = scope["method"]
+            self.metrics.requests.labels(method, template, str(status)).inc()
+            elapsed = time.perf_counter() - started
+            self.metrics.latency.labels(method, template).observe(elapsed)
 
 
 router = APIRouter(tags=["ops"])
