@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import Any
 
 from bench.bare_engine import one_bare_life, start_worker_process
 from bench.open_tickets import measure_open_tickets
-from bench.stack import ROOT, machine, proc_status, running_stack
+from bench.stack import ROOT, cpu_seconds, machine, proc_status, running_stack
 from bench.ticket_lives import measure_creation_rate, measure_lives, run_concurrently
 from bench.timer_storm import measure_storm
 
@@ -47,15 +48,21 @@ async def measure_bare(stack: Any, lives: int, concurrency: int) -> dict[str, An
         if worker.poll() is not None:
             raise SystemExit("the bare engine's worker did not start")
         await asyncio.wait_for(one_bare_life(stack.temporal, task_queue), 30)  # warm-up
-        before = stack.cpu()["server"]
+        before = {"server": stack.cpu()["server"], "worker": cpu_seconds(worker.pid)}
+        driver_before = time.process_time()
         elapsed = await run_concurrently(
             lives, concurrency, lambda: one_bare_life(stack.temporal, task_queue)
         )
+        cpu = {
+            "server": stack.cpu()["server"] - before["server"],
+            "worker": cpu_seconds(worker.pid) - before["worker"],
+            "load_generator": time.process_time() - driver_before,
+        }
         return {
             "lives": lives,
             "concurrency": concurrency,
             "lives_per_second": round(lives / elapsed, 2),
-            "server_cpu_seconds": round(stack.cpu()["server"] - before, 1),
+            "cpu_ms_per_life": {name: round(1000 * value / lives) for name, value in cpu.items()},
             "worker_peak_rss_mib": proc_status(worker.pid, "VmHWM"),
         }
     finally:
@@ -99,6 +106,7 @@ def print_table(r: dict[str, Any]) -> None:
     for name, figures in lives["latency_ms"].items():
         print(f"  {name:<8} {figures['p50']:>8} {figures['p95']:>8} {figures['p99']:>8}")
     print(f"  CPU ms per life: {lives['cpu_ms_per_life']}")
+    print(f"  bare engine CPU ms per life: {r['bare_engine']['cpu_ms_per_life']}")
     creation = r["creation_at_10_per_second"]
     print(f"  creation at 10/s: p50 {creation['p50_ms']} ms, p99 {creation['p99_ms']} ms")
     print(

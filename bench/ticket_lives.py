@@ -80,10 +80,13 @@ async def measure_lives(stack: Stack, lives: int, concurrency: int) -> dict[str,
     async with stack.http(concurrency) as http:
         await one_life(http, agent, lead, defaultdict(list))  # warm-up, not counted
         cpu_before = stack.cpu()
+        driver_before = time.process_time()  # this process: the HTTP clients
         elapsed = await run_concurrently(
             lives, concurrency, lambda: one_life(http, agent, lead, timings)
         )
+        driver = time.process_time() - driver_before
     cpu = {name: round(value - cpu_before[name], 1) for name, value in stack.cpu().items()}
+    cpu["load_generator"] = round(driver, 1)
     return {
         "lives": lives,
         "concurrency": concurrency,
