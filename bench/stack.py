@@ -140,8 +140,8 @@ async def running_stack(database_url: str | None = None) -> AsyncIterator[Stack]
         "HOTLINE_NOTIFY_SENDERS": "database",
         "HOTLINE_LOG_LEVEL": "warning",
     }
-    # As in production (an installed image has its bytecode): every new ticket's sandbox
-    # re-imports the workflow module, and without a .pyc that means compiling it again.
+    # As in production (an installed image has its bytecode), for whatever a workflow
+    # sandbox imports afresh.
     environment.pop("PYTHONDONTWRITEBYTECODE", None)
     worker, api, server_pid = _start_processes(environment, data)
     stack = Stack(
