@@ -14,8 +14,8 @@ from api.body_limit import BodySizeLimit
 from api.codec_server import codec_app
 from api.deps import AppContext
 from api.errors import install_error_handlers
-from api.metrics import ApiMetrics, RequestMetrics
-from api.request_logging import RequestContext
+from api.metrics import ApiMetrics
+from api.request_logging import RequestObserver
 from api.routes import (
     actions,
     catalogue,
@@ -73,8 +73,7 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
     )
     install_error_handlers(app)
     app.state.metrics = ApiMetrics()
-    app.add_middleware(RequestMetrics, metrics=app.state.metrics)
-    app.add_middleware(RequestContext)  # outside the metrics: its id covers the rest
+    app.add_middleware(RequestObserver, metrics=app.state.metrics)
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/codec", codec_app(settings))

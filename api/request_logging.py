@@ -1,4 +1,4 @@
-"""Per-request context and one log event per HTTP request."""
+"""Per-request context, one log event and the metrics of every HTTP request."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import structlog
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.metrics import ApiMetrics
 from hotline.request_context import REQUEST_ID
 
 log = structlog.get_logger("hotline.api")
@@ -18,14 +19,16 @@ _ACCEPTABLE_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 _TOKEN_IN_PATH = re.compile(r"(/codec/t/)[^/]+")
 
 
-class RequestContext:
-    """Take the caller's X-Request-ID (or make one), carry it to Temporal, log the request.
+class RequestObserver:
+    """Take the caller's X-Request-ID (or make one), carry it to Temporal, log the request
+    and count it in the metrics.
 
     Pure ASGI middleware: unlike ``@app.middleware("http")`` it starts no extra task and
     streams no response through a queue, which cost every request a noticeable share."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, metrics: ApiMetrics) -> None:
         self.app = app
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -47,11 +50,13 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            elapsed = time.perf_counter() - started
+            self.metrics.observe(scope, status, elapsed)
             log.info(
                 "http request",
                 method=scope["method"],
                 path=_TOKEN_IN_PATH.sub(r"\1…", scope["path"]),  # never log a codec URL's token
                 status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                duration_ms=round(elapsed * 1000, 1),
             )
             REQUEST_ID.reset(token)
