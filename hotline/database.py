@@ -52,9 +52,7 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 def insert_for(session: AsyncSession, table: Any) -> Any:
     """An INSERT that knows ``on_conflict_do_*`` on both supported dialects."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    return _dialect_insert(session.get_bind().dialect.name, table)
 
 
 def _dialect_insert(dialect: str, table: Table) -> Any:
@@ -88,8 +86,9 @@ async def upsert(
     *,
     newer_by: str | None = None,
 ) -> None:
-    """Insert ``rows`` or overwrite the stored ones; with ``newer_by``, a stored row is
-    overwritten only by a row whose ``newer_by`` column is at least as high."""
+    """Insert ``rows`` (all with the same keys) or overwrite the stored ones; with
+    ``newer_by``, a stored row is overwritten only by a row whose ``newer_by`` column is
+    at least as high."""
     if rows:
         dialect = session.get_bind().dialect.name
         table = cast(Table, model.__table__)
