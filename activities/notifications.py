@@ -14,7 +14,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from hotline.database import insert_new
+from hotline.database import upsert
 from schema.activity_io import ActivityName, Notification
 from schema.tables import StoredNotification
 
@@ -31,7 +31,8 @@ class DatabaseSender:
 
     async def send(self, notifications: Sequence[Notification]) -> None:
         async with self._sessions.begin() as session:
-            await insert_new(session, StoredNotification, [n.model_dump() for n in notifications])
+            # Same id, newest message: a replayed workflow task may tell of another event.
+            await upsert(session, StoredNotification, [n.model_dump() for n in notifications])
 
 
 class LogSender:

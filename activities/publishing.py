@@ -45,6 +45,7 @@ class PublishingActivities:
                     kind=news.action,
                     message=notice.message,
                     at=news.at,
+                    seq=seq,
                 )
                 for notice in news.notices
             ]

@@ -1,18 +1,27 @@
 """Writes a workflow's transitions into the SQL read model, idempotently.
 
-A retried or replayed activity writes the same rows again: events are keyed by the
-workflow's own sequence number, and a ticket row only moves forward in ``version``.
+A ticket's workflow is the only writer of its rows and publishes one transition at a
+time, so the newest publication is the truth: it replaces the ticket row, the timeline
+from its first event on, and the whole escalation ladder.
+
+Replacing, rather than inserting what is new, is what keeps the read model equal to
+Temporal's history after a crash. The publish runs as a local activity inside a
+workflow task; if the worker or the server dies before that task is persisted, Temporal
+hands the task out again and the replay may apply the same actions in another order,
+or fewer of them. The rows the lost attempt wrote (event 5 = one progress note, a
+notice, a rung) must not survive the attempt that counts (event 5 = another note).
 """
 
 from __future__ import annotations
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from hotline.database import insert_new, upsert
+from hotline.database import upsert
 from schema.activity_io import ActivityName, TicketRecord, Transition
 from schema.escalation import Escalation
-from schema.tables import StoredEscalation, Ticket, TicketEvent
+from schema.tables import StoredEscalation, StoredNotification, Ticket, TicketEvent
 
 
 def ticket_row(record: TicketRecord) -> dict[str, object]:
@@ -54,8 +63,27 @@ async def write_escalations(session: AsyncSession, records: list[Escalation]) ->
 
 
 async def write_transition(session: AsyncSession, transition: Transition) -> None:
-    await upsert(session, Ticket, [ticket_row(transition.ticket)], newer_by="version")
-    await insert_new(
+    ticket = transition.ticket
+    no = ticket.ticket_no
+    # What this transition replaces: its events and anything after them, which only a
+    # lost attempt can have written (``version`` is the ticket's last event).
+    first_seq = transition.events[0].seq if transition.events else ticket.version + 1
+    await session.execute(
+        delete(TicketEvent).where(TicketEvent.ticket_no == no, TicketEvent.seq >= first_seq)
+    )
+    await session.execute(
+        delete(StoredNotification).where(
+            StoredNotification.ticket_no == no, StoredNotification.seq >= first_seq
+        )
+    )
+    await session.execute(
+        delete(StoredEscalation).where(
+            StoredEscalation.ticket_no == no,
+            StoredEscalation.number > len(transition.escalations),
+        )
+    )
+    await upsert(session, Ticket, [ticket_row(ticket)])
+    await upsert(
         session,
         TicketEvent,
         [
@@ -70,7 +98,7 @@ async def write_transition(session: AsyncSession, transition: Transition) -> Non
             for event in transition.events
         ],
     )
-    await write_escalations(session, transition.escalations)
+    await upsert(session, StoredEscalation, [escalation_row(r) for r in transition.escalations])
 
 
 class ReadModelActivities:

@@ -74,11 +74,6 @@ def _upsert_statement(
     )
 
 
-@cache
-def _insert_new_statement(dialect: str, table: Table) -> Any:
-    return _dialect_insert(dialect, table).on_conflict_do_nothing()
-
-
 async def upsert(
     session: AsyncSession,
     model: type[Base],
@@ -93,16 +88,6 @@ async def upsert(
         dialect = session.get_bind().dialect.name
         table = cast(Table, model.__table__)
         statement = _upsert_statement(dialect, table, tuple(rows[0]), newer_by)
-        await session.execute(statement, list(rows))
-
-
-async def insert_new(
-    session: AsyncSession, model: type[Base], rows: Sequence[Mapping[str, Any]]
-) -> None:
-    """Insert the rows whose keys are not stored yet; the others are left as they are."""
-    if rows:
-        table = cast(Table, model.__table__)
-        statement = _insert_new_statement(session.get_bind().dialect.name, table)
         await session.execute(statement, list(rows))
 
 

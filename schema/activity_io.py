@@ -78,7 +78,7 @@ class Transition(BaseModel):
 
     ticket: TicketRecord
     events: list[TimelineEvent]
-    escalations: list[Escalation] = Field(default_factory=list)  # the rungs that changed
+    escalations: list[Escalation] = Field(default_factory=list)  # every rung of the ticket
 
 
 class Publication(BaseModel):
@@ -97,3 +97,4 @@ class Notification(BaseModel):
     kind: str
     message: str
     at: datetime
+    seq: int | None = None  # the timeline event it tells of (None in older histories)

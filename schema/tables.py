@@ -143,10 +143,14 @@ class StoredNotification(Base):
     """Messages kept by the database sender, readable back through the API."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_recipient_at", "recipient", "at"),)
+    __table_args__ = (
+        Index("ix_notifications_recipient_at", "recipient", "at"),
+        Index("ix_notifications_ticket_no_seq", "ticket_no", "seq"),
+    )
 
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     ticket_no: Mapped[str] = mapped_column(String(40), index=True)
+    seq: Mapped[int | None] = mapped_column(Integer)  # the timeline event it tells of
     recipient: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(64))
     message: Mapped[str] = mapped_column(Text)

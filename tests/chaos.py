@@ -9,6 +9,12 @@ A supervisor restarts a worker that dies, as a process manager would. Afterwards
 checks that every ticket closed as rated, that each action is in the workflow's
 history and in the read model exactly once, and that no workflow task failed. Prints
 the figures; ``tests/test_chaos.py`` runs a small batch in CI.
+
+Then a dense burst: many concurrent progress reports over signed tickets while the worker
+is SIGKILLed (and kept down for a while), then again while the Temporal server is killed.
+Every ticket's timeline in the read model is compared, event by event, with the timeline
+its Temporal history implies: the history is replayed and every publication the workflow
+makes during the replay is captured.
 """
 
 from __future__ import annotations
@@ -29,14 +35,25 @@ from typing import Any
 
 import httpx
 from sqlalchemy.engine.url import make_url
+from temporalio import workflow
 from temporalio.client import WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import (
+    Interceptor,
+    Replayer,
+    StartLocalActivityInput,
+    UnsandboxedWorkflowRunner,
+    WorkflowInboundInterceptor,
+    WorkflowInterceptorClassInput,
+    WorkflowOutboundInterceptor,
+)
 
 from api.app import create_app
 from hotline.devstack import prepare_database
 from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
 from hotline.tokens import issue_token
+from schema.activity_io import ActivityName, Publication
 from schema.ticket import Role
 from tests.support import (
     TEST_CONVERTER,
@@ -47,6 +64,7 @@ from tests.support import (
     intake_json,
 )
 from workflows.search_attributes import ALL_KEYS
+from workflows.ticket import TicketWorkflow
 
 LIFE = [
     ("sign", "lead", None),
@@ -111,6 +129,9 @@ class Figures:
     lost_actions: int = 0
     repeated_actions: int = 0
     workflow_task_failures: int = 0
+    burst_actions: int = 0
+    burst_tickets: int = 0
+    timeline_differences: int = 0
     seconds: float = 0.0
 
 
@@ -141,6 +162,7 @@ class ChaosRun:
         self.env: WorkflowEnvironment | None = None
         self.worker: subprocess.Popen[bytes] | None = None
         self.keep_worker = True
+        self.worker_down_until = 0.0  # the supervisor waits till then to restart it
 
     # -- the moving parts ---------------------------------------------------------
 
@@ -186,7 +208,8 @@ class ChaosRun:
     async def supervise_worker(self) -> None:
         """Restart a worker that is gone, as systemd or Kubernetes would."""
         while self.keep_worker:
-            if self.worker is None or self.worker.poll() is not None:
+            gone = self.worker is None or self.worker.poll() is not None
+            if gone and time.monotonic() >= self.worker_down_until:
                 self.start_worker()
             await asyncio.sleep(0.5)
 
@@ -256,8 +279,10 @@ class ChaosRun:
         extra: dict[str, str] | None = None,
         expect_status: str | None = None,
         ticket_no: str | None = None,
+        settled_when_refused: bool = True,
     ) -> Any:
-        """Retry until the action took effect; a 409 after a 503 means it already had."""
+        """Retry until the action took effect; a 409 after a 503 means it already had
+        (for the steps of a life, each allowed once; not for repeatable reports)."""
         for _ in range(600):
             try:
                 response = await http.request(
@@ -267,7 +292,8 @@ class ChaosRun:
                 response = None
             if response is not None and response.status_code in (200, 201):
                 return response.json()
-            if response is not None and response.status_code == 409 and ticket_no:
+            refused = response is not None and response.status_code == 409
+            if refused and ticket_no and settled_when_refused:
                 state = await http.get(f"/v1/tickets/{ticket_no}", headers=headers)
                 if state.status_code == 200 and _reached(state.json()["status"], expect_status):
                     return state.json()
@@ -278,6 +304,76 @@ class ChaosRun:
             self.figures.retries += 1
             await asyncio.sleep(0.5)
         raise AssertionError(f"{method} {path} never succeeded")
+
+    # -- the dense burst ------------------------------------------------------------------
+
+    async def signed_tickets(
+        self, http: httpx.AsyncClient, headers: dict[str, dict[str, str]], count: int
+    ) -> list[str]:
+        async def one(n: int) -> str:
+            key = f"burst-{n}-{uuid.uuid4()}"
+            ticket = await self.call(
+                http,
+                "POST",
+                "/v1/tickets",
+                headers["agent"],
+                intake_json(),
+                {"Idempotency-Key": key},
+            )
+            no: str = ticket["ticket_no"]
+            await self.call(
+                http,
+                "POST",
+                f"/v1/tickets/{no}/sign",
+                headers["lead"],
+                None,
+                {"Idempotency-Key": f"{key}-sign"},
+                expect_status="handling",
+                ticket_no=no,
+            )
+            return no
+
+        return list(await asyncio.gather(*(one(n) for n in range(count))))
+
+    async def burst(
+        self,
+        http: httpx.AsyncClient,
+        headers: dict[str, dict[str, str]],
+        numbers: list[str],
+        per_ticket: int,
+        crash: str,
+    ) -> None:
+        """``per_ticket`` concurrent progress reports on every ticket; one second in, the
+        worker (or the Temporal server) is SIGKILLed and comes back six seconds later."""
+
+        async def report(no: str, n: int) -> None:
+            await self.call(
+                http,
+                "POST",
+                f"/v1/tickets/{no}/progress",
+                headers["lead"],
+                {"content": f"{no} progress {crash}-{n}"},
+                {"Idempotency-Key": f"{no}-{crash}-{n}"},
+                expect_status="handling",
+                ticket_no=no,
+                settled_when_refused=False,
+            )
+
+        async def crash_and_recover() -> None:
+            await asyncio.sleep(1.0)
+            if crash == "worker":
+                self.worker_down_until = time.monotonic() + 6.0
+                self.kill_worker()
+                await asyncio.sleep(6.0)
+            else:
+                await self.stop_server()
+                self.figures.server_restarts += 1
+                await asyncio.sleep(6.0)
+                await self.start_server()
+
+        reports = [report(no, n) for n in range(per_ticket) for no in numbers]
+        await asyncio.gather(crash_and_recover(), *reports)
+        self.figures.burst_actions += len(reports)
 
     # -- the audit ----------------------------------------------------------------------
 
@@ -304,6 +400,77 @@ class ChaosRun:
                 recorded,
             )
 
+    async def compare_timelines(
+        self, numbers: list[str], http: httpx.AsyncClient, agent: dict[str, str]
+    ) -> list[str]:
+        """Each ticket's read-model timeline against the one its history implies; returns
+        the differences, one line each."""
+        assert self.env is not None
+        differences: list[str] = []
+        for no in numbers:
+            history = await self.env.client.get_workflow_handle(f"ticket-{no}").fetch_history()
+            self.figures.workflow_task_failures += sum(
+                1 for e in history.events if e.HasField("workflow_task_failed_event_attributes")
+            )
+            expected = await timeline_in_history(history)
+            served = (await http.get(f"/v1/tickets/{no}/timeline", headers=agent)).json()
+            stored = [_comparable(event) for event in served["events"]]
+            for seq in range(max(len(expected), len(stored))):
+                want = expected[seq] if seq < len(expected) else None
+                got = stored[seq] if seq < len(stored) else None
+                if want != got:
+                    differences.append(f"{no} event {seq + 1}: history {want}, read model {got}")
+            self.figures.timeline_differences = len(differences)
+        return differences
+
+
+class _PublicationCapture(Interceptor):
+    """Records what the ticket workflow publishes while a history replays."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    def workflow_interceptor_class(
+        self, input: WorkflowInterceptorClassInput
+    ) -> type[WorkflowInboundInterceptor]:
+        capture = self
+
+        class Outbound(WorkflowOutboundInterceptor):
+            def start_local_activity(
+                self, input: StartLocalActivityInput
+            ) -> workflow.ActivityHandle:
+                if input.activity == ActivityName.PUBLISH_TRANSITION:
+                    publication = input.args[0]
+                    assert isinstance(publication, Publication)
+                    capture.events.extend(
+                        _comparable(e.model_dump(mode="json"))
+                        for e in publication.transition.events
+                    )
+                return super().start_local_activity(input)
+
+        class Inbound(WorkflowInboundInterceptor):
+            def init(self, outbound: WorkflowOutboundInterceptor) -> None:
+                super().init(Outbound(outbound))
+
+        return Inbound
+
+
+async def timeline_in_history(history: WorkflowHistory) -> list[dict[str, Any]]:
+    """The timeline a ticket's persisted history implies, event by event."""
+    capture = _PublicationCapture()
+    replayer = Replayer(
+        workflows=[TicketWorkflow],
+        interceptors=[capture, RequestContextInterceptor()],
+        data_converter=TEST_CONVERTER,
+        workflow_runner=UnsandboxedWorkflowRunner(),
+    )
+    await replayer.replay_workflow(history)
+    return capture.events
+
+
+def _comparable(event: dict[str, Any]) -> dict[str, Any]:
+    return {key: event[key] for key in ("seq", "at", "actor", "action", "detail")}
+
 
 def _applied_updates(history: WorkflowHistory) -> list[str]:
     """Names of the updates that completed successfully, i.e. took effect.
@@ -329,7 +496,13 @@ def _reached(status: str, expected: str | None) -> bool:
     return expected is not None and order.index(status) >= order.index(expected)
 
 
-async def run_chaos(tickets: int, rounds: int, database_url: str | None) -> Figures:
+async def run_chaos(
+    tickets: int,
+    rounds: int,
+    database_url: str | None,
+    burst_tickets: int = 0,
+    per_ticket: int = 10,
+) -> Figures:
     data = Path(tempfile.mkdtemp(prefix="hotline-chaos-"))
     chaos = ChaosRun(data, database_url)
     started = time.monotonic()
@@ -368,6 +541,16 @@ async def run_chaos(tickets: int, rounds: int, database_url: str | None) -> Figu
             await storm
             chaos.figures.tickets = len(numbers) + 1
             await chaos.audit([probe, *numbers], http, headers["agent"])
+            if burst_tickets:
+                signed = await chaos.signed_tickets(http, headers, burst_tickets)
+                for crash in ("worker", "server"):
+                    await chaos.burst(http, headers, signed, per_ticket, crash)
+                chaos.figures.burst_tickets = len(signed)
+                differences = await chaos.compare_timelines(
+                    [probe, *numbers, *signed], http, headers["agent"]
+                )
+                for line in differences[:20]:
+                    print(line)
     finally:
         chaos.keep_worker = False
         await supervisor
@@ -383,6 +566,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="chaos run of the ticket system")
     parser.add_argument("--tickets", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--burst-tickets", type=int, default=40)
+    parser.add_argument("--per-ticket", type=int, default=10)
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -390,7 +575,15 @@ def main() -> None:
         ),
     )
     arguments = parser.parse_args()
-    figures = asyncio.run(run_chaos(arguments.tickets, arguments.rounds, arguments.database_url))
+    figures = asyncio.run(
+        run_chaos(
+            arguments.tickets,
+            arguments.rounds,
+            arguments.database_url,
+            arguments.burst_tickets,
+            arguments.per_ticket,
+        )
+    )
     for name, value in vars(figures).items():
         print(f"{name:>24}: {value}")
 

@@ -1,4 +1,6 @@
-"""A small chaos run in CI: worker killed, Temporal restarted, database cut off (tests/chaos.py)."""
+"""A small chaos run in CI: worker killed, Temporal restarted, database cut off; then 200
+concurrent actions over 20 tickets through a worker kill and a server kill, every timeline
+compared with its history event by event (tests/chaos.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,20 @@ from tests.chaos import run_chaos
 async def test_chaos_loses_and_repeats_nothing() -> None:
     fresh = await fresh_postgres_database()  # the outage needs a networked database
     try:
-        figures = await run_chaos(tickets=4, rounds=3, database_url=fresh[0] if fresh else None)
+        figures = await run_chaos(
+            tickets=4,
+            rounds=3,
+            database_url=fresh[0] if fresh else None,
+            burst_tickets=20,
+            per_ticket=10,
+        )
     finally:
         if fresh:
             await drop_postgres_database(fresh[1])
     assert figures.tickets == 5
-    assert figures.worker_kills >= 1 and figures.server_restarts >= 1
+    assert (figures.burst_tickets, figures.burst_actions) == (20, 400)  # two bursts
+    assert figures.timeline_differences == 0
+    assert figures.worker_kills >= 2 and figures.server_restarts >= 2
     assert figures.answered_503["temporal_unavailable (probe)"] >= 1
     if fresh:
         assert figures.database_outages >= 1

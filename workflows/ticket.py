@@ -983,7 +983,7 @@ class TicketWorkflow(EscalationLadder):
         transition = Transition(
             ticket=s.record(),
             events=s.unpublished_events,
-            escalations=s.take_unpublished_escalations(),
+            escalations=s.take_escalations_to_publish(),
         )
         if workflow.patched(PUBLISH_IN_ONE_LOCAL_ACTIVITY):
             await calls.publish_transition(

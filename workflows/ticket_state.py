@@ -202,6 +202,7 @@ class TicketState(BaseModel):
                 kind=event.action,
                 message=message,
                 at=event.at,
+                seq=event.seq,
             )
         )
 
@@ -287,13 +288,14 @@ class TicketState(BaseModel):
         if record.number not in self.unpublished_escalations:
             self.unpublished_escalations.append(record.number)
 
-    def take_unpublished_escalations(self) -> list[Escalation]:
-        """The rungs changed since the last publication, stamped with the event sequence."""
-        changed = [self.escalations[n - 1] for n in self.unpublished_escalations]
-        for record in changed:
-            record.version = self.next_seq - 1
+    def take_escalations_to_publish(self) -> list[Escalation]:
+        """Every rung, those changed since the last publication stamped with the event
+        sequence. All of them, not only the changed ones: a publication replaces the
+        ticket's whole ladder in the read model (``activities.read_model``)."""
+        for number in self.unpublished_escalations:
+            self.escalations[number - 1].version = self.next_seq - 1
         self.unpublished_escalations = []
-        return changed
+        return list(self.escalations)
 
     # -- projections ----------------------------------------------------------
 

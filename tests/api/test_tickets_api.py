@@ -11,7 +11,7 @@ from typing import Any
 from schema.ticket import Role
 from tests.api.conftest import Api
 from tests.conftest import PolicyFile
-from tests.support import intake_json
+from tests.support import eventually, intake_json
 
 REPLY = {"outcome": "resolved", "content": "the stalls moved to the night market"}
 SATISFIED = {"satisfaction": "satisfied", "solved": True}
@@ -315,7 +315,11 @@ async def test_a_drill_policy_climbs_the_ladder_in_seconds(api: Api, policy: Pol
             break
         await asyncio.sleep(0.1)
     assert ticket["overdue"] and ticket["escalation_level"] == 2
-    assert (await api.timeline(no))[-2:] == ["deadline_warning", "reminder"]
+
+    async def climbed() -> bool:  # the query sees the rung while its publication is written
+        return (await api.timeline(no))[-2:] == ["deadline_warning", "reminder"]
+
+    assert await eventually(climbed)
     overdue = await api.http.get(
         "/v1/tickets", params={"overdue": "true", "page_size": 200}, headers=api.agent
     )
