@@ -20,6 +20,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from temporalio.workflow import SandboxImportNotificationPolicy
 
 from activities.deadlines import DeadlineActivities, read_policy
+from activities.merging import MergeActivities
 from activities.notifications import NotificationActivities, build_senders
 from activities.publishing import PublishingActivities
 from activities.read_model import ReadModelActivities
@@ -86,7 +87,9 @@ def sandbox_runner(mode: WorkflowSandbox = "shared") -> SandboxedWorkflowRunner:
     return SandboxedWorkflowRunner(restrictions=restrictions)
 
 
-def activities(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -> list[Callable]:
+def activities(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], client: Client
+) -> list[Callable]:
     """Every activity the ticket workflows call, by the names in ``ActivityName``."""
     policy = read_policy(settings.policy)  # a broken file stops the worker here, not mid-ticket
     deadlines = DeadlineActivities(settings.policy)
@@ -97,6 +100,7 @@ def activities(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -
     read_model = ReadModelActivities(sessions)
     notifications = NotificationActivities(senders)
     reports = ReportActivities(sessions, policy)
+    merging = MergeActivities(client)
     return [
         deadlines.load_policy,
         deadlines.compute_due_instants,
@@ -106,6 +110,7 @@ def activities(settings: Settings, sessions: async_sessionmaker[AsyncSession]) -
         read_model.record_transition,
         notifications.send_notifications,
         reports.compile_report,
+        merging.claim_duplicate,
     ]
 
 
@@ -124,7 +129,7 @@ def build_worker(
         client,
         task_queue=settings.task_queue,
         workflows=list(workflows),
-        activities=activities(settings, sessions),
+        activities=activities(settings, sessions, client),
         workflow_runner=sandbox_runner(settings.workflow_sandbox),
         interceptors=[] if inherited else [RequestContextInterceptor()],
         # Open tickets beyond this are not held in memory: the next event replays one.

@@ -13,7 +13,7 @@ from api import metrics
 from api.body_limit import BodySizeLimit
 from api.codec_server import codec_app
 from api.deps import AppContext
-from api.errors import install_error_handlers
+from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.metrics import ApiMetrics
 from api.request_logging import RequestObserver
 from api.routes import (
@@ -75,7 +75,8 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
     app.state.metrics = ApiMetrics()
     app.add_middleware(RequestObserver, metrics=app.state.metrics)
     for router in ROUTERS:
-        app.include_router(router)
+        documented = ERROR_RESPONSES if router.prefix.startswith("/v1") else None
+        app.include_router(router, responses=documented)
     app.mount("/codec", codec_app(settings))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
 

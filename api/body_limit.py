@@ -1,4 +1,5 @@
-"""Refuse request bodies over a size limit before the application reads them (413)."""
+"""Refuse requests over the size limits before the application reads them: bodies (413)
+and headers (431; a 20 MB ``Authorization`` header is no token)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,23 @@ class BodySizeLimit:
     """Pure ASGI middleware. Bodies here are small, so it reads one whole (up to the
     limit) before the app runs: streamed bodies without Content-Length are caught too."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_header_bytes: int = 16384) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.max_header_bytes = max_header_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        header_bytes = sum(len(name) + len(value) for name, value in scope["headers"])
+        if header_bytes > self.max_header_bytes:
+            await refuse(
+                send,
+                431,
+                "headers_too_large",
+                f"request headers are limited to {self.max_header_bytes} bytes in all",
+            )
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
@@ -52,22 +63,22 @@ class BodySizeLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "error": {
-                    "code": "too_large",
-                    "message": f"request bodies are limited to {self.max_bytes} bytes",
-                }
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
+        await refuse(
+            send, 413, "too_large", f"request bodies are limited to {self.max_bytes} bytes"
         )
-        await send({"type": "http.response.body", "body": body})
+
+
+async def refuse(send: Send, status: int, code: str, message: str, **extra: str) -> None:
+    """Answer in the error shape of docs/api.md from ASGI middleware."""
+    body = json.dumps({"error": {"code": code, "message": message, **extra}}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

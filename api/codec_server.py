@@ -2,14 +2,21 @@
 
 Temporal UI and ``temporal … --codec-endpoint URL`` POST payloads to ``URL/decode`` (or
 ``/encode``), in protobuf JSON, with the namespace in ``X-Namespace``. The caller needs
-a staff token (agent, supervisor or admin): as ``Authorization: Bearer …`` (CLI:
-``--codec-auth``), or inside the URL (``/codec/t/<token>``) for a browser UI that
-cannot send one — ``hotline up`` configures the dev UI that way. CORS admits only the
-configured UI origins.
+a staff token (agent, supervisor or admin) as ``Authorization: Bearer …`` (CLI:
+``--codec-auth``).
+
+A browser UI that cannot send a header gets a *codec token* inside the URL
+(``/codec/t/<token>``): ``hotline up`` configures the dev UI that way. Anyone who can
+reach that UI can read its settings, so that token opens the codec server and nothing
+else (the API refuses it), and it is revocable: it is good only while its id is the one
+in the data folder's ``codec-token-id``, which every ``hotline up`` replaces. CORS admits
+only the configured UI origins.
 """
 
 from __future__ import annotations
 
+import secrets
+from pathlib import Path
 from typing import Literal
 
 from fastapi import FastAPI, Request, Response
@@ -21,7 +28,7 @@ from temporalio.api.common.v1 import Payloads
 from api.errors import ApiError, forbidden, install_error_handlers
 from hotline.payload_codec import EncryptionCodec
 from hotline.settings import Settings
-from hotline.tokens import InvalidToken, verify_token
+from hotline.tokens import InvalidToken, verify_codec_token, verify_token
 from schema.ticket import Role
 
 CODEC_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
@@ -51,8 +58,21 @@ def codec_app(settings: Settings) -> FastAPI:
         if actor.role not in CODEC_ROLES:
             raise forbidden(f"role '{actor.role}' may not read encrypted payloads")
 
-    async def convert(request: Request, operation: Operation, token: str | None) -> Response:
-        authorise(token)
+    def authorise_codec_token(token: str) -> None:
+        try:
+            token_id = verify_codec_token(secret, token)
+        except InvalidToken as problem:
+            raise ApiError(401, "unauthenticated", str(problem)) from problem
+        if token_id != current_codec_token_id(settings.data_dir):
+            raise ApiError(401, "unauthenticated", "this codec token has been revoked")
+
+    async def convert(
+        request: Request, operation: Operation, token: str | None, *, in_path: bool = False
+    ) -> Response:
+        if in_path and token:
+            authorise_codec_token(token)
+        else:
+            authorise(token)
         try:
             payloads = json_format.Parse(await request.body(), Payloads())
         except (json_format.ParseError, DecodeError, UnicodeDecodeError) as problem:
@@ -81,6 +101,25 @@ def codec_app(settings: Settings) -> FastAPI:
 
     @app.post("/t/{token}/{operation}")
     async def with_token_in_path(request: Request, token: str, operation: Operation) -> Response:
-        return await convert(request, operation, token)
+        return await convert(request, operation, token, in_path=True)
 
     return app
+
+
+CODEC_TOKEN_ID_FILE = "codec-token-id"
+
+
+def current_codec_token_id(data_dir: Path) -> str | None:
+    try:
+        return (data_dir / CODEC_TOKEN_ID_FILE).read_text().strip() or None
+    except OSError:
+        return None
+
+
+def new_codec_token_id(data_dir: Path) -> str:
+    """Replace the current codec token id: every earlier codec token stops working."""
+    token_id = secrets.token_urlsafe(16)
+    path = data_dir / CODEC_TOKEN_ID_FILE
+    path.touch(mode=0o600)
+    path.write_text(token_id)
+    return token_id

@@ -7,8 +7,38 @@ from datetime import datetime
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error of the API: ``{"error": {"code", "message"}}``."""
+
+    error: ErrorDetail
+
+
+_ERROR_MEANINGS = {
+    401: "no token, or a bad or expired one",
+    403: "not allowed for this role or department",
+    404: "no such ticket or record",
+    409: "not allowed in the current state (the message says which state and what is allowed)",
+    413: "request body too large",
+    422: "bad input (the message names the field)",
+    431: "request headers too large",
+    500: "an unexpected failure (the body carries the request id)",
+    503: "Temporal or the database is unreachable, or the ticket did not answer in time",
+}
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"model": ErrorBody, "description": meaning}
+    for status, meaning in _ERROR_MEANINGS.items()
+}
+"""The error answers every /v1 operation may give, for the OpenAPI document."""
 
 
 class ApiError(Exception):

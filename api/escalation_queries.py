@@ -101,5 +101,15 @@ def escalations_csv(records: Iterable[Escalation]) -> str:
         row = record.model_dump(mode="json")
         row["leader"] = record.detail.get("leader", "")
         row["officials"] = "; ".join(record.detail.get("officials", []))
-        writer.writerow({key: "" if value is None else value for key, value in row.items()})
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
     return out.getvalue()
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell a spreadsheet shows as text: one that starts like a formula (``=HYPERLINK(…)``)
+    gets a leading apostrophe, as OWASP advises against CSV injection."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -37,7 +37,10 @@ class TicketFilter:
             if value is not None:
                 query = query.where(column == value)
         if self.department is not None:
-            query = query.where(Ticket.department_codes.contains(f",{self.department},"))
+            # Codes cannot hold a wildcard (schema.body), and are escaped all the same.
+            query = query.where(
+                Ticket.department_codes.contains(f",{self.department},", autoescape=True)
+            )
         if self.min_escalation_level is not None:
             query = query.where(Ticket.escalation_level >= self.min_escalation_level)
         if self.created_from is not None:

@@ -50,7 +50,15 @@ def api() -> None:
 
     settings = Settings()
     configure_logging(settings)
-    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port)
+    # Our logging only: uvicorn's own access log would print request paths raw (a codec
+    # URL's token, control characters); the API logs every request itself.
+    uvicorn.run(
+        create_app(settings),
+        host=settings.api_host,
+        port=settings.api_port,
+        log_config=None,
+        access_log=False,
+    )
 
 
 @app.command()

@@ -13,7 +13,6 @@ import signal
 import sys
 import time
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 
 import structlog
@@ -23,13 +22,14 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.deadlines import read_policy
 from api.app import create_app
+from api.codec_server import new_codec_token_id
 from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.demo_city import load_demo_city
 from hotline.payload_codec import encrypted_data_converter
 from hotline.request_context import RequestContextInterceptor
 from hotline.schedules import ensure_schedules
 from hotline.settings import Settings
-from hotline.tokens import issue_token
+from hotline.tokens import issue_codec_token, issue_token
 from schema.tables import Department
 from schema.ticket import Role
 from worker import build_worker
@@ -78,10 +78,10 @@ def role_tokens(settings: Settings) -> dict[str, str]:
 
 
 def ui_codec_endpoint(settings: Settings) -> str:
-    """The codec server URL for the dev UI, which cannot send a bearer token itself."""
-    token = issue_token(
-        settings.resolved_jwt_secret(), Role.SUPERVISOR, sub="temporal-ui", ttl=timedelta(days=7)
-    )
+    """The codec server URL for the dev UI, which cannot send a bearer token itself: a
+    codec-only token (``api.codec_server``), revoking the one of the last start."""
+    token_id = new_codec_token_id(settings.data_dir)
+    token = issue_codec_token(settings.resolved_jwt_secret(), token_id)
     return f"http://{settings.api_host}:{settings.api_port}/codec/t/{token}"
 
 
@@ -124,7 +124,13 @@ async def run_stack(settings: Settings) -> None:
     try:
         app = create_app(settings, client=env.client)
         server = StackServer(
-            uvicorn.Config(app, host=settings.api_host, port=settings.api_port, log_level="warning")
+            uvicorn.Config(
+                app,
+                host=settings.api_host,
+                port=settings.api_port,
+                log_config=None,  # ours only: no raw access log (see ``hotline api``)
+                access_log=False,
+            )
         )
         await ensure_schedules(
             env.client,

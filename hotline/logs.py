@@ -2,7 +2,7 @@
 
 Temporal's workflow and activity loggers are standard-library loggers; the project's
 own code logs with structlog. Both pass the same processors — the request id and the
-ticket of the current activity are added, phone numbers are masked — and render as
+ticket of the current activity are added, personal numbers and tokens are masked — and render as
 JSON in production or readably in a terminal (``HOTLINE_LOG_FORMAT``).
 """
 
@@ -14,22 +14,28 @@ from collections.abc import MutableMapping
 from typing import Any, TextIO
 
 import structlog
-from temporalio import activity
+from temporalio import activity, workflow
 
+from hotline.personal_data import mask_text
 from hotline.request_context import REQUEST_ID
 from hotline.settings import Settings
 
-# Mainland mobile numbers, with or without +86 / 86: 13812341234 → 138****1234.
-_PHONE = re.compile(r"(?<!\d)((?:\+?86)?1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+# Credentials never reach a log line: JSON Web Tokens (a codec URL's, a header echoed in
+# an error) are replaced whole.
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+# Control characters (terminal escapes, NUL) from a request are shown, not obeyed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def mask_phone_numbers(text: str) -> str:
-    return _PHONE.sub(r"\1****\3", text)
+def clean_log_text(text: str) -> str:
+    """No personal number, no token, no raw control character."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return mask_text(_JWT.sub("[token]", text))
 
 
 def _masked(value: Any) -> Any:
     if isinstance(value, str):
-        return mask_phone_numbers(value)
+        return clean_log_text(value)
     if isinstance(value, dict):
         return {key: _masked(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -38,7 +44,8 @@ def _masked(value: Any) -> Any:
 
 
 def mask_personal_data(_: Any, __: str, event: MutableMapping[str, Any]) -> Any:
-    """structlog processor: no phone number leaves the process in a log line."""
+    """structlog processor: no phone or ID number, token or control character leaves the
+    process in a log line."""
     return {key: _masked(value) for key, value in event.items()}
 
 
@@ -93,3 +100,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     root.setLevel(level)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration is noise
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)  # the API logs requests itself
+    # Temporal's loggers also put the workflow's or activity's info into the message text:
+    # twice with the structured extra, and a '%' in an update id broke the formatting.
+    workflow.logger.workflow_info_on_message = False
+    activity.logger.activity_info_on_message = False

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import jwt
 
+from schema.body import DEPARTMENT_REFERENCE_PATTERN
 from schema.ticket import Actor, Role
 
 ALGORITHM = "HS256"
+# Who a token speaks for is recorded on every action it takes: a bounded, printable name.
+_SUBJECT = re.compile(r"^[^\x00-\x1f\x7f]{1,200}$")
 
 
 def issue_token(
@@ -32,6 +36,42 @@ class InvalidToken(Exception):
     pass
 
 
+# A codec token opens the codec server and nothing else: the API refuses any token with
+# an audience, and the codec server accepts one only while its id is the current one.
+CODEC_AUDIENCE = "hotline-codec"
+
+
+def issue_codec_token(secret: str, token_id: str, ttl: timedelta = timedelta(days=7)) -> str:
+    now = datetime.now(UTC)
+    claims = {"sub": "temporal-ui", "aud": CODEC_AUDIENCE, "jti": token_id, "iat": now}
+    return jwt.encode({**claims, "exp": now + ttl}, secret, algorithm=ALGORITHM)
+
+
+def verify_codec_token(secret: str, token: str) -> str:
+    """The id of a valid codec token; raises InvalidToken otherwise."""
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            audience=CODEC_AUDIENCE,
+            options={"require": ["aud", "jti", "exp"]},
+        )
+    except jwt.ExpiredSignatureError as problem:
+        raise InvalidToken("token expired") from problem
+    except jwt.InvalidTokenError as problem:
+        raise InvalidToken(f"invalid codec token: {problem}") from problem
+    return str(claims["jti"])
+
+
+def _has_audience(token: str) -> bool:
+    """Whether a token names an audience (only to word the refusal: nothing is trusted)."""
+    try:
+        return "aud" in jwt.decode(token, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        return False
+
+
 def verify_token(secret: str, token: str) -> Actor:
     """The actor a token speaks for; raises InvalidToken for any defect, expiry included."""
     try:
@@ -42,8 +82,16 @@ def verify_token(secret: str, token: str) -> Actor:
     except jwt.ExpiredSignatureError as problem:
         raise InvalidToken("token expired") from problem
     except (jwt.InvalidTokenError, ValueError) as problem:
+        if _has_audience(token):
+            raise InvalidToken("invalid token: this token is for the codec server only") from problem
         raise InvalidToken(f"invalid token: {problem}") from problem
-    department = claims.get("department")
+    sub, department = claims["sub"], claims.get("department")
+    if not isinstance(sub, str) or not _SUBJECT.match(sub):
+        raise InvalidToken("invalid token: 'sub' must be a name of 1-200 printable characters")
+    if department is not None and not (
+        isinstance(department, str) and re.match(DEPARTMENT_REFERENCE_PATTERN, department)
+    ):
+        raise InvalidToken("invalid token: 'department' must be one department code")
     if role is Role.DEPARTMENT and not department:
         raise InvalidToken("a department token must name its department")
-    return Actor(sub=str(claims["sub"]), role=role, department=department)
+    return Actor(sub=sub, role=role, department=department)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from schema.escalation import Escalation
 from schema.policy import CalendarOverrides
-from schema.ticket import ReplyOutcome, TicketView, TimelineEvent
+from schema.ticket import DuplicateMergedSignal, ReplyOutcome, TicketView, TimelineEvent
 
 
 class ActivityName(StrEnum):
@@ -24,6 +24,7 @@ class ActivityName(StrEnum):
     PUBLISH_TRANSITION = "publish_transition"
     COMPILE_REPORT = "compile_report"
     RECORD_LATE_ESCALATION_NEWS = "record_late_escalation_news"
+    CLAIM_DUPLICATE = "claim_duplicate"
     # Before the "publish-in-one-local-activity" patch; kept for tickets started earlier.
     RECORD_TRANSITION = "record_transition"
     SEND_NOTIFICATIONS = "send_notifications"
@@ -98,3 +99,16 @@ class Notification(BaseModel):
     message: str
     at: datetime
     seq: int | None = None  # the timeline event it tells of (None in older histories)
+
+
+class DuplicateClaim(BaseModel):
+    """A duplicate asks the ticket it merges into to take its request (并单)."""
+
+    into: str
+    notice: DuplicateMergedSignal
+    claim_id: str  # the Temporal update's id: a retried activity asks once
+
+
+class DuplicateClaimOutcome(BaseModel):
+    accepted: bool
+    reason: str | None = None  # why not, in the target's words

@@ -7,7 +7,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from schema.body import DEPARTMENT_CODE_PATTERN, Body
+from schema.body import (
+    DEPARTMENT_CODE_PATTERN,
+    DEPARTMENT_REFERENCE_PATTERN,
+    Body,
+    DepartmentReference,
+)
 
 DepartmentKind = Literal["department", "district_government", "township"]
 
@@ -53,8 +58,8 @@ class RoutingRuleRead(BaseModel):
 class RoutingRuleCreate(Body):
     category: str = Field(min_length=1, max_length=100)
     district: str | None = Field(default=None, max_length=100, description="none: every district")
-    lead: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
-    assisting: list[str] = Field(default_factory=list, max_length=20)
+    lead: str = Field(pattern=DEPARTMENT_REFERENCE_PATTERN)
+    assisting: list[DepartmentReference] = Field(default_factory=list, max_length=20)
     note: str | None = Field(
         default=None,
         max_length=2000,
@@ -70,9 +75,23 @@ class RoutingRuleCreate(Body):
 
 
 class RoutingRuleUpdate(Body):
-    lead: str | None = Field(default=None, pattern=DEPARTMENT_CODE_PATTERN)
-    assisting: list[str] | None = Field(default=None, max_length=20)
+    """Only what is given changes; ``lead`` and ``assisting`` cannot be null (``[]``: none)."""
+
+    lead: str | None = Field(default=None, pattern=DEPARTMENT_REFERENCE_PATTERN)
+    assisting: list[DepartmentReference] | None = Field(default=None, max_length=20)
     note: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("lead", "assisting", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null: leave it out to keep it, or send [] for none")
+        return value
+
+    @field_validator("assisting")
+    @classmethod
+    def _distinct(cls, codes: list[str] | None) -> list[str] | None:
+        return RoutingRuleCreate._distinct(codes) if codes is not None else None
 
 
 class CatalogueChangeRead(BaseModel):

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from schema.body import DEPARTMENT_CODE_PATTERN, Body
+from schema.body import DEPARTMENT_REFERENCE_PATTERN, Body, DepartmentReference
 
 
 class EscalationKind(StrEnum):
@@ -130,7 +130,7 @@ class SuperviseBody(Body):
 class JointMeetingBody(Body):
     """Summon departments to a joint meeting (联席会议 / 吹哨报到)."""
 
-    departments: list[str] = Field(min_length=1, max_length=20)
+    departments: list[DepartmentReference] = Field(min_length=1, max_length=20)
     agenda: str = Field(min_length=1, max_length=4000)
 
     @field_validator("departments")
@@ -146,8 +146,8 @@ class MeetingReportBody(Body):
 
 
 class MeetingDecisionBody(Body):
-    lead: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
-    assisting: list[str] = Field(default_factory=list, max_length=20)
+    lead: str = Field(pattern=DEPARTMENT_REFERENCE_PATTERN)
+    assisting: list[DepartmentReference] = Field(default_factory=list, max_length=20)
     plan: str = Field(min_length=1, max_length=4000)
 
     @field_validator("assisting")
@@ -164,7 +164,9 @@ class MeetingDecisionBody(Body):
 
 class DisciplineReferralBody(Body):
     reason: str = Field(min_length=1, max_length=4000)
-    department: str | None = Field(default=None, pattern=DEPARTMENT_CODE_PATTERN)  # default: lead
+    department: str | None = Field(
+        default=None, pattern=DEPARTMENT_REFERENCE_PATTERN
+    )  # default: lead
 
 
 class ReferralAcknowledgeBody(Body):

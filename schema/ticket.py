@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from schema.body import DEPARTMENT_CODE_PATTERN, Body, text_field
+from schema.body import DEPARTMENT_REFERENCE_PATTERN, Body, DepartmentReference, text_field
 from schema.escalation import Escalation, SupervisionTier
 
 
@@ -144,8 +144,8 @@ class RejectBody(Body):
 
 
 class DispatchBody(Body):
-    lead: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
-    assisting: list[str] = Field(default_factory=list, max_length=20)
+    lead: str = Field(pattern=DEPARTMENT_REFERENCE_PATTERN)
+    assisting: list[DepartmentReference] = Field(default_factory=list, max_length=20)
     note: str | None = Field(default=None, max_length=4000)
 
     @field_validator("assisting")
@@ -169,8 +169,8 @@ class ReturnBody(Body):
 
 class ReturnReviewBody(Body):
     accept: bool
-    lead: str | None = Field(default=None, pattern=DEPARTMENT_CODE_PATTERN)
-    assisting: list[str] = Field(default_factory=list, max_length=20)
+    lead: str | None = Field(default=None, pattern=DEPARTMENT_REFERENCE_PATTERN)
+    assisting: list[DepartmentReference] = Field(default_factory=list, max_length=20)
     note: str | None = Field(default=None, max_length=4000)
 
 
@@ -198,7 +198,7 @@ class ReplyBody(Body):
 class DepartmentReplySignal(ReplyBody):
     """The ``department_reply`` signal: a reply posted straight to Temporal."""
 
-    department: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
+    department: str = Field(pattern=DEPARTMENT_REFERENCE_PATTERN)
     sub: str = "signal"
 
 

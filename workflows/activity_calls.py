@@ -19,6 +19,8 @@ from schema.activity_io import (
     ActivityName,
     DueInstants,
     DueQuery,
+    DuplicateClaim,
+    DuplicateClaimOutcome,
     Notification,
     Publication,
     RouteDecision,
@@ -77,6 +79,18 @@ async def record_late_escalation_news(late: LateEscalationNews) -> None:
         ActivityName.RECORD_LATE_ESCALATION_NEWS,
         late,
         start_to_close_timeout=_WRITE_TIMEOUT,
+        retry_policy=_WRITE_RETRY,
+    )
+
+
+async def claim_duplicate(claim: DuplicateClaim) -> DuplicateClaimOutcome:
+    """Ask the ticket a duplicate merges into to take it: a regular activity, since it waits
+    on another workflow; retried until that workflow answers yes or no."""
+    return await workflow.execute_activity(
+        ActivityName.CLAIM_DUPLICATE,
+        claim,
+        result_type=DuplicateClaimOutcome,
+        start_to_close_timeout=timedelta(seconds=30),
         retry_policy=_WRITE_RETRY,
     )
 

@@ -20,7 +20,14 @@ from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 from hotline.request_context import REQUEST_ID
-from schema.activity_io import DueItem, DueQuery, Publication, RouteQuery, Transition
+from schema.activity_io import (
+    DueItem,
+    DueQuery,
+    DuplicateClaim,
+    Publication,
+    RouteQuery,
+    Transition,
+)
 from schema.escalation import (
     DisciplineReferralBody,
     EscalationKind,
@@ -63,6 +70,7 @@ from workflows import ticket_rules as rules
 from workflows.escalation_ladder import EscalationLadder
 from workflows.ids import ticket_workflow_id
 from workflows.ticket_news import (
+    ABSORB_DUPLICATE_UPDATE,
     ASSIGN_LEADER_SIGNAL,
     CENTRE,
     ESCALATION_NEWS_SIGNAL,
@@ -85,6 +93,9 @@ CITIZEN = "citizen"  # the ticket's citizen, reached by whichever sender carries
 PUBLISH_IN_ONE_LOCAL_ACTIVITY = "publish-in-one-local-activity"
 # Supervision orders get their own deadline and harden blue → orange → red → leader.
 ESCALATION_LADDER = "escalation-ladder"
+# A merge asks its target first (an update) and closes only on a yes, instead of closing
+# and then signalling: two tickets merged into each other no longer both close.
+MERGE_CLAIMS_TARGET = "merge-claims-target"
 
 # The rungs a step's completion (or a re-dispatch) ends.
 STEP_RUNGS = (EscalationKind.WARNING, EscalationKind.REMINDER)
@@ -106,6 +117,7 @@ class TicketWorkflow(EscalationLadder):
     def __init__(self, start: TicketStart) -> None:
         self._lock = asyncio.Lock()
         self._woken = False
+        self._merging_into: str | None = None  # while a merge waits for its target's yes
         self._indexed: dict[str, Any] = {}
         if start.carried is not None:  # continued as new: already registered
             self.ticket = start.carried
@@ -298,13 +310,57 @@ class TicketWorkflow(EscalationLadder):
 
     @workflow.update
     async def merge(self, actor: Actor, body: MergeBody) -> TicketView:
-        return await self._act(
-            lambda: self.validate_merge(actor, body), lambda now: self._merge(now, actor, body)
-        )
+        if not workflow.patched(MERGE_CLAIMS_TARGET):
+            return await self._act(
+                lambda: self.validate_merge(actor, body),
+                lambda now: self._merge_then_tell(now, actor, body),
+            )
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            self.validate_merge(actor, body)
+            self._merging_into = body.into
+        try:
+            # Without the lock: the target may be asking this ticket the same meanwhile.
+            claim = await calls.claim_duplicate(
+                DuplicateClaim(
+                    into=body.into,
+                    notice=DuplicateMergedSignal(
+                        duplicate_ticket_no=self.ticket.ticket_no, actor=actor.describe()
+                    ),
+                    claim_id=f"{ABSORB_DUPLICATE_UPDATE}:{self.ticket.ticket_no}:{workflow.uuid4()}",
+                )
+            )
+            if not claim.accepted:
+                raise ApplicationError(
+                    f"ticket {body.into} refused the merge: {claim.reason}",
+                    type=rules.RefusalType.INVALID_STATE.value,
+                    non_retryable=True,
+                )
+            async with self._lock:
+                await self._close_as_merged(workflow.now(), actor, body)
+                await self._publish()
+        finally:
+            self._merging_into = None
+        self._woken = True
+        return self.ticket.view()
 
     @merge.validator
     def validate_merge(self, actor: Actor, body: MergeBody) -> None:
         rules.check_merge(self.ticket, actor, body)
+        rules.check_not_merging(self.ticket, self._merging_into)
+
+    @workflow.update(name=ABSORB_DUPLICATE_UPDATE)
+    async def absorb_duplicate(self, notice: DuplicateMergedSignal) -> TicketView:
+        """A duplicate asks to be merged into this ticket (``activities.merging``)."""
+        return await self._act(
+            lambda: self.validate_absorb_duplicate(notice),
+            lambda now: self._note_duplicate(now, notice),
+            while_merging=True,
+        )
+
+    @absorb_duplicate.validator
+    def validate_absorb_duplicate(self, notice: DuplicateMergedSignal) -> None:
+        rules.check_absorb(self.ticket, notice, self._merging_into)
 
     @workflow.update
     async def withdraw(self, actor: Actor, body: WithdrawBody) -> TicketView:
@@ -384,19 +440,21 @@ class TicketWorkflow(EscalationLadder):
 
     @workflow.signal
     async def duplicate_merged(self, notice: DuplicateMergedSignal) -> None:
-        async def note_duplicate(now: datetime) -> None:
-            event = self.ticket.log(
-                now, notice.actor, "duplicate_merged", duplicate=notice.duplicate_ticket_no
-            )
-            self.ticket.notify(
-                event,
-                CITIZEN,
-                f"A request like yours "
-                f"({notice.duplicate_ticket_no}) was joined to "
-                f"your ticket {self.ticket.ticket_no}.",
-            )
+        """How duplicates merged before the ``merge-claims-target`` patch told their target."""
+        await self._act_on_signal(
+            "duplicate_merged", lambda: None, lambda now: self._note_duplicate(now, notice)
+        )
 
-        await self._act_on_signal("duplicate_merged", lambda: None, note_duplicate)
+    async def _note_duplicate(self, now: datetime, notice: DuplicateMergedSignal) -> None:
+        event = self.ticket.log(
+            now, notice.actor, "duplicate_merged", duplicate=notice.duplicate_ticket_no
+        )
+        self.ticket.notify(
+            event,
+            CITIZEN,
+            f"A request like yours ({notice.duplicate_ticket_no}) was joined to "
+            f"your ticket {self.ticket.ticket_no}.",
+        )
 
     @workflow.signal(name=ESCALATION_NEWS_SIGNAL)
     async def escalation_news(self, news: EscalationNews) -> None:
@@ -418,10 +476,14 @@ class TicketWorkflow(EscalationLadder):
 
     # -- how every message is handled -----------------------------------------
 
-    async def _act(self, check: Callable[[], None], apply: Apply) -> TicketView:
+    async def _act(
+        self, check: Callable[[], None], apply: Apply, *, while_merging: bool = False
+    ) -> TicketView:
         await workflow.wait_condition(lambda: self._ready)
         async with self._lock:
             check()  # again: another handler may have moved the ticket since validation
+            if not while_merging:  # a merge waiting for its target's yes holds the ticket
+                rules.check_not_merging(self.ticket, self._merging_into)
             await apply(workflow.now())
             await self._publish()
         self._woken = True
@@ -773,7 +835,7 @@ class TicketWorkflow(EscalationLadder):
                 f"{due['reply'].isoformat()}",
             )
 
-    async def _merge(self, now: datetime, actor: Actor, body: MergeBody) -> None:
+    async def _close_as_merged(self, now: datetime, actor: Actor, body: MergeBody) -> None:
         self.ticket.merged_into = body.into
         closed = await self._close(now, actor.describe(), ClosureReason.MERGED, into=body.into)
         self.ticket.notify(
@@ -783,6 +845,10 @@ class TicketWorkflow(EscalationLadder):
             f"as {body.into}, which is being handled; you will "
             "hear of its outcome.",
         )
+
+    async def _merge_then_tell(self, now: datetime, actor: Actor, body: MergeBody) -> None:
+        """Before the ``merge-claims-target`` patch: close, then signal the target."""
+        await self._close_as_merged(now, actor, body)
         target = workflow.get_external_workflow_handle(ticket_workflow_id(body.into))
         try:
             await target.signal(

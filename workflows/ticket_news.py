@@ -18,6 +18,7 @@ from workflows.ids import ticket_workflow_id
 
 ESCALATION_NEWS_SIGNAL = "escalation_news"
 ASSIGN_LEADER_SIGNAL = "assign_leader"  # from the dispatch meeting's report workflow
+ABSORB_DUPLICATE_UPDATE = "absorb_duplicate"  # a duplicate asks to be merged into the ticket
 CENTRE = "centre"  # the hotline centre's own inbox
 SUPERVISORS = "supervisors"
 DISCIPLINE_COMMISSION = "discipline"  # the commission's inbox

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NoReturn
 
@@ -25,6 +25,7 @@ from schema.escalation import (
 from schema.ticket import (
     Actor,
     DispatchBody,
+    DuplicateMergedSignal,
     ExtensionBody,
     MergeBody,
     PendingReview,
@@ -34,6 +35,10 @@ from schema.ticket import (
     TicketStatus,
 )
 from workflows.ticket_state import Step, TicketState
+
+# A supervision order set by hand is due within this: far past any real order, and it
+# keeps a typo (9999-12-31) from parking a ticket's ladder for ever.
+LONGEST_SUPERVISION = timedelta(days=90)
 
 
 class RefusalType(StrEnum):
@@ -234,10 +239,43 @@ def check_merge(state: TicketState, actor: Actor, body: MergeBody) -> None:
         refuse(RefusalType.INVALID_INPUT, "a ticket cannot be merged into itself")
 
 
+def check_absorb(
+    state: TicketState, notice: DuplicateMergedSignal, merging_into: str | None
+) -> None:
+    """May a duplicate merge into this ticket? Not once it is closed. Not, either, while
+    this ticket is itself being merged, unless the duplicate's number is the lower: of two
+    tickets merging into each other (or round a cycle) exactly one is then refused, so the
+    requests always keep an open ticket that carries them."""
+    if state.status is TicketStatus.CLOSED:
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"ticket {state.ticket_no} is closed ({state.closure_reason}); merge into an open one",
+        )
+    if merging_into is not None and not notice.duplicate_ticket_no < state.ticket_no:
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"ticket {state.ticket_no} is itself being merged into {merging_into}",
+        )
+
+
+def check_not_merging(state: TicketState, merging_into: str | None) -> None:
+    if merging_into is not None:
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"ticket {state.ticket_no} is being merged into {merging_into}; try again in a moment",
+        )
+
+
 def check_supervise(state: TicketState, actor: Actor, body: SuperviseBody, now: datetime) -> None:
     check_action("supervise", state, actor)
     if body.due is not None and body.due <= now:
         refuse(RefusalType.INVALID_INPUT, f"'due' ({body.due.isoformat()}) is not in the future")
+    if body.due is not None and body.due > now + LONGEST_SUPERVISION:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"'due' ({body.due.isoformat()}) is more than {LONGEST_SUPERVISION.days} days away; "
+            "a supervision order is due within weeks",
+        )
     if state.open_escalations(EscalationKind.LEADER_SUPERVISION):
         refuse(
             RefusalType.INVALID_STATE,

@@ -13,7 +13,7 @@ from api.deps import AppContext, ContextDep, require_roles
 from api.errors import ApiError, not_found
 from api.escalation_queries import open_child
 from api.routes.actions import departments_exist
-from api.routes.tickets import TicketNo
+from api.routes.tickets import TicketNo, check_department_sees
 from api.ticket_queries import stored_ticket
 from schema.escalation import (
     EscalationKind,
@@ -34,14 +34,23 @@ IdempotencyKey = Annotated[str | None, Header(max_length=200)]
 
 
 async def _open_child_id(
-    context: AppContext, ticket_no: str, kind: EscalationKind, department: str | None = None
+    context: AppContext,
+    ticket_no: str,
+    kind: EscalationKind,
+    department: str | None = None,
+    actor: Actor | None = None,
 ) -> str:
     async with context.sessions() as session:
-        if await stored_ticket(session, ticket_no) is None:
+        ticket = await stored_ticket(session, ticket_no)
+        if ticket is None:
             raise not_found(ticket_no)
         found = await open_child(session, ticket_no, kind, department)
     what = kind.value.replace("_", " ")
     if not found:
+        # Who asks comes before when: a department with no part in the ticket is refused
+        # as such (403), whether or not a meeting happens to be open.
+        if actor is not None:
+            check_department_sees(actor, ticket)
         raise ApiError(409, "invalid_state", f"ticket {ticket_no} has no open {what}")
     if len(found) > 1:
         departments = ", ".join(sorted(r.department or "" for r in found))
@@ -66,7 +75,7 @@ async def _act(
     idempotency_key: str | None,
     department: str | None = None,
 ) -> Any:
-    workflow_id = await _open_child_id(context, ticket_no, kind, department)
+    workflow_id = await _open_child_id(context, ticket_no, kind, department, actor)
     update_id = f"{action}:{actor.sub}:{idempotency_key}" if idempotency_key else None
     return await context.tickets.act_on_child(
         ticket_no, workflow_id, update, actor, body, update_id

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from api.deps import ContextDep, require_roles
 from api.errors import require_offsets
 from api.escalation_queries import EscalationFilter, escalations_csv, list_escalations
+from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
 from schema.ticket import Actor, Role
 
@@ -37,7 +38,7 @@ class EscalationPage(BaseModel):
 async def search_escalations(
     actor: ReaderDep,
     context: ContextDep,
-    department: str | None = None,
+    department: Annotated[str | None, Query(pattern=DEPARTMENT_REFERENCE_PATTERN)] = None,
     level: Annotated[int | None, Query(ge=1, le=6)] = None,
     min_level: Annotated[int | None, Query(ge=1, le=6)] = None,
     kind: EscalationKind | None = None,
@@ -45,7 +46,7 @@ async def search_escalations(
     ticket_no: str | None = None,
     raised_from: Annotated[datetime | None, Query(alias="from")] = None,
     raised_to: Annotated[datetime | None, Query(alias="to")] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     page_size: Annotated[int, Query(ge=1, le=500)] = 50,
     format: Literal["json", "csv"] = "json",
 ) -> EscalationPage | Response:

@@ -13,6 +13,7 @@ from api.deps import ContextDep, IntakeActorDep, StaffDep
 from api.duplicates import likely_duplicates
 from api.errors import ApiError, forbidden, not_found, require_offsets
 from api.ticket_queries import TicketFilter, list_tickets, stored_ticket, timeline
+from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE
 from schema.ticket import (
     Actor,
     Citizen,
@@ -148,7 +149,7 @@ async def search_tickets(
     actor: StaffDep,
     context: ContextDep,
     status: TicketStatus | None = None,
-    department: str | None = None,
+    department: Annotated[str | None, Query(pattern=DEPARTMENT_REFERENCE_PATTERN)] = None,
     overdue: bool | None = None,
     district: str | None = None,
     category: str | None = None,
@@ -156,7 +157,7 @@ async def search_tickets(
     min_escalation_level: Annotated[int | None, Query(ge=0, le=6)] = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> TicketPage:
     """Tickets from the read model, newest first. A department sees only its own."""

@@ -6,6 +6,7 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 from temporalio.client import Client
 
+from hotline.devstack import ui_codec_endpoint
 from schema.ticket import Role
 from tests.api.conftest import Api
 from tests.support import TEST_CONVERTER
@@ -46,10 +47,9 @@ async def test_codec_server_decodes_for_staff_only(api: Api) -> None:
     assert PHONE in payloads.payloads[0].data.decode()
     per_namespace = await api.http.post("/codec/default/decode", content=body, headers=supervisor)
     assert per_namespace.status_code == 200
-    token = supervisor["Authorization"].removeprefix("Bearer ")
-    in_path = await api.http.post(f"/codec/t/{token}/decode", content=body)
-    assert in_path.status_code == 200
-    assert PHONE in json_format.Parse(in_path.text, Payloads()).payloads[0].data.decode()
+    staff_token = supervisor["Authorization"].removeprefix("Bearer ")
+    staff_in_path = await api.http.post(f"/codec/t/{staff_token}/decode", content=body)
+    assert staff_in_path.status_code == 401  # a staff token never belongs in a URL
     anonymous = await api.http.post("/codec/decode", content=body)
     assert anonymous.status_code == 401
     department = await api.http.post(
@@ -85,3 +85,29 @@ async def test_cors_admits_only_the_ui_origin(api: Api) -> None:
     assert "access-control-allow-origin" not in refused.headers
     api_route = await api.http.options("/v1/tickets", headers={**preflight, "Origin": UI})
     assert "access-control-allow-origin" not in api_route.headers  # CORS only on /codec
+
+
+async def test_the_ui_codec_token_opens_the_codec_only_and_is_revoked_by_the_next(
+    api: Api,
+) -> None:
+    ticket_no = (await api.create())["ticket_no"]
+    body = json_format.MessageToJson(await raw_start_payloads(api, ticket_no))
+    endpoint = ui_codec_endpoint(api.settings)
+    path = endpoint.split(":", 2)[2].split("/", 1)[1]  # codec/t/<token>
+    token = path.removeprefix("codec/t/")
+    in_path = await api.http.post(f"/{path}/decode", content=body)
+    assert in_path.status_code == 200, in_path.text
+    assert PHONE in json_format.Parse(in_path.text, Payloads()).payloads[0].data.decode()
+    # Good for nothing else: the API refuses it, whatever it asks.
+    for url in (f"/v1/tickets/{ticket_no}", f"/v1/tickets/{ticket_no}/citizen"):
+        refused = await api.http.get(url, headers={"Authorization": f"Bearer {token}"})
+        assert refused.status_code == 401, refused.text
+        assert "codec server only" in refused.json()["error"]["message"]
+    as_header = await api.http.post(
+        "/codec/decode", content=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert as_header.status_code == 401
+    # The next start's endpoint revokes it.
+    ui_codec_endpoint(api.settings)
+    revoked = await api.http.post(f"/{path}/decode", content=body)
+    assert revoked.status_code == 401 and "revoked" in revoked.text

@@ -1,0 +1,159 @@
+"""What an attacker and a first-time user tried: each answer is a clear error, never a 500,
+and no department reads another's tickets."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from schema.ticket import Role
+from tests.api.conftest import Api
+
+
+async def _department_with_a_ticket(api: Api, code: str) -> str:
+    """A department (created by an admin) that leads one ticket of a category of its own."""
+    admin = api.token(Role.ADMIN)
+    created = await api.http.post(
+        "/v1/departments",
+        headers=admin,
+        json={"code": code, "name": code, "name_zh": "供水公司"},
+    )
+    assert created.status_code in (201, 409), created.text
+    category = f"water-{uuid.uuid4().hex[:6]}"
+    rule = await api.http.post(
+        "/v1/routing-rules", headers=admin, json={"category": category, "lead": code}
+    )
+    assert rule.status_code == 201, rule.text
+    ticket = await api.create(category=category, description="no water, call 13900001111")
+    assert ticket["lead_department"] == code
+    return str(ticket["ticket_no"])
+
+
+async def test_department_codes_are_matched_exactly_never_as_patterns(api: Api) -> None:
+    await _department_with_a_ticket(api, "water-supply")
+    refused = await api.http.post(
+        "/v1/departments",
+        headers=api.token(Role.ADMIN),
+        json={"code": "water_supply", "name": "lookalike", "name_zh": "仿冒"},
+    )
+    assert refused.status_code == 422, refused.text
+    assert "code" in refused.json()["error"]["message"]
+    # A unit whose code holds '_' (allowed before the alphabet narrowed) sees only its own.
+    lookalike = await api.http.get("/v1/tickets", headers=api.department("water_supply"))
+    assert lookalike.status_code == 200 and lookalike.json()["total"] == 0
+    supervisor = api.token(Role.SUPERVISOR)
+    for pattern in ("water_supply", "w%"):
+        found = await api.http.get(
+            "/v1/tickets", params={"department": pattern}, headers=supervisor
+        )
+        assert found.status_code in (200, 422), found.text
+        assert found.status_code == 422 or found.json()["total"] == 0, pattern
+    wildcard = await api.http.get("/v1/tickets", params={"department": "%"}, headers=supervisor)
+    assert wildcard.status_code == 422
+
+
+async def test_absurd_paging_and_nulls_are_422_not_500(api: Api) -> None:
+    supervisor = api.token(Role.SUPERVISOR)
+    for path in ("/v1/tickets", "/v1/escalations"):
+        huge = await api.http.get(
+            path, params={"page": "99999999999999999999999"}, headers=supervisor
+        )
+        assert huge.status_code == 422, huge.text
+        assert huge.json()["error"]["code"] == "invalid_input"
+    admin = api.token(Role.ADMIN)
+    rule = await api.http.post(
+        "/v1/routing-rules",
+        headers=admin,
+        json={"category": f"null-{uuid.uuid4().hex[:6]}", "lead": "housing"},
+    )
+    for field in ("assisting", "lead"):
+        nulled = await api.http.patch(
+            f"/v1/routing-rules/{rule.json()['id']}", headers=admin, json={field: None}
+        )
+        assert nulled.status_code == 422, nulled.text
+        assert "null" in nulled.json()["error"]["message"]
+
+
+async def test_a_malformed_token_claim_is_401_and_the_next_request_is_served(api: Api) -> None:
+    secret = api.settings.resolved_jwt_secret()
+    now = datetime.now(UTC)
+
+    def forged(**claims: object) -> dict[str, str]:
+        base = {"sub": "x", "role": "department", "iat": now, "exp": now + timedelta(hours=1)}
+        token = jwt.encode({**base, **claims}, secret, algorithm="HS256")
+        return {"Authorization": f"Bearer {token}"}
+
+    for claims in (
+        {"department": ["housing", "water-supply"]},
+        {"department": "%"},
+        {"department": "housing", "sub": "x" * 1_000_000},
+        {"department": "housing", "sub": 42},
+    ):
+        answer = await api.http.get("/v1/tickets", headers=forged(**claims))
+        assert answer.status_code in (401, 431), (claims, answer.text)
+        assert answer.json()["error"]["code"] in ("unauthenticated", "headers_too_large")
+    fine = await api.http.get("/v1/tickets", headers=api.department("housing"))
+    assert fine.status_code == 200
+
+
+async def test_oversized_headers_are_refused_before_anything_reads_them(api: Api) -> None:
+    huge = await api.http.get("/v1/tickets", headers={"Authorization": "Bearer " + "a" * 20_000})
+    assert huge.status_code == 431
+    assert huge.json()["error"]["code"] == "headers_too_large"
+
+
+async def test_reporting_in_without_a_part_in_the_ticket_is_403_before_409(api: Api) -> None:
+    no = (await api.create(category="street-vendors"))["ticket_no"]  # urban-management leads
+    stranger = await api.http.post(
+        f"/v1/tickets/{no}/joint-meeting/report", headers=api.department("housing")
+    )
+    assert stranger.status_code == 403, stranger.text
+    lead = await api.http.post(
+        f"/v1/tickets/{no}/joint-meeting/report", headers=api.department("urban-management")
+    )
+    assert lead.status_code == 409, lead.text
+
+
+async def test_a_supervision_order_cannot_be_due_in_the_year_9999(api: Api) -> None:
+    no = (await api.create())["ticket_no"]
+    supervisor = api.token(Role.SUPERVISOR)
+    far = await api.http.post(
+        f"/v1/tickets/{no}/supervise",
+        headers=supervisor,
+        json={"note": "typo", "due": "9999-12-31T00:00:00+08:00"},
+    )
+    assert far.status_code == 422, far.text
+    assert "days away" in far.json()["error"]["message"]
+    assert "supervision_order" not in await api.timeline(no)
+
+
+async def test_the_escalations_csv_cannot_carry_a_formula(api: Api) -> None:
+    no = (await api.create())["ticket_no"]
+    supervisor = api.token(Role.SUPERVISOR)
+    formula = '=HYPERLINK("http://evil.example","click")'
+    await api.act(no, "supervise", supervisor, {"note": formula})
+    exported = await api.http.get(
+        "/v1/escalations", params={"ticket_no": no, "format": "csv"}, headers=supervisor
+    )
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    reasons = [row["reason"] for row in rows]
+    assert reasons and all(not reason.startswith("=") for reason in reasons)
+    assert any(reason.startswith("'=HYPERLINK") for reason in reasons)
+
+
+async def test_every_v1_operation_documents_its_errors(api: Api) -> None:
+    document = (await api.http.get("/openapi.json")).json()
+    undocumented = [
+        f"{verb.upper()} {path}"
+        for path, operations in document["paths"].items()
+        if path.startswith("/v1")
+        for verb, operation in operations.items()
+        if not {"401", "403", "404", "409", "503"} <= set(operation["responses"])
+    ]
+    assert undocumented == []
+    error = document["components"]["schemas"]["ErrorBody"]
+    assert error["properties"]["error"]
