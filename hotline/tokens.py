@@ -83,7 +83,9 @@ def verify_token(secret: str, token: str) -> Actor:
         raise InvalidToken("token expired") from problem
     except (jwt.InvalidTokenError, ValueError) as problem:
         if _has_audience(token):
-            raise InvalidToken("invalid token: this token is for the codec server only") from problem
+            raise InvalidToken(
+                "invalid token: this token is for the codec server only"
+            ) from problem
         raise InvalidToken(f"invalid token: {problem}") from problem
     sub, department = claims["sub"], claims.get("department")
     if not isinstance(sub, str) or not _SUBJECT.match(sub):
