@@ -49,6 +49,16 @@ class ApiError(Exception):
         self.message = message
 
 
+class Pending(Exception):
+    """Temporal has the request, and its outcome is not known yet: 202 Accepted, with where
+    to read the outcome (``Location``)."""
+
+    def __init__(self, location: str, message: str, **fields: str) -> None:
+        super().__init__(message)
+        self.location = location
+        self.body = {"status": "pending", "message": message, "outcome_url": location, **fields}
+
+
 def not_found(ticket_no: str) -> ApiError:
     return ApiError(404, "unknown_ticket", f"no ticket {ticket_no}")
 
@@ -81,6 +91,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(_body(exc.code, exc.message), status_code=exc.status)
+
+    @app.exception_handler(Pending)
+    async def _pending(_: Request, exc: Pending) -> JSONResponse:
+        return JSONResponse(exc.body, status_code=202, headers={"Location": exc.location})
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -47,7 +47,13 @@ class RequestObserver:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 started_response = True
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                # An action's id (api.routes.actions.identify_action) goes with every
+                # answer to it: done, refused or still pending.
+                action_id = scope.get("state", {}).get("action_id")
+                if action_id is not None:
+                    headers["Idempotency-Key"] = action_id
             await send(message)
 
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -22,7 +23,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.errors import ApiError, not_found
+from api.errors import ApiError, Pending, not_found
 from hotline.settings import Settings
 from hotline.temporal import connect
 from schema.ticket import Actor, TicketCreate, TicketView
@@ -42,6 +43,8 @@ _REFUSAL_STATUS = {
     RefusalType.INVALID_INPUT.value: (422, "invalid_input"),
 }
 _UNREACHABLE = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
+# How long a read of an action's outcome waits for it before answering "pending".
+OUTCOME_POLL_SECONDS = 2.0
 
 
 class TicketGateway:
@@ -73,7 +76,8 @@ class TicketGateway:
         return (await self.client()).get_workflow_handle(ticket_workflow_id(ticket_no))
 
     async def start(self, ticket_no: str, intake: TicketCreate, actor: Actor) -> TicketView:
-        """Start the ticket (or join it, if it exists) and answer once intake is recorded."""
+        """Start the ticket (or join it, if it exists) and answer once intake is recorded;
+        ``Pending`` if Temporal has it but intake is not recorded in time."""
         client = await self.client()
         start = WithStartWorkflowOperation(
             TicketWorkflow.run,
@@ -83,10 +87,16 @@ class TicketGateway:
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,  # a number serves once
         )
+        location = f"/v1/tickets/{ticket_no}"
         return await self._call(
             ticket_no,
             lambda: client.execute_update_with_start_workflow(
                 TicketWorkflow.registered, start_workflow_operation=start
+            ),
+            pending=Pending(
+                location,
+                f"ticket {ticket_no} is received and not yet recorded; read it at {location}",
+                ticket_no=ticket_no,
             ),
         )
 
@@ -100,13 +110,15 @@ class TicketGateway:
         update: TicketUpdate,
         actor: Actor,
         body: BaseModel,
-        update_id: str | None = None,
+        action: ActionRef,
     ) -> TicketView:
         """Run an action. Temporal keeps one update per id: a retry with the same id joins
         the first attempt instead of racing it, so the action is applied once."""
         handle = await self._handle(ticket_no)
         return await self._call(
-            ticket_no, lambda: handle.execute_update(update, args=[actor, body], id=update_id)
+            ticket_no,
+            lambda: handle.execute_update(update, args=[actor, body], id=action.update_id(actor)),
+            pending=action.pending(),
         )
 
     async def act_on_child(
@@ -116,21 +128,45 @@ class TicketGateway:
         update: workflow.UpdateMethodMultiParam[..., ChildView],
         actor: Actor,
         body: BaseModel,
-        update_id: str | None = None,
+        action: ActionRef,
     ) -> ChildView:
         """An action on a ticket's joint meeting or discipline referral (a child workflow)."""
         handle = (await self.client()).get_workflow_handle(workflow_id)
         try:
             return await self._call(
                 ticket_no,
-                lambda: handle.execute_update(update, args=[actor, body], id=update_id),
+                lambda: handle.execute_update(
+                    update, args=[actor, body], id=action.update_id(actor)
+                ),
+                pending=action.pending(),
             )
         except ApiError as problem:
             if problem.status == 404:  # the child has completed since the read model said open
                 raise ApiError(409, "invalid_state", f"{workflow_id} has ended") from problem
             raise
 
-    async def _call(self, ticket_no: str, call: Callable[[], Awaitable[T]]) -> T:
+    async def outcome(self, workflow_id: str, update_id: str) -> Any:
+        """An action's outcome by its update id: the result, a refusal raised as its
+        ``ApiError``, or None while it is still pending. 404 if Temporal has no such update."""
+        handle = (await self.client()).get_workflow_handle(workflow_id)
+        poll = handle.get_update_handle(update_id)
+        try:
+            return await asyncio.wait_for(poll.result(), OUTCOME_POLL_SECONDS)
+        except WorkflowUpdateFailedError as failure:
+            raise _refusal(failure.cause) from failure
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+            return None
+        except RPCError as failure:
+            if failure.status is RPCStatusCode.NOT_FOUND:
+                unknown = f"no action {update_id} on {workflow_id}"
+                raise ApiError(404, "unknown_action", unknown) from failure
+            raise _rpc_error(workflow_id, failure) from failure
+
+    async def _call(
+        self, ticket_no: str, call: Callable[[], Awaitable[T]], pending: Pending | None = None
+    ) -> T:
+        """``pending`` (for writes): what to answer when Temporal has the request but its
+        outcome does not come in time. Reads answer 503 then: reading changes nothing."""
         timeout = self._settings.answer_timeout_seconds
         try:
             return await asyncio.wait_for(call(), timeout)
@@ -144,14 +180,14 @@ class TicketGateway:
             # Ours or the Temporal client's deadline. Say whether Temporal itself is down
             # (the client keeps retrying an unreachable server) or just no worker answered.
             if not await self._temporal_answers():
-                raise _unavailable(failure) from failure
+                raise _unavailable(failure, sent=pending is not None) from failure
+            if pending is not None:  # Temporal has it: applied later, or refused later
+                raise pending from failure
             raise ApiError(
                 503,
                 "ticket_not_answering",
                 f"ticket {ticket_no} did not answer within {timeout:g} s "
-                "(is a worker running?); "
-                "retry: an action that already took effect is refused, "
-                "not repeated",
+                "(is a worker running?); retry shortly",
             ) from failure
 
 
@@ -167,14 +203,52 @@ def _rpc_error(ticket_no: str, failure: RPCError) -> ApiError:
     if failure.status is RPCStatusCode.NOT_FOUND:  # no such workflow, or it has completed
         return not_found(ticket_no)
     if failure.status in _UNREACHABLE:
-        return _unavailable(failure)
+        return _unavailable(failure, sent=True)
     return ApiError(502, "temporal_error", failure.message)
 
 
-def _unavailable(problem: BaseException) -> ApiError:
+def _unavailable(problem: BaseException, *, sent: bool = False) -> ApiError:
+    """Temporal is unreachable. Said so plainly when nothing was sent; when a write may have
+    been on its way as Temporal went down, that is said too."""
     log.warning("temporal unreachable", error=str(problem))
+    if not sent:
+        return ApiError(
+            503,
+            "temporal_unavailable",
+            "the workflow service (Temporal) is unreachable; nothing was sent, retry shortly",
+        )
     return ApiError(
         503,
         "temporal_unavailable",
-        "the workflow service (Temporal) is unreachable; nothing was changed, retry shortly",
+        "the workflow service (Temporal) is unreachable, so the request most likely never "
+        "reached it, though that cannot be known for certain; retry with the same "
+        "Idempotency-Key, which applies it at most once",
     )
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    """Which action a request is, for Temporal (the update id) and for the caller (the id
+    and where its outcome can be read). ``action_id`` is the caller's Idempotency-Key, or
+    one the server made and returned in that header."""
+
+    ticket_no: str
+    action: str
+    action_id: str
+
+    def update_id(self, actor: Actor) -> str:
+        """The caller's own: role, department and name are part of it."""
+        return f"{self.action}:{actor.describe()}:{self.action_id}"
+
+    @property
+    def outcome_url(self) -> str:
+        return f"/v1/tickets/{self.ticket_no}/actions/{self.action}/{self.action_id}"
+
+    def pending(self) -> Pending:
+        return Pending(
+            self.outcome_url,
+            f"'{self.action}' on ticket {self.ticket_no} is with the workflow service and "
+            f"not yet done; read its outcome at {self.outcome_url}",
+            action_id=self.action_id,
+            ticket_no=self.ticket_no,
+        )

@@ -18,9 +18,16 @@ from hotline.database import insert_for
 from schema.tables import IntakeKey, TicketCounter
 
 
-async def find_by_key(sessions: async_sessionmaker[AsyncSession], key: str) -> str | None:
+async def find_by_key(
+    sessions: async_sessionmaker[AsyncSession], key: str
+) -> tuple[str, str | None] | None:
+    """The ticket a (scoped) intake key made, and the fingerprint of the request it came with."""
     async with sessions() as session:
-        return await session.scalar(select(IntakeKey.ticket_no).where(IntakeKey.key == key))
+        found = await session.execute(
+            select(IntakeKey.ticket_no, IntakeKey.fingerprint).where(IntakeKey.key == key)
+        )
+        row = found.first()
+    return (row[0], row[1]) if row is not None else None
 
 
 async def allocate(
@@ -29,11 +36,12 @@ async def allocate(
     timezone: str,
     prefix: str = "",
     idempotency_key: str | None = None,
-) -> tuple[str, bool]:
-    """A new ticket number, or the one already bound to ``idempotency_key``.
+    fingerprint: str | None = None,
+) -> tuple[str, bool, str | None]:
+    """A new ticket number, or the one already bound to ``idempotency_key`` (scoped).
 
-    Returns ``(ticket_no, created)``; ``created`` is False when a concurrent request
-    with the same key won the race.
+    Returns ``(ticket_no, created, fingerprint)``; ``created`` is False when a concurrent
+    request with the same key won the race, and the fingerprint is then that request's.
     """
     now = datetime.now(UTC)
     day = now.astimezone(ZoneInfo(timezone)).strftime("%Y%m%d")
@@ -47,12 +55,19 @@ async def allocate(
             sequence = (await session.execute(bump)).scalar_one()
             ticket_no = f"{prefix}{day}-{sequence:06d}"
             if idempotency_key is not None:
-                session.add(IntakeKey(key=idempotency_key, ticket_no=ticket_no, created_at=now))
-        return ticket_no, True
+                session.add(
+                    IntakeKey(
+                        key=idempotency_key,
+                        ticket_no=ticket_no,
+                        fingerprint=fingerprint,
+                        created_at=now,
+                    )
+                )
+        return ticket_no, True, fingerprint
     except IntegrityError:
         if idempotency_key is None:
             raise
         existing = await find_by_key(sessions, idempotency_key)
         if existing is None:
             raise
-        return existing, False
+        return existing[0], False, existing[1]

@@ -167,12 +167,16 @@ class TicketCounter(Base):
 
 
 class IntakeKey(Base):
-    """``Idempotency-Key`` → ticket number, so a retried intake returns the same ticket."""
+    """``Idempotency-Key`` → ticket number, so a retried intake returns the same ticket.
+
+    ``key`` is the caller's key scoped to the caller (``api.idempotency.scoped_key``);
+    ``fingerprint`` is the request body's, so a key reused for another body is refused."""
 
     __tablename__ = "intake_keys"
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     ticket_no: Mapped[str] = mapped_column(String(40))
+    fingerprint: Mapped[str | None] = mapped_column(String(64))  # None: kept from before
     created_at: Mapped[datetime]
 
 
@@ -199,3 +203,16 @@ class StoredEscalation(Base):
     workflow_id: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any]]
     version: Mapped[int] = mapped_column(Integer)
+
+
+class ActionKey(Base):
+    """An action's ``Idempotency-Key``, scoped to the caller: which ticket and action it
+    named, with which body. A key reused for another body or ticket is refused (422)."""
+
+    __tablename__ = "action_keys"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ticket_no: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(index=True)

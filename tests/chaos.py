@@ -125,6 +125,7 @@ class Figures:
     server_restarts: int = 0
     database_outages: int = 0
     answered_503: Counter[str] = field(default_factory=Counter)
+    answered_202: int = 0
     retries: int = 0
     lost_actions: int = 0
     repeated_actions: int = 0
@@ -297,9 +298,11 @@ class ChaosRun:
                 state = await http.get(f"/v1/tickets/{ticket_no}", headers=headers)
                 if state.status_code == 200 and _reached(state.json()["status"], expect_status):
                     return state.json()
-            if response is not None and response.status_code == 503:
+            if response is not None and response.status_code == 202:  # taken, not yet done:
+                self.figures.answered_202 += 1  # the retry with the same key joins it
+            elif response is not None and response.status_code == 503:
                 self.figures.answered_503[response.json()["error"]["code"]] += 1
-            elif response is not None and response.status_code not in (409,):
+            elif response is not None and response.status_code != 409:
                 raise AssertionError(f"{method} {path}: {response.status_code} {response.text}")
             self.figures.retries += 1
             await asyncio.sleep(0.5)

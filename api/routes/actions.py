@@ -7,16 +7,25 @@ annotations`` here: FastAPI reads each generated route's body type at definition
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Header
+from fastapi import APIRouter, Body, Depends, Header, Request
+from fastapi import Path as PathParam
 from pydantic import BaseModel
 
-from api.deps import AppContext, ContextDep, require_roles
+from api.deps import AppContext, ContextDep, StaffDep, require_roles
 from api.errors import ApiError, forbidden, not_found
+from api.escalation_queries import EscalationFilter, list_escalations
+from api.idempotency import action_id, bind_action_key
 from api.routes.tickets import TicketNo, shown_to
+from api.ticket_gateway import ActionRef
 from api.ticket_queries import stored_ticket, unknown_departments
-from schema.escalation import DisciplineReferralBody, JointMeetingBody, SuperviseBody
+from schema.escalation import (
+    DisciplineReferralBody,
+    EscalationKind,
+    JointMeetingBody,
+    SuperviseBody,
+)
 from schema.tables import Department
 from schema.ticket import (
     Actor,
@@ -39,6 +48,7 @@ from schema.ticket import (
     Transfer110Body,
     WithdrawBody,
 )
+from workflows.ids import ticket_workflow_id
 from workflows.ticket import TicketUpdate, TicketWorkflow
 from workflows.ticket_rules import ACTION_RULES
 
@@ -112,6 +122,30 @@ async def _closed_or_unknown(context: AppContext, ticket_no: str) -> ApiError:
     if stored is None:
         return not_found(ticket_no)
     return ApiError(409, "invalid_state", f"ticket {ticket_no} is closed ({stored.closure_reason})")
+
+
+IdempotencyKey = Annotated[str | None, Header(max_length=200, pattern=r"^[\x21-\x7e]+$")]
+"""Printable ASCII without spaces, at most 200 characters."""
+
+# The actions on a ticket's children (api.routes.escalation_actions), by the kind of child.
+CHILD_ACTIONS = {
+    "joint-meeting-report": EscalationKind.JOINT_MEETING,
+    "joint-meeting-decision": EscalationKind.JOINT_MEETING,
+    "discipline-acknowledge": EscalationKind.DISCIPLINE_REFERRAL,
+    "discipline-outcome": EscalationKind.DISCIPLINE_REFERRAL,
+}
+
+
+async def workflows_acting_for(context: AppContext, ticket_no: str, action: str) -> list[str]:
+    """Where an action of that name runs: the ticket, or its meetings or referrals."""
+    kind = CHILD_ACTIONS.get(action)
+    if kind is None:
+        return [ticket_workflow_id(ticket_no)]
+    async with context.sessions() as session:
+        rungs, _ = await list_escalations(
+            session, EscalationFilter(ticket_no=ticket_no, kind=kind), offset=0, limit=None
+        )
+    return [rung.workflow_id for rung in rungs if rung.workflow_id]
 
 
 @dataclass(frozen=True)
@@ -228,15 +262,17 @@ def _register(route: ActionRoute) -> None:
         ticket_no: TicketNo,
         actor: ActorForAction,
         context: ContextDep,
+        request: Request,
         body: Annotated[route.body, body_param],  # type: ignore[name-defined]
-        idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> TicketView:
         if route.precheck is not None:
             await route.precheck(context, ticket_no, body, actor)
+        action = await identify_action(
+            context, actor, ticket_no, route.name, body, idempotency_key, request
+        )
         try:
-            # The caller's key names the Temporal update, scoped to the action and the caller.
-            update_id = f"{route.name}:{actor.sub}:{idempotency_key}" if idempotency_key else None
-            done = await context.tickets.act(ticket_no, route.update, actor, body, update_id)
+            done = await context.tickets.act(ticket_no, route.update, actor, body, action)
             return shown_to(actor, done)
         except ApiError as problem:
             if problem.status == 404:
@@ -251,12 +287,96 @@ def _register(route: ActionRoute) -> None:
         response_model=TicketView,
         summary=route.summary,
         description=f"Roles: {allowed}. Refused with 409 in the wrong state, 403 for the "
-        "wrong role or department, 422 for a bad body; a refusal changes nothing. With an "
-        "`Idempotency-Key`, a retry (after a 503, say) returns the first attempt's outcome "
-        "instead of applying the action again.",
+        "wrong role or department, 422 for a bad body; a refusal changes nothing. Every "
+        "action has an id: the caller's `Idempotency-Key`, or one the server makes, returned "
+        "in that header. A retry with it returns the first attempt's outcome instead of "
+        "applying the action again. 202: Temporal has the action but it is not done yet; "
+        "its outcome is at the `Location` given.",
+        responses={202: {"description": "accepted, not yet done: the outcome is at Location"}},
         name=f"ticket_{route.name.replace('-', '_')}",
     )
 
 
 for _route in ACTION_ROUTES:
     _register(_route)
+
+
+async def identify_action(
+    context: AppContext,
+    actor: Actor,
+    ticket_no: str,
+    action: str,
+    body: BaseModel,
+    idempotency_key: str | None,
+    request: Request,
+) -> ActionRef:
+    """The action's id (the caller's key, bound to this request, or a new one), returned in
+    the ``Idempotency-Key`` header so that a retry can send it."""
+    if idempotency_key is not None:
+        await bind_action_key(
+            context.sessions,
+            actor=actor,
+            key=idempotency_key,
+            ticket_no=ticket_no,
+            action=action,
+            body=body,
+        )
+    ref = ActionRef(ticket_no=ticket_no, action=action, action_id=action_id(idempotency_key))
+    request.state.action_id = ref.action_id  # answered in the header (api.errors too)
+    return ref
+
+
+class ActionOutcome(BaseModel):
+    action_id: str
+    action: str
+    ticket_no: str
+    status: Literal["done", "refused", "pending"]
+    ticket: dict[str, Any] | None = None  # the ticket (or meeting, referral) after the action
+    error: dict[str, str] | None = None  # why it was refused
+
+
+@router.get(
+    "/{ticket_no}/actions/{action}/{action_id}",
+    response_model=ActionOutcome,
+    summary="The outcome of one of the caller's own actions, by its id",
+)
+async def action_outcome(
+    ticket_no: TicketNo,
+    action: Annotated[str, PathParam(pattern=r"^[a-z0-9-]{1,40}$")],
+    action_id: Annotated[str, PathParam(pattern=r"^[\x21-\x7e]{1,200}$")],
+    actor: StaffDep,
+    context: ContextDep,
+) -> ActionOutcome:
+    """done (with the ticket after it), refused (with the reason) or pending. Only the
+    caller's own actions: the id is looked up under the caller's name."""
+    ref = ActionRef(ticket_no=ticket_no, action=action, action_id=action_id)
+    answer = ActionOutcome(
+        action_id=action_id, action=action, ticket_no=ticket_no, status="pending"
+    )
+    for workflow_id in await workflows_acting_for(context, ticket_no, action):
+        try:
+            result = await context.tickets.outcome(workflow_id, ref.update_id(actor))
+        except ApiError as problem:
+            if problem.code == "unknown_action":
+                continue
+            if problem.status in (403, 409, 422):
+                return answer.model_copy(
+                    update={
+                        "status": "refused",
+                        "error": {"code": problem.code, "message": problem.message},
+                    }
+                )
+            raise
+        if result is None:
+            return answer
+        if action not in CHILD_ACTIONS:  # the ticket after it, shown as to any of its reads
+            result = shown_to(actor, TicketView.model_validate(result)).model_dump(mode="json")
+        return answer.model_copy(update={"status": "done", "ticket": result})
+    raise ApiError(
+        404,
+        "unknown_action",
+        f"no action '{action}' with id {action_id} of yours on ticket {ticket_no}: it never "
+        "reached the ticket, or the ticket refused it (a refusal changes nothing and leaves "
+        "no trace), or the id is wrong. Read the ticket; a retry with the same "
+        "Idempotency-Key is applied at most once",
+    )

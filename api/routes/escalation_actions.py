@@ -6,13 +6,13 @@ action is allowed (403 wrong role or department, 409 too late), as for ticket ac
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from api.deps import AppContext, ContextDep, require_roles
 from api.errors import ApiError, not_found
 from api.escalation_queries import open_child
-from api.routes.actions import departments_exist
+from api.routes.actions import IdempotencyKey, departments_exist, identify_action
 from api.routes.tickets import TicketNo, check_department_sees
 from api.ticket_queries import stored_ticket
 from schema.escalation import (
@@ -29,8 +29,6 @@ from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.joint_meeting import JointMeetingWorkflow
 
 router = APIRouter(prefix="/v1/tickets", tags=["escalation actions"])
-
-IdempotencyKey = Annotated[str | None, Header(max_length=200)]
 
 
 async def _open_child_id(
@@ -73,13 +71,12 @@ async def _act(
     body: BaseModel,
     action: str,
     idempotency_key: str | None,
+    request: Request,
     department: str | None = None,
 ) -> Any:
     workflow_id = await _open_child_id(context, ticket_no, kind, department, actor)
-    update_id = f"{action}:{actor.sub}:{idempotency_key}" if idempotency_key else None
-    return await context.tickets.act_on_child(
-        ticket_no, workflow_id, update, actor, body, update_id
-    )
+    ref = await identify_action(context, actor, ticket_no, action, body, idempotency_key, request)
+    return await context.tickets.act_on_child(ticket_no, workflow_id, update, actor, body, ref)
 
 
 @router.post(
@@ -91,6 +88,7 @@ async def report_in(
     ticket_no: TicketNo,
     actor: Annotated[Actor, Depends(require_roles([Role.DEPARTMENT]))],
     context: ContextDep,
+    request: Request,
     idempotency_key: IdempotencyKey = None,
     body: MeetingReportBody | None = None,
 ) -> JointMeetingView:
@@ -103,6 +101,7 @@ async def report_in(
         body or MeetingReportBody(),
         "joint-meeting-report",
         idempotency_key,
+        request,
     )
 
 
@@ -117,6 +116,7 @@ async def decide(
     body: MeetingDecisionBody,
     actor: Annotated[Actor, Depends(require_roles([Role.SUPERVISOR]))],
     context: ContextDep,
+    request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> JointMeetingView:
     await departments_exist(context, [body.lead, *body.assisting])
@@ -129,6 +129,7 @@ async def decide(
         body,
         "joint-meeting-decision",
         idempotency_key,
+        request,
     )
 
 
@@ -141,6 +142,7 @@ async def acknowledge(
     ticket_no: TicketNo,
     actor: Annotated[Actor, Depends(require_roles([Role.DISCIPLINE]))],
     context: ContextDep,
+    request: Request,
     department: str | None = None,
     idempotency_key: IdempotencyKey = None,
     body: ReferralAcknowledgeBody | None = None,
@@ -154,6 +156,7 @@ async def acknowledge(
         body or ReferralAcknowledgeBody(),
         "discipline-acknowledge",
         idempotency_key,
+        request,
         department,
     )
 
@@ -169,6 +172,7 @@ async def record_outcome(
     body: ReferralOutcomeBody,
     actor: Annotated[Actor, Depends(require_roles([Role.DISCIPLINE]))],
     context: ContextDep,
+    request: Request,
     department: str | None = None,
     idempotency_key: IdempotencyKey = None,
 ) -> ReferralView:
@@ -181,5 +185,6 @@ async def record_outcome(
         body,
         "discipline-outcome",
         idempotency_key,
+        request,
         department,
     )

@@ -12,6 +12,7 @@ from api import ticket_numbers
 from api.deps import ContextDep, IntakeActorDep, StaffDep
 from api.duplicates import likely_duplicates
 from api.errors import ApiError, forbidden, not_found, require_offsets
+from api.idempotency import fingerprint, key_reused, scoped_key
 from api.ticket_queries import TicketFilter, list_tickets, stored_ticket, timeline
 from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE
 from schema.ticket import (
@@ -68,7 +69,9 @@ def check_department_sees(actor: Actor, ticket: TicketView) -> None:
     "",
     status_code=201,
     response_model=TicketCreated,
-    responses={200: {"description": "the ticket already created with this key"}},
+    responses={
+        202: {"description": "received, not yet recorded: read the ticket at its Location"},
+    },
 )
 async def create_ticket(
     body: TicketCreate,
@@ -102,31 +105,31 @@ async def register_ticket(
     response: Response,
     idempotency_key: str | None,
 ) -> TicketView:
-    """Intake, shared by the API and the Open311 facade."""
-    if idempotency_key is not None:
-        existing = await ticket_numbers.find_by_key(context.sessions, idempotency_key)
-        if existing is not None:
-            response.status_code = 200
-            return await _existing_or_resumed(context, existing, body, actor)
-    ticket_no, created = await ticket_numbers.allocate(
-        context.sessions,
-        timezone=context.policy.timezone,
-        prefix=context.settings.ticket_prefix,
-        idempotency_key=idempotency_key,
-    )
-    if not created:
-        response.status_code = 200
-        return await _existing_or_resumed(context, ticket_no, body, actor)
+    """Intake, shared by the API and the Open311 facade. A retry with the caller's key
+    answers as the first attempt did (201, ``Idempotent-Replayed: true``)."""
+    key = scoped_key(actor, idempotency_key) if idempotency_key is not None else None
+    request = fingerprint(body)
+    existing = await ticket_numbers.find_by_key(context.sessions, key) if key else None
+    if existing is not None:
+        ticket_no, created, first = existing[0], False, existing[1]
+    else:
+        ticket_no, created, first = await ticket_numbers.allocate(
+            context.sessions,
+            timezone=context.policy.timezone,
+            prefix=context.settings.ticket_prefix,
+            idempotency_key=key,
+            fingerprint=request,
+        )
     response.headers["Location"] = f"/v1/tickets/{ticket_no}"
-    return await context.tickets.start(ticket_no, body, actor)
-
-
-async def _existing_or_resumed(
-    context: ContextDep, ticket_no: str, body: TicketCreate, actor: Actor
-) -> TicketView:
-    """The ticket behind a repeated key; started now if an earlier attempt stopped short."""
-    found = await _live_or_archived(context, ticket_no)
-    return found or await context.tickets.start(ticket_no, body, actor)
+    if created:
+        return await context.tickets.start(ticket_no, body, actor)
+    if first is not None and first != request:
+        raise key_reused(f"ticket {ticket_no}, with a different body")
+    response.headers["Idempotent-Replayed"] = "true"
+    # Started now if an earlier attempt stopped short of it.
+    return await _live_or_archived(context, ticket_no) or await context.tickets.start(
+        ticket_no, body, actor
+    )
 
 
 async def _live_or_archived(context: ContextDep, ticket_no: str) -> TicketView | None:

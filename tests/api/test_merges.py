@@ -55,6 +55,14 @@ async def test_two_tickets_merged_into_each_other_at_once_leave_one_open(api: Ap
         refused = next(r for r in answers if r.status_code == 409)
         assert refused.json()["error"]["code"] == "invalid_state"
         assert "refused the merge" in refused.json()["error"]["message"]
+        # The ticket took the merge, then refused it: its outcome can be read back.
+        loser = refused.request.url.path.split("/")[3]
+        outcome = await api.http.get(
+            f"/v1/tickets/{loser}/actions/merge/{refused.headers['Idempotency-Key']}",
+            headers=api.agent,
+        )
+        assert outcome.json()["status"] == "refused", outcome.text
+        assert outcome.json()["error"]["code"] == "invalid_state"
         tickets = await _every_request_is_carried(api, [a, b])
         assert sorted(t["status"] for t in tickets.values()) == ["closed", "dispatched"]
 

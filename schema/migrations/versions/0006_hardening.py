@@ -1,4 +1,4 @@
-"""notifications know the timeline event they tell of
+"""notifications know their timeline event; idempotency keys know their request
 
 Revision ID: 0006
 Revises: 0005
@@ -20,9 +20,25 @@ def upgrade() -> None:
     with op.batch_alter_table("notifications") as batch:
         batch.add_column(sa.Column("seq", sa.Integer(), nullable=True))
     op.create_index("ix_notifications_ticket_no_seq", "notifications", ["ticket_no", "seq"])
+    with op.batch_alter_table("intake_keys") as batch:
+        batch.add_column(sa.Column("fingerprint", sa.String(length=64), nullable=True))
+    op.create_table(
+        "action_keys",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("ticket_no", sa.String(length=40), nullable=False),
+        sa.Column("action", sa.String(length=40), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    op.create_index("ix_action_keys_created_at", "action_keys", ["created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_action_keys_created_at", table_name="action_keys")
+    op.drop_table("action_keys")
+    with op.batch_alter_table("intake_keys") as batch:
+        batch.drop_column("fingerprint")
     op.drop_index("ix_notifications_ticket_no_seq", table_name="notifications")
     with op.batch_alter_table("notifications") as batch:
         batch.drop_column("seq")

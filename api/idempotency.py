@@ -1,0 +1,76 @@
+"""``Idempotency-Key``: a retry with the same key answers as the first attempt did, once.
+
+Keys are the caller's own: scoped to who sends them (an integrator reusing an agent's key
+gets nothing of the agent's), and bound to the request they first came with. The same key
+with another body, or for another ticket or action, is refused with 422, as the IETF
+``Idempotency-Key`` draft and Stripe do, instead of silently answering for the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.errors import ApiError
+from hotline.database import insert_for
+from schema.tables import ActionKey
+from schema.ticket import Actor
+
+
+def scoped_key(actor: Actor, key: str) -> str:
+    """The key as stored: the caller's key, never anyone else's."""
+    return hashlib.sha256(f"{actor.describe()}\n{key}".encode()).hexdigest()
+
+
+def fingerprint(body: BaseModel | dict[str, Any] | None) -> str:
+    """The request's content, for telling a retry from a different request."""
+    data = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def key_reused(what: str) -> ApiError:
+    return ApiError(
+        422,
+        "idempotency_key_reused",
+        f"this Idempotency-Key was first used for {what}; a new request needs a new key",
+    )
+
+
+def action_id(key: str | None) -> str:
+    """The caller's key, or one the server makes (returned, so a retry can send it)."""
+    return key if key is not None else uuid.uuid4().hex
+
+
+async def bind_action_key(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    actor: Actor,
+    key: str,
+    ticket_no: str,
+    action: str,
+    body: BaseModel,
+) -> None:
+    """Record which request the key names; refuse it if it already names another."""
+    row = {
+        "key": scoped_key(actor, key),
+        "ticket_no": ticket_no,
+        "action": action,
+        "fingerprint": fingerprint(body),
+        "created_at": datetime.now(UTC),
+    }
+    async with sessions.begin() as session:
+        statement = insert_for(session, ActionKey).values(**row).on_conflict_do_nothing()
+        await session.execute(statement)
+        stored = await session.get(ActionKey, row["key"])
+    assert stored is not None  # just inserted, or there before
+    if (stored.ticket_no, stored.action) != (ticket_no, action):
+        raise key_reused(f"'{stored.action}' on ticket {stored.ticket_no}")
+    if stored.fingerprint != row["fingerprint"]:
+        raise key_reused(f"'{action}' on ticket {ticket_no} with a different body")
