@@ -8,6 +8,11 @@ Everything served to a role that sees citizens masked, everything served without
 from __future__ import annotations
 
 import re
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+T = TypeVar("T")
 
 # Mainland mobile numbers, with or without +86 / 86: 13812341234 → 138****1234.
 _MOBILE = re.compile(
@@ -27,3 +32,23 @@ def mask_text(text: str) -> str:
         text = id_card.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
     text = _MOBILE.sub(r"\1****\3", text)
     return _LANDLINE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+
+
+def masked_copy(value: T) -> T:
+    """A copy of a value (a model, a list, a dict, a text) with every text in it masked.
+    Enumerations and other typed values are kept as they are."""
+    masked: Any
+    if isinstance(value, str) and type(value) is str:
+        masked = mask_text(value)
+    elif isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        masked = value.model_copy(
+            update={name: masked_copy(getattr(value, name)) for name in fields}
+        )
+    elif isinstance(value, list):
+        masked = [masked_copy(item) for item in value]
+    elif isinstance(value, dict):
+        masked = {key: masked_copy(item) for key, item in value.items()}
+    else:
+        masked = value
+    return masked

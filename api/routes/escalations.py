@@ -11,6 +11,8 @@ from pydantic import BaseModel
 from api.deps import ContextDep, require_roles
 from api.errors import require_offsets
 from api.escalation_queries import EscalationFilter, escalations_csv, list_escalations
+from api.routes.tickets import sees_citizens
+from hotline.personal_data import masked_copy
 from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
 from schema.ticket import Actor, Role
@@ -63,15 +65,17 @@ async def search_escalations(
         raised_from=raised_from,
         raised_to=raised_to,
     )
+    # The commission sees citizens masked: notes and reasons may quote a phone number.
+    shown = (lambda records: records) if sees_citizens(actor) else masked_copy
     async with context.sessions() as session:
         if format == "csv":
             records, _ = await list_escalations(session, where, offset=0, limit=CSV_ROW_LIMIT)
             return Response(
-                escalations_csv(records),
+                escalations_csv(shown(records)),
                 media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": 'attachment; filename="escalations.csv"'},
             )
         records, total = await list_escalations(
             session, where, offset=(page - 1) * page_size, limit=page_size
         )
-    return EscalationPage(items=records, total=total, page=page, page_size=page_size)
+    return EscalationPage(items=shown(records), total=total, page=page, page_size=page_size)

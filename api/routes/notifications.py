@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from api.deps import ContextDep, StaffDep
 from api.errors import forbidden
+from api.routes.tickets import sees_citizens
+from hotline.personal_data import masked_copy
 from schema.activity_io import Notification
 from schema.tables import StoredNotification
 from schema.ticket import Role
@@ -36,4 +38,5 @@ async def list_notifications(
         query = query.where(StoredNotification.ticket_no == ticket_no)
     async with context.sessions() as session:
         rows = await session.scalars(query)
-        return [Notification.model_validate(row, from_attributes=True) for row in rows]
+        notices = [Notification.model_validate(row, from_attributes=True) for row in rows]
+    return notices if sees_citizens(actor) else masked_copy(notices)

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from api.deps import ContextDep
 from api.errors import ApiError
 from api.routes.tickets import register_ticket
+from hotline.personal_data import mask_text
 from schema.tables import Department, RoutingRule, Ticket
 from schema.ticket import Actor, Channel, Citizen, Role, TicketCreate, TicketType, TicketView
 
@@ -181,13 +182,13 @@ def _request_record(ticket: TicketView, agencies: dict[str, str]) -> dict[str, A
         "status_notes": _status_notes(ticket),
         "service_name": ticket.category.replace("-", " "),
         "service_code": ticket.category,
-        "description": ticket.description,
+        "description": mask_text(ticket.description),
         "agency_responsible": agencies.get(ticket.lead_department or "", ""),
         "service_notice": "",
         "requested_datetime": _iso(ticket.created_at),
         "updated_datetime": _iso(ticket.updated_at),
         "expected_datetime": _iso(ticket.deadlines.get("reply")),
-        "address": ticket.address or "",
+        "address": mask_text(ticket.address or ""),
         "address_id": "",
         "zipcode": "",
         "lat": "",

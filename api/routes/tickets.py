@@ -14,6 +14,7 @@ from api.duplicates import likely_duplicates
 from api.errors import ApiError, forbidden, not_found, require_offsets
 from api.idempotency import fingerprint, key_reused, scoped_key
 from api.ticket_queries import TicketFilter, list_tickets, stored_ticket, timeline
+from hotline.personal_data import masked_copy
 from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE
 from schema.ticket import (
     Actor,
@@ -51,10 +52,16 @@ CITIZEN_READERS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.DEPAR
 View = TypeVar("View", bound=TicketView)
 
 
+def sees_citizens(actor: Actor) -> bool:
+    return actor.role in CITIZEN_READERS
+
+
 def shown_to(actor: Actor, ticket: View) -> View:
-    if actor.role in CITIZEN_READERS:
+    """The ticket as this caller may see it: for a role that sees citizens masked, the
+    citizen masked, and every phone or ID-card number in its free texts too."""
+    if sees_citizens(actor):
         return ticket
-    return ticket.model_copy(update={"citizen": ticket.citizen.masked()})
+    return masked_copy(ticket.model_copy(update={"citizen": ticket.citizen.masked()}))
 
 
 def check_department_sees(actor: Actor, ticket: TicketView) -> None:
@@ -223,4 +230,6 @@ async def get_timeline(ticket_no: TicketNo, actor: StaffDep, context: ContextDep
             raise not_found(ticket_no)
         check_department_sees(actor, ticket)
         events = await timeline(session, ticket_no)
-    return Timeline(ticket_no=ticket_no, events=events)
+    return Timeline(
+        ticket_no=ticket_no, events=events if sees_citizens(actor) else masked_copy(events)
+    )

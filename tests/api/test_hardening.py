@@ -157,3 +157,34 @@ async def test_every_v1_operation_documents_its_errors(api: Api) -> None:
     assert undocumented == []
     error = document["components"]["schemas"]["ErrorBody"]
     assert error["properties"]["error"]
+
+
+async def test_numbers_in_free_text_are_masked_for_masked_roles_and_open311(api: Api) -> None:
+    mobile, card, landline = "13900001111", "110101199003071234", "0574-87654321"
+    ticket = await api.create(description=f"call {mobile} or {landline}, ID {card}")
+    no = ticket["ticket_no"]
+    supervisor = api.token(Role.SUPERVISOR)
+    await api.act(no, "supervise", supervisor, {"note": f"citizen asks for a call on {mobile}"})
+    secrets = (mobile, card, "87654321")
+    integrator, discipline = api.token(Role.INTEGRATOR), api.token(Role.DISCIPLINE)
+    served = [
+        await api.http.get(f"/v1/tickets/{no}", headers=integrator),
+        await api.http.get("/v1/tickets", params={"page_size": 200}, headers=integrator),
+        await api.http.get(f"/v1/tickets/{no}/timeline", headers=integrator),
+        await api.http.get(f"/v1/tickets/{no}/timeline", headers=discipline),
+        await api.http.get("/v1/escalations", params={"ticket_no": no}, headers=discipline),
+        await api.http.get(
+            "/v1/escalations", params={"ticket_no": no, "format": "csv"}, headers=discipline
+        ),
+        await api.http.get("/v1/notifications", params={"ticket_no": no}, headers=integrator),
+        await api.http.get(f"/open311/v2/requests/{no}.json"),
+        await api.http.get("/open311/v2/requests.json"),
+    ]
+    for answer in served:
+        assert answer.status_code == 200, (answer.url, answer.text)
+        leaked = [s for s in secrets if s in answer.text]
+        assert leaked == [], (str(answer.url), leaked)
+    assert "139****1111" in served[0].text and "110101********1234" in served[0].text
+    # The roles that read citizens still read the text as written.
+    agent_view = await api.http.get(f"/v1/tickets/{no}/timeline", headers=api.agent)
+    assert mobile in agent_view.text
