@@ -26,6 +26,7 @@ from activities.publishing import PublishingActivities
 from activities.read_model import ReadModelActivities
 from activities.reports import ReportActivities
 from activities.routing import RoutingActivities
+from hotline import sealing
 from hotline.database import create_engine, session_factory
 from hotline.request_context import RequestContextInterceptor
 from hotline.schedules import ensure_schedules
@@ -122,6 +123,7 @@ def build_worker(
 ) -> Worker:
     # A client made by hotline.temporal.connect already carries the interceptor; the
     # worker inherits it from there. Any other client gets it here.
+    sealing.use_keys(settings.resolved_encryption_keys())  # the read model's citizens
     inherited = any(
         isinstance(i, RequestContextInterceptor) for i in client.config()["interceptors"]
     )

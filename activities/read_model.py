@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from hotline.database import upsert
+from hotline.sealing import sealer
 from schema.activity_io import ActivityName, TicketRecord, Transition
 from schema.escalation import Escalation
 from schema.tables import StoredEscalation, StoredNotification, Ticket, TicketEvent
@@ -43,7 +44,8 @@ def ticket_row(record: TicketRecord) -> dict[str, object]:
         "created_at": record.created_at,
         "updated_at": record.updated_at,
         "closed_at": record.closed_at,
-        "document": record.model_dump(mode="json"),
+        "document": record.model_dump(mode="json"),  # its citizen sealed by the column type
+        "phone_lookup": sealer().phone_lookup(record.citizen.phone),
     }
 
 

@@ -28,6 +28,7 @@ from api.routes import (
     tickets,
 )
 from api.ticket_gateway import TicketGateway
+from hotline import sealing
 from hotline.database import create_engine, session_factory
 from hotline.settings import Settings
 
@@ -47,6 +48,7 @@ ROUTERS = (
 
 def create_app(settings: Settings | None = None, *, client: Client | None = None) -> FastAPI:
     settings = settings or Settings()
+    sealing.use_keys(settings.resolved_encryption_keys())  # the read model's citizens
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

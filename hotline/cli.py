@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import sys
 import uuid
 from datetime import timedelta
 from typing import Annotated
@@ -70,11 +72,14 @@ def token(
     sub: Annotated[str | None, typer.Option(help="who the token speaks for")] = None,
     hours: Annotated[int | None, typer.Option(help="validity in hours")] = None,
 ) -> None:
-    """Print a bearer token for the configured secret."""
+    """Print a bearer token for the configured secret (HOTLINE_JWT_SECRET, or the one the
+    running stack keeps in its data folder)."""
     settings = Settings()
+    if department is not None:
+        asyncio.run(_require_department(settings, department))
     try:
         printed = issue_token(
-            settings.resolved_jwt_secret(),
+            settings.resolved_jwt_secret(create=False),
             role,
             sub=sub or f"cli-{role.value}",
             department=department,
@@ -83,6 +88,32 @@ def token(
     except ValueError as problem:
         raise typer.BadParameter(str(problem)) from problem
     typer.echo(printed)
+
+
+async def _require_department(settings: Settings, code: str) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from hotline.database import create_engine, session_factory
+    from schema.tables import Department
+
+    engine = create_engine(settings.resolved_database_url())
+    try:
+        async with session_factory(engine)() as session:
+            active = await session.scalar(select(Department.active).where(Department.code == code))
+    except SQLAlchemyError as problem:
+        raise typer.BadParameter(
+            f"the catalogue at {settings.resolved_database_url()} cannot be read to check "
+            f"'{code}' ({type(problem).__name__}); is this the running stack's data folder?",
+            param_hint="--department",
+        ) from problem
+    finally:
+        await engine.dispose()
+    if not active:
+        raise typer.BadParameter(
+            f"no active department '{code}' in the catalogue at {settings.resolved_database_url()}",
+            param_hint="--department",
+        )
 
 
 report_app = typer.Typer(help="Periodic reports.", no_args_is_help=True)
@@ -97,8 +128,10 @@ def run_report(
     """Compile a report now, as its schedule would, and print it."""
     from datetime import datetime
 
+    from hotline.database import create_engine, session_factory
     from hotline.temporal import connect
     from schema.reports import ReportRequest
+    from schema.tables import Report
     from workflows.reports import ReportWorkflow
 
     settings = Settings()
@@ -114,7 +147,51 @@ def run_report(
         )
         return summary.id
 
-    typer.echo(f"report {asyncio.run(run())} compiled; read it at GET /v1/reports/<id>")
+    async def run_and_read() -> str:
+        report_id = await run()
+        engine = create_engine(settings.resolved_database_url())
+        try:
+            async with session_factory(engine)() as session:
+                report = await session.get(Report, report_id)
+        finally:
+            await engine.dispose()
+        if report is None:
+            return f"report {report_id} compiled; read it at GET /v1/reports/{report_id}"
+        return f"{report.markdown}\n\n(report {report_id}: GET /v1/reports/{report_id})"
+
+    typer.echo(asyncio.run(run_and_read()))
+    exit_without_teardown()
+
+
+def exit_without_teardown() -> None:
+    """End a command that used a Temporal client at once, its output flushed. Finalising
+    the interpreter while the client's native runtime still has threads aborted the
+    process now and then (``PyGILState_Release``, exit 134) after the work was done."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+@app.command()
+def reseal() -> None:
+    """Seal every stored citizen with the first encryption key and recompute the phone
+    look-ups: after changing HOTLINE_ENCRYPTION_KEYS, and once after upgrading."""
+    from hotline import sealing
+    from hotline.database import create_engine, session_factory
+    from hotline.reseal import reseal as reseal_all
+
+    settings = Settings()
+    sealing.use_keys(settings.resolved_encryption_keys())
+
+    async def run() -> int:
+        engine = create_engine(settings.resolved_database_url())
+        try:
+            return await reseal_all(session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    count = asyncio.run(run())
+    typer.echo(f"{count} tickets resealed with key {settings.resolved_encryption_keys().active_id}")
 
 
 @app.command("migrate")

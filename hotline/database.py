@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -27,11 +28,9 @@ MIGRATIONS_DIR = Path(schema.__file__).parent / "migrations"
 
 
 def create_engine(url: str) -> AsyncEngine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
+    if make_url(url).get_backend_name() != "sqlite":
         return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
-    if parsed.database:
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    _private_sqlite_file(url)
     engine = create_async_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -44,6 +43,16 @@ def create_engine(url: str) -> AsyncEngine:
         cursor.close()
 
     return engine
+
+
+def _private_sqlite_file(url: str) -> None:
+    """Make a SQLite database's file (and folder) before SQLite does, readable by its owner
+    only: it holds citizens' tickets (its -wal and -shm files take the same mode)."""
+    database = make_url(url).database
+    if make_url(url).get_backend_name() == "sqlite" and database and database != ":memory:":
+        path = Path(database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -100,4 +109,5 @@ def alembic_config(url: str) -> Config:
 
 async def upgrade_database(url: str) -> None:
     """Apply every migration; a thread keeps Alembic's own event loop off ours."""
+    _private_sqlite_file(url)
     await asyncio.to_thread(command.upgrade, alembic_config(url), "head")

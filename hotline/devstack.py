@@ -103,7 +103,7 @@ class StackServer(uvicorn.Server):
 
 async def run_stack(settings: Settings) -> None:
     started = time.monotonic()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.private_data_dir()  # owner only: secrets, keys, databases
     await prepare_database(settings, demo=True)
     host, _, port = settings.temporal_address.rpartition(":")
     env = await WorkflowEnvironment.start_local(
@@ -120,6 +120,9 @@ async def run_stack(settings: Settings) -> None:
         dev_server_log_level="error",
         dev_server_extra_args=["--ui-codec-endpoint", ui_codec_endpoint(settings)],
     )
+    temporal_files = settings.data_dir.glob("temporal.db*")
+    for path in temporal_files:  # the dev server makes its files world-readable
+        path.chmod(0o600)
     engine = create_engine(settings.resolved_database_url())
     try:
         app = create_app(settings, client=env.client)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-import os
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +39,11 @@ class EncryptionKeys:
                 raise ValueError(f"key {key_id!r} must be 32 bytes (AES-256), not {len(key)}")
         self.active_id = keys[0][0]
         self._ciphers = {key_id: AESGCM(key) for key_id, key in keys}
+        self._last = keys[-1][1]
+
+    def last_key(self) -> bytes:
+        """The last (oldest kept) key's bytes, for keys derived from it."""
+        return self._last
 
     @classmethod
     def parse(cls, text: str) -> EncryptionKeys:
@@ -69,9 +73,9 @@ def new_key_line(key_id: str) -> str:
 def keys_from_file(path: Path) -> EncryptionKeys:
     """The keys kept in the data folder, made on first use (development set-ups only)."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.touch(mode=0o600)
         path.write_text(new_key_line("dev-1") + "\n")
-        os.chmod(path, 0o600)
     return EncryptionKeys.parse(path.read_text().strip())
 
 

@@ -66,16 +66,30 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'hotline.db').resolve()}"
 
-    def resolved_jwt_secret(self) -> str:
-        """The configured secret, else one generated once and kept in the data folder."""
+    def resolved_jwt_secret(self, *, create: bool = True) -> str:
+        """The configured secret, else the one kept in the data folder, made on first use
+        unless ``create`` is False (a token made from a new secret is good for nothing)."""
         if self.jwt_secret:
             return self.jwt_secret
         path = self.data_dir / "jwt-secret"
         if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            if not create:
+                raise ValueError(
+                    f"no token secret in {self.data_dir.resolve()} (the data folder, "
+                    "HOTLINE_DATA_DIR): run this where `hotline up` runs, or set "
+                    "HOTLINE_DATA_DIR or HOTLINE_JWT_SECRET as the running stack has them"
+                )
+            self.private_data_dir()
+            path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
         return path.read_text().strip()
+
+    def private_data_dir(self) -> Path:
+        """The data folder, made readable by its owner only: it holds the secrets, the
+        key ring and (by default) the databases."""
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.data_dir.chmod(0o700)
+        return self.data_dir
 
     def resolved_encryption_keys(self) -> EncryptionKeys:
         """The configured keys, else a key made once and kept in the data folder."""

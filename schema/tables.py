@@ -13,6 +13,8 @@ from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text, Ty
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from hotline.sealing import sealer
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out, on SQLite (naive) and PostgreSQL alike."""
@@ -31,6 +33,30 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class SealedDocument(TypeDecorator[dict[str, Any]]):
+    """A ticket document whose citizen is sealed at rest (``hotline.sealing``): sealed on
+    the way in, opened on the way out; documents stored before sealing read as they are."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: dict[str, Any] | None, dialect: Dialect
+    ) -> dict[str, Any] | None:
+        citizen = value.get("citizen") if value is not None else None
+        if value is None or not isinstance(citizen, dict):
+            return value
+        return {**value, "citizen": sealer().seal(citizen)}
+
+    def process_result_value(
+        self, value: dict[str, Any] | None, dialect: Dialect
+    ) -> dict[str, Any] | None:
+        citizen = value.get("citizen") if value is not None else None
+        if value is None or not isinstance(citizen, str):
+            return value
+        return {**value, "citizen": sealer().open(citizen)}
 
 
 class Base(DeclarativeBase):
@@ -123,7 +149,9 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
-    document: Mapped[dict[str, Any]]
+    document: Mapped[dict[str, Any]] = mapped_column(SealedDocument)
+    # The citizen's phone as a keyed hash (hotline.sealing): their earlier tickets, by number.
+    phone_lookup: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class TicketEvent(Base):

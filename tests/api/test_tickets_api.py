@@ -38,7 +38,7 @@ async def test_intake_dispatches_and_honours_the_idempotency_key(api: Api) -> No
     assert ticket["escalation_level"] == 0 and ticket["overdue"] is False
     assert ticket["rating"] is None and ticket["closure_reason"] is None
     again = await api.http.post("/v1/tickets", json=intake_json(), headers=headers)
-    assert again.status_code == 200
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
     assert again.json()["ticket_no"] == ticket["ticket_no"]
     other = await api.create()
     assert other["ticket_no"] != ticket["ticket_no"]

@@ -1,4 +1,5 @@
-"""notifications know their timeline event; idempotency keys know their request
+"""notifications know their timeline event; idempotency keys know their request;
+a ticket's phone number as a keyed hash
 
 Revision ID: 0006
 Revises: 0005
@@ -32,9 +33,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key"),
     )
     op.create_index("ix_action_keys_created_at", "action_keys", ["created_at"])
+    with op.batch_alter_table("tickets") as batch:
+        batch.add_column(sa.Column("phone_lookup", sa.String(length=64), nullable=True))
+        batch.create_index("ix_tickets_phone_lookup", ["phone_lookup"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("tickets") as batch:
+        batch.drop_index("ix_tickets_phone_lookup")
+        batch.drop_column("phone_lookup")
     op.drop_index("ix_action_keys_created_at", table_name="action_keys")
     op.drop_table("action_keys")
     with op.batch_alter_table("intake_keys") as batch:
