@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from temporalio.client import Client
 
 from activities.deadlines import read_policy
@@ -66,7 +67,9 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
         finally:
             await engine.dispose()
 
-    app = FastAPI(
+    # The docs pages with their scripts and styles served from here, not a CDN: hotline
+    # centres run on intranets.
+    app = FastAPIOffline(
         title="12345 Hotline",
         version="0.1.0",
         description="Tickets of a 12345 government service hotline, each a durable "

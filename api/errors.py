@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -79,12 +80,18 @@ def _body(code: str, message: str, **extra: object) -> dict[str, object]:
 
 
 def _describe_validation(exc: RequestValidationError) -> tuple[str, list[dict[str, object]]]:
-    details = [
-        {"field": ".".join(str(part) for part in err.get("loc", ())), "problem": err.get("msg")}
-        for err in exc.errors()
-    ]
+    details = [_detail(err) for err in exc.errors()]
     summary = "; ".join(f"{d['field']}: {d['problem']}" for d in details)
     return summary or "invalid request", details
+
+
+def _detail(error: Any) -> dict[str, object]:
+    location = list(error.get("loc", ()))
+    if error.get("type") == "json_invalid":  # its location is (body, character offset)
+        offset = location[1] if len(location) > 1 else "?"
+        reason = (error.get("ctx") or {}).get("error", "")
+        return {"field": "body", "problem": f"malformed JSON at character {offset}: {reason}"}
+    return {"field": ".".join(str(part) for part in location), "problem": error.get("msg")}
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -85,3 +85,13 @@ async def unknown_departments(session: AsyncSession, codes: list[str]) -> list[s
         )
     )
     return [code for code in codes if code not in known]
+
+
+async def known_districts(session: AsyncSession) -> list[str]:
+    """The districts the catalogue's units serve: the only ones a ticket can be in."""
+    found = await session.scalars(
+        select(Department.district)
+        .where(Department.district.is_not(None), Department.active.is_(True))
+        .distinct()
+    )
+    return sorted(district for district in found if district)

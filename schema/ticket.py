@@ -123,6 +123,9 @@ class TicketCreate(Body):
     description: str = text_field()
     district: str = text_field(100)
     address: str | None = Field(default=None, max_length=400)
+    # Where the problem is, when the channel knows (an app's map pin; WGS 84 degrees).
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    long: float | None = Field(default=None, ge=-180, le=180)
     citizen: Citizen
     enterprise: bool = False
 
@@ -266,6 +269,8 @@ class TicketView(BaseModel):
     urgency: Urgency
     district: str
     address: str | None
+    lat: float | None = None
+    long: float | None = None
     description: str
     enterprise: bool
     citizen: Citizen

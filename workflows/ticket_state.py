@@ -310,6 +310,8 @@ class TicketState(BaseModel):
             urgency=intake.urgency,
             district=intake.district,
             address=intake.address,
+            lat=intake.lat,
+            long=intake.long,
             description=intake.description,
             enterprise=intake.enterprise,
             citizen=intake.citizen,

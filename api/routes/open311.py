@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from api.deps import ContextDep
 from api.errors import ApiError
 from api.routes.tickets import register_ticket
+from api.ticket_queries import known_districts
 from hotline.personal_data import mask_text
 from schema.tables import Department, RoutingRule, Ticket
 from schema.ticket import Actor, Channel, Citizen, Role, TicketCreate, TicketType, TicketView
@@ -81,6 +82,28 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if moment else None
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+REQUIRED_FIELDS = ("service_code", "description", "phone", "attribute[district]")
+# Where this facade asks more than GeoReport v2 does, and why (also in the discovery).
+STRICTER = {
+    "phone": "a 12345 ticket needs a number to call the citizen back for a rating",
+    "description": "the hotline dispatches on what the citizen describes",
+}
+
+
+def _coordinates(lat: str | None, long: str | None) -> tuple[float | None, float | None]:
+    """Both or neither, as WGS 84 degrees in range."""
+    if not lat and not long:
+        return None, None
+    try:
+        point = float(lat or ""), float(long or "")
+    except ValueError:
+        raise ValueError("lat and long must both be decimal degrees") from None
+    if not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
+        raise ValueError("lat must be within ±90 and long within ±180")
+    return point
+
+
 @router.get("/discovery.{fmt}")
 async def discovery(fmt: Format, request: Request) -> Response:
     base = str(request.base_url).rstrip("/") + "/open311/v2/"
@@ -89,6 +112,8 @@ async def discovery(fmt: Format, request: Request) -> Response:
             "changeset": "2026-11-22T00:00:00Z",
             "contact": "12345 hotline centre",
             "key_service": "ask the hotline centre for an API key",
+            "notes": "Stricter than GeoReport v2: "
+            + "; ".join(f"{field} is required ({why})" for field, why in STRICTER.items()),
             "endpoints": [
                 {
                     "specification": SPECIFICATION,
@@ -137,15 +162,7 @@ async def service_definition(service_code: str, fmt: Format, context: ContextDep
     if service_code not in {s["service_code"] for s in await _services(context)}:
         return error(fmt, 404, f"no service {service_code}")
     async with context.sessions() as session:
-        districts = sorted(
-            {
-                d
-                for d in await session.scalars(
-                    select(Department.district).where(Department.district.is_not(None))
-                )
-                if d
-            }
-        )
+        districts = await known_districts(session)
     return render(
         {
             "service_code": service_code,
@@ -191,8 +208,8 @@ def _request_record(ticket: TicketView, agencies: dict[str, str]) -> dict[str, A
         "address": mask_text(ticket.address or ""),
         "address_id": "",
         "zipcode": "",
-        "lat": "",
-        "long": "",
+        "lat": ticket.lat if ticket.lat is not None else "",
+        "long": ticket.long if ticket.long is not None else "",
         "media_url": "",
     }
 
@@ -207,25 +224,30 @@ async def _agencies(context: ContextDep) -> dict[str, str]:
 
 @router.post("/requests.{fmt}")
 async def post_request(fmt: Format, request: Request, context: ContextDep) -> Response:
-    form = await request.form()
+    if not request.headers.get("content-type", "").startswith(FORM_TYPES):
+        return error(fmt, 400, "send the request form-encoded (application/x-www-form-urlencoded)")
     keys = {k.strip() for k in context.settings.open311_api_keys.split(",") if k.strip()}
+    if not keys:
+        return error(fmt, 403, "this server takes no Open311 requests: it has no API keys")
+    form = await request.form()
     api_key = str(form.get("api_key", ""))
     if api_key not in keys:
         return error(fmt, 403, "a valid api_key is required")
     fields = {k: str(v) for k, v in form.items()}
-    missing = [
-        f
-        for f in ("service_code", "description", "phone", "attribute[district]")
-        if not fields.get(f)
-    ]
+    missing = [f for f in REQUIRED_FIELDS if not fields.get(f)]
     if missing:
-        return error(fmt, 400, f"missing: {', '.join(missing)}")
-    if not (fields.get("address_string") or (fields.get("lat") and fields.get("long"))):
+        stricter = [f"{f} ({STRICTER[f]})" for f in missing if f in STRICTER]
+        note = f"; stricter than GeoReport v2: {', '.join(stricter)}" if stricter else ""
+        return error(fmt, 400, f"missing: {', '.join(missing)}{note}")
+    try:
+        lat, long = _coordinates(fields.get("lat"), fields.get("long"))
+    except ValueError as problem:
+        return error(fmt, 400, str(problem))
+    if not (fields.get("address_string") or lat is not None):
         return error(fmt, 400, "a location is required: lat and long, or address_string")
     if fields["service_code"] not in {s["service_code"] for s in await _services(context)}:
         return error(fmt, 404, f"no service {fields['service_code']}")
     name = " ".join(p for p in (fields.get("first_name"), fields.get("last_name")) if p)
-    address = fields.get("address_string") or f"{fields['lat']},{fields['long']}"
     try:
         body = TicketCreate(
             channel=Channel.WEB,
@@ -233,7 +255,9 @@ async def post_request(fmt: Format, request: Request, context: ContextDep) -> Re
             category=fields["service_code"],
             description=fields["description"],
             district=fields["attribute[district]"],
-            address=address[:400],
+            address=fields.get("address_string", "")[:400] or None,
+            lat=lat,
+            long=long,
             citizen=Citizen(name=name or "Open311", phone=fields["phone"]),
         )
     except ValueError as problem:
@@ -304,3 +328,15 @@ def _parse_date(text: str | None) -> datetime | None:
     except ValueError:
         raise ValueError(f"not an ISO 8601 date: {text}") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@router.api_route("/{anything:path}", methods=["GET", "POST"], include_in_schema=False)
+async def unknown_resource(anything: str) -> Response:
+    """Anything else under the facade answers in GeoReport's error shape, not /v1's."""
+    fmt: Format = "xml" if anything.endswith(".xml") else "json"
+    return error(
+        fmt,
+        404,
+        f"no resource '{anything}': GeoReport v2 paths end in .json or .xml, "
+        "e.g. discovery.json, services.json, requests.json",
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime, time, timedelta
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query
 
@@ -18,18 +20,71 @@ router = APIRouter(prefix="/v1", tags=["statistics"])
 SupervisorDep = Annotated[Actor, Depends(require_roles([Role.SUPERVISOR, Role.ADMIN]))]
 
 
+_PLUS_AS_SPACE = re.compile(r"\d \d{2}:?\d{2}$")
+
+
+def city_instant(text: str, name: str, timezone: str) -> datetime:
+    """An instant from a query: ISO 8601 with an offset, or a plain date meaning that
+    day's midnight in the city."""
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(), ZoneInfo(timezone))
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        if _PLUS_AS_SPACE.search(text):
+            raise ApiError(
+                422,
+                "invalid_input",
+                f"'{name}': a '+' in a query string arrives as a space; send it as %2B, "
+                "or give the time in UTC with Z",
+            ) from None
+        raise ApiError(
+            422, "invalid_input", f"'{name}': expected a date (2026-11-01) or an ISO instant"
+        ) from None
+    require_offsets(**{name: instant})
+    return instant
+
+
+def this_month(timezone: str) -> tuple[datetime, datetime]:
+    now = datetime.now(ZoneInfo(timezone))
+    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    following = (start + timedelta(days=32)).replace(day=1)
+    return start, following
+
+
 @router.get("/stats", response_model=Statistics)
 async def get_statistics(
     _: SupervisorDep,
     context: ContextDep,
-    period_from: Annotated[datetime, Query(alias="from", description="inclusive, with offset")],
-    period_to: Annotated[datetime, Query(alias="to", description="exclusive, with offset")],
+    from_text: Annotated[
+        str | None,
+        Query(
+            alias="from",
+            max_length=40,
+            description="inclusive: an ISO instant with offset, or a date in city time; "
+            "default the first of this month",
+        ),
+    ] = None,
+    to_text: Annotated[
+        str | None,
+        Query(
+            alias="to",
+            max_length=40,
+            description="exclusive, the same way; default the first of next month",
+        ),
+    ] = None,
     weight_response: Annotated[float, Query(ge=0)] = Weights().response,
     weight_resolution: Annotated[float, Query(ge=0)] = Weights().resolution,
     weight_satisfaction: Annotated[float, Query(ge=0)] = Weights().satisfaction,
 ) -> Statistics:
-    """Figures per lead department and overall for tickets created in [from, to)."""
-    require_offsets(**{"from": period_from, "to": period_to})
+    """Figures per lead department and overall for tickets created in [from, to); this
+    month in city time when no period is given."""
+    timezone = context.policy.timezone
+    period_from, period_to = this_month(timezone)
+    if from_text is not None:
+        period_from = city_instant(from_text, "from", timezone)
+    if to_text is not None:
+        period_to = city_instant(to_text, "to", timezone)
     if period_to <= period_from:
         raise ApiError(422, "invalid_input", "'to' must come after 'from'")
     weights = Weights(

@@ -13,7 +13,13 @@ from api.deps import ContextDep, IntakeActorDep, StaffDep
 from api.duplicates import likely_duplicates
 from api.errors import ApiError, forbidden, not_found, require_offsets
 from api.idempotency import fingerprint, key_reused, scoped_key
-from api.ticket_queries import TicketFilter, list_tickets, stored_ticket, timeline
+from api.ticket_queries import (
+    TicketFilter,
+    known_districts,
+    list_tickets,
+    stored_ticket,
+    timeline,
+)
 from hotline.personal_data import masked_copy
 from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE
 from schema.ticket import (
@@ -114,6 +120,14 @@ async def register_ticket(
 ) -> TicketView:
     """Intake, shared by the API and the Open311 facade. A retry with the caller's key
     answers as the first attempt did (201, ``Idempotent-Replayed: true``)."""
+    async with context.sessions() as session:
+        districts = await known_districts(session)
+    if body.district not in districts:
+        raise ApiError(
+            422,
+            "unknown_district",
+            f"district '{body.district}' is not one the catalogue serves: {', '.join(districts)}",
+        )
     key = scoped_key(actor, idempotency_key) if idempotency_key is not None else None
     request = fingerprint(body)
     existing = await ticket_numbers.find_by_key(context.sessions, key) if key else None

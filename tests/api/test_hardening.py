@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -12,6 +13,7 @@ import jwt
 
 from schema.ticket import Role
 from tests.api.conftest import Api
+from tests.support import intake_json
 
 
 async def _department_with_a_ticket(api: Api, code: str) -> str:
@@ -188,3 +190,51 @@ async def test_numbers_in_free_text_are_masked_for_masked_roles_and_open311(api:
     # The roles that read citizens still read the text as written.
     agent_view = await api.http.get(f"/v1/tickets/{no}/timeline", headers=api.agent)
     assert mobile in agent_view.text
+
+
+async def test_the_docs_pages_load_everything_from_the_application(api: Api) -> None:
+    for page in ("/docs", "/redoc"):
+        html = await api.http.get(page)
+        assert html.status_code == 200
+        assets = re.findall(r'(?:src|href)="([^"]+)"', html.text) + re.findall(
+            r"url: '([^']+)'", html.text
+        )
+        assert assets, page
+        for asset in assets:
+            assert asset.startswith("/"), (page, asset)  # nothing from another host
+            assert (await api.http.get(asset)).status_code == 200, asset
+
+
+async def test_intake_refuses_unknown_districts_and_names_malformed_json(api: Api) -> None:
+    atlantis = await api.http.post(
+        "/v1/tickets", json=intake_json(district="atlantis"), headers=api.agent
+    )
+    assert atlantis.status_code == 422
+    assert atlantis.json()["error"]["code"] == "unknown_district"
+    assert "dinghai" in atlantis.json()["error"]["message"]
+    broken = await api.http.post(
+        "/v1/tickets",
+        content=b'{"channel": "phone",,}',
+        headers={**api.agent, "Content-Type": "application/json"},
+    )
+    assert broken.status_code == 422
+    assert "malformed JSON at character" in broken.json()["error"]["message"]
+    assert "body.2" not in broken.json()["error"]["message"]
+
+
+async def test_stats_default_to_this_month_and_take_plain_dates(api: Api) -> None:
+    supervisor = api.token(Role.SUPERVISOR)
+    default = await api.http.get("/v1/stats", headers=supervisor)
+    assert default.status_code == 200, default.text
+    assert default.json()["period_from"].startswith(datetime.now(UTC).strftime("%Y-%m"))
+    dates = await api.http.get(
+        "/v1/stats", params={"from": "2026-11-01", "to": "2026-12-01"}, headers=supervisor
+    )
+    assert dates.status_code == 200, dates.text
+    assert dates.json()["period_from"].startswith("2026-11-01T00:00:00+08:00") or dates.json()[
+        "period_from"
+    ].startswith("2026-10-31T16:00:00")
+    spaced = await api.http.get(
+        "/v1/stats?from=2026-11-01T00:00:00+08:00&to=2026-12-01T00:00:00Z", headers=supervisor
+    )
+    assert spaced.status_code == 422 and "%2B" in spaced.json()["error"]["message"]

@@ -135,3 +135,32 @@ async def test_bad_posts_are_refused_in_the_specs_form(api: Api) -> None:
     assert unknown.status_code == 404
     bad_phone = await api.http.post(f"{BASE}/requests.xml", data=report(phone="call me"))
     assert bad_phone.status_code == 400 and bad_phone.text.startswith("<?xml")
+
+
+async def test_open311_keeps_coordinates_and_refuses_what_it_cannot_take(api: Api) -> None:
+    pinned = report(lat="30.0123", long="122.1067")
+    del pinned["address_string"]
+    posted = await api.http.post(f"{BASE}/requests.json", data=pinned)
+    assert posted.status_code == 200, posted.text
+    number = posted.json()[0]["service_request_id"]
+    [record] = (await api.http.get(f"{BASE}/requests/{number}.json")).json()
+    assert (record["lat"], record["long"]) == (30.0123, 122.1067)
+    assert record["address"] == ""  # not the coordinates written as an address
+
+    for fields, words in (
+        ({"lat": "abc", "long": "122"}, "decimal degrees"),
+        ({"lat": "95", "long": "122"}, "within"),
+        ({"attribute[district]": "atlantis"}, "atlantis"),
+        ({"phone": ""}, "stricter than GeoReport v2: phone"),
+    ):
+        refused = await api.http.post(f"{BASE}/requests.json", data=report(**fields))
+        assert refused.status_code == 400, (fields, refused.text)
+        assert words in refused.json()[0]["description"], refused.text
+
+    as_json = await api.http.post(f"{BASE}/requests.json", json=report())
+    assert as_json.status_code == 400 and "form-encoded" in as_json.text
+    bare = await api.http.get(f"{BASE}/discovery")
+    assert bare.status_code == 404
+    assert bare.json()[0]["code"] == 404 and ".json" in bare.json()[0]["description"]
+    discovery = (await api.http.get(f"{BASE}/discovery.json")).json()
+    assert "phone is required" in discovery["notes"]
