@@ -29,6 +29,7 @@ from schema.ticket import (
     AnswerBody,
     ExtensionBody,
     ExtensionReviewBody,
+    MergeBody,
     ProgressBody,
     RatingBody,
     RatingReviewBody,
@@ -185,6 +186,16 @@ async def supervision_tiers(t: Tickets) -> WorkflowHandle:
     return handle
 
 
+async def merge(t: Tickets) -> WorkflowHandle:
+    """A duplicate merged into an earlier ticket, which then lives its life."""
+    earlier = await t.open()
+    duplicate = await t.open()
+    into = MergeBody(into=earlier.id.removeprefix("ticket-"))
+    await duplicate.execute_update(TicketWorkflow.merge, args=[AGENT, into])
+    await earlier.execute_update(TicketWorkflow.withdraw, args=[AGENT, WithdrawBody()])
+    return duplicate
+
+
 SCENARIOS: dict[str, Callable[[Tickets], Awaitable[WorkflowHandle]]] = {
     "normal_closure": normal_closure,
     "answered_on_the_spot": answered_on_the_spot,
@@ -194,6 +205,7 @@ SCENARIOS: dict[str, Callable[[Tickets], Awaitable[WorkflowHandle]]] = {
     "continued_as_new": continued_as_new,
     "joint_meeting": joint_meeting,
     "supervision_tiers": supervision_tiers,
+    "merge": merge,
 }
 
 
@@ -216,10 +228,15 @@ def write(path: Path, history: WorkflowHistory) -> None:
 
 
 async def children(tickets: Tickets, handle: WorkflowHandle) -> list[str]:
-    """The ticket's joint meetings and referrals, as its escalation history names them."""
+    """The ticket's joint meetings and referrals, as its escalation history names them,
+    and the ticket it was merged into."""
     ticket_no = handle.id.removeprefix("ticket-")
     rows = await tickets.escalations(ticket_no)
-    return [row.workflow_id for row in rows if row.workflow_id]
+    related = [row.workflow_id for row in rows if row.workflow_id]
+    merged_into = (await handle.query(TicketWorkflow.state)).merged_into
+    if merged_into:
+        related.append(f"ticket-{merged_into}/merged_into")
+    return related
 
 
 async def record(version: str, names: list[str]) -> None:
@@ -250,8 +267,10 @@ async def record(version: str, names: list[str]) -> None:
                     run = f"-run{number}" if len(histories) > 1 else ""
                     write(HISTORIES / f"{version}-{name}{run}.json", history)
                 for child_id in await children(tickets, handle):
-                    child = await env.client.get_workflow_handle(child_id).fetch_history()
-                    kind = child_id.rsplit("/", 1)[1].rsplit("-", 1)[0]
+                    workflow_id, kind = child_id.rsplit("/", 1)
+                    if kind != "merged_into":  # a child: ticket-<no>/joint-meeting-<n>
+                        workflow_id, kind = child_id, kind.rsplit("-", 1)[0]
+                    child = await env.client.get_workflow_handle(workflow_id).fetch_history()
                     write(HISTORIES / f"{version}-{name}-{kind}.json", child)
     finally:
         await env.shutdown()

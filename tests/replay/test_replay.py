@@ -39,6 +39,7 @@ def test_every_shape_is_recorded() -> None:
         "continued_as_new",
         "joint_meeting",
         "supervision_tiers",
+        "merge",
     }
 
 
@@ -81,8 +82,8 @@ def test_both_sides_of_the_publishing_patch_are_recorded() -> None:
     for path in before:
         assert "record_transition" in _regular_activities(path), path.name
         assert not _markers(path, "core_patch", "patch-data"), path.name
-    for path in after:
-        assert _regular_activities(path) == set(), path.name
+    for path in after:  # publishing needs no regular activity (a merge's claim is one)
+        assert _regular_activities(path) <= {"claim_duplicate"}, path.name
         local = {m["activity_type"] for m in _markers(path, "core_local_activity", "data")}
         assert "publish_transition" in local, path.name
         patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
@@ -99,3 +100,25 @@ def test_both_sides_of_the_escalation_ladder_patch_are_recorded() -> None:
         path = Path(__file__).parent / "histories" / f"{name}.json"
         patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
         assert ESCALATION_LADDER in patches, name
+
+
+def test_both_sides_of_the_merge_patch_are_recorded() -> None:
+    """v3 merges close, then signal their target; v4 ask it first (a regular activity that
+    sends the target an update) and close on its yes."""
+    before = HISTORIES[0].parent / "v3-merge.json"
+    after = HISTORIES[0].parent / "v4-merge.json"
+    assert "claim_duplicate" not in _regular_activities(before)
+    assert _regular_activities(after) >= {"claim_duplicate"}
+    told = WorkflowHistory.from_json(
+        "target", read(HISTORIES[0].parent / "v3-merge-merged_into.json")
+    )
+    asked = WorkflowHistory.from_json(
+        "target", read(HISTORIES[0].parent / "v4-merge-merged_into.json")
+    )
+    assert any(e.HasField("workflow_execution_signaled_event_attributes") for e in told.events)
+    assert any(
+        e.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
+        == "absorb_duplicate"
+        for e in asked.events
+        if e.HasField("workflow_execution_update_accepted_event_attributes")
+    )
