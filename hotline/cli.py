@@ -8,9 +8,11 @@ import os
 import sys
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from hotline.logs import configure_logging
 from hotline.settings import Settings
@@ -76,7 +78,7 @@ def token(
     running stack keeps in its data folder)."""
     settings = Settings()
     if department is not None:
-        asyncio.run(_require_department(settings, department))
+        _require_department(settings, department)
     try:
         printed = issue_token(
             settings.resolved_jwt_secret(create=False),
@@ -90,30 +92,46 @@ def token(
     typer.echo(printed)
 
 
-async def _require_department(settings: Settings, code: str) -> None:
+def _require_department(settings: Settings, code: str) -> None:
+    """A department token only for a unit the running stack's catalogue has, active."""
+    from sqlalchemy.engine.url import make_url
+
+    url = settings.resolved_database_url()
+    database = make_url(url).database
+    if make_url(url).get_backend_name() == "sqlite" and database and not Path(database).exists():
+        raise typer.BadParameter(
+            f"no catalogue at {database} to check '{code}' against: run this where "
+            "`hotline up` runs, or set HOTLINE_DATA_DIR or DATABASE_URL as the stack has them",
+            param_hint="--department",
+        )
+    try:
+        active = asyncio.run(_department_is_active(url, code))
+    except SQLAlchemyError as problem:
+        raise typer.BadParameter(
+            f"the catalogue at {url} cannot be read to check '{code}' "
+            f"({type(problem).__name__}); is this the running stack's data folder?",
+            param_hint="--department",
+        ) from problem
+    if not active:
+        raise typer.BadParameter(
+            f"no active department '{code}' in the catalogue at {url}",
+            param_hint="--department",
+        )
+
+
+async def _department_is_active(url: str, code: str) -> bool:
     from sqlalchemy import select
-    from sqlalchemy.exc import SQLAlchemyError
 
     from hotline.database import create_engine, session_factory
     from schema.tables import Department
 
-    engine = create_engine(settings.resolved_database_url())
+    engine = create_engine(url)
     try:
         async with session_factory(engine)() as session:
             active = await session.scalar(select(Department.active).where(Department.code == code))
-    except SQLAlchemyError as problem:
-        raise typer.BadParameter(
-            f"the catalogue at {settings.resolved_database_url()} cannot be read to check "
-            f"'{code}' ({type(problem).__name__}); is this the running stack's data folder?",
-            param_hint="--department",
-        ) from problem
     finally:
         await engine.dispose()
-    if not active:
-        raise typer.BadParameter(
-            f"no active department '{code}' in the catalogue at {settings.resolved_database_url()}",
-            param_hint="--department",
-        )
+    return bool(active)
 
 
 report_app = typer.Typer(help="Periodic reports.", no_args_is_help=True)

@@ -78,13 +78,13 @@ async def test_api_answers_503_while_temporal_is_unreachable(
         assert health.status_code == 200
 
 
-def test_token_command() -> None:
+def test_token_command(sqlite_read_model) -> None:
     secret = "a-secret-for-the-token-command-test-0123456789"
     runner = CliRunner()
     printed = runner.invoke(
         cli,
         ["token", "department", "--department", "housing", "--hours", "2"],
-        env={"HOTLINE_JWT_SECRET": secret},
+        env={"HOTLINE_JWT_SECRET": secret, "DATABASE_URL": sqlite_read_model.url},
     )
     assert printed.exit_code == 0, printed.output
     actor = verify_token(secret, printed.stdout.strip())
@@ -134,9 +134,10 @@ async def test_worker_serves_temporal_sdk_metrics(
     assert "temporal_worker_task_slots_available" in scraped
 
 
-async def test_a_ticket_without_a_worker_answers_503_not_500(
+async def test_a_ticket_without_a_worker_answers_202_not_500(
     dev_server: WorkflowEnvironment, sqlite_read_model, base_settings: Settings
 ) -> None:
+    """Temporal has the intake; no worker takes it: accepted, with where to read it."""
     settings = base_settings.model_copy(
         update={
             "task_queue": f"nobody-polls-{uuid.uuid4().hex[:6]}",
@@ -150,8 +151,10 @@ async def test_a_ticket_without_a_worker_answers_503_not_500(
         response = await http.post(
             "/v1/tickets", json=intake_json(), headers={"Authorization": f"Bearer {token}"}
         )
-    assert response.status_code == 503
-    assert response.json()["error"]["code"] == "ticket_not_answering"
+    assert response.status_code == 202, response.text
+    number = response.json()["ticket_no"]
+    assert response.headers["Location"] == f"/v1/tickets/{number}"
+    await dev_server.client.get_workflow_handle(f"ticket-{number}").terminate("test over")
 
 
 async def test_the_clients_own_update_deadline_is_a_503_too(
