@@ -26,8 +26,9 @@ class PublishingActivities:
     async def publish_transition(self, publication: Publication) -> None:
         # Both steps are idempotent, so a retry after a partial failure repeats nothing.
         async with self._sessions.begin() as session:
-            await write_transition(session, publication.transition)
-        await self._send(publication.notifications)
+            written = await write_transition(session, publication.transition)
+        if written:  # a stale attempt's notices are not sent
+            await self._send(publication.notifications)
 
     @activity.defn(name=ActivityName.RECORD_LATE_ESCALATION_NEWS)
     async def record_late_escalation_news(self, late: LateEscalationNews) -> None:

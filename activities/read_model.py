@@ -18,7 +18,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from hotline.database import upsert
+from hotline.database import upsert, upsert_fenced
 from hotline.sealing import sealer
 from schema.activity_io import ActivityName, TicketRecord, Transition
 from schema.escalation import Escalation
@@ -64,9 +64,16 @@ async def write_escalations(session: AsyncSession, records: list[Escalation]) ->
     await upsert(session, StoredEscalation, rows, newer_by="version")
 
 
-async def write_transition(session: AsyncSession, transition: Transition) -> None:
+async def write_transition(session: AsyncSession, transition: Transition) -> bool:
+    """Write the transition unless a later writer has (returns whether it was written)."""
     ticket = transition.ticket
     no = ticket.ticket_no
+    # A stale writer is refused by the fence: a local activity of an attempt that lost its
+    # workflow task can still be retrying (against a database that was down, say) when the
+    # attempt that counts has written; it must not overwrite it.
+    row = {**ticket_row(ticket), "fence": transition.fence}
+    if not await upsert_fenced(session, Ticket, row, fence="fence"):
+        return False
     # What this transition replaces: its events and anything after them, which only a
     # lost attempt can have written (``version`` is the ticket's last event).
     first_seq = transition.events[0].seq if transition.events else ticket.version + 1
@@ -84,7 +91,6 @@ async def write_transition(session: AsyncSession, transition: Transition) -> Non
             StoredEscalation.number > len(transition.escalations),
         )
     )
-    await upsert(session, Ticket, [ticket_row(ticket)])
     await upsert(
         session,
         TicketEvent,
@@ -101,6 +107,7 @@ async def write_transition(session: AsyncSession, transition: Transition) -> Non
         ],
     )
     await upsert(session, StoredEscalation, [escalation_row(r) for r in transition.escalations])
+    return True
 
 
 class ReadModelActivities:

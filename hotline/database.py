@@ -70,17 +70,36 @@ def _dialect_insert(dialect: str, table: Table) -> Any:
 
 @cache
 def _upsert_statement(
-    dialect: str, table: Table, columns: tuple[str, ...], newer_by: str | None
+    dialect: str,
+    table: Table,
+    columns: tuple[str, ...],
+    newer_by: str | None,
+    returning: bool = False,
 ) -> Any:
     # Values come as execution parameters, so the compiled statement is cached and reused:
     # building and compiling an upsert per write cost the worker more than the write itself.
     statement = _dialect_insert(dialect, table)
     keys = {column.name for column in table.primary_key}
-    return statement.on_conflict_do_update(
+    stored = table.c[newer_by] if newer_by is not None else None
+    upsert = statement.on_conflict_do_update(
         index_elements=list(table.primary_key),
         set_={name: statement.excluded[name] for name in columns if name not in keys},
-        where=None if newer_by is None else table.c[newer_by] <= statement.excluded[newer_by],
+        where=None
+        if stored is None
+        else stored.is_(None) | (stored <= statement.excluded[newer_by]),
     )
+    return upsert.returning(*table.primary_key) if returning else upsert
+
+
+async def upsert_fenced(
+    session: AsyncSession, model: type[Base], row: Mapping[str, Any], *, fence: str
+) -> bool:
+    """Insert ``row`` or overwrite the stored one unless the stored ``fence`` is higher;
+    whether it was written. The row stays locked to this transaction either way."""
+    dialect = session.get_bind().dialect.name
+    table = cast(Table, model.__table__)
+    statement = _upsert_statement(dialect, table, tuple(row), fence, returning=True)
+    return (await session.execute(statement, dict(row))).first() is not None
 
 
 async def upsert(

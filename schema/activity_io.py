@@ -80,6 +80,9 @@ class Transition(BaseModel):
     ticket: TicketRecord
     events: list[TimelineEvent]
     escalations: list[Escalation] = Field(default_factory=list)  # every rung of the ticket
+    # Orders the writers of one ticket: a later workflow task, or a later attempt at the
+    # same task, has a higher fence (activities.read_model). 0 in older histories.
+    fence: int = 0
 
 
 class Publication(BaseModel):

@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -150,6 +160,8 @@ class Ticket(Base):
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     document: Mapped[dict[str, Any]] = mapped_column(SealedDocument)
+    # The fence of the publication that wrote it (activities.read_model): no lower one may.
+    fence: Mapped[int | None] = mapped_column(BigInteger)
     # The citizen's phone as a keyed hash (hotline.sealing): their earlier tickets, by number.
     phone_lookup: Mapped[str | None] = mapped_column(String(64), index=True)
 

@@ -14,9 +14,11 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
+from hotline import sealing
 from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.demo_city import load_demo_city
 from hotline.logs import configure_logging
+from hotline.payload_codec import EncryptionKeys
 from hotline.settings import Settings
 from tests.support import TEST_ENCRYPTION_KEYS, start_dev_server
 
@@ -29,6 +31,7 @@ class ReadModel:
 
 
 async def open_read_model(url: str) -> ReadModel:
+    sealing.use_keys(EncryptionKeys.parse(TEST_ENCRYPTION_KEYS))  # its citizens, sealed
     await upgrade_database(url)
     engine = create_engine(url)
     sessions = session_factory(engine)

@@ -97,6 +97,10 @@ ESCALATION_LADDER = "escalation-ladder"
 # and then signalling: two tickets merged into each other no longer both close.
 MERGE_CLAIMS_TARGET = "merge-claims-target"
 
+# A publication's fence grows with every workflow task, attempts included, and across
+# continue-as-new (activities.read_model): runs count above any one history's length.
+FENCE_PER_RUN = 10_000_000
+
 # The rungs a step's completion (or a re-dispatch) ends.
 STEP_RUNGS = (EscalationKind.WARNING, EscalationKind.REMINDER)
 ORDER_RUNGS = (
@@ -891,6 +895,7 @@ class TicketWorkflow(EscalationLadder):
     async def _continue_as_new(self, start: TicketStart) -> None:
         """Start a fresh history with the whole state; clocks re-arm from the carried deadlines."""
         await workflow.wait_condition(workflow.all_handlers_finished)  # no accepted action is cut
+        self.ticket.runs_before += 1
         workflow.continue_as_new(start.model_copy(update={"carried": self.ticket}))
 
     # -- deadlines and the ladder -----------------------------------------------
@@ -1050,6 +1055,7 @@ class TicketWorkflow(EscalationLadder):
             ticket=s.record(),
             events=s.unpublished_events,
             escalations=s.take_escalations_to_publish(),
+            fence=s.runs_before * FENCE_PER_RUN + workflow.info().get_current_history_length(),
         )
         if workflow.patched(PUBLISH_IN_ONE_LOCAL_ACTIVITY):
             await calls.publish_transition(

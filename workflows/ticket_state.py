@@ -134,6 +134,7 @@ class TicketState(BaseModel):
     reply_outcome: ReplyOutcome | None = None
     closed_at: datetime | None = None
     next_seq: int = 1
+    runs_before: int = 0  # continues-as-new so far: the read model's fence counts runs
     unpublished_events: list[TimelineEvent] = Field(default_factory=list)
     outbox: list[Notification] = Field(default_factory=list)
     unpublished_escalations: list[int] = Field(default_factory=list)  # numbers changed

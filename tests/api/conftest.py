@@ -127,6 +127,24 @@ class Api:
         result: dict[str, Any] = response.json()
         return result
 
+    async def new_district(self) -> str:
+        """A district of its own (its government added to the catalogue), so that no other
+        test's tickets are counted with this test's."""
+        district = f"d-{uuid.uuid4().hex[:6]}"
+        created = await self.http.post(
+            "/v1/departments",
+            headers=self.token(Role.ADMIN),
+            json={
+                "code": f"{district}-gov",
+                "name": f"{district} government",
+                "name_zh": "区政府",
+                "kind": "district_government",
+                "district": district,
+            },
+        )
+        assert created.status_code == 201, created.text
+        return district
+
     async def timeline(self, ticket_no: str) -> list[str]:
         response = await self.http.get(f"/v1/tickets/{ticket_no}/timeline", headers=self.agent)
         assert response.status_code == 200, response.text

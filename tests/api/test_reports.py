@@ -55,7 +55,7 @@ async def test_a_triggered_schedule_compiles_yesterdays_report(api: Api) -> None
 
 
 async def test_a_report_run_by_hand_reads_as_json_and_markdown(api: Api) -> None:
-    district = f"d-{uuid.uuid4().hex[:6]}"
+    district = await api.new_district()
     for _ in range(2):
         await api.create(category="wall-opening", district=district)
     tomorrow = datetime.now(UTC) + timedelta(days=1)  # so "the day before" is today

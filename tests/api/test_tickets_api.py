@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -403,7 +402,7 @@ async def test_statistics_endpoint(api: Api, policy: PolicyFile) -> None:
 
 
 async def test_likely_duplicates_are_offered_and_a_merge_tells_both_citizens(api: Api) -> None:
-    district = f"d-{uuid.uuid4().hex[:6]}"  # a district of its own: no other test's tickets
+    district = await api.new_district()  # no other test's tickets
     first = await api.create(
         category="road-damage",
         district=district,

@@ -1,5 +1,5 @@
 """notifications know their timeline event; idempotency keys know their request;
-a ticket's phone number as a keyed hash
+a ticket's phone number as a keyed hash; the fence of the publication that wrote a ticket
 
 Revision ID: 0006
 Revises: 0005
@@ -35,6 +35,7 @@ def upgrade() -> None:
     op.create_index("ix_action_keys_created_at", "action_keys", ["created_at"])
     with op.batch_alter_table("tickets") as batch:
         batch.add_column(sa.Column("phone_lookup", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("fence", sa.BigInteger(), nullable=True))
         batch.create_index("ix_tickets_phone_lookup", ["phone_lookup"])
 
 
@@ -42,6 +43,7 @@ def downgrade() -> None:
     with op.batch_alter_table("tickets") as batch:
         batch.drop_index("ix_tickets_phone_lookup")
         batch.drop_column("phone_lookup")
+        batch.drop_column("fence")
     op.drop_index("ix_action_keys_created_at", table_name="action_keys")
     op.drop_table("action_keys")
     with op.batch_alter_table("intake_keys") as batch:
