@@ -43,6 +43,7 @@ _REFUSAL_STATUS = {
     RefusalType.INVALID_INPUT.value: (422, "invalid_input"),
 }
 _UNREACHABLE = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
+_RECOVERING = "Workflow Task in failed state"
 # How long a read of an action's outcome waits for it before answering "pending".
 OUTCOME_POLL_SECONDS = 2.0
 
@@ -202,6 +203,15 @@ def _refusal(cause: BaseException | None) -> ApiError:
 def _rpc_error(ticket_no: str, failure: RPCError) -> ApiError:
     if failure.status is RPCStatusCode.NOT_FOUND:  # no such workflow, or it has completed
         return not_found(ticket_no)
+    if failure.status is RPCStatusCode.FAILED_PRECONDITION and _RECOVERING in failure.message:
+        # A worker died mid-task (or the server restarted): until another worker completes
+        # the retried task, Temporal turns queries and updates away. Nothing was applied.
+        return ApiError(
+            503,
+            "ticket_not_answering",
+            f"ticket {ticket_no} is recovering (a worker is retrying its last step); "
+            "nothing was applied, retry shortly",
+        )
     if failure.status in _UNREACHABLE:
         return _unavailable(failure, sent=True)
     return ApiError(502, "temporal_error", failure.message)

@@ -16,6 +16,7 @@ from temporalio.client import (
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
@@ -168,3 +169,21 @@ async def test_the_clients_own_update_deadline_is_a_503_too(
     with pytest.raises(ApiError) as caught:
         await gateway._call("X-1", gives_up)
     assert caught.value.status == 503 and caught.value.code == "ticket_not_answering"
+
+
+async def test_a_ticket_recovering_from_a_lost_task_is_a_503_not_a_502(
+    base_settings: Settings, dev_server: WorkflowEnvironment
+) -> None:
+    gateway = TicketGateway(base_settings, client=dev_server.client)
+
+    async def turned_away() -> None:
+        raise RPCError(
+            "Unable to query workflow due to Workflow Task in failed state.",
+            RPCStatusCode.FAILED_PRECONDITION,
+            b"",
+        )
+
+    with pytest.raises(ApiError) as caught:
+        await gateway._call("X-1", turned_away)
+    assert caught.value.status == 503 and caught.value.code == "ticket_not_answering"
+    assert "nothing was applied" in caught.value.message

@@ -322,7 +322,7 @@ async def identify_action(
             body=body,
         )
     ref = ActionRef(ticket_no=ticket_no, action=action, action_id=action_id(idempotency_key))
-    request.state.action_id = ref.action_id  # answered in the header (api.errors too)
+    request.state.action_id = ref.action_id  # in the header of every answer (RequestObserver)
     return ref
 
 
