@@ -133,6 +133,7 @@ async def run_stack(settings: Settings) -> None:
                 port=settings.api_port,
                 log_config=None,  # ours only: no raw access log (see ``hotline api``)
                 access_log=False,
+                log_level="warning",  # the banner above says it is up
             )
         )
         await ensure_schedules(

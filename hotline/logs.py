@@ -45,8 +45,8 @@ def _masked(value: Any) -> Any:
 
 def mask_personal_data(_: Any, __: str, event: MutableMapping[str, Any]) -> Any:
     """structlog processor: no phone or ID number, token or control character leaves the
-    process in a log line."""
-    return {key: _masked(value) for key, value in event.items()}
+    process in a log line (nor uvicorn's terminal-coloured copy of its message)."""
+    return {key: _masked(value) for key, value in event.items() if key != "color_message"}
 
 
 def add_request_context(_: Any, __: str, event: MutableMapping[str, Any]) -> Any:
