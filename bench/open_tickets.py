@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from bench.stack import Stack, percentile, proc_status
+from hotline import sealing
 from hotline.database import create_engine
 from schema.tables import Ticket
 from schema.ticket import Role
@@ -62,6 +63,7 @@ async def list_latency(stack: Stack, repeats: int) -> dict[str, dict[str, float]
 
 async def add_synthetic_rows(stack: Stack, total_rows: int) -> int:
     """Fill the read model up to ``total_rows`` tickets with copies of a real open one."""
+    sealing.use_keys(stack.settings.resolved_encryption_keys())  # the copies' citizens
     engine = create_engine(stack.settings.resolved_database_url())
     try:
         async with engine.begin() as connection:
