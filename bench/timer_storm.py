@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.stack import Stack
 from bench.ticket_lives import INTAKE, run_concurrently
+from hotline.demo_city import new_district_government
 from schema.ticket import Role
 
 
@@ -39,21 +39,11 @@ async def open_tickets(stack: Stack, count: int, concurrency: int, district: str
 async def storm_district(stack: Stack) -> str:
     """A district of the storm's own (its government in the catalogue): its tickets are
     counted apart from every other's."""
-    district = f"storm-{uuid.uuid4().hex[:6]}"
+    body = new_district_government("storm")
     async with stack.http(1) as http:
-        created = await http.post(
-            "/v1/departments",
-            headers=stack.headers(Role.ADMIN),
-            json={
-                "code": f"{district}-gov",
-                "name": f"{district} government",
-                "name_zh": "区政府",
-                "kind": "district_government",
-                "district": district,
-            },
-        )
+        created = await http.post("/v1/departments", headers=stack.headers(Role.ADMIN), json=body)
         created.raise_for_status()
-    return district
+    return body["district"]
 
 
 async def measure_storm(stack: Stack, count: int, concurrency: int) -> dict[str, Any]:

@@ -8,6 +8,8 @@ opening walls of buildings). Loading is idempotent: rows are upserted by key.
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -186,6 +188,19 @@ CATALOGUE: list[tuple[str, str | None, str, list[str], str | None]] = [
     ("community-facilities", "dinghai", "dinghai-gov", [], None),
     ("fishing-port", "putuo", "putuo-gov", ["agriculture", "transport"], None),
 ]
+
+
+def new_district_government(prefix: str) -> dict[str, str]:
+    """A department body (``POST /v1/departments``) for the government of a district of
+    its own, ``<prefix>-<random>``: tests and benchmarks count its tickets apart."""
+    district = f"{prefix}-{uuid.uuid4().hex[:6]}"
+    return {
+        "code": f"{district}-gov",
+        "name": f"{district} government",
+        "name_zh": "区政府",
+        "kind": "district_government",
+        "district": district,
+    }
 
 
 async def load_demo_city(sessions: async_sessionmaker[AsyncSession]) -> None:

@@ -21,6 +21,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
+from hotline.demo_city import new_district_government
 from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.ticket import Role
@@ -130,20 +131,10 @@ class Api:
     async def new_district(self) -> str:
         """A district of its own (its government added to the catalogue), so that no other
         test's tickets are counted with this test's."""
-        district = f"d-{uuid.uuid4().hex[:6]}"
-        created = await self.http.post(
-            "/v1/departments",
-            headers=self.token(Role.ADMIN),
-            json={
-                "code": f"{district}-gov",
-                "name": f"{district} government",
-                "name_zh": "区政府",
-                "kind": "district_government",
-                "district": district,
-            },
-        )
+        body = new_district_government("d")
+        created = await self.http.post("/v1/departments", headers=self.token(Role.ADMIN), json=body)
         assert created.status_code == 201, created.text
-        return district
+        return body["district"]
 
     async def timeline(self, ticket_no: str) -> list[str]:
         response = await self.http.get(f"/v1/tickets/{ticket_no}/timeline", headers=self.agent)
