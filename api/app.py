@@ -11,6 +11,7 @@ from temporalio.client import Client
 
 from activities.deadlines import read_policy
 from api import metrics
+from api.account_gate import AccountGate
 from api.body_limit import BodySizeLimit
 from api.codec_server import codec_app
 from api.deps import AppContext
@@ -19,6 +20,7 @@ from api.metrics import ApiMetrics
 from api.request_logging import RequestObserver
 from api.routes import (
     actions,
+    auth,
     catalogue,
     escalation_actions,
     escalations,
@@ -34,6 +36,7 @@ from hotline.database import create_engine, session_factory
 from hotline.settings import Settings
 
 ROUTERS = (
+    auth.router,
     tickets.router,
     actions.router,
     escalation_actions.router,
@@ -54,13 +57,15 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.resolved_database_url())
+        sessions = session_factory(engine)
         app.state.context = AppContext(
             settings=settings,
             policy=read_policy(settings.policy),
             jwt_secret=settings.resolved_jwt_secret(),
             engine=engine,
-            sessions=session_factory(engine),
+            sessions=sessions,
             tickets=TicketGateway(settings, client),
+            accounts=AccountGate(sessions),
         )
         try:
             yield

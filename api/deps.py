@@ -10,10 +10,11 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from api.account_gate import AccountGate
 from api.errors import ApiError, forbidden
 from api.ticket_gateway import TicketGateway
 from hotline.settings import Settings
-from hotline.tokens import InvalidToken, verify_token
+from hotline.tokens import InvalidToken, verify_claims
 from schema.policy import Policy
 from schema.ticket import Actor, Role
 
@@ -26,6 +27,7 @@ class AppContext:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     tickets: TicketGateway
+    accounts: AccountGate
 
 
 # The dependencies are coroutines: FastAPI runs plain functions in a thread pool, a hop
@@ -49,9 +51,11 @@ async def current_actor(
     if credentials is None:
         raise ApiError(401, "unauthenticated", "send 'Authorization: Bearer <token>'")
     try:
-        return verify_token(context.jwt_secret, credentials.credentials)
+        verified = verify_claims(context.jwt_secret, credentials.credentials)
     except InvalidToken as problem:
         raise ApiError(401, "unauthenticated", str(problem)) from problem
+    await context.accounts.admit(verified)
+    return verified.actor
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

@@ -31,6 +31,7 @@ _ERROR_MEANINGS = {
     409: "not allowed in the current state (the message says which state and what is allowed)",
     413: "request body too large",
     422: "bad input (the message names the field)",
+    429: "too many failed sign-ins: try again later (the message says when)",
     431: "request headers too large",
     500: "an unexpected failure (the body carries the request id)",
     503: "Temporal or the database is unreachable, or the ticket did not answer in time",

@@ -7,9 +7,10 @@ import contextlib
 import os
 import sys
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
@@ -19,6 +20,8 @@ from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.reports import ReportKind
 from schema.ticket import Role
+
+T = TypeVar("T")
 
 app = typer.Typer(help="12345 government service hotline on Temporal.", no_args_is_help=True)
 
@@ -132,6 +135,115 @@ async def _department_is_active(url: str, code: str) -> bool:
     finally:
         await engine.dispose()
     return bool(active)
+
+
+user_app = typer.Typer(help="Accounts of the people who sign in.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def _run_on_accounts(work: Callable[[Any], Awaitable[T]]) -> T:
+    """Run ``work`` with sessions on the migrated read model, where accounts live."""
+    from hotline.accounts import AccountError
+    from hotline.database import create_engine, session_factory, upgrade_database
+
+    url = Settings().resolved_database_url()
+
+    async def run() -> T:
+        await upgrade_database(url)
+        engine = create_engine(url)
+        try:
+            return await work(session_factory(engine))
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(run())
+    except AccountError as problem:
+        raise typer.BadParameter(str(problem)) from problem
+
+
+PasswordOption = Annotated[
+    str | None,
+    typer.Option(
+        help="the password; asked for (hidden) when left out, or made with --generate",
+    ),
+]
+
+
+def _password(password: str | None, generate: bool) -> str:
+    from hotline.accounts import new_password
+
+    if generate:
+        made = new_password()
+        typer.echo(f"password: {made}")
+        return made
+    if password is not None:
+        return password
+    entered: str = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    return entered
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="lowercase letters, digits, . _ -")],
+    role: Annotated[Role, typer.Option(help="agent, department, supervisor, ...")],
+    name: Annotated[str | None, typer.Option(help="display name; default the username")] = None,
+    department: Annotated[str | None, typer.Option(help="for role department")] = None,
+    password: PasswordOption = None,
+    generate: Annotated[bool, typer.Option(help="make a password and print it")] = False,
+) -> None:
+    """Add an account."""
+    from hotline.accounts import add_user
+
+    secret = _password(password, generate)
+    made = _run_on_accounts(
+        lambda sessions: add_user(
+            sessions,
+            username=username,
+            display_name=name or username,
+            role=role,
+            password=secret,
+            department=department,
+        )
+    )
+    typer.echo(f"added {made.username} ({made.role.value})")
+
+
+@user_app.command("passwd")
+def user_passwd(
+    username: str,
+    password: PasswordOption = None,
+    generate: Annotated[bool, typer.Option(help="make a password and print it")] = False,
+) -> None:
+    """Set a new password; the user's sessions and tokens end."""
+    from hotline.accounts import set_password
+
+    secret = _password(password, generate)
+    _run_on_accounts(lambda sessions: set_password(sessions, username, secret))
+    typer.echo(f"new password set for {username}; their sessions have ended")
+
+
+@user_app.command("disable")
+def user_disable(username: str) -> None:
+    """Disable an account; its sessions end now and its tokens within a minute."""
+    from hotline.accounts import disable_user
+
+    _run_on_accounts(lambda sessions: disable_user(sessions, username))
+    typer.echo(f"{username} disabled")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Every account: username, role, department, active, last sign-in."""
+    from hotline.accounts import list_users
+
+    for account in _run_on_accounts(list_users):
+        last = account.last_sign_in_at.isoformat() if account.last_sign_in_at else "never"
+        state = "active" if account.active else "disabled"
+        typer.echo(
+            f"{account.username:<24} {account.role.value:<11} {account.department or '-':<24} "
+            f"{state:<9} last sign-in {last}  {account.display_name}"
+        )
 
 
 report_app = typer.Typer(help="Periodic reports.", no_args_is_help=True)

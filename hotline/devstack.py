@@ -18,18 +18,20 @@ from pathlib import Path
 import structlog
 import uvicorn
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from activities.deadlines import read_policy
 from api.app import create_app
 from api.codec_server import new_codec_token_id
+from hotline.accounts import add_user, list_users, new_password
 from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.demo_city import load_demo_city
 from hotline.payload_codec import encrypted_data_converter
 from hotline.request_context import RequestContextInterceptor
 from hotline.schedules import ensure_schedules
 from hotline.settings import Settings
-from hotline.tokens import issue_codec_token, issue_token
+from hotline.tokens import issue_codec_token
 from schema.tables import Department
 from schema.ticket import Role
 from worker import build_worker
@@ -67,14 +69,36 @@ async def prepare_database(settings: Settings, *, demo: bool) -> None:
         await engine.dispose()
 
 
-def role_tokens(settings: Settings) -> dict[str, str]:
-    secret = settings.resolved_jwt_secret()
-    tokens = {}
+DEMO_NAMES = {
+    Role.AGENT: "话务员 (demo)",
+    Role.DEPARTMENT: "城管局承办人 (demo)",
+    Role.SUPERVISOR: "督办员 (demo)",
+    Role.DISCIPLINE: "纪委监委 (demo)",
+    Role.ADMIN: "管理员 (demo)",
+    Role.INTEGRATOR: "集成方 (demo)",
+}
+
+
+async def demo_accounts(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[str, str, str]]:
+    """On first start (no account yet), one account per role with a generated password:
+    ``(role label, username, password)``; afterwards none."""
+    if await list_users(sessions):
+        return []
+    made = []
     for role in Role:
         department = DEMO_DEPARTMENT if role is Role.DEPARTMENT else None
+        password = new_password()
+        account = await add_user(
+            sessions,
+            username=f"demo-{role.value}",
+            display_name=DEMO_NAMES[role],
+            role=role,
+            password=password,
+            department=department,
+        )
         label = f"department ({DEMO_DEPARTMENT})" if department else role.value
-        tokens[label] = issue_token(secret, role, sub=f"demo-{role.value}", department=department)
-    return tokens
+        made.append((label, account.username, password))
+    return made
 
 
 def ui_codec_endpoint(settings: Settings) -> str:
@@ -141,15 +165,17 @@ async def run_stack(settings: Settings) -> None:
             task_queue=settings.task_queue,
             timezone=read_policy(settings.policy).timezone,
         )
-        async with build_worker(env.client, settings, session_factory(engine)):
-            _print_banner(settings, time.monotonic() - started)
+        sessions = session_factory(engine)
+        accounts = await demo_accounts(sessions)
+        async with build_worker(env.client, settings, sessions):
+            _print_banner(settings, time.monotonic() - started, accounts)
             await server.serve()
     finally:
         await engine.dispose()
         await env.shutdown()
 
 
-def _print_banner(settings: Settings, seconds: float) -> None:
+def _print_banner(settings: Settings, seconds: float, accounts: list[tuple[str, str, str]]) -> None:
     api = f"http://{settings.api_host}:{settings.api_port}"
     lines = [
         f"12345 hotline is up ({seconds:.1f} s). Ctrl-C stops everything.",
@@ -157,7 +183,14 @@ def _print_banner(settings: Settings, seconds: float) -> None:
         f"  Temporal   {settings.temporal_address}   namespace '{settings.temporal_namespace}'",
         f"  Temporal UI http://127.0.0.1:{settings.ui_port}   (decrypts payloads through the API)",
         f"  Data       {settings.data_dir.resolve()}",
-        "Tokens (valid 12 h; `hotline token ROLE` makes more):",
     ]
-    lines += [f"  {label:<30} {token}" for label, token in role_tokens(settings).items()]
+    if accounts:
+        lines.append(
+            "Demo accounts, made now and shown only now (`hotline user passwd NAME` sets a "
+            "new password):"
+        )
+        lines += [f"  {label:<30} {name:<18} {password}" for label, name, password in accounts]
+    else:
+        lines.append("Sign in with your account (`hotline user list` lists them).")
+    lines.append("Scripts: POST /v1/auth/token with a username and password gives a token.")
     print("\n".join(lines), flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -22,14 +23,31 @@ def issue_token(
     sub: str,
     department: str | None = None,
     ttl: timedelta = timedelta(hours=12),
+    account: bool = False,
 ) -> str:
+    """``account``: the token of a signed-in account (``sub`` its username), refused once
+    the account is disabled or its password changes; operators' tokens are not."""
     if role is Role.DEPARTMENT and not department:
         raise ValueError("a department token needs --department CODE")
     now = datetime.now(UTC)
-    claims: dict[str, object] = {"sub": sub, "role": role.value, "iat": now, "exp": now + ttl}
+    claims: dict[str, object] = {
+        "sub": sub,
+        "role": role.value,
+        "iat": now.timestamp(),  # to the microsecond: compared with a password change
+        "exp": now + ttl,
+    }
     if department:
         claims["department"] = department
+    if account:
+        claims["acct"] = True
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+@dataclass(frozen=True)
+class Verified:
+    actor: Actor
+    issued_at: datetime | None
+    account: bool  # issued to a signed-in account (POST /v1/auth/token)
 
 
 class InvalidToken(Exception):
@@ -74,6 +92,11 @@ def _has_audience(token: str) -> bool:
 
 def verify_token(secret: str, token: str) -> Actor:
     """The actor a token speaks for; raises InvalidToken for any defect, expiry included."""
+    return verify_claims(secret, token).actor
+
+
+def verify_claims(secret: str, token: str) -> Verified:
+    """The actor, when the token was issued, and whether it is an account's."""
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["sub", "role", "exp"]}
@@ -96,4 +119,9 @@ def verify_token(secret: str, token: str) -> Actor:
         raise InvalidToken("invalid token: 'department' must be one department code")
     if role is Role.DEPARTMENT and not department:
         raise InvalidToken("a department token must name its department")
-    return Actor(sub=sub, role=role, department=department)
+    issued = claims.get("iat")
+    return Verified(
+        actor=Actor(sub=sub, role=role, department=department),
+        issued_at=datetime.fromtimestamp(issued, UTC) if isinstance(issued, int | float) else None,
+        account=claims.get("acct") is True,
+    )

@@ -88,31 +88,42 @@ def wait_until_up(process: subprocess.Popen[str], log: Path) -> str:
     return log.read_text()
 
 
+def sign_in(api: str, banner: str, role: str) -> str:
+    """The demo account of ``role`` from the banner (made at first start, with a generated
+    password), signed in through POST /v1/auth/token."""
+    shown = re.search(rf"^\s+{role}\s+(demo-{role})\s+(\S+)$", banner, re.MULTILINE)
+    assert shown, banner
+    answer = httpx.post(
+        f"{api}/v1/auth/token",
+        json={"username": shown.group(1), "password": shown.group(2)},
+        timeout=30,
+    )
+    assert answer.status_code == 200, answer.text
+    token: str = answer.json()["access_token"]
+    return token
+
+
 def test_one_command_runs_everything_and_ctrl_c_stops_it(stack) -> None:
     process, ports, log = stack
     banner = wait_until_up(process, log)
-    agent_token = re.search(r"^\s+agent\s+(\S+)$", banner, re.MULTILINE)
-    assert agent_token, banner
     assert f"http://127.0.0.1:{ports['ui']}" in banner
     assert port_open(ports["ui"]) and port_open(ports["temporal"])
 
     api = f"http://127.0.0.1:{ports['api']}"
-    headers = {"Authorization": f"Bearer {agent_token.group(1)}"}
+    headers = {"Authorization": f"Bearer {sign_in(api, banner, 'agent')}"}
     created = httpx.post(f"{api}/v1/tickets", json=intake_json(), headers=headers, timeout=30)
     assert created.status_code == 201, created.text
     assert created.json()["lead_department"] == "urban-management"  # the demo city is loaded
 
     shown = workflow_show(ports, created.json()["ticket_no"])
     assert "13812341234" not in shown  # without the codec: sealed payloads only
-    supervisor = re.search(r"^\s+supervisor\s+(\S+)$", banner, re.MULTILINE)
-    assert supervisor, banner
     decoded = workflow_show(
         ports,
         created.json()["ticket_no"],
         "--codec-endpoint",
         f"{api}/codec",
         "--codec-auth",
-        f"Bearer {supervisor.group(1)}",
+        f"Bearer {sign_in(api, banner, 'supervisor')}",
     )
     assert "13812341234" in decoded  # an authorised operator reads the ticket
     command = dev_server_command(ports)  # the UI decodes through the API's codec server

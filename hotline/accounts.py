@@ -1,0 +1,203 @@
+"""Accounts of the people who sign in, their passwords (Argon2) and sign-in throttling.
+
+One account per person, with a role and, for a department clerk, the department. Used by
+``hotline user …``, ``POST /v1/auth/token`` and the browser's sign-in page alike.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from schema.body import DEPARTMENT_REFERENCE_PATTERN
+from schema.tables import Department, SignInFailures, User
+from schema.ticket import Actor, Role
+
+_HASHER = PasswordHash((Argon2Hasher(),))
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 10
+
+# Throttling: this many failures within the window lock the account (or the address)
+# for the window. An address gets more, since a centre's desks may share one.
+WINDOW = timedelta(minutes=15)
+ACCOUNT_LIMIT = 5
+ADDRESS_LIMIT = 20
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be met; the message says why."""
+
+
+class SignInRefused(Exception):
+    def __init__(self, message: str, *, throttled: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.throttled = throttled
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    display_name: str
+    role: Role
+    department: str | None
+    active: bool
+    last_sign_in_at: datetime | None
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(sub=self.username, role=self.role, department=self.department)
+
+
+def _account(row: User) -> Account:
+    return Account(
+        username=row.username,
+        display_name=row.display_name,
+        role=Role(row.role),
+        department=row.department,
+        active=row.active,
+        last_sign_in_at=row.last_sign_in_at,
+    )
+
+
+def new_password() -> str:
+    """A generated password (for demo accounts): 16 characters, easy to type."""
+    return secrets.token_urlsafe(12)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+
+
+async def add_user(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    username: str,
+    display_name: str,
+    role: Role,
+    password: str,
+    department: str | None = None,
+) -> Account:
+    if not USERNAME.match(username):
+        raise AccountError("a username is 2-64 lowercase letters, digits, '.', '_' or '-'")
+    _check_password(password)
+    if (role is Role.DEPARTMENT) != (department is not None):
+        raise AccountError("a department account names its department; no other does")
+    now = datetime.now(UTC)
+    async with sessions.begin() as session:
+        if department is not None:
+            known = await session.get(Department, department)
+            if (
+                known is None
+                or not known.active
+                or not re.match(DEPARTMENT_REFERENCE_PATTERN, department)
+            ):
+                raise AccountError(f"no active department '{department}' in the catalogue")
+        if await session.get(User, username) is not None:
+            raise AccountError(f"user '{username}' exists already")
+        row = User(
+            username=username,
+            display_name=display_name,
+            role=role.value,
+            department=department,
+            password_hash=_HASHER.hash(password),
+            active=True,
+            created_at=now,
+            last_sign_in_at=None,
+            sessions_valid_after=now,
+        )
+        session.add(row)
+    return _account(row)
+
+
+async def set_password(
+    sessions: async_sessionmaker[AsyncSession], username: str, password: str
+) -> None:
+    """A new password; every session and token of the user ends."""
+    _check_password(password)
+    async with sessions.begin() as session:
+        row = await _user(session, username)
+        row.password_hash = _HASHER.hash(password)
+        row.sessions_valid_after = datetime.now(UTC)
+
+
+async def disable_user(sessions: async_sessionmaker[AsyncSession], username: str) -> None:
+    """The user can no longer sign in; every session and token of theirs ends."""
+    async with sessions.begin() as session:
+        row = await _user(session, username)
+        row.active = False
+        row.sessions_valid_after = datetime.now(UTC)
+
+
+async def list_users(sessions: async_sessionmaker[AsyncSession]) -> list[Account]:
+    async with sessions() as session:
+        rows = await session.scalars(select(User).order_by(User.username))
+        return [_account(row) for row in rows]
+
+
+async def account(sessions: async_sessionmaker[AsyncSession], username: str) -> Account | None:
+    async with sessions() as session:
+        row = await session.get(User, username)
+    return _account(row) if row is not None else None
+
+
+async def valid_since(sessions: async_sessionmaker[AsyncSession], username: str) -> datetime | None:
+    """When the user's sessions and tokens became valid; None if they may not sign in."""
+    async with sessions() as session:
+        row = await session.get(User, username)
+    return row.sessions_valid_after if row is not None and row.active else None
+
+
+async def authenticate(
+    sessions: async_sessionmaker[AsyncSession], username: str, password: str, address: str
+) -> Account:
+    """The account, if the password is right and neither it nor the address is locked."""
+    now = datetime.now(UTC)
+    keys = (f"account:{username}"[:200], f"address:{address}"[:200])
+    async with sessions.begin() as session:
+        for key in keys:
+            counted = await session.get(SignInFailures, key)
+            if counted is not None and counted.locked_until and counted.locked_until > now:
+                minutes = max(1, int((counted.locked_until - now).total_seconds() // 60) + 1)
+                raise SignInRefused(
+                    f"too many failed sign-ins; try again in {minutes} minute(s)", throttled=True
+                )
+        row = await session.get(User, username)
+        right = row is not None and row.active and _HASHER.verify(password, row.password_hash)
+        if not right:
+            for key, limit in zip(keys, (ACCOUNT_LIMIT, ADDRESS_LIMIT), strict=True):
+                await _count_failure(session, key, limit, now)
+        else:
+            assert row is not None
+            await session.execute(delete(SignInFailures).where(SignInFailures.key == keys[0]))
+            row.last_sign_in_at = now
+    if not right:
+        raise SignInRefused("wrong username or password, or the account is disabled")
+    return _account(row)  # type: ignore[arg-type]
+
+
+async def _count_failure(session: AsyncSession, key: str, limit: int, now: datetime) -> None:
+    counted = await session.get(SignInFailures, key)
+    if counted is None or counted.first_failed_at < now - WINDOW:
+        await session.merge(
+            SignInFailures(key=key, failures=1, first_failed_at=now, locked_until=None)
+        )
+        return
+    counted.failures += 1
+    if counted.failures >= limit:
+        counted.locked_until = now + WINDOW
+
+
+async def _user(session: AsyncSession, username: str) -> User:
+    row = await session.get(User, username)
+    if row is None:
+        raise AccountError(f"no user '{username}'")
+    return row

@@ -1,0 +1,104 @@
+"""Accounts: a username and password give a token; throttled sign-ins; a disabled account
+or a new password ends the tokens issued before."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from api.account_gate import AccountGate
+from api.errors import ApiError
+from hotline.accounts import add_user, disable_user, set_password
+from hotline.tokens import verify_claims
+from schema.ticket import Role
+from tests.api.conftest import Api
+
+PASSWORD = "correct horse battery"
+
+
+async def _account(api: Api, role: Role = Role.AGENT, department: str | None = None) -> str:
+    username = f"u-{uuid.uuid4().hex[:8]}"
+    await add_user(
+        api.read_model.sessions,
+        username=username,
+        display_name="测试话务员",
+        role=role,
+        password=PASSWORD,
+        department=department,
+    )
+    return username
+
+
+async def _sign_in(api: Api, username: str, password: str = PASSWORD) -> tuple[int, dict[str, Any]]:
+    answer = await api.http.post(
+        "/v1/auth/token", json={"username": username, "password": password}
+    )
+    return answer.status_code, answer.json()
+
+
+async def test_a_username_and_password_give_a_token_that_works(api: Api) -> None:
+    username = await _account(api, Role.DEPARTMENT, "housing")
+    status, issued = await _sign_in(api, username)
+    assert status == 200, issued
+    assert (issued["role"], issued["department"], issued["token_type"]) == (
+        "department",
+        "housing",
+        "bearer",
+    )
+    listed = await api.http.get(
+        "/v1/tickets", headers={"Authorization": f"Bearer {issued['access_token']}"}
+    )
+    assert listed.status_code == 200, listed.text
+    wrong = await _sign_in(api, username, "not the password")
+    assert wrong[0] == 401 and "wrong username or password" in wrong[1]["error"]["message"]
+    nobody = await _sign_in(api, "no-such-user")
+    assert nobody[0] == 401  # the same answer: which of the two was wrong is not said
+
+
+async def test_repeated_failures_are_throttled_per_account(api: Api) -> None:
+    username = await _account(api)
+    answers = [await _sign_in(api, username, "guess") for _ in range(6)]
+    assert [status for status, _ in answers[:5]] == [401] * 5
+    status, body = answers[5]
+    assert status == 429 and body["error"]["code"] == "throttled"
+    assert "try again in" in body["error"]["message"]
+    locked_out = await _sign_in(api, username)  # even the right password, for now
+    assert locked_out[0] == 429
+
+
+async def test_disabling_or_a_new_password_ends_the_tokens_issued_before(api: Api) -> None:
+    disabled = await _account(api)
+    _, issued = await _sign_in(api, disabled)
+    await disable_user(api.read_model.sessions, disabled)
+    refused = await api.http.get(
+        "/v1/tickets", headers={"Authorization": f"Bearer {issued['access_token']}"}
+    )
+    assert refused.status_code == 401 and "sign in again" in refused.text
+    assert (await _sign_in(api, disabled))[0] == 401
+
+    changed = await _account(api)
+    _, before = await _sign_in(api, changed)
+    await set_password(api.read_model.sessions, changed, "another long password")
+    gate = AccountGate(api.read_model.sessions, recheck_seconds=0)
+    secret = api.settings.resolved_jwt_secret()
+    try:
+        await gate.admit(verify_claims(secret, before["access_token"]))
+        raise AssertionError("a token from before the new password was admitted")
+    except ApiError as problem:
+        assert problem.status == 401
+    _, after = await _sign_in(api, changed, "another long password")
+    await gate.admit(verify_claims(secret, after["access_token"]))  # the new one is fine
+
+
+async def test_the_gate_rechecks_within_a_minute(api: Api) -> None:
+    username = await _account(api)
+    _, issued = await _sign_in(api, username)
+    verified = verify_claims(api.settings.resolved_jwt_secret(), issued["access_token"])
+    gate = AccountGate(api.read_model.sessions, recheck_seconds=0.0)
+    await gate.admit(verified)
+    await disable_user(api.read_model.sessions, username)
+    try:
+        await gate.admit(verified)
+        raise AssertionError("a disabled account's token was admitted after the recheck")
+    except ApiError as problem:
+        assert problem.status == 401
