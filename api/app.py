@@ -34,6 +34,7 @@ from api.ticket_gateway import TicketGateway
 from hotline import sealing
 from hotline.database import create_engine, session_factory
 from hotline.settings import Settings
+from web.pages import install as install_workbench
 
 ROUTERS = (
     auth.router,
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
     for router in ROUTERS:
         documented = ERROR_RESPONSES if router.prefix.startswith("/v1") else None
         app.include_router(router, responses=documented)
+    install_workbench(app)  # the staff's pages, on the same services and rules
     app.mount("/codec", codec_app(settings))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
 

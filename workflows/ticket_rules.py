@@ -122,6 +122,21 @@ def check_action(action: str, state: TicketState, actor: Actor) -> None:
         )
 
 
+def offered(
+    action: str, actor: Actor, status: TicketStatus, lead: str | None, assisting: list[str]
+) -> bool:
+    """Whether ``check_action`` lets this actor try ``action`` on a ticket like that: what a
+    page offers. The workflow still decides (windows, reviews pending, …), and says why."""
+    rule = ACTION_RULES[action]
+    if actor.role not in rule.roles or status not in rule.statuses:
+        return False
+    if actor.role is not Role.DEPARTMENT or rule.scope is Scope.ANY:
+        return True
+    if rule.scope is Scope.LEAD:
+        return actor.department == lead
+    return actor.department in [lead, *assisting]
+
+
 def _check_department_scope(action: str, scope: Scope, state: TicketState, actor: Actor) -> None:
     lead = state.lead_department
     if scope is Scope.LEAD and actor.department != lead:
