@@ -207,10 +207,13 @@ async def test_a_department_that_never_reports_in_is_recorded(api: Api, policy: 
 
     (absent,) = await eventually(missed)
     assert (absent["department"], absent["outcome"], absent["level"]) == ("water", "missed", 5)
-    inbox = await api.http.get(
-        "/v1/notifications", params={"ticket_no": no}, headers=api.department("water")
-    )
-    assert "joint_meeting_absent" in [n["kind"] for n in inbox.json()]
+    async def told() -> bool:  # notices are sent just after the read model is written
+        inbox = await api.http.get(
+            "/v1/notifications", params={"ticket_no": no}, headers=api.department("water")
+        )
+        return "joint_meeting_absent" in [n["kind"] for n in inbox.json()]
+
+    assert await eventually(told)
     today = {"from": absent["raised_at"], "to": "2100-01-01T00:00:00+00:00"}
     stats = await api.http.get("/v1/stats", params=today, headers=api.token(Role.SUPERVISOR))
     water = next(d for d in stats.json()["departments"] if d["department"] == "water")
