@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -80,7 +80,9 @@ def _body(code: str, message: str, **extra: object) -> dict[str, object]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
-def _describe_validation(exc: RequestValidationError) -> tuple[str, list[dict[str, object]]]:
+def describe_validation(
+    exc: RequestValidationError | ValidationError,
+) -> tuple[str, list[dict[str, object]]]:
     details = [_detail(err) for err in exc.errors()]
     summary = "; ".join(f"{d['field']}: {d['problem']}" for d in details)
     return summary or "invalid request", details
@@ -106,7 +108,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        message, details = _describe_validation(exc)
+        message, details = describe_validation(exc)
         return JSONResponse(_body("invalid_input", message, details=details), status_code=422)
 
     async def _database(_: Request, exc: Exception) -> JSONResponse:

@@ -21,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from api.deps import AppContext, ContextDep
-from api.errors import ApiError, Pending, _describe_validation
+from api.errors import ApiError, Pending, describe_validation
 from api.routes.actions import ACTION_ROUTES, identify_action
 from api.routes.tickets import (
     check_department_sees,
@@ -229,7 +229,7 @@ async def take_call(request: Request, me: UserDep, context: ContextDep) -> Respo
         )
         ticket = await register_ticket(context, body, me.account.actor, Response(), None)
     except ValidationError as problem:
-        message, _ = _describe_validation(problem)  # type: ignore[arg-type]
+        message, _ = describe_validation(problem)
         return await _desk_with_error(request, me, context, message, 422)
     except ApiError as problem:
         return await _desk_with_error(request, me, context, problem.message, problem.status)
@@ -300,7 +300,7 @@ async def act(no: str, action: str, request: Request, me: UserDep, context: Cont
         ref = await identify_action(context, actor, no, action, body, None, request)
         await context.tickets.act(no, route.update, actor, body, ref)
     except ValidationError as problem:
-        message, _ = _describe_validation(problem)  # type: ignore[arg-type]
+        message, _ = describe_validation(problem)
         return await _ticket_page(request, me, context, no, 422, error=message, failed=action)
     except ApiError as problem:
         return await _ticket_page(

@@ -207,6 +207,7 @@ async def test_a_department_that_never_reports_in_is_recorded(api: Api, policy: 
 
     (absent,) = await eventually(missed)
     assert (absent["department"], absent["outcome"], absent["level"]) == ("water", "missed", 5)
+
     async def told() -> bool:  # notices are sent just after the read model is written
         inbox = await api.http.get(
             "/v1/notifications", params={"ticket_no": no}, headers=api.department("water")
