@@ -19,9 +19,11 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from api.deps import AppContext, ContextDep
 from api.errors import ApiError, Pending, describe_validation
+from api.escalation_queries import EscalationFilter, list_escalations
 from api.routes.actions import ACTION_ROUTES, identify_action
 from api.routes.tickets import (
     check_department_sees,
@@ -33,6 +35,8 @@ from api.routes.tickets import (
 from api.ticket_queries import TicketFilter, list_tickets, timeline
 from hotline.accounts import SignInRefused, authenticate
 from hotline.personal_data import masked_copy
+from hotline.sealing import sealer
+from schema.tables import Ticket
 from schema.ticket import Role, TicketCreate, TicketStatus, TicketView
 from web import labels
 from web.forms import form_fields, read_form
@@ -236,6 +240,28 @@ async def take_call(request: Request, me: UserDep, context: ContextDep) -> Respo
     return RedirectResponse(f"/tickets/{ticket.ticket_no}", status_code=303)
 
 
+@router.post("/desk/caller")
+async def earlier_calls(request: Request, me: UserDep, context: ContextDep) -> Response:
+    """The caller's earlier tickets, found by the keyed hash of the phone number (never by
+    the number itself), as the agent types it in: an htmx fragment."""
+    if me.account.role is not Role.AGENT:
+        raise WebError(403, "forbidden", "话务员工作台只供话务员使用")
+    phone = str((await request.form()).get("citizen_phone", ""))
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    earlier: list[Ticket] = []
+    if len(digits) >= 7:
+        async with context.sessions() as session:
+            earlier = list(
+                await session.scalars(
+                    select(Ticket)
+                    .where(Ticket.phone_lookup == sealer().phone_lookup(phone))
+                    .order_by(Ticket.created_at.desc())
+                    .limit(10)
+                )
+            )
+    return page(request, "earlier_calls.html", me, earlier=earlier)
+
+
 async def _desk_with_error(
     request: Request, me: SignedIn, context: AppContext, message: str, status: int
 ) -> Response:
@@ -255,7 +281,11 @@ async def _ticket_page(
     check_department_sees(actor, ticket)
     async with context.sessions() as session:
         events = await timeline(session, no)
+        rungs, _ = await list_escalations(
+            session, EscalationFilter(ticket_no=no), offset=0, limit=None
+        )
     shown = shown_to(actor, ticket)
+    duplicates = [e.detail.get("duplicate") for e in events if e.action == "duplicate_merged"]
     actions = [
         (name, form_fields(route.body))
         for name, route in ROUTES.items()
@@ -269,6 +299,8 @@ async def _ticket_page(
         tz=ZoneInfo(context.policy.timezone),
         ticket=shown,
         events=events if sees_citizens(actor) else masked_copy(events),
+        rungs=rungs if sees_citizens(actor) else masked_copy(rungs),
+        duplicates=duplicates,
         actions=actions,
         **extra,
     )

@@ -4,6 +4,7 @@ the ticket page, under the API's rules; refusals shown in place; CSRF, escaping,
 from __future__ import annotations
 
 import re
+import uuid
 
 from playwright.async_api import expect
 
@@ -98,3 +99,35 @@ async def _csrf(page: object) -> str:
     token = await page.locator("input[name=csrf_token]").first.get_attribute("value")  # type: ignore[attr-defined]
     assert token
     return str(token)
+
+
+async def test_the_desk_shows_a_callers_earlier_tickets_and_a_ticket_its_ladder(
+    workbench: Workbench,
+) -> None:
+    agent = await workbench.signed_in(await workbench.account(Role.AGENT))
+    phone = "1390000" + str(uuid.uuid4().int)[:4]
+    await agent.fill("input[name=category]", "street-vendors")
+    await agent.fill("input[name=district]", "dinghai")
+    await agent.select_option("select[name=urgency]", "general")
+    await agent.fill("textarea[name=description]", "噪音扰民")
+    await agent.fill("input[name=citizen_name]", "赵六")
+    await agent.fill("input[name=citizen_phone]", phone)
+    await agent.click("form.intake button[type=submit]")
+    await expect(agent.locator("h1")).to_contain_text("已派单")
+    number = (await agent.locator("h1").inner_text()).split()[1]
+
+    await agent.goto(f"{workbench.url}/desk")
+    await agent.fill("input[name=citizen_phone]", phone)
+    await agent.locator("input[name=citizen_phone]").dispatch_event("change")
+    await expect(agent.locator("#earlier-calls")).to_contain_text(number)
+    assert phone not in agent.url  # looked up by a keyed hash, in a POST body
+    await shoot(agent, "agent-desk-earlier-calls")
+
+    supervisor = await workbench.signed_in(await workbench.account(Role.SUPERVISOR))
+    await supervisor.goto(f"{workbench.url}/tickets/{number}")
+    await supervisor.click("details:has(form[data-action=supervise]) summary")
+    await supervisor.fill("form[data-action=supervise] textarea[name=note]", "请尽快签收")
+    await supervisor.click("form[data-action=supervise] button")
+    await expect(supervisor.locator("table.rungs")).to_contain_text("supervision_order")
+    await expect(supervisor.locator("table.rungs")).to_contain_text("请尽快签收")
+    await shoot(supervisor, "ticket-page-supervised")
