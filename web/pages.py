@@ -32,10 +32,11 @@ from api.routes.tickets import (
     sees_citizens,
     shown_to,
 )
-from api.ticket_queries import TicketFilter, list_tickets, timeline
+from api.ticket_queries import TicketFilter, list_tickets, stored_ticket, timeline
 from hotline.accounts import SignInRefused, authenticate
 from hotline.personal_data import masked_copy
 from hotline.sealing import sealer
+from schema.escalation import EscalationKind, EscalationOutcome
 from schema.tables import Ticket
 from schema.ticket import Role, TicketCreate, TicketStatus, TicketView
 from web import labels
@@ -171,12 +172,39 @@ async def department_queues(
     handling = await _tickets(context, me, status=TicketStatus.HANDLING)
     open_ones = dispatched + handling
     return [
+        ("联席会议待报到", await _meetings_awaiting(context, me)),
         ("待签收", [t for t in dispatched if t.lead_department == mine]),
         ("办理中", [t for t in handling if t.lead_department == mine]),
         ("已超时", [t for t in open_ones if t.overdue]),
         ("督办中", [t for t in open_ones if t.supervision_tier is not None]),
         ("协办", [t for t in open_ones if t.lead_department != mine]),
     ]
+
+
+async def _meetings_awaiting(context: AppContext, me: SignedIn) -> list[TicketView]:
+    """Tickets whose open joint meeting summoned this department, which has not reported
+    in yet (吹哨报到)."""
+    mine = me.account.department
+    open_meetings = EscalationFilter(
+        kind=EscalationKind.JOINT_MEETING, outcome=EscalationOutcome.OPEN
+    )
+    waiting = []
+    async with context.sessions() as session:
+        meetings, _ = await list_escalations(session, open_meetings, offset=0, limit=200)
+        for meeting in meetings:
+            if mine not in meeting.detail.get("departments", []):
+                continue
+            reported = [
+                e
+                for e in await timeline(session, meeting.ticket_no)
+                if e.action == "joint_meeting_report_in"
+                and e.detail.get("department") == mine
+                and e.detail.get("escalation") == meeting.number
+            ]
+            ticket = None if reported else await stored_ticket(session, meeting.ticket_no)
+            if ticket is not None:
+                waiting.append(shown_to(me.account.actor, ticket))
+    return waiting
 
 
 @router.get("/desk")

@@ -9,7 +9,7 @@ import uuid
 from playwright.async_api import expect
 
 from schema.ticket import Role
-from tests.web.conftest import Workbench, shoot
+from tests.web.conftest import PASSWORD, Workbench, shoot
 
 
 async def test_a_call_is_taken_signed_and_replied_in_the_browser(workbench: Workbench) -> None:
@@ -131,3 +131,40 @@ async def test_the_desk_shows_a_callers_earlier_tickets_and_a_ticket_its_ladder(
     await expect(supervisor.locator("table.rungs")).to_contain_text("supervision_order")
     await expect(supervisor.locator("table.rungs")).to_contain_text("请尽快签收")
     await shoot(supervisor, "ticket-page-supervised")
+
+
+async def test_a_summoned_department_sees_the_meeting_until_it_reports_in(
+    workbench: Workbench,
+) -> None:
+    agent = await workbench.signed_in(await workbench.account(Role.AGENT))
+    await agent.fill("input[name=category]", "street-vendors")
+    await agent.fill("input[name=district]", "dinghai")
+    await agent.fill("textarea[name=description]", "占道经营，多部门管辖")
+    await agent.fill("input[name=citizen_name]", "钱七")
+    await agent.fill("input[name=citizen_phone]", "13700001111")
+    await agent.click("form.intake button[type=submit]")
+    await expect(agent.locator("h1")).to_contain_text("已派单")
+    number = (await agent.locator("h1").inner_text()).split()[1]
+    await agent.click("details:has(form[data-action=joint-meeting]) summary")
+    await agent.fill("form[data-action=joint-meeting] input[name=departments]", "housing")
+    await agent.fill("form[data-action=joint-meeting] textarea[name=agenda]", "谁来牵头？")
+    await agent.click("form[data-action=joint-meeting] button")
+    await expect(agent.locator("table.rungs")).to_contain_text("joint_meeting")
+
+    clerk = await workbench.account(Role.DEPARTMENT, "housing")
+    housing = await workbench.signed_in(clerk)
+    waiting = housing.locator(".queue:has(h2:has-text('联席会议待报到'))")
+    await expect(waiting).to_contain_text(number)
+    await shoot(housing, "department-inbox-meeting")
+    signed = await housing.request.post(
+        f"{workbench.url}/v1/auth/token", data={"username": clerk, "password": PASSWORD}
+    )
+    token = (await signed.json())["access_token"]
+    reported = await housing.request.post(  # as the clerk's own integration would
+        f"{workbench.url}/v1/tickets/{number}/joint-meeting/report",
+        headers={"Authorization": f"Bearer {token}"},
+        data={},
+    )
+    assert reported.status == 200, await reported.text()
+    await housing.reload()
+    await expect(waiting).not_to_contain_text(number)
