@@ -12,7 +12,6 @@ import hashlib
 import json
 import uuid
 from datetime import UTC, datetime
-from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,10 +27,11 @@ def scoped_key(actor: Actor, key: str) -> str:
     return hashlib.sha256(f"{actor.describe()}\n{key}".encode()).hexdigest()
 
 
-def fingerprint(body: BaseModel | dict[str, Any] | None) -> str:
+def fingerprint(body: BaseModel) -> str:
     """The request's content, for telling a retry from a different request."""
-    data = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    canonical = json.dumps(
+        body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -56,7 +56,7 @@ class Account:
         return Actor(sub=self.username, role=self.role, department=self.department)
 
 
-def _account(row: User) -> Account:
+def account_of(row: User) -> Account:
     return Account(
         username=row.username,
         display_name=row.display_name,
@@ -115,7 +115,7 @@ async def add_user(
             sessions_valid_after=now,
         )
         session.add(row)
-    return _account(row)
+    return account_of(row)
 
 
 async def set_password(
@@ -140,13 +140,13 @@ async def disable_user(sessions: async_sessionmaker[AsyncSession], username: str
 async def list_users(sessions: async_sessionmaker[AsyncSession]) -> list[Account]:
     async with sessions() as session:
         rows = await session.scalars(select(User).order_by(User.username))
-        return [_account(row) for row in rows]
+        return [account_of(row) for row in rows]
 
 
 async def account(sessions: async_sessionmaker[AsyncSession], username: str) -> Account | None:
     async with sessions() as session:
         row = await session.get(User, username)
-    return _account(row) if row is not None else None
+    return account_of(row) if row is not None else None
 
 
 async def valid_since(sessions: async_sessionmaker[AsyncSession], username: str) -> datetime | None:
@@ -171,17 +171,14 @@ async def authenticate(
                     f"too many failed sign-ins; try again in {minutes} minute(s)", throttled=True
                 )
         row = await session.get(User, username)
-        right = row is not None and row.active and _HASHER.verify(password, row.password_hash)
-        if not right:
-            for key, limit in zip(keys, (ACCOUNT_LIMIT, ADDRESS_LIMIT), strict=True):
-                await _count_failure(session, key, limit, now)
-        else:
-            assert row is not None
+        if row is not None and row.active and _HASHER.verify(password, row.password_hash):
             await session.execute(delete(SignInFailures).where(SignInFailures.key == keys[0]))
             row.last_sign_in_at = now
-    if not right:
-        raise SignInRefused("wrong username or password, or the account is disabled")
-    return _account(row)  # type: ignore[arg-type]
+            return account_of(row)
+        for key, limit in zip(keys, (ACCOUNT_LIMIT, ADDRESS_LIMIT), strict=True):
+            await _count_failure(session, key, limit, now)
+    # Raised once the failures are committed: they must count even though this refuses.
+    raise SignInRefused("wrong username or password, or the account is disabled")
 
 
 async def _count_failure(session: AsyncSession, key: str, limit: int, now: datetime) -> None:

@@ -24,17 +24,16 @@ from sqlalchemy import select
 from api.deps import AppContext, ContextDep
 from api.errors import ApiError, Pending, describe_validation
 from api.escalation_queries import EscalationFilter, list_escalations
-from api.routes.actions import ACTION_ROUTES, identify_action
+from api.routes.actions import ACTION_ROUTES, run_action
 from api.routes.tickets import (
     check_department_sees,
     current_ticket,
+    readable_by,
     register_ticket,
-    sees_citizens,
     shown_to,
 )
 from api.ticket_queries import TicketFilter, list_tickets, stored_ticket, timeline
 from hotline.accounts import SignInRefused, authenticate
-from hotline.personal_data import masked_copy
 from hotline.sealing import sealer
 from schema.escalation import EscalationKind, EscalationOutcome
 from schema.tables import Ticket
@@ -326,8 +325,8 @@ async def _ticket_page(
         status,
         tz=ZoneInfo(context.policy.timezone),
         ticket=shown,
-        events=events if sees_citizens(actor) else masked_copy(events),
-        rungs=rungs if sees_citizens(actor) else masked_copy(rungs),
+        events=readable_by(actor, events),
+        rungs=readable_by(actor, rungs),
         duplicates=duplicates,
         actions=actions,
         **extra,
@@ -354,11 +353,7 @@ async def act(no: str, action: str, request: Request, me: UserDep, context: Cont
     form = {k: str(v) for k, v in (await request.form()).items()}
     actor = me.account.actor
     try:
-        body = read_form(route.body, form)
-        if route.precheck is not None:
-            await route.precheck(context, no, body, actor)
-        ref = await identify_action(context, actor, no, action, body, None, request)
-        await context.tickets.act(no, route.update, actor, body, ref)
+        await run_action(context, route, no, actor, read_form(route.body, form), None, request)
     except ValidationError as problem:
         message, _ = describe_validation(problem)
         return await _ticket_page(request, me, context, no, 422, error=message, failed=action)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.accounts import Account, account
+from hotline.accounts import Account, account, account_of
 from schema.tables import User, WebSession
 
 COOKIE = "hotline_session"
@@ -59,10 +59,7 @@ async def signed_in(
         user = await session.get(User, row.username)
         if user is None or not user.active or user.sessions_valid_after > row.created_at:
             return None
-    found = await account(sessions, row.username)
-    if found is None:
-        return None
-    return SignedIn(account=found, session_id=row.id, csrf_token=row.csrf_token)
+    return SignedIn(account=account_of(user), session_id=row.id, csrf_token=row.csrf_token)
 
 
 async def end_session(sessions: async_sessionmaker[AsyncSession], session_id: str) -> None:

@@ -266,18 +266,8 @@ def _register(route: ActionRoute) -> None:
         body: Annotated[route.body, body_param],  # type: ignore[name-defined]
         idempotency_key: IdempotencyKey = None,
     ) -> TicketView:
-        if route.precheck is not None:
-            await route.precheck(context, ticket_no, body, actor)
-        action = await identify_action(
-            context, actor, ticket_no, route.name, body, idempotency_key, request
-        )
-        try:
-            done = await context.tickets.act(ticket_no, route.update, actor, body, action)
-            return shown_to(actor, done)
-        except ApiError as problem:
-            if problem.status == 404:
-                raise await _closed_or_unknown(context, ticket_no) from problem
-            raise
+        done = await run_action(context, route, ticket_no, actor, body, idempotency_key, request)
+        return shown_to(actor, done)
 
     allowed = ", ".join(sorted(r.value for r in roles))
     router.add_api_route(
@@ -299,6 +289,30 @@ def _register(route: ActionRoute) -> None:
 
 for _route in ACTION_ROUTES:
     _register(_route)
+
+
+async def run_action(
+    context: AppContext,
+    route: ActionRoute,
+    ticket_no: str,
+    actor: Actor,
+    body: BaseModel,
+    idempotency_key: str | None,
+    request: Request,
+) -> TicketView:
+    """One ticket action, as the API and the workbench both run it: the route's precheck,
+    the action's id, then the workflow's update (which validates and applies it)."""
+    if route.precheck is not None:
+        await route.precheck(context, ticket_no, body, actor)
+    action = await identify_action(
+        context, actor, ticket_no, route.name, body, idempotency_key, request
+    )
+    try:
+        return await context.tickets.act(ticket_no, route.update, actor, body, action)
+    except ApiError as problem:
+        if problem.status == 404:
+            raise await _closed_or_unknown(context, ticket_no) from problem
+        raise
 
 
 async def identify_action(

@@ -11,8 +11,7 @@ from pydantic import BaseModel
 from api.deps import ContextDep, require_roles
 from api.errors import require_offsets
 from api.escalation_queries import EscalationFilter, escalations_csv, list_escalations
-from api.routes.tickets import sees_citizens
-from hotline.personal_data import masked_copy
+from api.routes.tickets import readable_by
 from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
 from schema.ticket import Actor, Role
@@ -65,17 +64,17 @@ async def search_escalations(
         raised_from=raised_from,
         raised_to=raised_to,
     )
-    # The commission sees citizens masked: notes and reasons may quote a phone number.
-    shown = (lambda records: records) if sees_citizens(actor) else masked_copy
     async with context.sessions() as session:
         if format == "csv":
             records, _ = await list_escalations(session, where, offset=0, limit=CSV_ROW_LIMIT)
             return Response(
-                escalations_csv(shown(records)),
+                escalations_csv(readable_by(actor, records)),
                 media_type="text/csv; charset=utf-8",
                 headers={"Content-Disposition": 'attachment; filename="escalations.csv"'},
             )
         records, total = await list_escalations(
             session, where, offset=(page - 1) * page_size, limit=page_size
         )
-    return EscalationPage(items=shown(records), total=total, page=page, page_size=page_size)
+    # The commission sees citizens masked: notes and reasons may quote a phone number.
+    items = readable_by(actor, records)
+    return EscalationPage(items=items, total=total, page=page, page_size=page_size)

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from api.deps import ContextDep, StaffDep
 from api.errors import forbidden
-from api.routes.tickets import sees_citizens
-from hotline.personal_data import masked_copy
+from api.routes.tickets import readable_by
 from schema.activity_io import Notification
 from schema.tables import StoredNotification
 from schema.ticket import Role
@@ -39,4 +38,4 @@ async def list_notifications(
     async with context.sessions() as session:
         rows = await session.scalars(query)
         notices = [Notification.model_validate(row, from_attributes=True) for row in rows]
-    return notices if sees_citizens(actor) else masked_copy(notices)
+    return readable_by(actor, notices)

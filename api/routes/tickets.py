@@ -56,10 +56,17 @@ CITIZEN_READERS = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN, Role.DEPAR
 
 
 View = TypeVar("View", bound=TicketView)
+T = TypeVar("T")
 
 
 def sees_citizens(actor: Actor) -> bool:
     return actor.role in CITIZEN_READERS
+
+
+def readable_by(actor: Actor, value: T) -> T:
+    """Free texts (timeline, notices, rungs) as this caller may read them: as written for
+    the roles that read citizens, every phone and ID-card number masked for the others."""
+    return value if sees_citizens(actor) else masked_copy(value)
 
 
 def shown_to(actor: Actor, ticket: View) -> View:
@@ -244,6 +251,4 @@ async def get_timeline(ticket_no: TicketNo, actor: StaffDep, context: ContextDep
             raise not_found(ticket_no)
         check_department_sees(actor, ticket)
         events = await timeline(session, ticket_no)
-    return Timeline(
-        ticket_no=ticket_no, events=events if sees_citizens(actor) else masked_copy(events)
-    )
+    return Timeline(ticket_no=ticket_no, events=readable_by(actor, events))
