@@ -22,7 +22,30 @@ from hotline.database import upsert, upsert_fenced
 from hotline.sealing import sealer
 from schema.activity_io import ActivityName, TicketRecord, Transition
 from schema.escalation import Escalation
-from schema.tables import StoredEscalation, StoredNotification, Ticket, TicketEvent
+from schema.tables import (
+    StoredEscalation,
+    StoredNotification,
+    Ticket,
+    TicketDepartment,
+    TicketEvent,
+)
+
+
+def department_rows(record: TicketRecord) -> list[dict[str, object]]:
+    """The ticket's departments (lead first), for their queues (schema.tables.TicketDepartment)."""
+    codes = dict.fromkeys(c for c in (record.lead_department, *record.assisting_departments) if c)
+    return [
+        {
+            "department": code,
+            "ticket_no": record.ticket_no,
+            "status": record.status.value,
+            "lead": code == record.lead_department,
+            "overdue": record.overdue,
+            "supervision_tier": record.supervision_tier.value if record.supervision_tier else None,
+            "created_at": record.created_at,
+        }
+        for code in codes
+    ]
 
 
 def ticket_row(record: TicketRecord) -> dict[str, object]:
@@ -39,6 +62,8 @@ def ticket_row(record: TicketRecord) -> dict[str, object]:
         "department_codes": "," + ",".join(code for code in departments if code) + ",",
         "overdue": record.overdue,
         "escalation_level": record.escalation_level,
+        "pending_review": record.pending_review.value if record.pending_review else None,
+        "supervision_tier": record.supervision_tier.value if record.supervision_tier else None,
         "rework_count": record.rework_count,
         "closure_reason": record.closure_reason.value if record.closure_reason else None,
         "created_at": record.created_at,
@@ -74,6 +99,8 @@ async def write_transition(session: AsyncSession, transition: Transition) -> boo
     row = {**ticket_row(ticket), "fence": transition.fence}
     if not await upsert_fenced(session, Ticket, row, fence="fence"):
         return False
+    await session.execute(delete(TicketDepartment).where(TicketDepartment.ticket_no == no))
+    await upsert(session, TicketDepartment, department_rows(ticket))
     # What this transition replaces: its events and anything after them, which only a
     # lost attempt can have written (``version`` is the ticket's last event).
     first_seq = transition.events[0].seq if transition.events else ticket.version + 1

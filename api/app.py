@@ -34,7 +34,7 @@ from api.ticket_gateway import TicketGateway
 from hotline import sealing
 from hotline.database import create_engine, session_factory
 from hotline.settings import Settings
-from web.pages import install as install_workbench
+from web.workbench import install as install_workbench
 
 ROUTERS = (
     auth.router,

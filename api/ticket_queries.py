@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.tables import Department, Ticket, TicketEvent
@@ -51,16 +52,37 @@ class TicketFilter:
 
 
 async def list_tickets(
-    session: AsyncSession, where: TicketFilter, *, offset: int, limit: int
+    session: AsyncSession,
+    where: TicketFilter,
+    *,
+    offset: int,
+    limit: int,
+    also: Sequence[ColumnElement[bool]] = (),
+    oldest_first: bool = False,
 ) -> tuple[list[TicketView], int]:
-    total = await session.scalar(where.apply(select(func.count()).select_from(Ticket)))
-    rows = await session.scalars(
-        where.apply(select(Ticket.document))
-        .order_by(Ticket.created_at.desc(), Ticket.ticket_no.desc())
-        .offset(offset)
-        .limit(limit)
+    """A page of tickets and how many match; newest first, or oldest first for a work
+    queue. ``also``: further conditions (a workbench queue's).
+
+    The page is found first by number alone, which the list indexes answer without
+    reading a row; only the page's own documents are read after."""
+    count = where.apply(select(func.count()).select_from(Ticket)).where(*also)
+    total = await session.scalar(count)
+    order = (Ticket.created_at, Ticket.ticket_no)
+    numbers = list(
+        await session.scalars(
+            where.apply(select(Ticket.ticket_no))
+            .where(*also)
+            .order_by(*(o.asc() if oldest_first else o.desc() for o in order))
+            .offset(offset)
+            .limit(limit)
+        )
     )
-    return [TicketView.model_validate(doc) for doc in rows], int(total or 0)
+    rows = await session.execute(
+        select(Ticket.ticket_no, Ticket.document).where(Ticket.ticket_no.in_(numbers))
+    )
+    documents = {no: document for no, document in rows}
+    found = [TicketView.model_validate(documents[no]) for no in numbers if no in documents]
+    return found, int(total or 0)
 
 
 async def stored_ticket(session: AsyncSession, ticket_no: str) -> TicketView | None:

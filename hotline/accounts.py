@@ -23,6 +23,7 @@ from schema.ticket import Actor, Role
 _HASHER = PasswordHash((Argon2Hasher(),))
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
+LANGUAGES = ("zh", "en")  # the workbench's: Chinese first, English on request
 
 # Throttling: this many failures within the window lock the account (or the address)
 # for the window. An address gets more, since a centre's desks may share one.
@@ -36,10 +37,14 @@ class AccountError(ValueError):
 
 
 class SignInRefused(Exception):
-    def __init__(self, message: str, *, throttled: bool = False) -> None:
+    def __init__(self, message: str, *, retry_in_minutes: int | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.throttled = throttled
+        self.retry_in_minutes = retry_in_minutes  # set when throttled
+
+    @property
+    def throttled(self) -> bool:
+        return self.retry_in_minutes is not None
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,7 @@ class Account:
     department: str | None
     active: bool
     last_sign_in_at: datetime | None
+    language: str = "zh"  # the workbench's: zh or en
 
     @property
     def actor(self) -> Actor:
@@ -64,6 +70,7 @@ def account_of(row: User) -> Account:
         department=row.department,
         active=row.active,
         last_sign_in_at=row.last_sign_in_at,
+        language=row.language or "zh",
     )
 
 
@@ -137,6 +144,16 @@ async def disable_user(sessions: async_sessionmaker[AsyncSession], username: str
         row.sessions_valid_after = datetime.now(UTC)
 
 
+async def set_language(
+    sessions: async_sessionmaker[AsyncSession], username: str, language: str
+) -> None:
+    """The language the workbench speaks to this user (one of ``LANGUAGES``)."""
+    if language not in LANGUAGES:
+        raise AccountError(f"a language is one of {', '.join(LANGUAGES)}")
+    async with sessions.begin() as session:
+        (await _user(session, username)).language = language
+
+
 async def list_users(sessions: async_sessionmaker[AsyncSession]) -> list[Account]:
     async with sessions() as session:
         rows = await session.scalars(select(User).order_by(User.username))
@@ -168,7 +185,8 @@ async def authenticate(
             if counted is not None and counted.locked_until and counted.locked_until > now:
                 minutes = max(1, int((counted.locked_until - now).total_seconds() // 60) + 1)
                 raise SignInRefused(
-                    f"too many failed sign-ins; try again in {minutes} minute(s)", throttled=True
+                    f"too many failed sign-ins; try again in {minutes} minute(s)",
+                    retry_in_minutes=minutes,
                 )
         row = await session.get(User, username)
         if row is not None and row.active and _HASHER.verify(password, row.password_hash):

@@ -140,7 +140,13 @@ class Ticket(Base):
 
     __tablename__ = "tickets"
     # Lists filter by status and page newest first: one index serves both, without a sort.
-    __table_args__ = (Index("ix_tickets_status_created_at", "status", "created_at", "ticket_no"),)
+    # The workbench's queues: by status and lead, or by the review owed, in waiting order,
+    # from the index alone (no row is read); a department's others by TicketDepartment.
+    __table_args__ = (
+        Index("ix_tickets_status_created_at", "status", "created_at", "ticket_no"),
+        Index("ix_tickets_status_lead", "status", "lead_department", "created_at", "ticket_no"),
+        Index("ix_tickets_status_review", "status", "pending_review", "created_at", "ticket_no"),
+    )
 
     ticket_no: Mapped[str] = mapped_column(String(40), primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
@@ -154,6 +160,9 @@ class Ticket(Base):
     department_codes: Mapped[str] = mapped_column(String(1400), default=",")
     overdue: Mapped[bool] = mapped_column(Boolean, index=True)
     escalation_level: Mapped[int] = mapped_column(Integer, index=True)
+    # What the workbench's queues select on: a review the centre owes, a standing order.
+    pending_review: Mapped[str | None] = mapped_column(String(20))
+    supervision_tier: Mapped[str | None] = mapped_column(String(16))
     rework_count: Mapped[int] = mapped_column(Integer)
     closure_reason: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(index=True)
@@ -164,6 +173,24 @@ class Ticket(Base):
     fence: Mapped[int | None] = mapped_column(BigInteger)
     # The citizen's phone as a keyed hash (hotline.sealing): their earlier tickets, by number.
     phone_lookup: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class TicketDepartment(Base):
+    """Which departments are on a ticket (lead or assisting), with what a department's
+    queues select on: a department's open tickets by index, never by scanning them all."""
+
+    __tablename__ = "ticket_departments"
+    __table_args__ = (
+        Index("ix_ticket_departments_queue", "department", "status", "created_at", "ticket_no"),
+    )
+
+    department: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ticket_no: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    lead: Mapped[bool] = mapped_column(Boolean)
+    overdue: Mapped[bool] = mapped_column(Boolean)
+    supervision_tier: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime]
 
 
 class TicketEvent(Base):
@@ -275,6 +302,7 @@ class User(Base):
     created_at: Mapped[datetime]
     last_sign_in_at: Mapped[datetime | None]
     sessions_valid_after: Mapped[datetime]
+    language: Mapped[str | None] = mapped_column(String(8))  # the workbench's; None: zh
 
 
 class WebSession(Base):

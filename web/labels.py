@@ -1,99 +1,189 @@
-"""What the workbench calls things (zh-CN), and how a running deadline reads."""
+"""What the workbench calls things, in Chinese (marked for the English catalogue and
+translated when shown), and how a running deadline reads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
+from web.i18n import N_
+
 STATUS = {
-    "received": "已受理",
-    "dispatched": "已派单",
-    "handling": "办理中",
-    "callback": "待回访",
-    "returned": "已退单",
-    "closed": "已办结",
+    "received": N_("已受理"),
+    "dispatched": N_("已派单"),
+    "handling": N_("办理中"),
+    "callback": N_("待回访"),
+    "returned": N_("已退单"),
+    "closed": N_("已办结"),
 }
 
 ACTION = {
-    "answer": "直接办结",
-    "transfer-110": "转110",
-    "reject": "不予受理",
-    "dispatch": "派单",
-    "sign": "签收",
-    "return": "退单",
-    "return-review": "审核退单",
-    "progress": "阶段性答复",
-    "extension": "申请延期",
-    "extension-review": "审核延期",
-    "reply": "答复",
-    "rating": "回访评价",
-    "rating-review": "审核不满意评价",
-    "merge": "并单",
-    "withdraw": "撤诉",
-    "supervise": "督办",
-    "joint-meeting": "召开联席会议",
-    "discipline-referral": "移送纪委监委",
+    "answer": N_("直接办结"),
+    "transfer-110": N_("转110"),
+    "reject": N_("不予受理"),
+    "dispatch": N_("派单"),
+    "sign": N_("签收"),
+    "return": N_("退单"),
+    "return-review": N_("审核退单"),
+    "progress": N_("阶段性答复"),
+    "extension": N_("申请延期"),
+    "extension-review": N_("审核延期"),
+    "reply": N_("答复"),
+    "rating": N_("回访评价"),
+    "rating-review": N_("审核不满意评价"),
+    "merge": N_("并单"),
+    "withdraw": N_("撤诉"),
+    "supervise": N_("督办"),
+    "joint-meeting": N_("召开联席会议"),
+    "discipline-referral": N_("移送纪委监委"),
 }
 
 DEADLINE = {
-    "dispatch": "派单时限",
-    "sign": "签收时限",
-    "reply": "答复时限",
-    "return_until": "退单截止",
-    "callback": "回访时限",
-    "supervision": "督办时限",
-    "leader_supervision": "领导督办时限",
-    "joint_meeting": "联席会议",
-    "discipline_referral": "纪委监委",
+    "dispatch": N_("派单时限"),
+    "sign": N_("签收时限"),
+    "reply": N_("答复时限"),
+    "return_until": N_("退单截止"),
+    "callback": N_("回访时限"),
+    "supervision": N_("督办时限"),
+    "leader_supervision": N_("领导督办时限"),
+    "joint_meeting": N_("联席会议"),
+    "discipline_referral": N_("纪委监委"),
 }
 
 FIELD = {
-    "channel": "来源渠道",
-    "type": "诉求类型",
-    "category": "诉求类别",
-    "urgency": "紧急程度",
-    "description": "诉求内容",
-    "district": "区县",
-    "address": "地址",
-    "lead": "主办单位",
-    "assisting": "协办单位（逗号分隔）",
-    "note": "备注",
-    "reason": "理由",
-    "legal_basis": "法规依据",
-    "content": "内容",
-    "outcome": "办理结果",
-    "working_days": "延期工作日",
-    "approve": "同意",
-    "accept": "同意退单",
-    "satisfaction": "满意度",
-    "solved": "问题已解决",
-    "comment": "评价意见",
-    "reasonable": "不满意理由成立（发回重办）",
-    "into": "并入工单号",
-    "due": "督办时限",
-    "leader": "督办领导",
-    "departments": "参会单位（逗号分隔）",
-    "agenda": "议题",
-    "department": "单位",
+    "channel": N_("来源渠道"),
+    "type": N_("诉求类型"),
+    "category": N_("诉求类别"),
+    "urgency": N_("紧急程度"),
+    "description": N_("诉求内容"),
+    "district": N_("区县"),
+    "address": N_("地址"),
+    "lead": N_("主办单位"),
+    "assisting": N_("协办单位（逗号分隔）"),
+    "note": N_("备注"),
+    "reason": N_("理由"),
+    "legal_basis": N_("法规依据"),
+    "content": N_("内容"),
+    "outcome": N_("办理结果"),
+    "working_days": N_("延期工作日"),
+    "approve": N_("同意"),
+    "accept": N_("同意退单"),
+    "satisfaction": N_("满意度"),
+    "solved": N_("问题已解决"),
+    "comment": N_("评价意见"),
+    "reasonable": N_("不满意理由成立（发回重办）"),
+    "into": N_("并入工单号"),
+    "due": N_("督办时限"),
+    "leader": N_("督办领导"),
+    "departments": N_("参会单位（逗号分隔）"),
+    "agenda": N_("议题"),
+    "department": N_("单位"),
+}
+
+# The values of the API's enumerations, as a select shows them.
+OPTION = {
+    "phone": N_("电话"),
+    "sms": N_("短信"),
+    "wechat": N_("微信"),
+    "web": N_("网站"),
+    "mailbox": N_("市长信箱"),
+    "grid": N_("网格员上报"),
+    "enquiry": N_("咨询"),
+    "help": N_("求助"),
+    "complaint": N_("投诉"),
+    "report": N_("举报"),
+    "suggestion": N_("建议"),
+    "praise": N_("表扬"),
+    "emergency": N_("紧急"),
+    "utility": N_("水电气热"),
+    "general": N_("一般"),
+    "complex": N_("疑难"),
+    "resolved": N_("已解决"),
+    "explained": N_("已解释说明"),
+    "unresolvable": N_("暂不能解决"),
+    "satisfied": N_("满意"),
+    "basically_satisfied": N_("基本满意"),
+    "unsatisfied": N_("不满意"),
+    "no_comment": N_("不评价"),
+    "rated": N_("已评价"),
+    "no_rating": N_("未评价"),
+    "transferred_110": N_("已转110"),
+    "merged": N_("已并单"),
+    "withdrawn": N_("已撤诉"),
+    "rejected": N_("不予受理"),
 }
 
 ROLE = {
-    "agent": "话务员",
-    "department": "承办单位",
-    "supervisor": "督办",
-    "discipline": "纪委监委",
-    "admin": "管理员",
-    "integrator": "集成方",
+    "agent": N_("话务员"),
+    "department": N_("承办单位"),
+    "supervisor": N_("督办人员"),
+    "discipline": N_("纪委监委"),
+    "admin": N_("管理员"),
+    "integrator": N_("集成方"),
+}
+
+TIER = {"blue": N_("蓝色"), "orange": N_("橙色"), "red": N_("红色")}
+
+ESCALATION = {
+    "warning": N_("临期预警"),
+    "reminder": N_("催办"),
+    "supervision_order": N_("督办件"),
+    "leader_supervision": N_("领导督办"),
+    "joint_meeting": N_("联席会议"),
+    "missed_report_in": N_("未按时报到"),
+    "discipline_referral": N_("移送纪委监委"),
+    "open": N_("进行中"),
+    "done": N_("已完成"),
+    "escalated": N_("已升级"),
+    "superseded": N_("已失效"),
+    "missed": N_("未报到"),
+    "decided": N_("已议定"),
+    "no_decision": N_("未议定"),
+    "cancelled": N_("已取消"),
+}
+
+EVENT = {
+    "received": N_("来电受理"),
+    "awaiting_dispatch": N_("待人工派单"),
+    "dispatched": N_("派单"),
+    "signed": N_("签收"),
+    "returned": N_("退单"),
+    "return_accepted": N_("同意退单"),
+    "return_rejected": N_("驳回退单"),
+    "progress": N_("阶段性答复"),
+    "extension_requested": N_("申请延期"),
+    "extension_approved": N_("同意延期"),
+    "extension_refused": N_("驳回延期"),
+    "replied": N_("答复"),
+    "rated": N_("回访评价"),
+    "rating_excluded": N_("不满意评价不计入考核"),
+    "sent_back_for_rework": N_("发回重办"),
+    "answered": N_("直接办结"),
+    "closed": N_("办结"),
+    "duplicate_merged": N_("并入重复诉求"),
+    "deadline_warning": N_("临期预警"),
+    "deadline_missed": N_("超时"),
+    "reminder": N_("催办"),
+    "supervision_order": N_("督办件"),
+    "leader_supervision": N_("领导督办"),
+    "leader_supervision_missed": N_("领导督办超时"),
+    "joint_meeting_convened": N_("召开联席会议"),
+    "joint_meeting_report_in": N_("联席会议报到"),
+    "discipline_referral": N_("移送纪委监委"),
 }
 
 
-def countdown(due: datetime, now: datetime) -> tuple[str, str]:
+def countdown(due: datetime, now: datetime, _: Callable[[str], str]) -> tuple[str, str]:
     """``(text, rung)``: 还剩 1 小时 12 分 / 已超时 3 小时, and a CSS class by urgency."""
     seconds = int((due - now).total_seconds())
-    late = seconds < 0
     minutes = abs(seconds) // 60
     days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
-    parts = [f"{days} 天" if days else "", f"{hours} 小时" if hours else "", f"{mins} 分"]
+    parts = [
+        _("%(n)d 天") % {"n": days} if days else "",
+        _("%(n)d 小时") % {"n": hours} if hours else "",
+        _("%(n)d 分") % {"n": mins} if mins or not (days or hours) else "",
+    ]
     span = " ".join(p for p in parts if p)
-    if late:
-        return f"已超时 {span}", "overdue"
-    return f"还剩 {span}", "warning" if seconds < 4 * 3600 else "running"
+    if seconds < 0:
+        return _("已超时 %(span)s") % {"span": span}, "overdue"
+    return _("还剩 %(span)s") % {"span": span}, "warning" if seconds < 4 * 3600 else "running"

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Header, Path, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api import ticket_numbers
 from api.deps import ContextDep, IntakeActorDep, StaffDep
@@ -175,42 +175,47 @@ async def _live_or_archived(context: ContextDep, ticket_no: str) -> TicketView |
         return await stored_ticket(session, ticket_no) or live
 
 
+class TicketSearch(BaseModel):
+    """The filters and the page of a ticket list: the API's query and the search page's."""
+
+    status: TicketStatus | None = None
+    department: Annotated[str | None, Field(pattern=DEPARTMENT_REFERENCE_PATTERN)] = None
+    overdue: bool | None = None
+    district: Annotated[str | None, Field(max_length=100)] = None
+    category: Annotated[str | None, Field(max_length=100)] = None
+    escalation_level: Annotated[int | None, Field(ge=0, le=6)] = None
+    min_escalation_level: Annotated[int | None, Field(ge=0, le=6)] = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1
+    page_size: Annotated[int, Field(ge=1, le=200)] = 50
+
+    def where(self, department: str | None) -> TicketFilter:
+        """The read-model filter, for this department (the caller's own, for a department)."""
+        require_offsets(created_from=self.created_from, created_to=self.created_to)
+        return TicketFilter(
+            **self.model_dump(exclude={"department", "page", "page_size"}), department=department
+        )
+
+
 @router.get("", response_model=TicketPage)
 async def search_tickets(
-    actor: StaffDep,
-    context: ContextDep,
-    status: TicketStatus | None = None,
-    department: Annotated[str | None, Query(pattern=DEPARTMENT_REFERENCE_PATTERN)] = None,
-    overdue: bool | None = None,
-    district: str | None = None,
-    category: str | None = None,
-    escalation_level: Annotated[int | None, Query(ge=0, le=6)] = None,
-    min_escalation_level: Annotated[int | None, Query(ge=0, le=6)] = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
-    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+    search: Annotated[TicketSearch, Query()], actor: StaffDep, context: ContextDep
 ) -> TicketPage:
     """Tickets from the read model, newest first. A department sees only its own."""
+    return await find_tickets(context, actor, search)
+
+
+async def find_tickets(context: ContextDep, actor: Actor, search: TicketSearch) -> TicketPage:
+    department = search.department
     if actor.role is Role.DEPARTMENT:
         if department not in (None, actor.department):
             raise forbidden(f"department '{actor.department}' may list only its own tickets")
         department = actor.department
-    require_offsets(created_from=created_from, created_to=created_to)
-    where = TicketFilter(
-        status=status,
-        department=department,
-        overdue=overdue,
-        district=district,
-        category=category,
-        escalation_level=escalation_level,
-        min_escalation_level=min_escalation_level,
-        created_from=created_from,
-        created_to=created_to,
-    )
+    page, page_size = search.page, search.page_size
     async with context.sessions() as session:
         items, total = await list_tickets(
-            session, where, offset=(page - 1) * page_size, limit=page_size
+            session, search.where(department), offset=(page - 1) * page_size, limit=page_size
         )
     return TicketPage(
         items=[shown_to(actor, item) for item in items], total=total, page=page, page_size=page_size

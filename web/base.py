@@ -1,0 +1,72 @@
+"""What every workbench page shares: the templates, the signed-in user (and the CSRF check
+on every state-changing request), and refusals answered as pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from fastapi.responses import Response
+from fastapi.templating import Jinja2Templates
+
+from api.deps import ContextDep
+from api.errors import ApiError
+from web import labels
+from web.i18n import from_header, gettext_for
+from web.sessions import COOKIE, SignedIn, signed_in
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals.update(labels=labels)
+
+
+class SignInNeeded(Exception):
+    pass
+
+
+class WebError(ApiError):
+    """A refusal on a page: answered as a page, with the API's status and message."""
+
+    @classmethod
+    def of(cls, problem: ApiError) -> WebError:
+        return cls(problem.status, problem.code, problem.message)
+
+
+async def user(request: Request, context: ContextDep) -> SignedIn:
+    found = await signed_in(context.sessions, request.cookies.get(COOKIE))
+    if found is None:
+        raise SignInNeeded
+    if request.method == "POST":
+        check_same_origin(request)
+        form = await request.form()
+        sent = request.headers.get("x-csrf-token") or str(form.get("csrf_token", ""))
+        if sent != found.csrf_token:
+            raise WebError(403, "csrf", "this form has expired or did not come from this site")
+    return found
+
+
+UserDep = Annotated[SignedIn, Depends(user)]
+
+
+def check_same_origin(request: Request) -> None:
+    """A state-changing request must come from a page of this site (Origin, else Referer)."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if origin is not None and urlsplit(origin).netloc != request.url.netloc:
+        raise WebError(403, "csrf", "requests from another site are refused")
+
+
+def page(
+    request: Request, name: str, me: SignedIn | None, status: int = 200, **values: Any
+) -> Response:
+    """A template in the user's language (the browser's, before sign-in)."""
+    language = me.account.language if me else from_header(request.headers.get("accept-language"))
+    shown = {
+        "me": me,
+        "now": datetime.now(UTC),
+        "language": language,
+        "_": gettext_for(language),
+        **values,
+    }
+    return templates.TemplateResponse(request, name, shown, status_code=status)

@@ -1,0 +1,183 @@
+"""The agent's desk (话务员工作台) and the department's inbox (承办单位工作台): work queues that
+refresh by themselves, and the agent's intake form with its routing preview, likely
+duplicates (one click merges the new call into one) and the caller's earlier tickets."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from activities.routing import find_route
+from api.deps import AppContext, ContextDep
+from api.duplicates import likely_duplicates
+from api.errors import ApiError, Pending, describe_validation
+from api.routes.tickets import register_ticket
+from hotline.sealing import sealer
+from schema.activity_io import RouteQuery
+from schema.tables import Ticket
+from schema.ticket import Role, TicketCreate
+from web.base import UserDep, WebError, page
+from web.choices import catalogue_choices
+from web.forms import form_fields
+from web.i18n import N_
+from web.queues import Queue, QueueRule, filled, queues_of
+from web.sessions import SignedIn
+from web.ticket_page import act_on
+
+router = APIRouter(include_in_schema=False)
+
+# A mainland number: a mobile (1[3-9] and 9 digits) or a landline with its area code,
+# with or without +86. The API takes any number (callers from abroad come in through
+# integrations); the desk holds its agents to the mainland's.
+MAINLAND_PHONE = r"(\+?86(-| )?)?(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})"
+_MAINLAND_PHONE = re.compile(rf"^{MAINLAND_PHONE}$")
+
+
+async def work_queues(context: AppContext, me: SignedIn) -> list[Queue]:
+    """Every queue of this user, each read on its own connection, side by side."""
+    actor = me.account.actor
+
+    async def one(rule: QueueRule) -> Queue:
+        async with context.sessions() as session:
+            return await filled(session, actor, rule)
+
+    return list(await asyncio.gather(*(one(rule) for rule in queues_of(actor))))
+
+
+def _agents_only(me: SignedIn) -> None:
+    if me.account.role is not Role.AGENT:
+        raise WebError(403, "forbidden", N_("话务员工作台只供话务员使用"))
+
+
+async def _desk(
+    request: Request, me: SignedIn, context: AppContext, status: int = 200, **extra: object
+) -> Response:
+    async with context.sessions() as session:
+        choices = await catalogue_choices(session)
+    return page(
+        request,
+        "desk.html",
+        me,
+        status,
+        queues=await work_queues(context, me),
+        intake=form_fields(TicketCreate),
+        choices=choices,
+        phone_pattern=MAINLAND_PHONE,
+        form_key=uuid.uuid4().hex,  # a double click registers one ticket, not two
+        **extra,
+    )
+
+
+@router.get("/desk")
+async def desk(request: Request, me: UserDep, context: ContextDep) -> Response:
+    _agents_only(me)
+    return await _desk(request, me, context)
+
+
+@router.get("/inbox")
+async def inbox(request: Request, me: UserDep, context: ContextDep) -> Response:
+    if me.account.role is not Role.DEPARTMENT:
+        raise WebError(403, "forbidden", N_("承办单位工作台只供承办单位使用"))
+    return page(request, "inbox.html", me, queues=await work_queues(context, me))
+
+
+@router.get("/queues")
+async def queues_fragment(request: Request, me: UserDep, context: ContextDep) -> Response:
+    """The queues alone, for htmx to refresh every 15 seconds."""
+    return page(request, "queues.html", me, queues=await work_queues(context, me))
+
+
+@router.post("/desk/preview")
+async def preview(request: Request, me: UserDep, context: ContextDep) -> Response:
+    """Before the call is registered: who the catalogue would make lead, and the open
+    tickets it reads like (an htmx fragment of the intake form)."""
+    _agents_only(me)
+    form = await request.form()
+    category = str(form.get("category", "")).strip()[:100]
+    district = str(form.get("district", "")).strip()[:100]
+    description = str(form.get("description", ""))[:4000]
+    route, duplicates = None, []
+    settings = context.settings
+    async with context.sessions() as session:
+        choices = await catalogue_choices(session)
+        if category and district:
+            route = await find_route(session, RouteQuery(category=category, district=district))
+        if category and district and description.strip():
+            duplicates = await likely_duplicates(
+                session,
+                ticket_no="",
+                category=category,
+                district=district,
+                description=description,
+                since=datetime.now(UTC) - timedelta(days=settings.duplicate_window_days),
+                threshold=settings.duplicate_similarity,
+            )
+    return page(
+        request,
+        "intake_preview.html",
+        me,
+        asked=bool(category and district),
+        route=route,
+        duplicates=duplicates[:5],
+        choices=choices,
+    )
+
+
+@router.post("/desk/tickets")
+async def take_call(request: Request, me: UserDep, context: ContextDep) -> Response:
+    _agents_only(me)
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    phone = form.get("citizen_phone", "").strip()
+    if not _MAINLAND_PHONE.match(phone):
+        return await _desk(
+            request, me, context, 422, error=N_("联系电话不是有效的大陆手机或固话号码")
+        )
+    key = form.get("form_key", "")[:100] or None
+    try:
+        body = TicketCreate.model_validate(
+            {
+                **{k: v for k, v in form.items() if v and k in TicketCreate.model_fields},
+                "enterprise": form.get("enterprise") == "on",
+                "citizen": {"name": form.get("citizen_name", ""), "phone": phone},
+            }
+        )
+        ticket = await register_ticket(context, body, me.account.actor, Response(), key)
+    except ValidationError as problem:
+        message, _ = describe_validation(problem)
+        return await _desk(request, me, context, 422, error=message)
+    except ApiError as problem:
+        return await _desk(request, me, context, problem.status, error=problem.message)
+    except Pending as pending:
+        return await _desk(request, me, context, 202, notice=str(pending))
+    into = form.get("merge_into", "").strip()
+    if into:  # the one-click merge offered by the preview
+        merge = {"into": into, "form_key": f"{key}-merge" if key else ""}
+        return await act_on(request, me, context, ticket.ticket_no, "merge", merge)
+    return RedirectResponse(f"/tickets/{ticket.ticket_no}", status_code=303)
+
+
+@router.post("/desk/caller")
+async def earlier_calls(request: Request, me: UserDep, context: ContextDep) -> Response:
+    """The caller's earlier tickets, found by the keyed hash of the phone number (never by
+    the number itself), as the agent types it in: an htmx fragment."""
+    _agents_only(me)
+    phone = str((await request.form()).get("citizen_phone", ""))
+    earlier: list[Ticket] = []
+    if _MAINLAND_PHONE.match(phone.strip()):
+        async with context.sessions() as session:
+            earlier = list(
+                await session.scalars(
+                    select(Ticket)
+                    .where(Ticket.phone_lookup == sealer().phone_lookup(phone))
+                    .order_by(Ticket.created_at.desc())
+                    .limit(10)
+                )
+            )
+    return page(request, "earlier_calls.html", me, earlier=earlier)

@@ -1,0 +1,176 @@
+"""The work queues of the agent's desk and the department's inbox: which tickets wait on
+this user, how many, the longest-waiting first.
+
+A queue is a set of read-model conditions, so that its count, its first rows and the full
+list behind it (the search page, ``/tickets?queue=<key>``) all come from one definition,
+on indexed columns (status, lead department, the review owed, the standing order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.routes.tickets import TicketPage, TicketSearch, shown_to
+from api.ticket_queries import TicketFilter, list_tickets
+from schema.escalation import EscalationKind, EscalationOutcome
+from schema.tables import StoredEscalation, Ticket, TicketDepartment, TicketEvent
+from schema.ticket import Actor, PendingReview, Role, TicketStatus, TicketView
+from web.i18n import N_
+
+Conditions = list[ColumnElement[bool]]
+
+# A department's part is done once it has replied: what it still works on.
+_IN_ITS_HANDS = (TicketStatus.DISPATCHED.value, TicketStatus.HANDLING.value)
+
+
+def _status(status: TicketStatus) -> ColumnElement[bool]:
+    return Ticket.status == status.value
+
+
+def _on_ticket(actor: Actor, *where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The tickets in this department's hands that it leads or assists on, and ``where``."""
+    return Ticket.ticket_no.in_(
+        select(TicketDepartment.ticket_no).where(
+            TicketDepartment.department == actor.department,
+            TicketDepartment.status.in_(_IN_ITS_HANDS),
+            *where,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class QueueRule:
+    key: str
+    title: str
+    role: Role
+    due: str | None  # the deadline its rows count down to
+    conditions: Callable[[AsyncSession, Actor], Awaitable[Conditions]]
+
+
+async def _received(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.RECEIVED)]
+
+
+async def _returned(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.RETURNED)]
+
+
+async def _extensions(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.HANDLING), Ticket.pending_review == PendingReview.EXTENSION.value]
+
+
+async def _unsatisfied(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.CALLBACK), Ticket.pending_review == PendingReview.RATING.value]
+
+
+async def _callbacks(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.CALLBACK), Ticket.pending_review.is_(None)]
+
+
+async def _to_sign(_: AsyncSession, actor: Actor) -> Conditions:
+    return [_status(TicketStatus.DISPATCHED), Ticket.lead_department == actor.department]
+
+
+async def _in_hand(_: AsyncSession, actor: Actor) -> Conditions:
+    return [_status(TicketStatus.HANDLING), Ticket.lead_department == actor.department]
+
+
+async def _overdue(_: AsyncSession, actor: Actor) -> Conditions:
+    return [_on_ticket(actor, TicketDepartment.overdue.is_(True))]
+
+
+async def _supervised(_: AsyncSession, actor: Actor) -> Conditions:
+    return [_on_ticket(actor, TicketDepartment.supervision_tier.is_not(None))]
+
+
+async def _assisting(_: AsyncSession, actor: Actor) -> Conditions:
+    return [_on_ticket(actor, TicketDepartment.lead.is_(False))]
+
+
+async def _summoned(session: AsyncSession, actor: Actor) -> Conditions:
+    """Tickets whose open joint meeting summoned this department, which has not reported
+    in yet (吹哨报到)."""
+    meetings = await session.execute(
+        select(StoredEscalation.ticket_no, StoredEscalation.number, StoredEscalation.detail).where(
+            StoredEscalation.kind == EscalationKind.JOINT_MEETING.value,
+            StoredEscalation.outcome == EscalationOutcome.OPEN.value,
+        )
+    )
+    waiting = {
+        (no, number)
+        for no, number, detail in meetings
+        if actor.department in detail.get("departments", [])
+    }
+    if not waiting:
+        return [false()]
+    report_ins = await session.execute(
+        select(TicketEvent.ticket_no, TicketEvent.detail).where(
+            TicketEvent.ticket_no.in_({no for no, _ in waiting}),
+            TicketEvent.action == "joint_meeting_report_in",
+        )
+    )
+    for no, detail in report_ins:
+        if detail.get("department") == actor.department:
+            waiting.discard((no, detail.get("escalation")))
+    return [Ticket.ticket_no.in_({no for no, _ in waiting})]
+
+
+QUEUES = (
+    QueueRule("dispatch", N_("待派单"), Role.AGENT, "dispatch", _received),
+    QueueRule("returned", N_("退单待审核"), Role.AGENT, None, _returned),
+    QueueRule("extension", N_("延期待审核"), Role.AGENT, "reply", _extensions),
+    QueueRule("rating", N_("不满意待审核"), Role.AGENT, "callback", _unsatisfied),
+    QueueRule("callback", N_("待回访"), Role.AGENT, "callback", _callbacks),
+    QueueRule("meeting", N_("联席会议待报到"), Role.DEPARTMENT, "joint_meeting", _summoned),
+    QueueRule("sign", N_("待签收"), Role.DEPARTMENT, "sign", _to_sign),
+    QueueRule("handling", N_("办理中"), Role.DEPARTMENT, "reply", _in_hand),
+    QueueRule("overdue", N_("已超时"), Role.DEPARTMENT, "reply", _overdue),
+    QueueRule("supervised", N_("督办中"), Role.DEPARTMENT, "supervision", _supervised),
+    QueueRule("assisting", N_("协办"), Role.DEPARTMENT, "reply", _assisting),
+)
+BY_KEY = {rule.key: rule for rule in QUEUES}
+
+
+@dataclass(frozen=True)
+class Queue:
+    rule: QueueRule
+    count: int
+    first: list[TicketView]
+
+
+def queues_of(actor: Actor) -> list[QueueRule]:
+    return [rule for rule in QUEUES if rule.role is actor.role]
+
+
+async def filled(session: AsyncSession, actor: Actor, rule: QueueRule, rows: int = 20) -> Queue:
+    """The queue's count and its longest-waiting rows, as this user may see them."""
+    items, total = await list_tickets(
+        session,
+        TicketFilter(),
+        offset=0,
+        limit=rows,
+        also=await rule.conditions(session, actor),
+        oldest_first=True,
+    )
+    return Queue(rule, total, [shown_to(actor, item) for item in items])
+
+
+async def filled_page(
+    session: AsyncSession, actor: Actor, rule: QueueRule, search: TicketSearch
+) -> TicketPage:
+    """The whole queue, a page at a time, narrowed by the search page's filters."""
+    page, size = search.page, search.page_size
+    items, total = await list_tickets(
+        session,
+        search.where(search.department),
+        offset=(page - 1) * size,
+        limit=size,
+        also=await rule.conditions(session, actor),
+        oldest_first=True,
+    )
+    shown = [shown_to(actor, item) for item in items]
+    return TicketPage(items=shown, total=total, page=page, page_size=size)

@@ -1,0 +1,77 @@
+"""Ticket search (工单查询): the filters of ``GET /v1/tickets``, paging, and the full list
+behind each work queue, scoped as the API scopes it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from api.deps import ContextDep
+from api.errors import ApiError, describe_validation
+from api.routes.tickets import TicketSearch, find_tickets
+from web.base import UserDep, WebError, page
+from web.choices import catalogue_choices
+from web.i18n import N_
+from web.queues import BY_KEY, filled_page
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+
+def _from_dates(query: dict[str, str], timezone: ZoneInfo) -> dict[str, Any]:
+    """The page's date fields as the API's instants: from the first moment of the first
+    day to the first moment after the last, in the city's time zone."""
+    found: dict[str, Any] = dict(query)
+    for name, days in (("created_from", 0), ("created_to", 1)):
+        if name in query:
+            try:
+                day = date.fromisoformat(query[name]) + timedelta(days=days)
+            except ValueError:
+                continue  # left as written: the model refuses it with its own message
+            found[name] = datetime.combine(day, time(), timezone)
+    return found
+
+
+@router.get("/tickets")
+async def search(request: Request, me: UserDep, context: ContextDep) -> Response:
+    query = {k: v for k, v in request.query_params.items() if v.strip()}
+    queue_key = query.pop("queue", None)
+    async with context.sessions() as session:
+        choices = await catalogue_choices(session)
+    timezone = ZoneInfo(context.policy.timezone)
+    shown: dict[str, Any] = {"choices": choices, "query": query, "queue": None, "tz": timezone}
+    try:
+        search = TicketSearch.model_validate(
+            {**_from_dates(query, timezone), "page_size": PAGE_SIZE}
+        )
+        if queue_key is not None:
+            rule = BY_KEY.get(queue_key)
+            if rule is None or rule.role is not me.account.role:
+                raise WebError(404, "unknown_queue", N_("没有这个工作队列"))
+            shown["queue"] = rule
+            async with context.sessions() as session:
+                found = await filled_page(session, me.account.actor, rule, search)
+        else:
+            found = await find_tickets(context, me.account.actor, search)
+    except ValidationError as problem:
+        message, _ = describe_validation(problem)
+        return page(request, "search.html", me, 422, error=message, found=None, **shown)
+    except WebError:
+        raise
+    except ApiError as problem:
+        return page(
+            request, "search.html", me, problem.status, error=problem.message, found=None, **shown
+        )
+    pages = max(1, -(-found.total // PAGE_SIZE))
+
+    def page_link(number: int) -> str:
+        kept = {**query, **({"queue": queue_key} if queue_key else {}), "page": str(number)}
+        return "/tickets?" + urlencode(kept)
+
+    return page(request, "search.html", me, found=found, pages=pages, page_link=page_link, **shown)

@@ -1,0 +1,80 @@
+"""Signing in and out, and the home page that sends each role to its desk."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.deps import ContextDep
+from hotline.accounts import AccountError, SignInRefused, authenticate, set_language
+from schema.ticket import Role
+from web.base import UserDep, WebError, check_same_origin, page
+from web.i18n import N_
+from web.sessions import COOKIE, LIFETIME, end_session, open_session
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/sign-in")
+async def sign_in_page(request: Request) -> Response:
+    return page(request, "sign_in.html", None)
+
+
+@router.post("/sign-in")
+async def sign_in(
+    request: Request,
+    context: ContextDep,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    check_same_origin(request)
+    address = request.client.host if request.client else "unknown"
+    try:
+        account = await authenticate(context.sessions, username, password, address)
+    except SignInRefused as refused:
+        if refused.throttled:
+            error = N_("登录失败次数过多，请 %(minutes)d 分钟后再试")
+            shown = {"error": error, "error_values": {"minutes": refused.retry_in_minutes}}
+            return page(request, "sign_in.html", None, 429, username=username, **shown)
+        error = N_("用户名或密码错误，或账号已停用")
+        return page(request, "sign_in.html", None, 401, error=error, username=username)
+    session = await open_session(context.sessions, account.username)
+    answer = RedirectResponse("/", status_code=303)
+    answer.set_cookie(
+        COOKIE,
+        session.session_id,
+        max_age=int(LIFETIME.total_seconds()),  # outlives a browser restart, boundedly
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+    return answer
+
+
+@router.post("/sign-out")
+async def sign_out(me: UserDep, context: ContextDep) -> Response:
+    await end_session(context.sessions, me.session_id)
+    answer = RedirectResponse("/sign-in", status_code=303)
+    answer.delete_cookie(COOKIE, path="/")
+    return answer
+
+
+@router.post("/language")
+async def choose_language(
+    me: UserDep, context: ContextDep, language: Annotated[str, Form(max_length=8)]
+) -> Response:
+    """The user's language for every page from now on (zh or en)."""
+    try:
+        await set_language(context.sessions, me.account.username, language)
+    except AccountError as problem:
+        raise WebError(422, "invalid_input", str(problem)) from problem
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/")
+async def home(me: UserDep) -> Response:
+    desk = {Role.AGENT: "/desk", Role.DEPARTMENT: "/inbox"}.get(me.account.role, "/tickets")
+    return RedirectResponse(desk, status_code=303)

@@ -1,0 +1,106 @@
+"""The ticket page: the ticket as this user may see it, and the actions the API's rules let
+them take now, each a form of its API body; a refusal is shown in place, nothing changed."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+
+from api.deps import AppContext, ContextDep
+from api.errors import ApiError, Pending, describe_validation
+from api.escalation_queries import EscalationFilter, list_escalations
+from api.routes.actions import ACTION_ROUTES, run_action
+from api.routes.tickets import check_department_sees, current_ticket, readable_by, shown_to
+from api.ticket_queries import timeline
+from web.base import UserDep, WebError, page
+from web.forms import form_fields, read_form
+from web.sessions import SignedIn
+from workflows.ticket_rules import offered
+
+router = APIRouter(include_in_schema=False)
+ROUTES = {route.name: route for route in ACTION_ROUTES}
+
+
+async def render(
+    request: Request, me: SignedIn, context: AppContext, no: str, status: int = 200, **extra: Any
+) -> Response:
+    actor = me.account.actor
+    ticket = await current_ticket(context, no)
+    check_department_sees(actor, ticket)
+    async with context.sessions() as session:
+        events = await timeline(session, no)
+        rungs, _ = await list_escalations(
+            session, EscalationFilter(ticket_no=no), offset=0, limit=None
+        )
+    duplicates = [e.detail.get("duplicate") for e in events if e.action == "duplicate_merged"]
+    actions = [
+        (name, form_fields(route.body))
+        for name, route in ROUTES.items()
+        if offered(name, actor, ticket.status, ticket.lead_department, ticket.assisting_departments)
+    ]
+    return page(
+        request,
+        "ticket.html",
+        me,
+        status,
+        tz=ZoneInfo(context.policy.timezone),
+        ticket=shown_to(actor, ticket),
+        events=readable_by(actor, events),
+        rungs=readable_by(actor, rungs),
+        duplicates=duplicates,
+        actions=actions,
+        # Each form's own key: a double click sends the same action once.
+        form_key=uuid.uuid4().hex,
+        **extra,
+    )
+
+
+@router.get("/tickets/{no}")
+async def ticket_page(no: str, request: Request, me: UserDep, context: ContextDep) -> Response:
+    try:
+        return await render(request, me, context, no)
+    except ApiError as problem:  # unknown, or another department's: the API's answer
+        raise WebError.of(problem) from problem
+
+
+async def act_on(
+    request: Request,
+    me: SignedIn,
+    context: AppContext,
+    no: str,
+    action: str,
+    form: dict[str, str],
+) -> Response:
+    """Run one action as the API would; the ticket page again, with the outcome."""
+    route = ROUTES.get(action)
+    if route is None:
+        raise WebError(404, "unknown_action", f"no action '{action}'")
+    actor = me.account.actor
+    try:  # the ticket must be one this user may see at all, before anything is tried
+        check_department_sees(actor, await current_ticket(context, no))
+    except ApiError as problem:
+        raise WebError.of(problem) from problem
+    key = form.get("form_key", "")[:100] or None
+    try:
+        await run_action(context, route, no, actor, read_form(route.body, form), key, request)
+    except ValidationError as problem:
+        message, _ = describe_validation(problem)
+        return await render(request, me, context, no, 422, error=message, failed=action)
+    except ApiError as problem:
+        return await render(
+            request, me, context, no, problem.status, error=problem.message, failed=action
+        )
+    except Pending as pending:
+        return await render(request, me, context, no, 202, notice=str(pending))
+    return RedirectResponse(f"/tickets/{no}", status_code=303)
+
+
+@router.post("/tickets/{no}/act/{action}")
+async def act(no: str, action: str, request: Request, me: UserDep, context: ContextDep) -> Response:
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    return await act_on(request, me, context, no, action, form)

@@ -1,0 +1,33 @@
+"""The staff workbench mounted on the API's application: its pages, static files, error
+pages and security headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from web import desk, search, sign_in, ticket_page
+from web.base import SignInNeeded, WebError, page
+from web.security import PageSecurityHeaders
+from web.sessions import COOKIE, signed_in
+
+
+def install(app: FastAPI) -> None:
+    for module in (sign_in, desk, search, ticket_page):
+        app.include_router(module.router)
+    app.mount("/web-static", StaticFiles(directory=Path(__file__).parent / "static"))
+    app.add_middleware(PageSecurityHeaders)
+
+    @app.exception_handler(WebError)
+    async def _refused(request: Request, problem: WebError) -> Response:
+        me = await signed_in(request.app.state.context.sessions, request.cookies.get(COOKIE))
+        return page(request, "error.html", me, problem.status, message=problem.message)
+
+    @app.exception_handler(SignInNeeded)
+    async def _sign_in_first(request: Request, _: SignInNeeded) -> Response:
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/sign-in"})
+        return RedirectResponse("/sign-in", status_code=303)
