@@ -3,8 +3,10 @@ translated when shown), and how a running deadline reads."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
+from typing import Any
 
 from web.i18n import N_
 
@@ -59,7 +61,7 @@ FIELD = {
     "district": N_("区县"),
     "address": N_("地址"),
     "lead": N_("主办单位"),
-    "assisting": N_("协办单位（逗号分隔）"),
+    "assisting": N_("协办单位"),
     "note": N_("备注"),
     "reason": N_("理由"),
     "legal_basis": N_("法规依据"),
@@ -75,10 +77,21 @@ FIELD = {
     "into": N_("并入工单号"),
     "due": N_("督办时限"),
     "leader": N_("督办领导"),
-    "departments": N_("参会单位（逗号分隔）"),
+    "departments": N_("参会单位"),
     "agenda": N_("议题"),
     "department": N_("单位"),
+    "sign_due": N_("签收时限"),
+    "reply_due": N_("答复时限"),
+    "callback_due": N_("回访时限"),
+    "duplicate": N_("重复工单"),
+    "closure": N_("办结方式"),
+    "enterprise": N_("涉企诉求"),
+    "late": N_("逾期报到"),
 }
+
+# Bookkeeping in an event's detail that a person reading the timeline does not need.
+_UNSHOWN_DETAIL = {"hop", "rule_id", "policy", "fallback", "escalation"}
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 # The values of the API's enumerations, as a select shows them.
 OPTION = {
@@ -120,6 +133,15 @@ ROLE = {
     "discipline": N_("纪委监委"),
     "admin": N_("管理员"),
     "integrator": N_("集成方"),
+}
+
+# A refused action, by the API's status: the lead-in before the API's own words.
+REFUSAL = {
+    403: N_("您无权办理此操作"),
+    404: N_("找不到要办理的对象"),
+    409: N_("此操作现在不能办理"),
+    422: N_("填写的内容有误"),
+    503: N_("系统暂时无法办理，请稍后重试"),
 }
 
 TIER = {"blue": N_("蓝色"), "orange": N_("橙色"), "red": N_("红色")}
@@ -171,6 +193,29 @@ EVENT = {
     "joint_meeting_report_in": N_("联席会议报到"),
     "discipline_referral": N_("移送纪委监委"),
 }
+
+
+def detail_items(
+    detail: dict[str, Any], timezone: tzinfo, _: Callable[[str], str]
+) -> list[tuple[str, str]]:
+    """An event's detail as a person reads it: named fields, instants in the city's time,
+    yes/no, and nothing empty."""
+    shown = []
+    for key, value in detail.items():
+        if key in _UNSHOWN_DETAIL or value in (None, "", [], {}):
+            continue
+        if isinstance(value, bool):
+            text = _("是") if value else _("否")
+        elif isinstance(value, str) and _INSTANT.match(value):
+            text = datetime.fromisoformat(value).astimezone(timezone).strftime("%Y-%m-%d %H:%M")
+        elif isinstance(value, list):
+            text = "、".join(str(item) for item in value)
+        elif isinstance(value, str):
+            text = _(OPTION.get(value, value)) if value in OPTION else value
+        else:
+            text = str(value)
+        shown.append((_(FIELD.get(key, key)), text))
+    return shown
 
 
 def countdown(due: datetime, now: datetime, _: Callable[[str], str]) -> tuple[str, str]:

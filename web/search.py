@@ -48,7 +48,7 @@ async def search(request: Request, me: UserDep, context: ContextDep) -> Response
     shown: dict[str, Any] = {"choices": choices, "query": query, "queue": None, "tz": timezone}
     try:
         search = TicketSearch.model_validate(
-            {**_from_dates(query, timezone), "page_size": PAGE_SIZE}
+            {"page_size": PAGE_SIZE, **_from_dates(query, timezone)}
         )
         if queue_key is not None:
             rule = BY_KEY.get(queue_key)
@@ -68,7 +68,7 @@ async def search(request: Request, me: UserDep, context: ContextDep) -> Response
         return page(
             request, "search.html", me, problem.status, error=problem.message, found=None, **shown
         )
-    pages = max(1, -(-found.total // PAGE_SIZE))
+    pages = max(1, -(-found.total // found.page_size))
 
     def page_link(number: int) -> str:
         kept = {**query, **({"queue": queue_key} if queue_key else {}), "page": str(number)}

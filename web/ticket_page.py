@@ -18,6 +18,7 @@ from api.routes.actions import ACTION_ROUTES, run_action
 from api.routes.tickets import check_department_sees, current_ticket, readable_by, shown_to
 from api.ticket_queries import timeline
 from web.base import UserDep, WebError, page
+from web.choices import catalogue_choices
 from web.forms import form_fields, read_form
 from web.sessions import SignedIn
 from workflows.ticket_rules import offered
@@ -33,6 +34,7 @@ async def render(
     ticket = await current_ticket(context, no)
     check_department_sees(actor, ticket)
     async with context.sessions() as session:
+        choices = await catalogue_choices(session)
         events = await timeline(session, no)
         rungs, _ = await list_escalations(
             session, EscalationFilter(ticket_no=no), offset=0, limit=None
@@ -54,6 +56,8 @@ async def render(
         rungs=readable_by(actor, rungs),
         duplicates=duplicates,
         actions=actions,
+        choices=choices,
+        status_code=status,
         # Each form's own key: a double click sends the same action once.
         form_key=uuid.uuid4().hex,
         **extra,
@@ -90,10 +94,10 @@ async def act_on(
         await run_action(context, route, no, actor, read_form(route.body, form), key, request)
     except ValidationError as problem:
         message, _ = describe_validation(problem)
-        return await render(request, me, context, no, 422, error=message, failed=action)
+        return await render(request, me, context, no, 422, refusal=message, failed=action)
     except ApiError as problem:
         return await render(
-            request, me, context, no, problem.status, error=problem.message, failed=action
+            request, me, context, no, problem.status, refusal=problem.message, failed=action
         )
     except Pending as pending:
         return await render(request, me, context, no, 202, notice=str(pending))
@@ -102,5 +106,7 @@ async def act_on(
 
 @router.post("/tickets/{no}/act/{action}")
 async def act(no: str, action: str, request: Request, me: UserDep, context: ContextDep) -> Response:
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    sent = await request.form()
+    # A list (assisting departments) comes as one value per chosen option.
+    form = {name: ",".join(str(v) for v in sent.getlist(name)) for name in sent}
     return await act_on(request, me, context, no, action, form)

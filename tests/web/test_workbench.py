@@ -1,66 +1,137 @@
-"""The workbench in a real browser: sign-in, the agent's desk, the department's inbox and
-the ticket page, under the API's rules; refusals shown in place; CSRF, escaping, throttling."""
+"""The workbench in a real browser, by the people who use it: an agent, department clerks
+and a supervisor, each signed in; refusals shown in place; CSRF, escaping, throttling."""
 
 from __future__ import annotations
 
 import re
 import uuid
 
-from playwright.async_api import expect
+from playwright.async_api import Page, expect
 
 from schema.ticket import Role
 from tests.web.conftest import PASSWORD, Workbench, shoot
+from tests.web.steps import act, status_of, take_call
 
 
-async def test_a_call_is_taken_signed_and_replied_in_the_browser(workbench: Workbench) -> None:
+async def test_a_ticket_lives_from_call_to_closure_in_the_browser(workbench: Workbench) -> None:
+    base = workbench.url
     agent = await workbench.signed_in(await workbench.account(Role.AGENT))
     await expect(agent).to_have_url(re.compile(r"/desk$"))
     await expect(agent.get_by_role("heading", name="话务员工作台")).to_be_visible()
-    await agent.select_option("select[name=channel]", "phone")
-    await agent.select_option("select[name=type]", "complaint")
+
+    # Before registering: the routing preview names the lead.
     await agent.fill("input[name=category]", "street-vendors")
-    await agent.fill("input[name=district]", "dinghai")
-    await agent.fill("textarea[name=description]", "夜市摊贩占道 <script>alert(1)</script>")
-    await agent.fill("input[name=citizen_name]", "张三")
-    await agent.fill("input[name=citizen_phone]", "13812341234")
-    await shoot(agent, "agent-desk")
-    await agent.click("form.intake button[type=submit]")
-    await expect(agent.locator("h1")).to_contain_text("已派单")
-    number = (await agent.locator("h1").inner_text()).split()[1]
+    await agent.select_option("select[name=district]", "dinghai")
+    await agent.locator("input[name=category]").dispatch_event("change")
+    await expect(agent.locator("#intake-preview")).to_contain_text("城市管理局")
+    text = f"夜市摊贩占道经营，油烟扰民 {uuid.uuid4().hex[:6]} <script>alert(1)</script>"
+    number = await take_call(agent, base, text)
+    assert await status_of(agent) == "dispatched"
     # The description is text, not markup: no script ran, the tags show as written.
     await expect(agent.locator("dd.text")).to_contain_text("<script>alert(1)</script>")
     await expect(agent.locator(".deadlines")).to_contain_text("还剩")
     await shoot(agent, "ticket-page-agent")
 
+    # A second, near-identical call: the desk offers the first ticket; one click merges.
+    await agent.goto(f"{base}/desk")
+    await agent.fill("input[name=category]", "street-vendors")
+    await agent.select_option("select[name=district]", "dinghai")
+    await agent.fill("textarea[name=description]", text.replace("油烟扰民", "油烟很大"))
+    await agent.locator("textarea[name=description]").dispatch_event("keyup")
+    hint = agent.locator("#intake-preview .duplicates")
+    await expect(hint).to_contain_text(number)
+    await shoot(agent, "agent-desk")
+    duplicate = await take_call(
+        agent, base, text.replace("油烟扰民", "油烟很大"), phone="13912345678", merge_into=number
+    )
+    assert await status_of(agent) == "closed"
+    await expect(agent.locator("dd a[href='/tickets/" + number + "']")).to_be_visible()
+
+    # The department signs and asks for more time.
     clerk = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "urban-management"))
     await expect(clerk).to_have_url(re.compile(r"/inbox$"))
-    await expect(clerk.locator("#queues")).to_contain_text(number)
+    await expect(clerk.locator(".queue[data-queue=sign]")).to_contain_text(number)
     await shoot(clerk, "department-inbox")
-    await clerk.click(f"text={number}")
-    await clerk.click("details:has(form[data-action=sign]) summary")
-    await clerk.click("form[data-action=sign] button")
-    await expect(clerk.locator("h1")).to_contain_text("办理中")
-    await clerk.click("details:has(form[data-action=reply]) summary")
-    await clerk.select_option("form[data-action=reply] select[name=outcome]", "resolved")
-    await clerk.fill("form[data-action=reply] textarea[name=content]", "已清理，设置夜市疏导点")
-    await clerk.click("form[data-action=reply] button")
-    await expect(clerk.locator("h1")).to_contain_text("待回访")
-    await expect(clerk.locator(".timeline")).to_contain_text("replied")
+    await clerk.goto(f"{base}/tickets/{number}")
+    await expect(clerk.locator("text=并入本工单的重复诉求")).to_be_visible()
+    await expect(clerk.locator(f"a[href='/tickets/{duplicate}']")).to_be_visible()
+    await act(clerk, "sign")
+    assert await status_of(clerk) == "handling"
+    await act(clerk, "extension", working_days="3", reason="需协调多个摊点，等待联合执法")
+
+    # The agent finds it among the extensions to review and approves.
+    await agent.goto(f"{base}/desk")
+    await expect(agent.locator(".queue[data-queue=extension]")).to_contain_text(number)
+    await agent.click(f".queue[data-queue=extension] a:text('{number}')")
+    await act(agent, "extension-review", approve=True, note="同意延期")
+    await expect(agent.locator(".timeline")).to_contain_text("同意延期")
+
+    # The department replies; the agent records the callback; the ticket closes.
+    await clerk.reload()
+    await act(clerk, "reply", outcome="resolved", content="已清理，设置夜市疏导点")
+    assert await status_of(clerk) == "callback"
     await shoot(clerk, "ticket-page-department")
+    await agent.goto(f"{base}/desk")
+    await expect(agent.locator(".queue[data-queue=callback]")).to_contain_text(number)
+    await agent.goto(f"{base}/tickets/{number}")
+    await act(agent, "rating", satisfaction="satisfied", solved=True, comment="处理及时")
+    assert await status_of(agent) == "closed"
+    timeline = agent.locator(".timeline")
+    for step in ("来电受理", "派单", "签收", "申请延期", "同意延期", "答复", "回访评价", "办结"):
+        await expect(timeline).to_contain_text(step)
+    await expect(timeline.locator("li[data-event=duplicate_merged]")).to_have_count(1)
+    await shoot(agent, "ticket-page-closed")
 
-    # Signing twice is refused in place, with the workflow's own message.
-    refused = await clerk.request.post(
-        f"{workbench.url}/tickets/{number}/act/sign",
-        form={"csrf_token": await _csrf(clerk)},
-        headers={"Origin": workbench.url},
-    )
-    assert refused.status == 409, await refused.text()
-    assert "sign" in await refused.text()
-
+    # Another department opening the ticket gets the API's refusal.
     stranger = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "housing"))
-    answer = await stranger.goto(f"{workbench.url}/tickets/{number}")
+    answer = await stranger.goto(f"{base}/tickets/{number}")
     assert answer is not None and answer.status == 403
     await expect(stranger.locator(".error")).to_contain_text("housing")
+
+
+async def test_a_return_is_reviewed_and_the_ticket_dispatched_again(workbench: Workbench) -> None:
+    base = workbench.url
+    agent = await workbench.signed_in(await workbench.account(Role.AGENT))
+    number = await take_call(agent, base, f"违章搭建 {uuid.uuid4().hex[:6]}")
+    clerk = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "urban-management"))
+    await clerk.goto(f"{base}/tickets/{number}")
+    await expect(clerk.locator(".deadlines")).to_contain_text("退单截止")
+    await act(clerk, "return", reason="属住建部门职责", legal_basis="《城乡规划法》第六十四条")
+    assert await status_of(clerk) == "returned"
+
+    await agent.goto(f"{base}/desk")
+    await expect(agent.locator(".queue[data-queue=returned]")).to_contain_text(number)
+    await agent.click(f".queue[data-queue=returned] a:text('{number}')")
+    await expect(agent.locator(".timeline")).to_contain_text("属住建部门职责")
+    await act(agent, "return-review", accept=True, lead="housing", note="改派住建局")
+    assert await status_of(agent) == "dispatched"
+    await expect(agent.locator("dl")).to_contain_text("住房和城乡建设局")
+
+    housing = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "housing"))
+    await expect(housing.locator(".queue[data-queue=sign]")).to_contain_text(number)
+    # The first department no longer holds it.
+    answer = await clerk.goto(f"{base}/tickets/{number}")
+    assert answer is not None and answer.status == 403
+
+
+async def test_a_refused_action_is_shown_in_place_and_changes_nothing(
+    workbench: Workbench,
+) -> None:
+    base = workbench.url
+    agent = await workbench.signed_in(await workbench.account(Role.AGENT))
+    number = await take_call(agent, base, f"井盖缺失 {uuid.uuid4().hex[:6]}")
+    clerk = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "urban-management"))
+    await clerk.goto(f"{base}/tickets/{number}")
+    stale = await clerk.context.new_page()  # the same ticket open in a second tab
+    await stale.goto(f"{base}/tickets/{number}")
+    await act(clerk, "sign")
+    await act(stale, "sign", note="第二次签收")
+    await expect(stale.locator(".error")).to_contain_text("此操作现在不能办理")
+    await expect(stale.locator(".error")).to_contain_text("'sign' is allowed only when")
+    await shoot(stale, "ticket-page-refused")
+    assert await status_of(stale) == "handling"
+    await expect(stale.locator(".timeline li[data-event=signed]")).to_have_count(1)
+    await expect(stale.locator(".timeline")).not_to_contain_text("第二次签收")
 
 
 async def test_forms_without_their_csrf_token_are_refused(workbench: Workbench) -> None:
@@ -77,26 +148,30 @@ async def test_forms_without_their_csrf_token_are_refused(workbench: Workbench) 
         headers={"Origin": "http://evil.example"},
     )
     assert elsewhere.status == 403
+    htmx_without_header = await agent.request.post(
+        f"{workbench.url}/desk/preview", form={"category": "x"}, headers={"HX-Request": "true"}
+    )
+    assert htmx_without_header.status == 403
 
 
 async def test_sign_in_is_throttled_and_pages_need_it(workbench: Workbench) -> None:
     username = await workbench.account(Role.AGENT)
-    page = await (await workbench.browser.new_context()).new_page()
+    page = await (await workbench.browser.new_context(locale="zh-CN")).new_page()
     await page.goto(f"{workbench.url}/desk")
     await expect(page).to_have_url(re.compile(r"/sign-in$"))
     for _ in range(6):  # the fifth failure locks the account; the sixth attempt hears it
         await page.fill("input[name=username]", username)
         await page.fill("input[name=password]", "wrong password")
         await page.click("button[type=submit]")
-    await expect(page.locator(".error")).to_contain_text("too many failed sign-ins")
+    await expect(page.locator(".error")).to_contain_text("登录失败次数过多")
     await shoot(page, "sign-in-throttled")
     headers = (await page.request.get(f"{workbench.url}/sign-in")).headers
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"
 
 
-async def _csrf(page: object) -> str:
-    token = await page.locator("input[name=csrf_token]").first.get_attribute("value")  # type: ignore[attr-defined]
+async def _csrf(page: Page) -> str:
+    token = await page.locator("input[name=csrf_token]").first.get_attribute("value")
     assert token
     return str(token)
 
@@ -106,15 +181,7 @@ async def test_the_desk_shows_a_callers_earlier_tickets_and_a_ticket_its_ladder(
 ) -> None:
     agent = await workbench.signed_in(await workbench.account(Role.AGENT))
     phone = "1390000" + str(uuid.uuid4().int)[:4]
-    await agent.fill("input[name=category]", "street-vendors")
-    await agent.fill("input[name=district]", "dinghai")
-    await agent.select_option("select[name=urgency]", "general")
-    await agent.fill("textarea[name=description]", "噪音扰民")
-    await agent.fill("input[name=citizen_name]", "赵六")
-    await agent.fill("input[name=citizen_phone]", phone)
-    await agent.click("form.intake button[type=submit]")
-    await expect(agent.locator("h1")).to_contain_text("已派单")
-    number = (await agent.locator("h1").inner_text()).split()[1]
+    number = await take_call(agent, workbench.url, "噪音扰民", phone=phone)
 
     await agent.goto(f"{workbench.url}/desk")
     await agent.fill("input[name=citizen_phone]", phone)
@@ -125,10 +192,8 @@ async def test_the_desk_shows_a_callers_earlier_tickets_and_a_ticket_its_ladder(
 
     supervisor = await workbench.signed_in(await workbench.account(Role.SUPERVISOR))
     await supervisor.goto(f"{workbench.url}/tickets/{number}")
-    await supervisor.click("details:has(form[data-action=supervise]) summary")
-    await supervisor.fill("form[data-action=supervise] textarea[name=note]", "请尽快签收")
-    await supervisor.click("form[data-action=supervise] button")
-    await expect(supervisor.locator("table.rungs")).to_contain_text("supervision_order")
+    await act(supervisor, "supervise", note="请尽快签收")
+    await expect(supervisor.locator("table.rungs")).to_contain_text("督办件")
     await expect(supervisor.locator("table.rungs")).to_contain_text("请尽快签收")
     await shoot(supervisor, "ticket-page-supervised")
 
@@ -137,23 +202,13 @@ async def test_a_summoned_department_sees_the_meeting_until_it_reports_in(
     workbench: Workbench,
 ) -> None:
     agent = await workbench.signed_in(await workbench.account(Role.AGENT))
-    await agent.fill("input[name=category]", "street-vendors")
-    await agent.fill("input[name=district]", "dinghai")
-    await agent.fill("textarea[name=description]", "占道经营，多部门管辖")
-    await agent.fill("input[name=citizen_name]", "钱七")
-    await agent.fill("input[name=citizen_phone]", "13700001111")
-    await agent.click("form.intake button[type=submit]")
-    await expect(agent.locator("h1")).to_contain_text("已派单")
-    number = (await agent.locator("h1").inner_text()).split()[1]
-    await agent.click("details:has(form[data-action=joint-meeting]) summary")
-    await agent.fill("form[data-action=joint-meeting] input[name=departments]", "housing")
-    await agent.fill("form[data-action=joint-meeting] textarea[name=agenda]", "谁来牵头？")
-    await agent.click("form[data-action=joint-meeting] button")
-    await expect(agent.locator("table.rungs")).to_contain_text("joint_meeting")
+    number = await take_call(agent, workbench.url, "占道经营，多部门管辖", phone="13700001111")
+    await act(agent, "joint-meeting", departments=["housing"], agenda="谁来牵头？")
+    await expect(agent.locator("table.rungs")).to_contain_text("联席会议")
 
     clerk = await workbench.account(Role.DEPARTMENT, "housing")
     housing = await workbench.signed_in(clerk)
-    waiting = housing.locator(".queue:has(h2:has-text('联席会议待报到'))")
+    waiting = housing.locator(".queue[data-queue=meeting]")
     await expect(waiting).to_contain_text(number)
     await shoot(housing, "department-inbox-meeting")
     signed = await housing.request.post(
@@ -166,5 +221,6 @@ async def test_a_summoned_department_sees_the_meeting_until_it_reports_in(
         data={},
     )
     assert reported.status == 200, await reported.text()
-    await housing.reload()
-    await expect(waiting).not_to_contain_text(number)
+    # The ticket hears of it from the meeting a moment later; the inbox refreshes by
+    # itself (every 15 s) and the meeting leaves it.
+    await expect(waiting).not_to_contain_text(number, timeout=25_000)

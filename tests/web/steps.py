@@ -1,0 +1,54 @@
+"""What a person does on the workbench, as steps the browser tests share."""
+
+from __future__ import annotations
+
+from playwright.async_api import Page, expect
+
+
+async def take_call(
+    agent: Page,
+    base: str,
+    description: str,
+    *,
+    phone: str = "13812341234",
+    category: str = "street-vendors",
+    district: str = "dinghai",
+    merge_into: str | None = None,
+) -> str:
+    """Fill the desk's intake form and register the call; the new ticket's number."""
+    await agent.goto(f"{base}/desk")
+    await agent.select_option("select[name=channel]", "phone")
+    await agent.select_option("select[name=type]", "complaint")
+    await agent.fill("input[name=category]", category)
+    await agent.select_option("select[name=district]", district)
+    await agent.fill("textarea[name=description]", description)
+    await agent.fill("input[name=citizen_name]", "张三")
+    await agent.fill("input[name=citizen_phone]", phone)
+    if merge_into is None:
+        await agent.click("form.intake > button[type=submit]")
+    else:  # the preview offers it once the description reads like it
+        await agent.locator("textarea[name=description]").dispatch_event("keyup")
+        await agent.locator(f"#intake-preview button[value='{merge_into}']").click()
+    await expect(agent.locator("h1 .status")).to_be_visible()
+    return (await agent.locator("h1").inner_text()).split()[1]
+
+
+async def act(page: Page, action: str, **fields: str | bool | list[str]) -> None:
+    """Open an action of the ticket page, fill its fields, submit it."""
+    await page.click(f"details:has(form[data-action='{action}']) summary")
+    form = page.locator(f"form[data-action='{action}']")
+    for name, value in fields.items():
+        field = form.locator(f"[name='{name}']")
+        tag = await field.evaluate("element => element.tagName")
+        if isinstance(value, bool):
+            await field.set_checked(value)
+        elif tag == "SELECT":
+            await field.select_option(value)
+        else:
+            await field.fill(str(value))
+    await form.locator("button[type=submit]").click()
+    await page.wait_for_load_state()
+
+
+async def status_of(page: Page) -> str:
+    return str(await page.locator("h1 .status").get_attribute("data-status"))
