@@ -52,3 +52,10 @@ async def act(page: Page, action: str, **fields: str | bool | list[str]) -> None
 
 async def status_of(page: Page) -> str:
     return str(await page.locator("h1 .status").get_attribute("data-status"))
+
+
+async def expect_in_queue(page: Page, base: str, queue: str, number: str) -> None:
+    """The ticket is in this user's queue: its full list (the desk shows the oldest 20,
+    and a whole test run shares one read model)."""
+    await page.goto(f"{base}/tickets?queue={queue}&page_size=200")
+    await expect(page.locator("table.tickets")).to_contain_text(number)

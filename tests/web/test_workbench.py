@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 
 from schema.ticket import Role
 from tests.web.conftest import PASSWORD, Workbench, shoot
-from tests.web.steps import act, status_of, take_call
+from tests.web.steps import act, expect_in_queue, status_of, take_call
 
 
 async def test_a_ticket_lives_from_call_to_closure_in_the_browser(workbench: Workbench) -> None:
@@ -50,8 +50,9 @@ async def test_a_ticket_lives_from_call_to_closure_in_the_browser(workbench: Wor
     # The department signs and asks for more time.
     clerk = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "urban-management"))
     await expect(clerk).to_have_url(re.compile(r"/inbox$"))
-    await expect(clerk.locator(".queue[data-queue=sign]")).to_contain_text(number)
+    await expect(clerk.locator(".queue[data-queue=sign] .badge")).not_to_have_text("0")
     await shoot(clerk, "department-inbox")
+    await expect_in_queue(clerk, base, "sign", number)
     await clerk.goto(f"{base}/tickets/{number}")
     await expect(clerk.locator("text=并入本工单的重复诉求")).to_be_visible()
     await expect(clerk.locator(f"a[href='/tickets/{duplicate}']")).to_be_visible()
@@ -60,9 +61,8 @@ async def test_a_ticket_lives_from_call_to_closure_in_the_browser(workbench: Wor
     await act(clerk, "extension", working_days="3", reason="需协调多个摊点，等待联合执法")
 
     # The agent finds it among the extensions to review and approves.
-    await agent.goto(f"{base}/desk")
-    await expect(agent.locator(".queue[data-queue=extension]")).to_contain_text(number)
-    await agent.click(f".queue[data-queue=extension] a:text('{number}')")
+    await expect_in_queue(agent, base, "extension", number)
+    await agent.click(f"table.tickets a:text('{number}')")
     await act(agent, "extension-review", approve=True, note="同意延期")
     await expect(agent.locator(".timeline")).to_contain_text("同意延期")
 
@@ -71,8 +71,7 @@ async def test_a_ticket_lives_from_call_to_closure_in_the_browser(workbench: Wor
     await act(clerk, "reply", outcome="resolved", content="已清理，设置夜市疏导点")
     assert await status_of(clerk) == "callback"
     await shoot(clerk, "ticket-page-department")
-    await agent.goto(f"{base}/desk")
-    await expect(agent.locator(".queue[data-queue=callback]")).to_contain_text(number)
+    await expect_in_queue(agent, base, "callback", number)
     await agent.goto(f"{base}/tickets/{number}")
     await act(agent, "rating", satisfaction="satisfied", solved=True, comment="处理及时")
     assert await status_of(agent) == "closed"
@@ -99,16 +98,15 @@ async def test_a_return_is_reviewed_and_the_ticket_dispatched_again(workbench: W
     await act(clerk, "return", reason="属住建部门职责", legal_basis="《城乡规划法》第六十四条")
     assert await status_of(clerk) == "returned"
 
-    await agent.goto(f"{base}/desk")
-    await expect(agent.locator(".queue[data-queue=returned]")).to_contain_text(number)
-    await agent.click(f".queue[data-queue=returned] a:text('{number}')")
+    await expect_in_queue(agent, base, "returned", number)
+    await agent.click(f"table.tickets a:text('{number}')")
     await expect(agent.locator(".timeline")).to_contain_text("属住建部门职责")
     await act(agent, "return-review", accept=True, lead="housing", note="改派住建局")
     assert await status_of(agent) == "dispatched"
     await expect(agent.locator("dl")).to_contain_text("住房和城乡建设局")
 
     housing = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "housing"))
-    await expect(housing.locator(".queue[data-queue=sign]")).to_contain_text(number)
+    await expect_in_queue(housing, base, "sign", number)
     # The first department no longer holds it.
     answer = await clerk.goto(f"{base}/tickets/{number}")
     assert answer is not None and answer.status == 403
@@ -203,19 +201,20 @@ async def test_a_summoned_department_sees_the_meeting_until_it_reports_in(
 ) -> None:
     agent = await workbench.signed_in(await workbench.account(Role.AGENT))
     number = await take_call(agent, workbench.url, "占道经营，多部门管辖", phone="13700001111")
-    await act(agent, "joint-meeting", departments=["housing"], agenda="谁来牵头？")
+    # A department no other test summons: its queue holds this meeting alone.
+    await act(agent, "joint-meeting", departments=["education"], agenda="谁来牵头？")
     await expect(agent.locator("table.rungs")).to_contain_text("联席会议")
 
-    clerk = await workbench.account(Role.DEPARTMENT, "housing")
-    housing = await workbench.signed_in(clerk)
-    waiting = housing.locator(".queue[data-queue=meeting]")
+    clerk = await workbench.account(Role.DEPARTMENT, "education")
+    summoned = await workbench.signed_in(clerk)
+    waiting = summoned.locator(".queue[data-queue=meeting]")
     await expect(waiting).to_contain_text(number)
-    await shoot(housing, "department-inbox-meeting")
-    signed = await housing.request.post(
+    await shoot(summoned, "department-inbox-meeting")
+    signed = await summoned.request.post(
         f"{workbench.url}/v1/auth/token", data={"username": clerk, "password": PASSWORD}
     )
     token = (await signed.json())["access_token"]
-    reported = await housing.request.post(  # as the clerk's own integration would
+    reported = await summoned.request.post(  # as the clerk's own integration would
         f"{workbench.url}/v1/tickets/{number}/joint-meeting/report",
         headers={"Authorization": f"Bearer {token}"},
         data={},
