@@ -17,7 +17,9 @@ from schema.ticket import TicketStatus, TicketView, TimelineEvent
 @dataclass(frozen=True)
 class TicketFilter:
     status: TicketStatus | None = None
-    department: str | None = None
+    open: bool | None = None  # not closed / closed
+    department: str | None = None  # leading or assisting
+    lead: str | None = None
     overdue: bool | None = None
     district: str | None = None
     category: str | None = None
@@ -33,6 +35,7 @@ class TicketFilter:
             Ticket.district: self.district,
             Ticket.category: self.category,
             Ticket.escalation_level: self.escalation_level,
+            Ticket.lead_department: self.lead,
         }
         for column, value in exact.items():
             if value is not None:
@@ -42,6 +45,9 @@ class TicketFilter:
             query = query.where(
                 Ticket.department_codes.contains(f",{self.department},", autoescape=True)
             )
+        if self.open is not None:
+            closed = TicketStatus.CLOSED.value
+            query = query.where(Ticket.status != closed if self.open else Ticket.status == closed)
         if self.min_escalation_level is not None:
             query = query.where(Ticket.escalation_level >= self.min_escalation_level)
         if self.created_from is not None:

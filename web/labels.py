@@ -162,6 +162,10 @@ ESCALATION = {
     "decided": N_("已议定"),
     "no_decision": N_("未议定"),
     "cancelled": N_("已取消"),
+    "no_fault": N_("无过错"),
+    "summons": N_("约谈"),
+    "criticism": N_("通报批评"),
+    "accountability": N_("问责"),
 }
 
 EVENT = {

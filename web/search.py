@@ -24,11 +24,13 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 
 
-def _from_dates(query: dict[str, str], timezone: ZoneInfo) -> dict[str, Any]:
-    """The page's date fields as the API's instants: from the first moment of the first
-    day to the first moment after the last, in the city's time zone."""
+def day_bounds(
+    query: dict[str, str], timezone: ZoneInfo, first: str = "created_from", last: str = "created_to"
+) -> dict[str, Any]:
+    """A page's date fields as the API's instants: from the first moment of the first day
+    to the first moment after the last, in the city's time zone."""
     found: dict[str, Any] = dict(query)
-    for name, days in (("created_from", 0), ("created_to", 1)):
+    for name, days in ((first, 0), (last, 1)):
         if name in query:
             try:
                 day = date.fromisoformat(query[name]) + timedelta(days=days)
@@ -48,7 +50,7 @@ async def search(request: Request, me: UserDep, context: ContextDep) -> Response
     shown: dict[str, Any] = {"choices": choices, "query": query, "queue": None, "tz": timezone}
     try:
         search = TicketSearch.model_validate(
-            {"page_size": PAGE_SIZE, **_from_dates(query, timezone)}
+            {"page_size": PAGE_SIZE, **day_bounds(query, timezone)}
         )
         if queue_key is not None:
             rule = BY_KEY.get(queue_key)

@@ -76,5 +76,11 @@ async def choose_language(
 
 @router.get("/")
 async def home(me: UserDep) -> Response:
-    desk = {Role.AGENT: "/desk", Role.DEPARTMENT: "/inbox"}.get(me.account.role, "/tickets")
+    desk = {
+        Role.AGENT: "/desk",
+        Role.DEPARTMENT: "/inbox",
+        Role.SUPERVISOR: "/board",
+        Role.ADMIN: "/board",
+        Role.DISCIPLINE: "/escalations",
+    }.get(me.account.role, "/tickets")
     return RedirectResponse(desk, status_code=303)

@@ -179,7 +179,9 @@ class TicketSearch(BaseModel):
     """The filters and the page of a ticket list: the API's query and the search page's."""
 
     status: TicketStatus | None = None
+    open: bool | None = None  # true: every status but closed
     department: Annotated[str | None, Field(pattern=DEPARTMENT_REFERENCE_PATTERN)] = None
+    lead: Annotated[str | None, Field(pattern=DEPARTMENT_REFERENCE_PATTERN)] = None
     overdue: bool | None = None
     district: Annotated[str | None, Field(max_length=100)] = None
     category: Annotated[str | None, Field(max_length=100)] = None

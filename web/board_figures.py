@@ -1,0 +1,141 @@
+"""The supervision board's figures (督办看板), read from the read model: what is open, who
+is overdue, which rung each stuck ticket stands on, the meetings and referrals under way,
+and today's intake against the same weekday a week before."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.escalation_queries import EscalationFilter, list_escalations
+from schema.escalation import Escalation, EscalationKind, EscalationOutcome
+from schema.tables import StoredEscalation, Ticket, TicketEvent
+from schema.ticket import TicketStatus
+
+# The ladder's rungs in order, as the board counts them (a supervision order by tier).
+RUNGS: tuple[tuple[EscalationKind, str | None], ...] = (
+    (EscalationKind.WARNING, None),
+    (EscalationKind.REMINDER, None),
+    (EscalationKind.SUPERVISION_ORDER, "blue"),
+    (EscalationKind.SUPERVISION_ORDER, "orange"),
+    (EscalationKind.SUPERVISION_ORDER, "red"),
+    (EscalationKind.LEADER_SUPERVISION, None),
+    (EscalationKind.JOINT_MEETING, None),
+    (EscalationKind.DISCIPLINE_REFERRAL, None),
+)
+LISTED = 50  # open meetings, referrals and leader supervisions shown on the board
+
+
+@dataclass(frozen=True)
+class Meeting:
+    record: Escalation
+    reported: list[str]
+    missing: list[str]
+
+
+@dataclass
+class BoardFigures:
+    open_by_status: dict[str, int]
+    overdue_by_lead: list[tuple[str, int]]  # (department, open overdue tickets it leads)
+    rungs: list[tuple[EscalationKind, str | None, int]]
+    leader_supervised: list[Escalation]
+    meetings: list[Meeting]
+    referrals: list[Escalation]
+    day_start: datetime
+    intake_today: list[int] = field(default_factory=list)  # by hour of the city's day
+    intake_week_before: list[int] = field(default_factory=list)
+
+
+async def board_figures(session: AsyncSession, now: datetime, timezone: ZoneInfo) -> BoardFigures:
+    open_ = Ticket.status != TicketStatus.CLOSED.value
+    by_status = {
+        status: count
+        for status, count in await session.execute(
+            select(Ticket.status, func.count()).where(open_).group_by(Ticket.status)
+        )
+    }
+    overdue = await session.execute(
+        select(Ticket.lead_department, func.count())
+        .where(open_, Ticket.overdue.is_(True), Ticket.lead_department.is_not(None))
+        .group_by(Ticket.lead_department)
+        .order_by(func.count().desc(), Ticket.lead_department)
+    )
+    counted = {
+        (kind, tier): count
+        for kind, tier, count in await session.execute(
+            select(StoredEscalation.kind, StoredEscalation.tier, func.count())
+            .where(StoredEscalation.outcome == EscalationOutcome.OPEN.value)
+            .group_by(StoredEscalation.kind, StoredEscalation.tier)
+        )
+    }
+    rungs = [
+        (
+            kind,
+            tier,
+            sum(n for (k, t), n in counted.items() if k == kind.value and tier in (None, t)),
+        )
+        for kind, tier in RUNGS
+    ]
+    day_start = datetime.combine(now.astimezone(timezone).date(), time(), timezone)
+    figures = BoardFigures(
+        open_by_status={
+            s.value: by_status.get(s.value, 0) for s in TicketStatus if s is not TicketStatus.CLOSED
+        },
+        overdue_by_lead=[(str(lead), count) for lead, count in overdue],
+        rungs=rungs,
+        leader_supervised=await _open(session, EscalationKind.LEADER_SUPERVISION),
+        meetings=await _meetings(session),
+        referrals=await _open(session, EscalationKind.DISCIPLINE_REFERRAL),
+        day_start=day_start,
+    )
+    figures.intake_today = await _intake_by_hour(session, day_start, until=now)
+    week_before = day_start - timedelta(days=7)
+    figures.intake_week_before = await _intake_by_hour(
+        session, week_before, until=week_before + timedelta(days=1)
+    )
+    return figures
+
+
+async def _open(session: AsyncSession, kind: EscalationKind) -> list[Escalation]:
+    where = EscalationFilter(kind=kind, outcome=EscalationOutcome.OPEN)
+    records, _ = await list_escalations(session, where, offset=0, limit=LISTED)
+    return sorted(records, key=lambda r: r.due_at or r.raised_at)
+
+
+async def _meetings(session: AsyncSession) -> list[Meeting]:
+    """Open joint meetings, with the summoned departments that have and have not reported in."""
+    records = await _open(session, EscalationKind.JOINT_MEETING)
+    reported: dict[tuple[str, int], list[str]] = {}
+    if records:
+        report_ins = await session.execute(
+            select(TicketEvent.ticket_no, TicketEvent.detail).where(
+                TicketEvent.ticket_no.in_({r.ticket_no for r in records}),
+                TicketEvent.action == "joint_meeting_report_in",
+            )
+        )
+        for no, detail in report_ins:
+            reported.setdefault((no, detail.get("escalation")), []).append(detail["department"])
+    meetings = []
+    for record in records:
+        summoned = list(record.detail.get("departments", []))
+        came = reported.get((record.ticket_no, record.number), [])
+        meetings.append(Meeting(record, came, [d for d in summoned if d not in came]))
+    return meetings
+
+
+async def _intake_by_hour(session: AsyncSession, day_start: datetime, until: datetime) -> list[int]:
+    """Tickets registered in each hour of the city's day (none after ``until``): one pass
+    over the day's stretch of the ``created_at`` index."""
+    hours = [day_start + timedelta(hours=h) for h in range(25)]
+    created = Ticket.created_at
+    counts = select(
+        *(
+            func.count().filter(created >= hours[h], created < min(hours[h + 1], until))
+            for h in range(24)
+        )
+    ).where(created >= day_start, created < until)
+    return [int(n or 0) for n in (await session.execute(counts)).one()]

@@ -1,0 +1,113 @@
+"""The escalation history (督办与问责记录) for supervisors and the discipline commission:
+the filters of ``GET /v1/escalations``, paging, CSV export, each record linked to its
+ticket and, for supervisors, to its workflows in Temporal UI."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from api.deps import AppContext, ContextDep
+from api.errors import ApiError, describe_validation
+from api.routes.escalations import EscalationSearch, escalations_export, find_escalations
+from schema.ticket import Role
+from web.base import UserDep, WebError, page
+from web.choices import catalogue_choices
+from web.i18n import N_
+from web.search import day_bounds
+from web.sessions import SignedIn
+
+router = APIRouter(include_in_schema=False)
+READERS = (Role.SUPERVISOR, Role.DISCIPLINE)  # as the API's
+
+
+def _readers_only(me: SignedIn) -> None:
+    if me.account.role not in READERS:
+        raise WebError(403, "forbidden", N_("督办与问责记录只供督办人员和纪委监委查阅"))
+
+
+def _filters(request: Request) -> dict[str, str]:
+    return {k: v for k, v in request.query_params.items() if v.strip()}
+
+
+def _search(query: dict[str, str], context: AppContext) -> EscalationSearch:
+    timezone = ZoneInfo(context.policy.timezone)
+    return EscalationSearch.model_validate(day_bounds(query, timezone, "from", "to"))
+
+
+def temporal_ui(context: AppContext, workflow_id: str) -> str:
+    """Where ops see a workflow (the first UI origin the settings name)."""
+    settings = context.settings
+    origins = settings.origins()
+    base = origins[0] if origins else f"http://127.0.0.1:{settings.ui_port}"
+    namespace = quote(settings.temporal_namespace, safe="")
+    return f"{base}/namespaces/{namespace}/workflows/{quote(workflow_id, safe='')}"
+
+
+@router.get("/escalations")
+async def escalation_history(request: Request, me: UserDep, context: ContextDep) -> Response:
+    _readers_only(me)
+    async with context.sessions() as session:
+        choices = await catalogue_choices(session)
+    shown: dict[str, Any] = {
+        "choices": choices,
+        "tz": ZoneInfo(context.policy.timezone),
+        "temporal_ui": (lambda wid: temporal_ui(context, wid))
+        if me.account.role is Role.SUPERVISOR
+        else None,
+    }
+    query = _filters(request)
+    try:
+        found = await find_escalations(context, me.account.actor, _search(query, context))
+    except ValidationError as problem:
+        message, _ = describe_validation(problem)
+        return page(
+            request, "escalations.html", me, 422, error=message, found=None, query=query, **shown
+        )
+    except ApiError as problem:
+        return page(
+            request,
+            "escalations.html",
+            me,
+            problem.status,
+            error=problem.message,
+            found=None,
+            query=query,
+            **shown,
+        )
+    pages = max(1, -(-found.total // found.page_size))
+
+    def page_link(number: int) -> str:
+        return "/escalations?" + urlencode({**query, "page": str(number)})
+
+    export = "/escalations.csv?" + urlencode({k: v for k, v in query.items() if k != "page"})
+    return page(
+        request,
+        "escalations.html",
+        me,
+        found=found,
+        query=query,
+        pages=pages,
+        page_link=page_link,
+        export=export,
+        **shown,
+    )
+
+
+@router.get("/escalations.csv")
+async def escalation_export(request: Request, me: UserDep, context: ContextDep) -> Response:
+    """Every record the filters match, as the API's CSV."""
+    _readers_only(me)
+    try:
+        search = _search(_filters(request), context)
+        return await escalations_export(context, me.account.actor, search)
+    except ValidationError as problem:
+        message, _ = describe_validation(problem)
+        raise WebError(422, "invalid_input", message) from problem
+    except ApiError as problem:
+        raise WebError.of(problem) from problem
