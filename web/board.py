@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from api.deps import AppContext, ContextDep
 from schema.ticket import Role
 from web.base import UserDep, WebError, page
-from web.board_figures import BoardFigures, board_figures
+from web.board_figures import BoardFigures, ChartFigures, board_figures, chart_figures
 from web.choices import catalogue_choices
 from web.i18n import N_, gettext_for
 from web.sessions import SignedIn
@@ -35,6 +35,14 @@ async def _figures(context: AppContext) -> tuple[BoardFigures, dict[str, str]]:
     return figures, names
 
 
+async def _charts(context: AppContext) -> tuple[ChartFigures, dict[str, str]]:
+    timezone = ZoneInfo(context.policy.timezone)
+    async with context.sessions() as session:
+        figures = await chart_figures(session, datetime.now(UTC), timezone)
+        names = (await catalogue_choices(session)).departments
+    return figures, names
+
+
 def tickets_link(**filters: object) -> str:
     """The ticket list behind a number."""
     return "/tickets?" + urlencode(
@@ -42,7 +50,7 @@ def tickets_link(**filters: object) -> str:
     )
 
 
-def hour_link(figures: BoardFigures, hour: int) -> str:
+def hour_link(figures: ChartFigures, hour: int) -> str:
     start = figures.day_start + timedelta(hours=hour)
     end = start + timedelta(hours=1)
     return tickets_link(created_from=start.isoformat(), created_to=end.isoformat())
@@ -83,7 +91,7 @@ async def board_fragment(request: Request, me: UserDep, context: ContextDep) -> 
 async def board_charts(me: UserDep, context: ContextDep) -> Response:
     """What the board's charts draw: the same figures as its tables, with where each bar leads."""
     _supervisors_only(me)
-    figures, names = await _figures(context)
+    figures, names = await _charts(context)
     _ = gettext_for(me.account.language)
     return JSONResponse(
         {

@@ -4,7 +4,7 @@ and today's intake against the same weekday a week before."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,33 +37,58 @@ class Meeting:
     missing: list[str]
 
 
-@dataclass
-class BoardFigures:
-    open_by_status: dict[str, int]
+@dataclass(frozen=True)
+class ChartFigures:
+    """What the board's charts draw (and the tables beside them show)."""
+
     overdue_by_lead: list[tuple[str, int]]  # (department, open overdue tickets it leads)
+    day_start: datetime  # today, in the city
+    intake_today: list[int]  # by hour of the city's day
+    intake_week_before: list[int]
+
+
+@dataclass(frozen=True)
+class BoardFigures:
+    charts: ChartFigures
+    open_by_status: dict[str, int]
     rungs: list[tuple[EscalationKind, str | None, int]]
     leader_supervised: list[Escalation]
     meetings: list[Meeting]
     referrals: list[Escalation]
-    day_start: datetime
-    intake_today: list[int] = field(default_factory=list)  # by hour of the city's day
-    intake_week_before: list[int] = field(default_factory=list)
 
 
-async def board_figures(session: AsyncSession, now: datetime, timezone: ZoneInfo) -> BoardFigures:
-    open_ = Ticket.status != TicketStatus.CLOSED.value
-    by_status = {
-        status: count
-        for status, count in await session.execute(
-            select(Ticket.status, func.count()).where(open_).group_by(Ticket.status)
-        )
-    }
+async def chart_figures(session: AsyncSession, now: datetime, timezone: ZoneInfo) -> ChartFigures:
     overdue = await session.execute(
         select(Ticket.lead_department, func.count())
-        .where(open_, Ticket.overdue.is_(True), Ticket.lead_department.is_not(None))
+        .where(
+            Ticket.status != TicketStatus.CLOSED.value,
+            Ticket.overdue.is_(True),
+            Ticket.lead_department.is_not(None),
+        )
         .group_by(Ticket.lead_department)
         .order_by(func.count().desc(), Ticket.lead_department)
     )
+    day_start = datetime.combine(now.astimezone(timezone).date(), time(), timezone)
+    week_before = day_start - timedelta(days=7)
+    return ChartFigures(
+        overdue_by_lead=[(str(lead), count) for lead, count in overdue],
+        day_start=day_start,
+        intake_today=await _intake_by_hour(session, day_start, until=now),
+        intake_week_before=await _intake_by_hour(
+            session, week_before, until=week_before + timedelta(days=1)
+        ),
+    )
+
+
+async def board_figures(session: AsyncSession, now: datetime, timezone: ZoneInfo) -> BoardFigures:
+    by_status = {
+        status: count
+        for status, count in await session.execute(
+            select(Ticket.status, func.count())
+            .where(Ticket.status != TicketStatus.CLOSED.value)
+            .group_by(Ticket.status)
+        )
+    }
     counted = {
         (kind, tier): count
         for kind, tier, count in await session.execute(
@@ -72,32 +97,23 @@ async def board_figures(session: AsyncSession, now: datetime, timezone: ZoneInfo
             .group_by(StoredEscalation.kind, StoredEscalation.tier)
         )
     }
-    rungs = [
-        (
-            kind,
-            tier,
-            sum(n for (k, t), n in counted.items() if k == kind.value and tier in (None, t)),
-        )
-        for kind, tier in RUNGS
-    ]
-    day_start = datetime.combine(now.astimezone(timezone).date(), time(), timezone)
-    figures = BoardFigures(
+    return BoardFigures(
+        charts=await chart_figures(session, now, timezone),
         open_by_status={
             s.value: by_status.get(s.value, 0) for s in TicketStatus if s is not TicketStatus.CLOSED
         },
-        overdue_by_lead=[(str(lead), count) for lead, count in overdue],
-        rungs=rungs,
+        rungs=[
+            (
+                kind,
+                tier,
+                sum(n for (k, t), n in counted.items() if k == kind.value and tier in (None, t)),
+            )
+            for kind, tier in RUNGS
+        ],
         leader_supervised=await _open(session, EscalationKind.LEADER_SUPERVISION),
         meetings=await _meetings(session),
         referrals=await _open(session, EscalationKind.DISCIPLINE_REFERRAL),
-        day_start=day_start,
     )
-    figures.intake_today = await _intake_by_hour(session, day_start, until=now)
-    week_before = day_start - timedelta(days=7)
-    figures.intake_week_before = await _intake_by_hour(
-        session, week_before, until=week_before + timedelta(days=1)
-    )
-    return figures
 
 
 async def _open(session: AsyncSession, kind: EscalationKind) -> list[Escalation]:

@@ -62,13 +62,15 @@ async def escalation_history(request: Request, me: UserDep, context: ContextDep)
         else None,
     }
     query = _filters(request)
-    try:
-        found = await find_escalations(context, me.account.actor, _search(query, context))
+    try:  # the filters as the API reads them, refused in place when they do not parse
+        search = _search(query, context)
     except ValidationError as problem:
         message, _ = describe_validation(problem)
         return page(
             request, "escalations.html", me, 422, error=message, found=None, query=query, **shown
         )
+    try:
+        found = await find_escalations(context, me.account.actor, search)
     except ApiError as problem:
         return page(
             request,

@@ -48,24 +48,25 @@ async def search(request: Request, me: UserDep, context: ContextDep) -> Response
         choices = await catalogue_choices(session)
     timezone = ZoneInfo(context.policy.timezone)
     shown: dict[str, Any] = {"choices": choices, "query": query, "queue": None, "tz": timezone}
-    try:
+    rule = None
+    if queue_key is not None:
+        rule = BY_KEY.get(queue_key)
+        if rule is None or rule.role is not me.account.role:
+            raise WebError(404, "unknown_queue", N_("没有这个工作队列"))
+        shown["queue"] = rule
+    try:  # the filters as the API reads them, refused in place when they do not parse
         search = TicketSearch.model_validate(
             {"page_size": PAGE_SIZE, **day_bounds(query, timezone)}
         )
-        if queue_key is not None:
-            rule = BY_KEY.get(queue_key)
-            if rule is None or rule.role is not me.account.role:
-                raise WebError(404, "unknown_queue", N_("没有这个工作队列"))
-            shown["queue"] = rule
+    except ValidationError as problem:
+        message, _ = describe_validation(problem)
+        return page(request, "search.html", me, 422, error=message, found=None, **shown)
+    try:
+        if rule is not None:
             async with context.sessions() as session:
                 found = await filled_page(session, me.account.actor, rule, search)
         else:
             found = await find_tickets(context, me.account.actor, search)
-    except ValidationError as problem:
-        message, _ = describe_validation(problem)
-        return page(request, "search.html", me, 422, error=message, found=None, **shown)
-    except WebError:
-        raise
     except ApiError as problem:
         return page(
             request, "search.html", me, problem.status, error=problem.message, found=None, **shown
