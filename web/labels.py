@@ -38,6 +38,10 @@ ACTION = {
     "supervise": N_("督办"),
     "joint-meeting": N_("召开联席会议"),
     "discipline-referral": N_("移送纪委监委"),
+    "joint-meeting-report": N_("联席会议报到"),
+    "joint-meeting-decision": N_("记录会议决定"),
+    "discipline-acknowledge": N_("确认收到移送"),
+    "discipline-outcome": N_("记录处理结果"),
 }
 
 DEADLINE = {
@@ -80,6 +84,8 @@ FIELD = {
     "departments": N_("参会单位"),
     "agenda": N_("议题"),
     "department": N_("单位"),
+    "plan": N_("处置方案"),
+    "officials": N_("涉及人员（逗号分隔）"),
     "sign_due": N_("签收时限"),
     "reply_due": N_("答复时限"),
     "callback_due": N_("回访时限"),
@@ -124,6 +130,10 @@ OPTION = {
     "merged": N_("已并单"),
     "withdrawn": N_("已撤诉"),
     "rejected": N_("不予受理"),
+    "no_fault": N_("无过错"),
+    "summons": N_("约谈"),
+    "criticism": N_("通报批评"),
+    "accountability": N_("问责"),
 }
 
 ROLE = {

@@ -81,6 +81,6 @@ async def home(me: UserDep) -> Response:
         Role.DEPARTMENT: "/inbox",
         Role.SUPERVISOR: "/board",
         Role.ADMIN: "/board",
-        Role.DISCIPLINE: "/escalations",
+        Role.DISCIPLINE: "/discipline",
     }.get(me.account.role, "/tickets")
     return RedirectResponse(desk, status_code=303)

@@ -15,8 +15,11 @@ from api.deps import AppContext, ContextDep
 from api.errors import ApiError, Pending, describe_validation
 from api.escalation_queries import EscalationFilter, list_escalations
 from api.routes.actions import ACTION_ROUTES, run_action
+from api.routes.escalation_actions import CHILD_ACTIONS, ChildAction, run_child_action
 from api.routes.tickets import check_department_sees, current_ticket, readable_by, shown_to
 from api.ticket_queries import timeline
+from schema.escalation import Escalation
+from schema.ticket import Actor
 from web.base import UserDep, WebError, page
 from web.choices import catalogue_choices
 from web.forms import form_fields, read_form
@@ -44,6 +47,10 @@ async def render(
         (name, form_fields(route.body))
         for name, route in ROUTES.items()
         if offered(name, actor, ticket.status, ticket.lead_department, ticket.assisting_departments)
+    ] + [
+        (name, form_fields(child.body))
+        for name, child in CHILD_ACTIONS.items()
+        if _child_offered(child, actor, rungs)
     ]
     return page(
         request,
@@ -64,6 +71,22 @@ async def render(
     )
 
 
+def _child_offered(action: ChildAction, actor: Actor, rungs: list[Escalation]) -> bool:
+    """The role the action is for, and a child of its kind open on this ticket (for a
+    report-in, a meeting that summoned this department)."""
+    if actor.role not in action.roles:
+        return False
+    return any(
+        rung.is_open
+        and rung.kind is action.kind
+        and (
+            action.name != "joint-meeting-report"
+            or actor.department in rung.detail.get("departments", [])
+        )
+        for rung in rungs
+    )
+
+
 @router.get("/tickets/{no}")
 async def ticket_page(no: str, request: Request, me: UserDep, context: ContextDep) -> Response:
     try:
@@ -81,8 +104,8 @@ async def act_on(
     form: dict[str, str],
 ) -> Response:
     """Run one action as the API would; the ticket page again, with the outcome."""
-    route = ROUTES.get(action)
-    if route is None:
+    route, child = ROUTES.get(action), CHILD_ACTIONS.get(action)
+    if route is None and child is None:
         raise WebError(404, "unknown_action", f"no action '{action}'")
     actor = me.account.actor
     try:  # the ticket must be one this user may see at all, before anything is tried
@@ -91,7 +114,11 @@ async def act_on(
         raise WebError.of(problem) from problem
     key = form.get("form_key", "")[:100] or None
     try:
-        await run_action(context, route, no, actor, read_form(route.body, form), key, request)
+        if route is not None:
+            await run_action(context, route, no, actor, read_form(route.body, form), key, request)
+        elif child is not None:
+            body = read_form(child.body, form)
+            await run_child_action(context, child, no, actor, body, key, request)
     except ValidationError as problem:
         message, _ = describe_validation(problem)
         return await render(request, me, context, no, 422, refusal=message, failed=action)

@@ -9,14 +9,23 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from web import board, desk, escalation_history, search, sign_in, ticket_page
+from web import (
+    board,
+    desk,
+    discipline_desk,
+    escalation_history,
+    search,
+    sign_in,
+    ticket_page,
+)
 from web.base import SignInNeeded, WebError, page
 from web.security import PageSecurityHeaders
 from web.sessions import COOKIE, signed_in
 
 
 def install(app: FastAPI) -> None:
-    for module in (sign_in, desk, search, ticket_page, board, escalation_history):
+    pages = (sign_in, desk, search, ticket_page, board, escalation_history, discipline_desk)
+    for module in pages:
         app.include_router(module.router)
     app.mount("/web-static", StaticFiles(directory=Path(__file__).parent / "static"))
     app.add_middleware(PageSecurityHeaders)

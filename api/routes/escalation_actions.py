@@ -4,13 +4,14 @@ The read model says which child is open; the child's own validators decide wheth
 action is allowed (403 wrong role or department, 409 too late), as for ticket actions.
 """
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
 from api.deps import AppContext, ContextDep, require_roles
-from api.errors import ApiError, not_found
+from api.errors import ApiError, forbidden, not_found
 from api.escalation_queries import open_child
 from api.routes.actions import IdempotencyKey, departments_exist, identify_action
 from api.routes.tickets import TicketNo, check_department_sees
@@ -62,27 +63,89 @@ async def _open_child_id(
     return workflow_id
 
 
-async def _act(
+@dataclass(frozen=True)
+class ChildAction:
+    """An action on a ticket's open joint meeting or discipline referral: who may take it
+    (the child's validators check again), its body, and the child's update."""
+
+    name: str
+    kind: EscalationKind
+    roles: tuple[Role, ...]
+    body: type[BaseModel]
+    update: Any
+    summary: str
+
+
+CHILD_ACTIONS = {
+    action.name: action
+    for action in (
+        ChildAction(
+            "joint-meeting-report",
+            EscalationKind.JOINT_MEETING,
+            (Role.DEPARTMENT,),
+            MeetingReportBody,
+            JointMeetingWorkflow.report_in,
+            "A summoned department reports in to the open joint meeting (报到)",
+        ),
+        ChildAction(
+            "joint-meeting-decision",
+            EscalationKind.JOINT_MEETING,
+            (Role.SUPERVISOR,),
+            MeetingDecisionBody,
+            JointMeetingWorkflow.decide,
+            "The meeting's decision: lead, assisting departments and plan; the ticket "
+            "re-dispatches to the lead",
+        ),
+        ChildAction(
+            "discipline-acknowledge",
+            EscalationKind.DISCIPLINE_REFERRAL,
+            (Role.DISCIPLINE,),
+            ReferralAcknowledgeBody,
+            DisciplineReferralWorkflow.acknowledge,
+            "The discipline commission acknowledges a referral",
+        ),
+        ChildAction(
+            "discipline-outcome",
+            EscalationKind.DISCIPLINE_REFERRAL,
+            (Role.DISCIPLINE,),
+            ReferralOutcomeBody,
+            DisciplineReferralWorkflow.record_outcome,
+            "The commission's outcome: no_fault, summons (约谈), criticism (通报批评) or "
+            "accountability (问责), with the officials named",
+        ),
+    )
+}
+
+
+async def run_child_action(
     context: AppContext,
+    action: ChildAction,
     ticket_no: str,
-    kind: EscalationKind,
-    update: Any,
     actor: Actor,
     body: BaseModel,
-    action: str,
     idempotency_key: str | None,
     request: Request,
     department: str | None = None,
 ) -> Any:
-    workflow_id = await _open_child_id(context, ticket_no, kind, department, actor)
-    ref = await identify_action(context, actor, ticket_no, action, body, idempotency_key, request)
-    return await context.tickets.act_on_child(ticket_no, workflow_id, update, actor, body, ref)
+    """One child action, as the API and the workbench both run it."""
+    if actor.role not in action.roles:
+        roles = ", ".join(role.value for role in action.roles)
+        raise forbidden(f"'{action.name}' is for role {roles}")
+    if isinstance(body, MeetingDecisionBody):
+        await departments_exist(context, [body.lead, *body.assisting])
+    workflow_id = await _open_child_id(context, ticket_no, action.kind, department, actor)
+    ref = await identify_action(
+        context, actor, ticket_no, action.name, body, idempotency_key, request
+    )
+    return await context.tickets.act_on_child(
+        ticket_no, workflow_id, action.update, actor, body, ref
+    )
 
 
 @router.post(
     "/{ticket_no}/joint-meeting/report",
     response_model=JointMeetingView,
-    summary="A summoned department reports in to the open joint meeting (报到)",
+    summary=CHILD_ACTIONS["joint-meeting-report"].summary,
 )
 async def report_in(
     ticket_no: TicketNo,
@@ -92,24 +155,15 @@ async def report_in(
     idempotency_key: IdempotencyKey = None,
     body: MeetingReportBody | None = None,
 ) -> JointMeetingView:
-    return await _act(
-        context,
-        ticket_no,
-        EscalationKind.JOINT_MEETING,
-        JointMeetingWorkflow.report_in,
-        actor,
-        body or MeetingReportBody(),
-        "joint-meeting-report",
-        idempotency_key,
-        request,
-    )
+    action = CHILD_ACTIONS["joint-meeting-report"]
+    body = body or MeetingReportBody()
+    return await run_child_action(context, action, ticket_no, actor, body, idempotency_key, request)
 
 
 @router.post(
     "/{ticket_no}/joint-meeting/decision",
     response_model=JointMeetingView,
-    summary="The meeting's decision: lead, assisting departments and plan; the ticket "
-    "re-dispatches to the lead",
+    summary=CHILD_ACTIONS["joint-meeting-decision"].summary,
 )
 async def decide(
     ticket_no: TicketNo,
@@ -119,24 +173,14 @@ async def decide(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ) -> JointMeetingView:
-    await departments_exist(context, [body.lead, *body.assisting])
-    return await _act(
-        context,
-        ticket_no,
-        EscalationKind.JOINT_MEETING,
-        JointMeetingWorkflow.decide,
-        actor,
-        body,
-        "joint-meeting-decision",
-        idempotency_key,
-        request,
-    )
+    action = CHILD_ACTIONS["joint-meeting-decision"]
+    return await run_child_action(context, action, ticket_no, actor, body, idempotency_key, request)
 
 
 @router.post(
     "/{ticket_no}/discipline-referral/acknowledge",
     response_model=ReferralView,
-    summary="The discipline commission acknowledges a referral",
+    summary=CHILD_ACTIONS["discipline-acknowledge"].summary,
 )
 async def acknowledge(
     ticket_no: TicketNo,
@@ -147,25 +191,16 @@ async def acknowledge(
     idempotency_key: IdempotencyKey = None,
     body: ReferralAcknowledgeBody | None = None,
 ) -> ReferralView:
-    return await _act(
-        context,
-        ticket_no,
-        EscalationKind.DISCIPLINE_REFERRAL,
-        DisciplineReferralWorkflow.acknowledge,
-        actor,
-        body or ReferralAcknowledgeBody(),
-        "discipline-acknowledge",
-        idempotency_key,
-        request,
-        department,
+    action, body = CHILD_ACTIONS["discipline-acknowledge"], body or ReferralAcknowledgeBody()
+    return await run_child_action(
+        context, action, ticket_no, actor, body, idempotency_key, request, department
     )
 
 
 @router.post(
     "/{ticket_no}/discipline-referral/outcome",
     response_model=ReferralView,
-    summary="The commission's outcome: no_fault, summons (约谈), criticism (通报批评) or "
-    "accountability (问责), with the officials named",
+    summary=CHILD_ACTIONS["discipline-outcome"].summary,
 )
 async def record_outcome(
     ticket_no: TicketNo,
@@ -176,15 +211,7 @@ async def record_outcome(
     department: str | None = None,
     idempotency_key: IdempotencyKey = None,
 ) -> ReferralView:
-    return await _act(
-        context,
-        ticket_no,
-        EscalationKind.DISCIPLINE_REFERRAL,
-        DisciplineReferralWorkflow.record_outcome,
-        actor,
-        body,
-        "discipline-outcome",
-        idempotency_key,
-        request,
-        department,
+    action = CHILD_ACTIONS["discipline-outcome"]
+    return await run_child_action(
+        context, action, ticket_no, actor, body, idempotency_key, request, department
     )

@@ -35,7 +35,9 @@ async def take_call(
 
 async def act(page: Page, action: str, **fields: str | bool | list[str]) -> None:
     """Open an action of the ticket page, fill its fields, submit it."""
-    await page.click(f"details:has(form[data-action='{action}']) summary")
+    details = page.locator(f"details:has(form[data-action='{action}'])")
+    if await details.get_attribute("open") is None:  # a refused form stays open
+        await details.locator("summary").click()
     form = page.locator(f"form[data-action='{action}']")
     for name, value in fields.items():
         field = form.locator(f"[name='{name}']")
