@@ -112,7 +112,7 @@ async def test_the_escalation_history_filters_exports_and_links_to_temporal(
     assert number in exported and "supervision_order" in exported
 
     commission = await workbench.signed_in(await workbench.account(Role.DISCIPLINE))
-    await expect(commission).to_have_url(re.compile(r"/escalations$"))
+    await expect(commission).to_have_url(re.compile(r"/discipline$"))
     await commission.goto(f"{base}/escalations?ticket_no={number}")
     await expect(commission.locator("table.escalations")).to_contain_text(number)
     await expect(commission.locator("a[href*='/workflows/']")).to_have_count(0)
