@@ -97,6 +97,7 @@ async def board_charts(me: UserDep, context: ContextDep) -> Response:
         {
             "overdue_by_lead": {
                 "title": _("超时工单（按主办单位）"),
+                "integers": True,
                 "labels": [names.get(code, code) for code, _count in figures.overdue_by_lead],
                 "values": [count for _code, count in figures.overdue_by_lead],
                 "links": [
@@ -106,6 +107,7 @@ async def board_charts(me: UserDep, context: ContextDep) -> Response:
             },
             "intake_by_hour": {
                 "title": _("今日受理（按小时）"),
+                "integers": True,
                 "labels": [f"{h:02d}" for h in range(24)],
                 "series": {
                     _("今日"): figures.intake_today,

@@ -16,6 +16,7 @@ from web import (
     escalation_history,
     search,
     sign_in,
+    statistics_page,
     ticket_page,
 )
 from web.base import SignInNeeded, WebError, page
@@ -24,7 +25,16 @@ from web.sessions import COOKIE, signed_in
 
 
 def install(app: FastAPI) -> None:
-    pages = (sign_in, desk, search, ticket_page, board, escalation_history, discipline_desk)
+    pages = (
+        sign_in,
+        desk,
+        search,
+        ticket_page,
+        board,
+        statistics_page,
+        escalation_history,
+        discipline_desk,
+    )
     for module in pages:
         app.include_router(module.router)
     app.mount("/web-static", StaticFiles(directory=Path(__file__).parent / "static"))

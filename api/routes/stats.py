@@ -90,6 +90,13 @@ async def get_statistics(
     weights = Weights(
         response=weight_response, resolution=weight_resolution, satisfaction=weight_satisfaction
     )
+    return await period_statistics(context, period_from, period_to, weights)
+
+
+async def period_statistics(
+    context: ContextDep, period_from: datetime, period_to: datetime, weights: Weights
+) -> Statistics:
+    """The figures of tickets created in [period_from, period_to): the API's and the page's."""
     async with context.sessions() as session:
         facts = await ticket_facts(session, created_from=period_from, created_to=period_to)
         absences = await missed_report_ins(session, raised_from=period_from, raised_to=period_to)

@@ -1,0 +1,122 @@
+"""The statistics page in a real browser: the chart and the ranking show what
+``GET /v1/stats`` returns for the same period and weights, weights change the composite,
+CSV and XLSX carry the same ranking, and other roles are refused."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from playwright.async_api import APIRequestContext, expect
+
+from schema.ticket import Role
+from tests.web.conftest import PASSWORD, Workbench, shoot
+
+
+async def _token(request: APIRequestContext, base: str, username: str) -> dict[str, str]:
+    answer = await request.post(
+        f"{base}/v1/auth/token", data={"username": username, "password": PASSWORD}
+    )
+    return {"Authorization": f"Bearer {(await answer.json())['access_token']}"}
+
+
+async def _rated_ticket(
+    request: APIRequestContext,
+    base: str,
+    agent: dict[str, str],
+    clerk: dict[str, str],
+    **rating: Any,
+) -> str:
+    """A ticket through its life over the API: registered, signed, replied, rated."""
+    body = {
+        "channel": "phone",
+        "type": "complaint",
+        "category": "street-vendors",
+        "district": "xincheng",
+        "description": f"夜间施工噪音 {uuid.uuid4().hex[:6]}",
+        "citizen": {"name": "孙八", "phone": "13611112222"},
+    }
+    created = await request.post(f"{base}/v1/tickets", data=body, headers=agent)
+    assert created.status == 201, await created.text()
+    no = (await created.json())["ticket_no"]
+    steps = [
+        ("sign", clerk, {}),
+        ("reply", clerk, {"outcome": "resolved", "content": "已责令停工"}),
+        ("rating", agent, rating),
+    ]
+    for action, headers, data in steps:
+        answer = await request.post(f"{base}/v1/tickets/{no}/{action}", data=data, headers=headers)
+        assert answer.status == 200, await answer.text()
+    return no
+
+
+async def test_the_statistics_page_shows_what_the_api_computes(workbench: Workbench) -> None:
+    base = workbench.url
+    supervisor_name = await workbench.account(Role.SUPERVISOR)
+    supervisor = await workbench.signed_in(supervisor_name)
+    request = supervisor.request
+    agent = await _token(request, base, await workbench.account(Role.AGENT))
+    clerk = await _token(
+        request, base, await workbench.account(Role.DEPARTMENT, "urban-management")
+    )
+    await _rated_ticket(request, base, agent, clerk, satisfaction="satisfied", solved=True)
+    await _rated_ticket(
+        request, base, agent, clerk, satisfaction="basically_satisfied", solved=False
+    )
+    api = await _token(request, base, supervisor_name)
+
+    await supervisor.goto(f"{base}/stats?period=today")
+    section = supervisor.locator("[data-charts]")
+    await expect(section).to_have_attribute("data-drawn", "1")
+    await shoot(supervisor, "statistics")
+    charts = await (await request.get(f"{base}/stats/charts.json?period=today")).json()
+    period = {"from": charts["period_from"], "to": charts["period_to"]}
+    stats = await (await request.get(f"{base}/v1/stats", params=period, headers=api)).json()
+    by_code = {d["department"]: d for d in stats["departments"]}
+    drawn = dict(zip(charts["composite"]["codes"], charts["composite"]["values"], strict=True))
+    assert drawn == {c: d["composite"] for c, d in by_code.items() if d["composite"] is not None}
+    assert "urban-management" in drawn
+    row = supervisor.locator("tr[data-department=urban-management]")
+    urban = by_code["urban-management"]
+    for metric in ("tickets", "closed"):
+        await expect(row.locator(f"[data-metric={metric}]")).to_have_text(str(urban[metric]))
+    await expect(row.locator("[data-metric=resolution_rate]")).to_have_text(
+        f"{urban['resolution_rate'] * 100:.1f}%"
+    )
+    await expect(row.locator("[data-metric=composite]")).to_have_text(f"{urban['composite']:.4f}")
+
+    # Weights on the page weigh the composite as the API's do.
+    await supervisor.fill("input[name=weight_response]", "0")
+    await supervisor.fill("input[name=weight_resolution]", "0")
+    await supervisor.fill("input[name=weight_satisfaction]", "1")
+    await supervisor.click("form.filters button[type=submit]")
+    await expect(supervisor).to_have_url(re.compile(r"weight_satisfaction=1"))
+    weighted = {**period, "weight_response": 0, "weight_resolution": 0, "weight_satisfaction": 1}
+    again = await (await request.get(f"{base}/v1/stats", params=weighted, headers=api)).json()
+    urban = next(d for d in again["departments"] if d["department"] == "urban-management")
+    await expect(row.locator("[data-metric=composite]")).to_have_text(f"{urban['composite']:.4f}")
+
+    # The exports carry the same ranking.
+    async with supervisor.expect_download() as started:
+        await supervisor.click("a[href^='/stats.csv']")
+    text = await asyncio.to_thread(Path(await (await started.value).path()).read_text, "utf-8-sig")
+    assert "综合得分" in text.splitlines()[0] and "城市管理局" in text
+    async with supervisor.expect_download() as started:
+        await supervisor.click("a[href^='/stats.xlsx']")
+    raw = await asyncio.to_thread(Path(await (await started.value).path()).read_bytes)
+    sheet = load_workbook(io.BytesIO(raw)).active
+    assert sheet is not None
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert "城市管理局" in names and names[-1] == "全市"
+
+    for role in (Role.AGENT, Role.DISCIPLINE):
+        refused = await workbench.signed_in(await workbench.account(role))
+        answer = await refused.goto(f"{base}/stats")
+        assert answer is not None and answer.status == 403
+    bad = await supervisor.goto(f"{base}/stats?period=range&from=2026-12-05&to=2026-12-01")
+    assert bad is not None and bad.status == 422

@@ -1,0 +1,49 @@
+"""The periods a supervisor picks on the statistics page, as instants in the city: today,
+this week (from Monday), the ten-day bulletin period (上/中/下旬: 1–10, 11–20, 21–end),
+this month and last month. Each is [start, end)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from web.i18n import N_
+
+PERIODS = {
+    "today": N_("今日"),
+    "week": N_("本周"),
+    "decade": N_("本旬"),
+    "month": N_("本月"),
+    "last_month": N_("上月"),
+}
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def period_days(name: str, today: date) -> tuple[date, date]:
+    """The period's first day and the day after its last."""
+    if name == "today":
+        return today, today + timedelta(days=1)
+    if name == "week":
+        monday = today - timedelta(days=today.weekday())
+        return monday, monday + timedelta(days=7)
+    if name == "decade":
+        first = today.replace(day=1 if today.day <= 10 else 11 if today.day <= 20 else 21)
+        end = first + timedelta(days=10) if first.day < 21 else _next_month(today)
+        return first, end
+    if name == "month":
+        return _month_start(today), _next_month(today)
+    if name == "last_month":
+        start = _month_start(_month_start(today) - timedelta(days=1))
+        return start, _month_start(today)
+    raise ValueError(f"no period '{name}'")
+
+
+def instants(first: date, end: date, timezone: ZoneInfo) -> tuple[datetime, datetime]:
+    return datetime.combine(first, time(), timezone), datetime.combine(end, time(), timezone)

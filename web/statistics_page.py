@@ -1,0 +1,228 @@
+"""Statistics (统计分析) for supervisors and admins: a period picker, every figure of
+docs/statistics.md per lead department with the ranking by the composite, weights
+adjustable on the page, a composite chart, and CSV / XLSX export. The figures are those
+``GET /v1/stats`` returns for the same period and weights (the same function computes
+both)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from openpyxl import Workbook
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from api.deps import AppContext, ContextDep
+from api.errors import describe_validation
+from api.routes.stats import period_statistics
+from hotline.statistics import DepartmentFigures, Statistics, Weights
+from schema.ticket import Role
+from web.base import UserDep, WebError, page
+from web.choices import catalogue_choices
+from web.i18n import N_, gettext_for
+from web.periods import PERIODS, instants, period_days
+from web.sessions import SignedIn
+
+router = APIRouter(include_in_schema=False)
+READERS = (Role.SUPERVISOR, Role.ADMIN)  # as GET /v1/stats
+
+# The columns of the ranking, in the order the page, the CSV and the XLSX show them.
+METRICS = {
+    "tickets": N_("工单数"),
+    "handled": N_("办理数"),
+    "closed": N_("办结数"),
+    "overdue_now": N_("当前超时"),
+    "response_rate": N_("响应率"),
+    "closure_rate": N_("办结率"),
+    "on_time_closure_rate": N_("按时办结率"),
+    "resolution_rate": N_("解决率"),
+    "satisfaction_rate": N_("满意率"),
+    "first_time_resolution_rate": N_("一次性化解率"),
+    "direct_answer_rate": N_("直接答复率"),
+    "return_rate": N_("退单率"),
+    "repeat_request_rate": N_("重复诉求率"),
+    "supervised_resolution_rate": N_("督办件解决率"),
+    "missed_report_ins": N_("未按时报到"),
+    "composite": N_("综合得分"),
+}
+
+
+class StatisticsQuery(BaseModel):
+    """The page's choice: a named period, or a range of days; and the composite's weights."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    period: Literal["today", "week", "decade", "month", "last_month", "range"] = "month"
+    first_day: Annotated[date | None, Field(alias="from")] = None
+    last_day: Annotated[date | None, Field(alias="to")] = None  # inclusive, as people say
+    weight_response: Annotated[float, Field(ge=0, le=100)] = Weights().response
+    weight_resolution: Annotated[float, Field(ge=0, le=100)] = Weights().resolution
+    weight_satisfaction: Annotated[float, Field(ge=0, le=100)] = Weights().satisfaction
+
+    def bounds(self, timezone: ZoneInfo) -> tuple[datetime, datetime]:
+        if self.period != "range":
+            return instants(*period_days(self.period, datetime.now(timezone).date()), timezone)
+        if self.first_day is None or self.last_day is None:
+            raise ValueError("a range needs both its first and its last day")
+        if self.last_day < self.first_day:
+            raise ValueError("the last day comes before the first")
+        return instants(self.first_day, self.last_day + timedelta(days=1), timezone)
+
+    def weights(self) -> Weights:
+        return Weights(
+            response=self.weight_response,
+            resolution=self.weight_resolution,
+            satisfaction=self.weight_satisfaction,
+        )
+
+    def as_query(self) -> str:
+        kept = self.model_dump(by_alias=True, exclude_none=True, mode="json")
+        return urlencode(kept)
+
+
+def _readers_only(me: SignedIn) -> None:
+    if me.account.role not in READERS:
+        raise WebError(403, "forbidden", N_("统计分析只供督办人员和管理员查阅"))
+
+
+def _query(request: Request) -> StatisticsQuery:
+    raw = {k: v for k, v in request.query_params.items() if v.strip()}
+    return StatisticsQuery.model_validate(raw)
+
+
+async def _figures(context: AppContext, query: StatisticsQuery) -> Statistics:
+    period_from, period_to = query.bounds(ZoneInfo(context.policy.timezone))
+    return await period_statistics(context, period_from, period_to, query.weights())
+
+
+@router.get("/stats")
+async def statistics_page(request: Request, me: UserDep, context: ContextDep) -> Response:
+    _readers_only(me)
+    async with context.sessions() as session:
+        names = (await catalogue_choices(session)).departments
+    shown: dict[str, Any] = {
+        "periods": PERIODS,
+        "metrics": METRICS,
+        "names": names,
+        "tz": ZoneInfo(context.policy.timezone),
+    }
+    try:
+        query = _query(request)
+        figures = await _figures(context, query)
+    except ValidationError as problem:
+        message, _ = describe_validation(problem)
+        return page(request, "statistics.html", me, 422, error=message, query=None, **shown)
+    except ValueError as problem:
+        return page(request, "statistics.html", me, 422, error=str(problem), query=None, **shown)
+    ranked = ranking(figures)
+    return page(
+        request, "statistics.html", me, query=query, figures=figures, ranked=ranked, **shown
+    )
+
+
+def ranking(figures: Statistics) -> list[DepartmentFigures]:
+    """Departments by rank; those without one (no composite) after, by code."""
+    return sorted(figures.departments, key=lambda d: (d.rank is None, d.rank or 0, d.department))
+
+
+def _rows(figures: Statistics, names: dict[str, str], city: str) -> list[list[object]]:
+    """The ranking, then the whole city's figures."""
+    rows: list[list[object]] = []
+    for d in ranking(figures):
+        values = d.model_dump()
+        rows.append(
+            [d.rank or "", names.get(d.department, d.department), *(values[m] for m in METRICS)]
+        )
+    overall = figures.overall.model_dump()
+    rows.append(["", city, *(overall[m] for m in METRICS)])
+    return rows
+
+
+async def _export(
+    request: Request, me: SignedIn, context: AppContext
+) -> tuple[list[str], list[list[object]], str]:
+    _readers_only(me)
+    try:
+        query = _query(request)
+        figures = await _figures(context, query)
+    except ValidationError as problem:
+        raise WebError(422, "invalid_input", describe_validation(problem)[0]) from problem
+    except ValueError as problem:
+        raise WebError(422, "invalid_input", str(problem)) from problem
+    async with context.sessions() as session:
+        names = (await catalogue_choices(session)).departments
+    _ = gettext_for(me.account.language)
+    header = [_("排名"), _("单位"), *(_(label) for label in METRICS.values())]
+    tz = ZoneInfo(context.policy.timezone)
+    last_day = figures.period_to.astimezone(tz) - timedelta(days=1)
+    span = f"{figures.period_from.astimezone(tz):%Y%m%d}-{last_day:%Y%m%d}"
+    return header, _rows(figures, names, _("全市")), f"statistics-{span}"
+
+
+@router.get("/stats.csv")
+async def statistics_csv(request: Request, me: UserDep, context: ContextDep) -> Response:
+    header, rows, name = await _export(request, me, context)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return Response(
+        "\\ufeff" + out.getvalue(),  # a BOM, so that Excel reads the Chinese as UTF-8
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+@router.get("/stats.xlsx")
+async def statistics_xlsx(request: Request, me: UserDep, context: ContextDep) -> Response:
+    header, rows, name = await _export(request, me, context)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "statistics"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return Response(
+        out.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
+@router.get("/stats/charts.json")
+async def statistics_charts(request: Request, me: UserDep, context: ContextDep) -> Response:
+    """The composite by department, as the chart draws it (the ranking's own figures)."""
+    _readers_only(me)
+    try:
+        query = _query(request)
+        figures = await _figures(context, query)
+    except (ValidationError, ValueError) as problem:
+        raise WebError(422, "invalid_input", str(problem)) from problem
+    async with context.sessions() as session:
+        names = (await catalogue_choices(session)).departments
+    _ = gettext_for(me.account.language)
+    ranked = sorted(
+        (d for d in figures.departments if d.composite is not None),
+        key=lambda d: -(d.composite or 0),
+    )
+    return JSONResponse(
+        {
+            "composite": {
+                "title": _("综合得分"),
+                "labels": [names.get(d.department, d.department) for d in ranked],
+                "codes": [d.department for d in ranked],
+                "values": [d.composite for d in ranked],
+                "links": [f"/tickets?lead={d.department}" for d in ranked],
+            },
+            "period_from": figures.period_from.astimezone(UTC).isoformat(),
+            "period_to": figures.period_to.astimezone(UTC).isoformat(),
+        }
+    )
