@@ -245,6 +245,7 @@ async def measure(rows: int, escalations: int, repeats: int) -> dict[str, Any]:
             # The read model's tickets span 90 days: last month holds about a third of them.
             "statistics_last_month": (supervisor, "/stats?period=last_month"),
             "statistics_today": (supervisor, "/stats?period=today"),
+            "hot_spots_last_month": (supervisor, "/hotspots?period=last_month"),
             "escalation_history": (supervisor, "/escalations"),
             "escalation_history_open_meetings": (
                 supervisor,

@@ -5,7 +5,11 @@ this month and last month. Each is [start, end)."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Annotated, Literal
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from web.i18n import N_
 
@@ -47,3 +51,26 @@ def period_days(name: str, today: date) -> tuple[date, date]:
 
 def instants(first: date, end: date, timezone: ZoneInfo) -> tuple[datetime, datetime]:
     return datetime.combine(first, time(), timezone), datetime.combine(end, time(), timezone)
+
+
+class PeriodQuery(BaseModel):
+    """A page's period: a named one, or a range of days."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    period: Literal["today", "week", "decade", "month", "last_month", "range"] = "month"
+    first_day: Annotated[date | None, Field(alias="from")] = None
+    last_day: Annotated[date | None, Field(alias="to")] = None  # inclusive, as people say
+
+    def bounds(self, timezone: ZoneInfo) -> tuple[datetime, datetime]:
+        if self.period != "range":
+            return instants(*period_days(self.period, datetime.now(timezone).date()), timezone)
+        if self.first_day is None or self.last_day is None:
+            raise ValueError("a range needs both its first and its last day")
+        if self.last_day < self.first_day:
+            raise ValueError("the last day comes before the first")
+        return instants(self.first_day, self.last_day + timedelta(days=1), timezone)
+
+    def as_query(self) -> str:
+        kept = self.model_dump(by_alias=True, exclude_none=True, mode="json")
+        return urlencode(kept)

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from datetime import UTC, timedelta
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from openpyxl import Workbook
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from api.deps import AppContext, ContextDep
 from api.errors import describe_validation
@@ -26,7 +25,7 @@ from schema.ticket import Role
 from web.base import UserDep, WebError, page
 from web.choices import catalogue_choices
 from web.i18n import N_, gettext_for
-from web.periods import PERIODS, instants, period_days
+from web.periods import PERIODS, PeriodQuery
 from web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
@@ -53,26 +52,12 @@ METRICS = {
 }
 
 
-class StatisticsQuery(BaseModel):
-    """The page's choice: a named period, or a range of days; and the composite's weights."""
+class StatisticsQuery(PeriodQuery):
+    """The period and the composite's weights."""
 
-    model_config = ConfigDict(populate_by_name=True)
-
-    period: Literal["today", "week", "decade", "month", "last_month", "range"] = "month"
-    first_day: Annotated[date | None, Field(alias="from")] = None
-    last_day: Annotated[date | None, Field(alias="to")] = None  # inclusive, as people say
     weight_response: Annotated[float, Field(ge=0, le=100)] = Weights().response
     weight_resolution: Annotated[float, Field(ge=0, le=100)] = Weights().resolution
     weight_satisfaction: Annotated[float, Field(ge=0, le=100)] = Weights().satisfaction
-
-    def bounds(self, timezone: ZoneInfo) -> tuple[datetime, datetime]:
-        if self.period != "range":
-            return instants(*period_days(self.period, datetime.now(timezone).date()), timezone)
-        if self.first_day is None or self.last_day is None:
-            raise ValueError("a range needs both its first and its last day")
-        if self.last_day < self.first_day:
-            raise ValueError("the last day comes before the first")
-        return instants(self.first_day, self.last_day + timedelta(days=1), timezone)
 
     def weights(self) -> Weights:
         return Weights(
@@ -80,10 +65,6 @@ class StatisticsQuery(BaseModel):
             resolution=self.weight_resolution,
             satisfaction=self.weight_satisfaction,
         )
-
-    def as_query(self) -> str:
-        kept = self.model_dump(by_alias=True, exclude_none=True, mode="json")
-        return urlencode(kept)
 
 
 def _readers_only(me: SignedIn) -> None:

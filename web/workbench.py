@@ -14,6 +14,7 @@ from web import (
     desk,
     discipline_desk,
     escalation_history,
+    hotspots,
     search,
     sign_in,
     statistics_page,
@@ -32,6 +33,7 @@ def install(app: FastAPI) -> None:
         ticket_page,
         board,
         statistics_page,
+        hotspots,
         escalation_history,
         discipline_desk,
     )
