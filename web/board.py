@@ -3,23 +3,27 @@ that refreshes by itself, and the JSON its charts are drawn from."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import AppContext, ContextDep
 from schema.ticket import Role
 from web.base import UserDep, WebError, page
-from web.board_figures import BoardFigures, ChartFigures, board_figures, chart_figures
+from web.board_figures import ChartFigures, board_figures, chart_figures
 from web.choices import catalogue_choices
 from web.i18n import N_, gettext_for
 from web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
 BOARD_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+F = TypeVar("F")
 
 
 def _supervisors_only(me: SignedIn) -> None:
@@ -27,18 +31,13 @@ def _supervisors_only(me: SignedIn) -> None:
         raise WebError(403, "forbidden", N_("督办看板只供督办人员和管理员使用"))
 
 
-async def _figures(context: AppContext) -> tuple[BoardFigures, dict[str, str]]:
+async def _read(
+    context: AppContext, figures_of: Callable[[AsyncSession, datetime, ZoneInfo], Awaitable[F]]
+) -> tuple[F, dict[str, str]]:
+    """Figures (the whole board's, or its charts') and the departments' names."""
     timezone = ZoneInfo(context.policy.timezone)
     async with context.sessions() as session:
-        figures = await board_figures(session, datetime.now(UTC), timezone)
-        names = (await catalogue_choices(session)).departments
-    return figures, names
-
-
-async def _charts(context: AppContext) -> tuple[ChartFigures, dict[str, str]]:
-    timezone = ZoneInfo(context.policy.timezone)
-    async with context.sessions() as session:
-        figures = await chart_figures(session, datetime.now(UTC), timezone)
+        figures = await figures_of(session, datetime.now(UTC), timezone)
         names = (await catalogue_choices(session)).departments
     return figures, names
 
@@ -56,42 +55,29 @@ def hour_link(figures: ChartFigures, hour: int) -> str:
     return tickets_link(created_from=start.isoformat(), created_to=end.isoformat())
 
 
+async def _render(request: Request, me: SignedIn, context: AppContext, template: str) -> Response:
+    _supervisors_only(me)
+    figures, names = await _read(context, board_figures)
+    links: dict[str, Any] = {"tickets_link": tickets_link, "hour_link": hour_link}
+    return page(request, template, me, figures=figures, names=names, **links)
+
+
 @router.get("/board")
 async def board(request: Request, me: UserDep, context: ContextDep) -> Response:
-    _supervisors_only(me)
-    figures, names = await _figures(context)
-    return page(
-        request,
-        "board.html",
-        me,
-        figures=figures,
-        names=names,
-        tickets_link=tickets_link,
-        hour_link=hour_link,
-    )
+    return await _render(request, me, context, "board.html")
 
 
 @router.get("/board/figures")
 async def board_fragment(request: Request, me: UserDep, context: ContextDep) -> Response:
     """The figures alone, for htmx to refresh every 30 seconds."""
-    _supervisors_only(me)
-    figures, names = await _figures(context)
-    return page(
-        request,
-        "board_figures.html",
-        me,
-        figures=figures,
-        names=names,
-        tickets_link=tickets_link,
-        hour_link=hour_link,
-    )
+    return await _render(request, me, context, "board_figures.html")
 
 
 @router.get("/board/charts.json")
 async def board_charts(me: UserDep, context: ContextDep) -> Response:
     """What the board's charts draw: the same figures as its tables, with where each bar leads."""
     _supervisors_only(me)
-    figures, names = await _charts(context)
+    figures, names = await _read(context, chart_figures)
     _ = gettext_for(me.account.language)
     return JSONResponse(
         {
