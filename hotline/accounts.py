@@ -100,14 +100,7 @@ async def add_user(
         raise AccountError("a department account names its department; no other does")
     now = datetime.now(UTC)
     async with sessions.begin() as session:
-        if department is not None:
-            known = await session.get(Department, department)
-            if (
-                known is None
-                or not known.active
-                or not re.match(DEPARTMENT_REFERENCE_PATTERN, department)
-            ):
-                raise AccountError(f"no active department '{department}' in the catalogue")
+        await _check_department(session, department)
         if await session.get(User, username) is not None:
             raise AccountError(f"user '{username}' exists already")
         row = User(
@@ -141,6 +134,31 @@ async def disable_user(sessions: async_sessionmaker[AsyncSession], username: str
     async with sessions.begin() as session:
         row = await _user(session, username)
         row.active = False
+        row.sessions_valid_after = datetime.now(UTC)
+
+
+async def _check_department(session: AsyncSession, department: str | None) -> None:
+    if department is None:
+        return
+    known = await session.get(Department, department)
+    if known is None or not known.active or not re.match(DEPARTMENT_REFERENCE_PATTERN, department):
+        raise AccountError(f"no active department '{department}' in the catalogue")
+
+
+async def change_role(
+    sessions: async_sessionmaker[AsyncSession],
+    username: str,
+    role: Role,
+    department: str | None = None,
+) -> None:
+    """A new role (and department, for a department account); the user's sessions and
+    tokens end, since they carry the old role."""
+    if (role is Role.DEPARTMENT) != (department is not None):
+        raise AccountError("a department account names its department; no other does")
+    async with sessions.begin() as session:
+        await _check_department(session, department)
+        row = await _user(session, username)
+        row.role, row.department = role.value, department
         row.sessions_valid_after = datetime.now(UTC)
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from web import (
+    admin_users,
     board,
     desk,
     discipline_desk,
@@ -36,6 +37,7 @@ def install(app: FastAPI) -> None:
         hotspots,
         escalation_history,
         discipline_desk,
+        admin_users,
     )
     for module in pages:
         app.include_router(module.router)
