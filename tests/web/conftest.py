@@ -47,11 +47,12 @@ class Workbench:
         )
         return username
 
-    async def signed_in(self, username: str) -> Page:
+    async def signed_in(self, username: str, password: str = PASSWORD) -> Page:
+        """A fresh browser (its own cookies) that has signed in, or tried to."""
         page = await (await self.browser.new_context(locale="zh-CN")).new_page()
         await page.goto(f"{self.url}/sign-in")
         await page.fill("input[name=username]", username)
-        await page.fill("input[name=password]", PASSWORD)
+        await page.fill("input[name=password]", password)
         await page.click("button[type=submit]")
         await page.wait_for_load_state()
         return page

@@ -7,20 +7,10 @@ from __future__ import annotations
 import re
 import uuid
 
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from schema.ticket import Role
 from tests.web.conftest import PASSWORD, Workbench, shoot
-
-
-async def _sign_in(workbench: Workbench, username: str, password: str) -> Page:
-    page = await (await workbench.browser.new_context(locale="zh-CN")).new_page()
-    await page.goto(f"{workbench.url}/sign-in")
-    await page.fill("input[name=username]", username)
-    await page.fill("input[name=password]", password)
-    await page.click("button[type=submit]")
-    await page.wait_for_load_state()
-    return page
 
 
 async def test_an_admin_manages_an_account_and_each_change_ends_its_sessions(
@@ -47,7 +37,7 @@ async def test_an_admin_manages_an_account_and_each_change_ends_its_sessions(
     await expect(row).to_contain_text("自来水公司")
     await shoot(admin, "admin-users")
 
-    clerk = await _sign_in(workbench, username, first)
+    clerk = await workbench.signed_in(username, first)
     await expect(clerk).to_have_url(re.compile(r"/inbox$"))
 
     # A new role ends the session that carried the old one.
@@ -58,16 +48,16 @@ async def test_an_admin_manages_an_account_and_each_change_ends_its_sessions(
     await expect(row).to_contain_text("话务员")
     await clerk.goto(f"{base}/inbox")
     await expect(clerk).to_have_url(re.compile(r"/sign-in$"))
-    clerk = await _sign_in(workbench, username, first)
+    clerk = await workbench.signed_in(username, first)
     await expect(clerk).to_have_url(re.compile(r"/desk$"))
 
     # A new password: the old one no longer signs in.
     await row.locator("summary").click()
     await row.locator("form[data-form=password] [name=password]").fill("second password 456")
     await row.locator("form[data-form=password] button").click()
-    refused = await _sign_in(workbench, username, first)
+    refused = await workbench.signed_in(username, first)
     await expect(refused.locator(".error")).to_be_visible()
-    clerk = await _sign_in(workbench, username, "second password 456")
+    clerk = await workbench.signed_in(username, "second password 456")
     await expect(clerk).to_have_url(re.compile(r"/desk$"))
 
     # Disabled: the session ends and no sign-in is taken.
@@ -76,7 +66,7 @@ async def test_an_admin_manages_an_account_and_each_change_ends_its_sessions(
     await expect(row).to_contain_text("已停用")
     await clerk.goto(f"{base}/desk")
     await expect(clerk).to_have_url(re.compile(r"/sign-in$"))
-    again = await _sign_in(workbench, username, "second password 456")
+    again = await workbench.signed_in(username, "second password 456")
     await expect(again.locator(".error")).to_be_visible()
 
     for role in (Role.AGENT, Role.SUPERVISOR):
