@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
-from schema.tables import StoredEscalation
+from schema.tables import StoredEscalation, TicketEvent
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,25 @@ async def open_child(
         ticket_no=ticket_no, kind=kind, outcome=EscalationOutcome.OPEN, department=department
     )
     found, _ = await list_escalations(session, where, offset=0, limit=None)
+    return found
+
+
+async def child_reports(
+    session: AsyncSession, records: Iterable[Escalation], action: str
+) -> dict[tuple[str, int], list[dict[str, Any]]]:
+    """What the children of these rungs reported to their tickets' timelines as ``action``
+    (a report-in, an acknowledgement), by (ticket, rung number): the events' details."""
+    tickets = {record.ticket_no for record in records}
+    if not tickets:
+        return {}
+    events = await session.execute(
+        select(TicketEvent.ticket_no, TicketEvent.detail).where(
+            TicketEvent.ticket_no.in_(tickets), TicketEvent.action == action
+        )
+    )
+    found: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for ticket_no, detail in events:
+        found.setdefault((ticket_no, detail.get("escalation")), []).append(detail)
     return found
 
 

@@ -96,11 +96,9 @@ async def add_user(
     if not USERNAME.match(username):
         raise AccountError("a username is 2-64 lowercase letters, digits, '.', '_' or '-'")
     _check_password(password)
-    if (role is Role.DEPARTMENT) != (department is not None):
-        raise AccountError("a department account names its department; no other does")
     now = datetime.now(UTC)
     async with sessions.begin() as session:
-        await _check_department(session, department)
+        await _check_department(session, role, department)
         if await session.get(User, username) is not None:
             raise AccountError(f"user '{username}' exists already")
         row = User(
@@ -137,7 +135,10 @@ async def disable_user(sessions: async_sessionmaker[AsyncSession], username: str
         row.sessions_valid_after = datetime.now(UTC)
 
 
-async def _check_department(session: AsyncSession, department: str | None) -> None:
+async def _check_department(session: AsyncSession, role: Role, department: str | None) -> None:
+    """A department account names an active department of the catalogue; no other names one."""
+    if (role is Role.DEPARTMENT) != (department is not None):
+        raise AccountError("a department account names its department; no other does")
     if department is None:
         return
     known = await session.get(Department, department)
@@ -153,10 +154,8 @@ async def change_role(
 ) -> None:
     """A new role (and department, for a department account); the user's sessions and
     tokens end, since they carry the old role."""
-    if (role is Role.DEPARTMENT) != (department is not None):
-        raise AccountError("a department account names its department; no other does")
     async with sessions.begin() as session:
-        await _check_department(session, department)
+        await _check_department(session, role, department)
         row = await _user(session, username)
         row.role, row.department = role.value, department
         row.sessions_valid_after = datetime.now(UTC)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
@@ -70,3 +70,12 @@ def page(
         **values,
     }
     return templates.TemplateResponse(request, name, shown, status_code=status)
+
+
+def paging(path: str, query: dict[str, str], total: int, page_size: int) -> dict[str, Any]:
+    """What ``paging.html`` needs: how many pages, and a link to each that keeps the filters."""
+
+    def page_link(number: int) -> str:
+        return f"{path}?" + urlencode({**query, "page": str(number)})
+
+    return {"pages": max(1, -(-total // page_size)), "page_link": page_link}

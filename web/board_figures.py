@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.escalation_queries import EscalationFilter, list_escalations
+from api.escalation_queries import EscalationFilter, child_reports, list_escalations
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
-from schema.tables import StoredEscalation, Ticket, TicketEvent
+from schema.tables import StoredEscalation, Ticket
 from schema.ticket import TicketStatus
 
 # The ladder's rungs in order, as the board counts them (a supervision order by tier).
@@ -125,20 +125,11 @@ async def _open(session: AsyncSession, kind: EscalationKind) -> list[Escalation]
 async def _meetings(session: AsyncSession) -> list[Meeting]:
     """Open joint meetings, with the summoned departments that have and have not reported in."""
     records = await _open(session, EscalationKind.JOINT_MEETING)
-    reported: dict[tuple[str, int], list[str]] = {}
-    if records:
-        report_ins = await session.execute(
-            select(TicketEvent.ticket_no, TicketEvent.detail).where(
-                TicketEvent.ticket_no.in_({r.ticket_no for r in records}),
-                TicketEvent.action == "joint_meeting_report_in",
-            )
-        )
-        for no, detail in report_ins:
-            reported.setdefault((no, detail.get("escalation")), []).append(detail["department"])
+    reports = await child_reports(session, records, "joint_meeting_report_in")
     meetings = []
     for record in records:
         summoned = list(record.detail.get("departments", []))
-        came = reported.get((record.ticket_no, record.number), [])
+        came = [r["department"] for r in reports.get((record.ticket_no, record.number), [])]
         meetings.append(Meeting(record, came, [d for d in summoned if d not in came]))
     return meetings
 

@@ -9,14 +9,12 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import ContextDep
-from api.escalation_queries import EscalationFilter, list_escalations
+from api.escalation_queries import EscalationFilter, child_reports, list_escalations
 from api.routes.tickets import readable_by
 from schema.escalation import DisciplineOutcome, Escalation, EscalationKind, EscalationOutcome
-from schema.tables import TicketEvent
 from schema.ticket import Role
 from web.base import UserDep, WebError, page
 from web.choices import catalogue_choices
@@ -41,15 +39,7 @@ async def referrals(session: AsyncSession) -> Referrals:
         offset=0,
         limit=SHOWN,
     )
-    acknowledged: set[tuple[str, int]] = set()
-    if open_ones:
-        events = await session.execute(
-            select(TicketEvent.ticket_no, TicketEvent.detail).where(
-                TicketEvent.ticket_no.in_({r.ticket_no for r in open_ones}),
-                TicketEvent.action == "discipline_referral_acknowledged",
-            )
-        )
-        acknowledged = {(no, detail.get("escalation")) for no, detail in events}
+    acknowledged = await child_reports(session, open_ones, "discipline_referral_acknowledged")
     decided = []
     for outcome in DisciplineOutcome:
         found, _ = await list_escalations(

@@ -16,7 +16,7 @@ from api.deps import AppContext, ContextDep
 from api.errors import ApiError, describe_validation
 from api.routes.escalations import EscalationSearch, escalations_export, find_escalations
 from schema.ticket import Role
-from web.base import UserDep, WebError, page
+from web.base import UserDep, WebError, page, paging
 from web.choices import catalogue_choices
 from web.i18n import N_
 from web.search import day_bounds
@@ -82,11 +82,7 @@ async def escalation_history(request: Request, me: UserDep, context: ContextDep)
             query=query,
             **shown,
         )
-    pages = max(1, -(-found.total // found.page_size))
-
-    def page_link(number: int) -> str:
-        return "/escalations?" + urlencode({**query, "page": str(number)})
-
+    pages = paging("/escalations", query, found.total, found.page_size)
     export = "/escalations.csv?" + urlencode({k: v for k, v in query.items() if k != "page"})
     return page(
         request,
@@ -94,9 +90,8 @@ async def escalation_history(request: Request, me: UserDep, context: ContextDep)
         me,
         found=found,
         query=query,
-        pages=pages,
-        page_link=page_link,
         export=export,
+        **pages,
         **shown,
     )
 

@@ -99,6 +99,14 @@ FIELD = {
 _UNSHOWN_DETAIL = {"hop", "rule_id", "policy", "fallback", "escalation"}
 _INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
+# The discipline commission's outcomes: a select's options and a rung's outcome alike.
+_DISCIPLINE_OUTCOMES = {
+    "no_fault": N_("无过错"),
+    "summons": N_("约谈"),
+    "criticism": N_("通报批评"),
+    "accountability": N_("问责"),
+}
+
 # The values of the API's enumerations, as a select shows them.
 OPTION = {
     "phone": N_("电话"),
@@ -130,10 +138,7 @@ OPTION = {
     "merged": N_("已并单"),
     "withdrawn": N_("已撤诉"),
     "rejected": N_("不予受理"),
-    "no_fault": N_("无过错"),
-    "summons": N_("约谈"),
-    "criticism": N_("通报批评"),
-    "accountability": N_("问责"),
+    **_DISCIPLINE_OUTCOMES,
 }
 
 ROLE = {
@@ -172,10 +177,7 @@ ESCALATION = {
     "decided": N_("已议定"),
     "no_decision": N_("未议定"),
     "cancelled": N_("已取消"),
-    "no_fault": N_("无过错"),
-    "summons": N_("约谈"),
-    "criticism": N_("通报批评"),
-    "accountability": N_("问责"),
+    **_DISCIPLINE_OUTCOMES,
 }
 
 EVENT = {

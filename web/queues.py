@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.escalation_queries import EscalationFilter, child_reports, list_escalations
 from api.routes.tickets import TicketPage, TicketSearch, shown_to
-from api.ticket_queries import TicketFilter, list_tickets
+from api.ticket_queries import list_tickets
 from schema.escalation import EscalationKind, EscalationOutcome
-from schema.tables import StoredEscalation, Ticket, TicketDepartment, TicketEvent
+from schema.tables import Ticket, TicketDepartment
 from schema.ticket import Actor, PendingReview, Role, TicketStatus, TicketView
 from web.i18n import N_
 
@@ -94,29 +95,19 @@ async def _assisting(_: AsyncSession, actor: Actor) -> Conditions:
 async def _summoned(session: AsyncSession, actor: Actor) -> Conditions:
     """Tickets whose open joint meeting summoned this department, which has not reported
     in yet (吹哨报到)."""
-    meetings = await session.execute(
-        select(StoredEscalation.ticket_no, StoredEscalation.number, StoredEscalation.detail).where(
-            StoredEscalation.kind == EscalationKind.JOINT_MEETING.value,
-            StoredEscalation.outcome == EscalationOutcome.OPEN.value,
-        )
+    open_meetings = EscalationFilter(
+        kind=EscalationKind.JOINT_MEETING, outcome=EscalationOutcome.OPEN
     )
+    meetings, _ = await list_escalations(session, open_meetings, offset=0, limit=None)
+    summoned = [m for m in meetings if actor.department in m.detail.get("departments", [])]
+    reports = await child_reports(session, summoned, "joint_meeting_report_in")
     waiting = {
-        (no, number)
-        for no, number, detail in meetings
-        if actor.department in detail.get("departments", [])
+        m.ticket_no
+        for m in summoned
+        if actor.department
+        not in [r.get("department") for r in reports.get((m.ticket_no, m.number), [])]
     }
-    if not waiting:
-        return [false()]
-    report_ins = await session.execute(
-        select(TicketEvent.ticket_no, TicketEvent.detail).where(
-            TicketEvent.ticket_no.in_({no for no, _ in waiting}),
-            TicketEvent.action == "joint_meeting_report_in",
-        )
-    )
-    for no, detail in report_ins:
-        if detail.get("department") == actor.department:
-            waiting.discard((no, detail.get("escalation")))
-    return [Ticket.ticket_no.in_({no for no, _ in waiting})]
+    return [Ticket.ticket_no.in_(waiting)] if waiting else [false()]
 
 
 QUEUES = (
@@ -148,15 +139,8 @@ def queues_of(actor: Actor) -> list[QueueRule]:
 
 async def filled(session: AsyncSession, actor: Actor, rule: QueueRule, rows: int = 20) -> Queue:
     """The queue's count and its longest-waiting rows, as this user may see them."""
-    items, total = await list_tickets(
-        session,
-        TicketFilter(),
-        offset=0,
-        limit=rows,
-        also=await rule.conditions(session, actor),
-        oldest_first=True,
-    )
-    return Queue(rule, total, [shown_to(actor, item) for item in items])
+    first = await filled_page(session, actor, rule, TicketSearch(page_size=rows))
+    return Queue(rule, first.total, first.items)
 
 
 async def filled_page(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -15,7 +14,7 @@ from pydantic import ValidationError
 from api.deps import ContextDep
 from api.errors import ApiError, describe_validation
 from api.routes.tickets import TicketSearch, find_tickets
-from web.base import UserDep, WebError, page
+from web.base import UserDep, WebError, page, paging
 from web.choices import catalogue_choices
 from web.i18n import N_
 from web.queues import BY_KEY, filled_page
@@ -71,10 +70,6 @@ async def search(request: Request, me: UserDep, context: ContextDep) -> Response
         return page(
             request, "search.html", me, problem.status, error=problem.message, found=None, **shown
         )
-    pages = max(1, -(-found.total // found.page_size))
-
-    def page_link(number: int) -> str:
-        kept = {**query, **({"queue": queue_key} if queue_key else {}), "page": str(number)}
-        return "/tickets?" + urlencode(kept)
-
-    return page(request, "search.html", me, found=found, pages=pages, page_link=page_link, **shown)
+    kept = {**query, **({"queue": queue_key} if queue_key else {})}
+    pages = paging("/tickets", kept, found.total, found.page_size)
+    return page(request, "search.html", me, found=found, **pages, **shown)

@@ -125,19 +125,27 @@ def _rows(figures: Statistics, names: dict[str, str], city: str) -> list[list[ob
     return rows
 
 
-async def _export(
+async def _figures_or_refused(
     request: Request, me: SignedIn, context: AppContext
-) -> tuple[list[str], list[list[object]], str]:
+) -> tuple[Statistics, dict[str, str]]:
+    """The figures for a download or the chart, and the departments' names; a query that
+    does not parse is refused (the page itself says so in place instead)."""
     _readers_only(me)
     try:
-        query = _query(request)
-        figures = await _figures(context, query)
+        figures = await _figures(context, _query(request))
     except ValidationError as problem:
         raise WebError(422, "invalid_input", describe_validation(problem)[0]) from problem
     except ValueError as problem:
         raise WebError(422, "invalid_input", str(problem)) from problem
     async with context.sessions() as session:
         names = (await catalogue_choices(session)).departments
+    return figures, names
+
+
+async def _export(
+    request: Request, me: SignedIn, context: AppContext
+) -> tuple[list[str], list[list[object]], str]:
+    figures, names = await _figures_or_refused(request, me, context)
     _ = gettext_for(me.account.language)
     header = [_("排名"), _("单位"), *(_(label) for label in METRICS.values())]
     tz = ZoneInfo(context.policy.timezone)
@@ -181,19 +189,9 @@ async def statistics_xlsx(request: Request, me: UserDep, context: ContextDep) ->
 @router.get("/stats/charts.json")
 async def statistics_charts(request: Request, me: UserDep, context: ContextDep) -> Response:
     """The composite by department, as the chart draws it (the ranking's own figures)."""
-    _readers_only(me)
-    try:
-        query = _query(request)
-        figures = await _figures(context, query)
-    except (ValidationError, ValueError) as problem:
-        raise WebError(422, "invalid_input", str(problem)) from problem
-    async with context.sessions() as session:
-        names = (await catalogue_choices(session)).departments
+    figures, names = await _figures_or_refused(request, me, context)
     _ = gettext_for(me.account.language)
-    ranked = sorted(
-        (d for d in figures.departments if d.composite is not None),
-        key=lambda d: -(d.composite or 0),
-    )
+    ranked = [d for d in ranking(figures) if d.composite is not None]
     return JSONResponse(
         {
             "composite": {

@@ -24,6 +24,7 @@ from schema.escalation import (
     DisciplineReferralBody,
     EscalationKind,
     JointMeetingBody,
+    MeetingDecisionBody,
     SuperviseBody,
 )
 from schema.tables import Department
@@ -67,9 +68,10 @@ async def departments_exist(context: AppContext, codes: list[str]) -> None:
         raise ApiError(422, "unknown_department", f"unknown or inactive department(s): {unknown}")
 
 
-async def _dispatch_targets_exist(
-    context: AppContext, _: str, body: DispatchBody, actor: Actor
+async def lead_and_assisting_exist(
+    context: AppContext, _: str, body: DispatchBody | MeetingDecisionBody, actor: Actor
 ) -> None:
+    """A dispatch, or a joint meeting's decision, names departments the catalogue has."""
     await departments_exist(context, [body.lead, *body.assisting])
 
 
@@ -173,7 +175,7 @@ ACTION_ROUTES = [
         TicketWorkflow.dispatch,
         DispatchBody,
         "Dispatch to a lead and assisting departments (派单)",
-        _dispatch_targets_exist,
+        lead_and_assisting_exist,
     ),
     ActionRoute("sign", TicketWorkflow.sign, SignBody, "The lead department signs for it (签收)"),
     ActionRoute(

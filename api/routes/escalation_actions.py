@@ -13,7 +13,12 @@ from pydantic import BaseModel
 from api.deps import AppContext, ContextDep, require_roles
 from api.errors import ApiError, forbidden, not_found
 from api.escalation_queries import open_child
-from api.routes.actions import IdempotencyKey, departments_exist, identify_action
+from api.routes.actions import (
+    IdempotencyKey,
+    Precheck,
+    identify_action,
+    lead_and_assisting_exist,
+)
 from api.routes.tickets import TicketNo, check_department_sees
 from api.ticket_queries import stored_ticket
 from schema.escalation import (
@@ -74,6 +79,7 @@ class ChildAction:
     body: type[BaseModel]
     update: Any
     summary: str
+    precheck: Precheck | None = None
 
 
 CHILD_ACTIONS = {
@@ -95,6 +101,7 @@ CHILD_ACTIONS = {
             JointMeetingWorkflow.decide,
             "The meeting's decision: lead, assisting departments and plan; the ticket "
             "re-dispatches to the lead",
+            lead_and_assisting_exist,
         ),
         ChildAction(
             "discipline-acknowledge",
@@ -131,8 +138,8 @@ async def run_child_action(
     if actor.role not in action.roles:
         roles = ", ".join(role.value for role in action.roles)
         raise forbidden(f"'{action.name}' is for role {roles}")
-    if isinstance(body, MeetingDecisionBody):
-        await departments_exist(context, [body.lead, *body.assisting])
+    if action.precheck is not None:
+        await action.precheck(context, ticket_no, body, actor)
     workflow_id = await _open_child_id(context, ticket_no, action.kind, department, actor)
     ref = await identify_action(
         context, actor, ticket_no, action.name, body, idempotency_key, request

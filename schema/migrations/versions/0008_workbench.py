@@ -15,6 +15,7 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+BATCH = 1000
 # The queues' indexes (schema.tables.Ticket).
 INDEXES = {
     "ix_tickets_status_lead": ["status", "lead_department", "created_at", "ticket_no"],
@@ -68,20 +69,35 @@ def _fill_from_documents() -> None:
     columns = "department ticket_no status lead overdue supervision_tier created_at"
     members = sa.table("ticket_departments", *(sa.column(name) for name in columns.split()))
     connection = op.get_bind()
-    rows = connection.execute(
-        sa.select(
-            tickets.c.ticket_no,
-            tickets.c.status,
-            tickets.c.lead_department,
-            tickets.c.department_codes,
-            tickets.c.overdue,
-            tickets.c.created_at,
-            tickets.c.document,
+    after = ""
+    while True:  # a thousand tickets at a time: a city's read model does not fit in memory
+        rows = connection.execute(
+            sa.select(
+                tickets.c.ticket_no,
+                tickets.c.status,
+                tickets.c.lead_department,
+                tickets.c.department_codes,
+                tickets.c.overdue,
+                tickets.c.created_at,
+            )
+            .where(tickets.c.ticket_no > after)
+            .order_by(tickets.c.ticket_no)
+            .limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        after = rows[-1].ticket_no
+        open_ones = [row.ticket_no for row in rows if row.status != "closed"]
+        documents = dict(
+            connection.execute(
+                sa.select(tickets.c.ticket_no, tickets.c.document).where(
+                    tickets.c.ticket_no.in_(open_ones)
+                )
+            ).all()
         )
-    ).all()
-    for no, status, lead, codes, overdue, created_at, document in rows:
-        review = tier = None
-        if status != "closed":
+        listed = []
+        for no, status, lead, codes, overdue, created_at in rows:
+            document = documents.get(no, {})
             review, tier = document.get("pending_review"), document.get("supervision_tier")
             if review or tier:
                 connection.execute(
@@ -89,18 +105,18 @@ def _fill_from_documents() -> None:
                     .where(tickets.c.ticket_no == no)
                     .values(pending_review=review, supervision_tier=tier)
                 )
-        listed = [
-            {
-                "department": code,
-                "ticket_no": no,
-                "status": status,
-                "lead": code == lead,
-                "overdue": bool(overdue),
-                "supervision_tier": tier,
-                "created_at": created_at,
-            }
-            for code in dict.fromkeys(c for c in codes.split(",") if c)
-        ]
+            listed.extend(
+                {
+                    "department": code,
+                    "ticket_no": no,
+                    "status": status,
+                    "lead": code == lead,
+                    "overdue": bool(overdue),
+                    "supervision_tier": tier,
+                    "created_at": created_at,
+                }
+                for code in dict.fromkeys(c for c in codes.split(",") if c)
+            )
         if listed:
             connection.execute(members.insert(), listed)
 
