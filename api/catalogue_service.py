@@ -83,6 +83,8 @@ async def update_department(
     if row is None:
         raise ApiError(404, "unknown_department", f"no department {code}")
     before = _department_view(row)
+    if body.active is False and row.active:
+        await _check_not_routed_to(session, code)
     for field, value in body.model_dump(exclude_unset=True, exclude={"note"}).items():
         setattr(row, field, value)
     _record(
@@ -96,6 +98,18 @@ async def update_department(
         note=body.note,
     )
     return row
+
+
+async def _check_not_routed_to(session: AsyncSession, code: str) -> None:
+    """A retired unit that the catalogue still names would be sent new tickets it cannot see."""
+    rules = await session.scalars(select(RoutingRule).order_by(RoutingRule.id))
+    naming = [rule.id for rule in rules if code == rule.lead or code in rule.assisting]
+    if naming:
+        raise ApiError(
+            409,
+            "in_use",
+            f"department {code} is named by routing rule(s) {naming}; change them first",
+        )
 
 
 async def _check_departments(session: AsyncSession, codes: list[str]) -> None:

@@ -94,7 +94,11 @@ class RoutingRule(Base):
     """A row of the dispatch catalogue (派单目录); ``district`` NULL means every district."""
 
     __tablename__ = "routing_rules"
-    __table_args__ = (Index("ix_routing_rules_category_district", "category", "district"),)
+    __table_args__ = (
+        Index("ix_routing_rules_category_district", "category", "district"),
+        # A deleted rule's id is never given again: the change history keys on it.
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     category: Mapped[str] = mapped_column(String(100))

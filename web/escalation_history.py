@@ -1,6 +1,6 @@
 """The escalation history (督办与问责记录) for supervisors and the discipline commission:
 the filters of ``GET /v1/escalations``, paging, CSV export, each record linked to its
-ticket and, for supervisors, to its workflows in Temporal UI."""
+ticket and, for supervisors and admins, to its workflows in Temporal UI."""
 
 from __future__ import annotations
 
@@ -23,12 +23,13 @@ from web.search import day_bounds
 from web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
-READERS = (Role.SUPERVISOR, Role.DISCIPLINE)  # as the API's
+READERS = (Role.SUPERVISOR, Role.DISCIPLINE, Role.ADMIN)  # as the API's
+OPERATORS = (Role.SUPERVISOR, Role.ADMIN)  # who may follow a record into Temporal UI
 
 
 def _readers_only(me: SignedIn) -> None:
     if me.account.role not in READERS:
-        raise WebError(403, "forbidden", N_("督办与问责记录只供督办人员和纪委监委查阅"))
+        raise WebError(403, "forbidden", N_("督办与问责记录只供督办人员、纪委监委和管理员查阅"))
 
 
 def _filters(request: Request) -> dict[str, str]:
@@ -58,7 +59,7 @@ async def escalation_history(request: Request, me: UserDep, context: ContextDep)
         "choices": choices,
         "tz": ZoneInfo(context.policy.timezone),
         "temporal_ui": (lambda wid: temporal_ui(context, wid))
-        if me.account.role is Role.SUPERVISOR
+        if me.account.role in OPERATORS
         else None,
     }
     query = _filters(request)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
 
+from schema.policy import parse_span
 from web.i18n import N_
 
 STATUS = {
@@ -248,3 +249,27 @@ def countdown(due: datetime, now: datetime, _: Callable[[str], str]) -> tuple[st
     if seconds < 0:
         return _("已超时 %(span)s") % {"span": span}, "overdue"
     return _("还剩 %(span)s") % {"span": span}, "warning" if seconds < 4 * 3600 else "running"
+
+
+DEPARTMENT_KIND = {
+    "department": N_("职能部门"),
+    "district_government": N_("区县政府"),
+    "township": N_("乡镇街道"),
+}
+
+CATALOGUE_ACTION = {"created": N_("新建"), "updated": N_("修改"), "deleted": N_("删除")}
+
+# A policy duration's unit, as said on the page: "2wd" → "2 个工作日".
+_SPAN_UNIT = {
+    "s": N_("%(n)d 秒"),
+    "m": N_("%(n)d 分钟"),
+    "h": N_("%(n)d 小时"),
+    "d": N_("%(n)d 天（自然日）"),
+    "wd": N_("%(n)d 个工作日"),
+}
+
+
+def span_said(span: str, _: Callable[[str], str]) -> str:
+    """A policy duration in words: ``"2wd"`` → "2 个工作日"."""
+    amount, unit = parse_span(span)
+    return _(_SPAN_UNIT[unit.value]) % {"n": amount}

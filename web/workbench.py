@@ -10,12 +10,15 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from web import (
+    admin_catalogue,
+    admin_policy,
     admin_users,
     board,
     desk,
     discipline_desk,
     escalation_history,
     hotspots,
+    reports_page,
     search,
     sign_in,
     statistics_page,
@@ -36,8 +39,11 @@ def install(app: FastAPI) -> None:
         statistics_page,
         hotspots,
         escalation_history,
+        reports_page,
         discipline_desk,
         admin_users,
+        admin_catalogue,
+        admin_policy,
     )
     for module in pages:
         app.include_router(module.router)

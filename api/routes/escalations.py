@@ -1,4 +1,4 @@
-"""The escalation history across tickets, for supervisors and the discipline commission."""
+"""The escalation history across tickets, for supervisors, the discipline commission and admins."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from schema.ticket import Actor, Role
 
 router = APIRouter(prefix="/v1", tags=["escalations"])
 
-ReaderDep = Annotated[Actor, Depends(require_roles([Role.SUPERVISOR, Role.DISCIPLINE]))]
+ReaderDep = Annotated[Actor, Depends(require_roles([Role.SUPERVISOR, Role.DISCIPLINE, Role.ADMIN]))]
 
 # A CSV export is one response: large enough for a quarter of a city, bounded all the same.
 CSV_ROW_LIMIT = 100_000

@@ -9,9 +9,10 @@ from typing import Any
 
 from temporalio.client import ScheduleSpec
 
+from api.idempotency import scoped_key
 from hotline.schedules import REPORT_SCHEDULES, ensure_schedules
 from schema.reports import ReportKind, ReportRequest
-from schema.ticket import Role
+from schema.ticket import Actor, Role
 from tests.api.conftest import Api
 from tests.conftest import PolicyFile
 from workflows.reports import ReportWorkflow
@@ -174,3 +175,37 @@ async def test_bulletin_clearance_and_audit_run_by_hand(api: Api) -> None:
         headers=api.token(Role.SUPERVISOR),
     )
     assert markdown.text.startswith("# Ten-day bulletin (十天一通报)")
+
+
+async def test_a_supervisor_compiles_a_report_now_and_a_retry_joins_the_first_run(
+    api: Api,
+) -> None:
+    supervisor = api.token(Role.SUPERVISOR)
+    key = {"Idempotency-Key": f"compile-{uuid.uuid4().hex}"}
+    first = await api.http.post(
+        "/v1/reports", json={"kind": "clearance"}, headers={**supervisor, **key}
+    )
+    assert first.status_code == 201, first.text
+    compiled = first.json()
+    assert compiled["kind"] == "clearance" and compiled["id"].startswith("clearance-")
+    again = await api.http.post(
+        "/v1/reports", json={"kind": "clearance"}, headers={**supervisor, **key}
+    )
+    assert again.status_code == 201 and again.json()["id"] == compiled["id"]
+    caller = Actor(role=Role.SUPERVISOR, sub="test-supervisor")
+    run = scoped_key(caller, key["Idempotency-Key"])[:24]
+    query = f"WorkflowId = 'report-clearance-by-hand-{run}'"
+    for _ in range(50):  # visibility trails the run by a moment
+        runs = [w.run_id async for w in api.temporal.list_workflows(query)]
+        if runs:
+            break
+        await asyncio.sleep(0.1)
+    assert len(runs) == 1  # the retry joined the first run
+    listed = (await api.http.get("/v1/reports", headers=supervisor)).json()
+    assert compiled["id"] in [r["id"] for r in listed]
+
+    unknown = await api.http.post("/v1/reports", json={"kind": "weekly"}, headers=supervisor)
+    assert unknown.status_code == 422
+    for refused in (api.token(Role.ADMIN), api.agent):
+        answer = await api.http.post("/v1/reports", json={"kind": "daily"}, headers=refused)
+        assert answer.status_code == 403

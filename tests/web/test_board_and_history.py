@@ -116,6 +116,11 @@ async def test_the_escalation_history_filters_exports_and_links_to_temporal(
     await commission.goto(f"{base}/escalations?ticket_no={number}")
     await expect(commission.locator("table.escalations")).to_contain_text(number)
     await expect(commission.locator("a[href*='/workflows/']")).to_have_count(0)
+    admin = await workbench.signed_in(await workbench.account(Role.ADMIN))
+    await admin.goto(f"{base}/escalations?ticket_no={number}")
+    await expect(  # admins follow a record into Temporal UI, as supervisors do
+        admin.locator(f"table.escalations a[href*='/workflows/ticket-{number}']")
+    ).not_to_have_count(0)
     refused = await agent.goto(f"{base}/escalations")
     assert refused is not None and refused.status == 403
     bad = await commission.goto(f"{base}/escalations?min_level=9")

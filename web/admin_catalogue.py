@@ -1,0 +1,306 @@
+"""The admin console's catalogue: departments (单位管理: create, rename, retire) and the
+dispatch catalogue (派单目录: add, change, delete a rule), each change with its reason,
+and the history of both. Changes go through the API's catalogue service, so the page and
+``/v1/departments``/``/v1/routing-rules`` keep one rule book and one change history."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api import catalogue_service as service
+from api.deps import AppContext, ContextDep
+from api.errors import ApiError, describe_validation
+from api.ticket_queries import known_districts
+from schema.catalogue import (
+    DepartmentCreate,
+    DepartmentUpdate,
+    RoutingRuleCreate,
+    RoutingRuleUpdate,
+)
+from schema.tables import CatalogueChange, Department, RoutingRule
+from schema.ticket import Role
+from web.base import UserDep, WebError, page
+from web.i18n import N_
+from web.sessions import SignedIn
+
+router = APIRouter(include_in_schema=False)
+Name = Annotated[str, Form(max_length=200)]
+Reason = Annotated[str, Form(max_length=2000)]
+HISTORY_ROWS = 100
+
+# What the catalogue service's refusals say on the page.
+REFUSALS = {
+    "exists": N_("已存在：同一代码的单位，或同一类别、同一区域的派单规则"),
+    "unknown_department": N_("所选单位不存在或已撤销"),
+    "unknown_rule": N_("这条派单规则已不存在"),
+    "in_use": N_("派单目录中仍有规则指向该单位，请先修改这些规则"),
+    "invalid_input": N_("牵头单位不能同时是协办单位"),
+}
+
+
+def _admins_only(me: SignedIn) -> None:
+    if me.account.role is not Role.ADMIN:
+        raise WebError(403, "forbidden", N_("单位与派单目录只供管理员维护"))
+
+
+def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """One line per field a change touched: ``lead: a → b``."""
+    before, after = before or {}, after or {}
+    lines = []
+    for field in [*before, *(k for k in after if k not in before)]:
+        old, new = before.get(field), after.get(field)
+        if old != new and field not in ("id", "note"):  # the note is the change's reason
+            lines.append(f"{field}: {_shown(old)} → {_shown(new)}")
+    return lines
+
+
+def changed_what(change: CatalogueChange) -> str:
+    """The unit's code, or the rule's number with its category and district."""
+    if change.entity != "routing_rule":
+        return change.key
+    rule = change.after or change.before or {}
+    return f"#{change.key} {rule.get('category', '')} {rule.get('district') or ''}".strip()
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, list):
+        return "、".join(map(str, value)) or "–"
+    return str(value)
+
+
+async def _history(session: AsyncSession, entity: str) -> list[CatalogueChange]:
+    rows = await session.scalars(
+        select(CatalogueChange)
+        .where(CatalogueChange.entity == entity)
+        .order_by(CatalogueChange.id.desc())
+        .limit(HISTORY_ROWS)
+    )
+    return list(rows)
+
+
+async def _catalogue_page(
+    request: Request, me: SignedIn, context: AppContext, name: str, status: int, **extra: Any
+) -> Response:
+    async with context.sessions() as session:
+        departments = list(await session.scalars(select(Department).order_by(Department.code)))
+        rules = list(
+            await session.scalars(
+                select(RoutingRule).order_by(RoutingRule.category, RoutingRule.district)
+            )
+        )
+        entity = "department" if name == "admin_departments.html" else "routing_rule"
+        history = await _history(session, entity)
+        districts = await known_districts(session)
+    return page(
+        request,
+        name,
+        me,
+        status,
+        departments=departments,
+        active={d.code: d.name_zh for d in departments if d.active},
+        names={d.code: d.name_zh for d in departments},
+        rules=rules,
+        history=history,
+        districts=districts,
+        changed_fields=changed_fields,
+        changed_what=changed_what,
+        tz=ZoneInfo(context.policy.timezone),
+        **extra,
+    )
+
+
+async def _change(
+    request: Request,
+    me: SignedIn,
+    context: AppContext,
+    name: str,
+    change: Callable[[AsyncSession], Awaitable[object]],
+) -> Response:
+    """Run one change in its own transaction; back to the list, or the list with the refusal."""
+    back = "/admin/departments" if name == "admin_departments.html" else "/admin/routing"
+    try:
+        async with context.sessions.begin() as session:
+            await change(session)
+    except ValidationError as problem:
+        message, _ = describe_validation(problem)
+        return await _catalogue_page(
+            request,
+            me,
+            context,
+            name,
+            422,
+            error=N_("填写有误：%(problem)s"),
+            error_values={"problem": message},
+        )
+    except ApiError as problem:
+        refusal = REFUSALS.get(problem.code, problem.message)
+        return await _catalogue_page(request, me, context, name, problem.status, error=refusal)
+    return RedirectResponse(back, status_code=303)
+
+
+def _reason(text: str) -> str:
+    """Every catalogue change says why (a joint consultation, a reorganisation …)."""
+    if not text.strip():
+        raise WebError(422, "invalid_input", N_("请写明变更理由"))
+    return text.strip()
+
+
+# -- departments ----------------------------------------------------------------------
+
+
+@router.get("/admin/departments")
+async def departments(request: Request, me: UserDep, context: ContextDep) -> Response:
+    _admins_only(me)
+    return await _catalogue_page(request, me, context, "admin_departments.html", 200)
+
+
+@router.post("/admin/departments")
+async def create_department(
+    request: Request,
+    me: UserDep,
+    context: ContextDep,
+    code: Annotated[str, Form(max_length=64)] = "",
+    name_zh: Name = "",
+    name: Name = "",
+    kind: Annotated[str, Form(max_length=32)] = "department",
+    district: Annotated[str, Form(max_length=100)] = "",
+    note: Reason = "",
+) -> Response:
+    _admins_only(me)
+    reason = _reason(note)
+
+    async def create(session: AsyncSession) -> object:
+        body = DepartmentCreate.model_validate(
+            {
+                "code": code.strip(),
+                "name_zh": name_zh.strip(),
+                "name": name.strip() or name_zh.strip(),
+                "kind": kind,
+                "district": district.strip() or None,
+                "note": reason,
+            }
+        )
+        return await service.create_department(session, body=body, actor=me.account.actor)
+
+    return await _change(request, me, context, "admin_departments.html", create)
+
+
+@router.post("/admin/departments/{code}")
+async def update_department(
+    code: str,
+    request: Request,
+    me: UserDep,
+    context: ContextDep,
+    name_zh: Name = "",
+    name: Name = "",
+    active: Annotated[str, Form(max_length=5)] = "",
+    note: Reason = "",
+) -> Response:
+    """Rename (the names given), retire (``active=false``) or bring back (``active=true``)."""
+    _admins_only(me)
+    reason = _reason(note)
+    changes: dict[str, Any] = {"note": reason}
+    if name_zh.strip():
+        changes["name_zh"] = name_zh.strip()
+    if name.strip():
+        changes["name"] = name.strip()
+    if active in ("true", "false"):
+        changes["active"] = active == "true"
+
+    async def update(session: AsyncSession) -> object:
+        body = DepartmentUpdate.model_validate(changes)
+        return await service.update_department(
+            session, code=code, body=body, actor=me.account.actor
+        )
+
+    return await _change(request, me, context, "admin_departments.html", update)
+
+
+# -- the dispatch catalogue -----------------------------------------------------------
+
+
+@router.get("/admin/routing")
+async def routing(request: Request, me: UserDep, context: ContextDep) -> Response:
+    _admins_only(me)
+    return await _catalogue_page(request, me, context, "admin_routing.html", 200)
+
+
+@router.post("/admin/routing")
+async def create_rule(
+    request: Request,
+    me: UserDep,
+    context: ContextDep,
+    category: Annotated[str, Form(max_length=100)] = "",
+    district: Annotated[str, Form(max_length=100)] = "",
+    lead: Annotated[str, Form(max_length=64)] = "",
+    assisting: Annotated[list[str] | None, Form(max_length=20)] = None,
+    note: Reason = "",
+) -> Response:
+    _admins_only(me)
+    reason = _reason(note)
+
+    async def create(session: AsyncSession) -> object:
+        body = RoutingRuleCreate.model_validate(
+            {
+                "category": category.strip(),
+                "district": district.strip() or None,
+                "lead": lead,
+                "assisting": [code for code in assisting or [] if code],
+                "note": reason,
+            }
+        )
+        return await service.create_rule(session, body=body, actor=me.account.actor)
+
+    return await _change(request, me, context, "admin_routing.html", create)
+
+
+@router.post("/admin/routing/{rule_id}")
+async def update_rule(
+    rule_id: int,
+    request: Request,
+    me: UserDep,
+    context: ContextDep,
+    lead: Annotated[str, Form(max_length=64)] = "",
+    assisting: Annotated[list[str] | None, Form(max_length=20)] = None,
+    note: Reason = "",
+) -> Response:
+    _admins_only(me)
+    reason = _reason(note)
+
+    async def update(session: AsyncSession) -> object:
+        body = RoutingRuleUpdate.model_validate(
+            {
+                "lead": lead,
+                "assisting": [code for code in assisting or [] if code],
+                "note": reason,
+            }
+        )
+        return await service.update_rule(
+            session, rule_id=rule_id, body=body, actor=me.account.actor
+        )
+
+    return await _change(request, me, context, "admin_routing.html", update)
+
+
+@router.post("/admin/routing/{rule_id}/delete")
+async def delete_rule(
+    rule_id: int, request: Request, me: UserDep, context: ContextDep, note: Reason = ""
+) -> Response:
+    _admins_only(me)
+    reason = _reason(note)
+
+    async def delete(session: AsyncSession) -> object:
+        await service.delete_rule(session, rule_id=rule_id, actor=me.account.actor, note=reason)
+        return None
+
+    return await _change(request, me, context, "admin_routing.html", delete)
