@@ -20,6 +20,7 @@ from temporalio import activity
 
 from hotline.database import upsert, upsert_fenced
 from hotline.sealing import sealer
+from hotline.ticket_facts import figures_row, timeline_of
 from schema.activity_io import ActivityName, TicketRecord, Transition
 from schema.escalation import Escalation
 from schema.tables import (
@@ -28,6 +29,7 @@ from schema.tables import (
     Ticket,
     TicketDepartment,
     TicketEvent,
+    TicketFigures,
 )
 
 
@@ -134,6 +136,8 @@ async def write_transition(session: AsyncSession, transition: Transition) -> boo
         ],
     )
     await upsert(session, StoredEscalation, [escalation_row(r) for r in transition.escalations])
+    # Its counts for statistics, from the ticket and its timeline as now written.
+    await upsert(session, TicketFigures, [figures_row(ticket, await timeline_of(session, no))])
     return True
 
 

@@ -16,8 +16,8 @@ from temporalio import activity
 from activities import report_compilers as compilers
 from activities.report_compilers import Period
 from hotline.database import upsert
-from hotline.statistics import HANDLED, Weights, statistics
-from hotline.ticket_facts import missed_report_ins, ticket_facts
+from hotline.statistics import HANDLED, Weights, ranked_statistics
+from hotline.ticket_facts import department_counts, missed_report_ins
 from schema.activity_io import ActivityName
 from schema.policy import Policy
 from schema.reports import ReportKind, ReportRequest, ReportSummary
@@ -157,12 +157,14 @@ class ReportActivities:
     async def _bulletin(self, as_of: datetime) -> Compiled:
         period = compilers.ten_days_before(as_of, self._timezone)
         async with self._sessions() as session:
-            facts = await ticket_facts(session, created_from=period.start, created_to=period.end)
+            counts = await department_counts(
+                session, created_from=period.start, created_to=period.end
+            )
             absences = await missed_report_ins(
                 session, raised_from=period.start, raised_to=period.end
             )
-        stats = statistics(
-            facts,
+        stats = ranked_statistics(
+            counts,
             period_from=period.start,
             period_to=period.end,
             weights=Weights(),

@@ -35,8 +35,16 @@ from bench.stack import ROOT, Stack, machine, percentile, running_stack
 from hotline import sealing
 from hotline.accounts import add_user
 from hotline.database import create_engine, session_factory
+from hotline.ticket_facts import Timeline, figures_row
 from schema.activity_io import TicketRecord
-from schema.tables import Department, StoredEscalation, Ticket, TicketDepartment, TicketEvent
+from schema.tables import (
+    Department,
+    StoredEscalation,
+    Ticket,
+    TicketDepartment,
+    TicketEvent,
+    TicketFigures,
+)
 from schema.ticket import PendingReview, Role, SupervisionTier, TicketStatus
 
 DEPARTMENT = "urban-management"
@@ -122,10 +130,12 @@ async def fill_read_model(stack: Stack, rows: int, escalations: int) -> None:
             tickets: list[dict[str, Any]] = []
             members: list[dict[str, Any]] = []
             events: list[dict[str, Any]] = []
+            counted: list[dict[str, Any]] = []
             for n in range(rows):
                 record = synthetic_record(template, n, departments, now, rng)
                 tickets.append(ticket_row(record) | {"fence": 0})
                 members.extend(department_rows(record))
+                counted.append(figures_row(record, Timeline()))
                 for seq, action in enumerate(("received", "dispatched", "signed"), start=1):
                     events.append(
                         {
@@ -138,10 +148,10 @@ async def fill_read_model(stack: Stack, rows: int, escalations: int) -> None:
                         }
                     )
                 if len(tickets) == 2000:
-                    await _insert(connection, tickets, members, events)
-                    tickets, members, events = [], [], []
+                    await _insert(connection, tickets, members, events, counted)
+                    tickets, members, events, counted = [], [], [], []
             if tickets:
-                await _insert(connection, tickets, members, events)
+                await _insert(connection, tickets, members, events, counted)
             await connection.execute(
                 insert(StoredEscalation), escalation_rows(escalations, rows, departments, rng, now)
             )
@@ -150,7 +160,8 @@ async def fill_read_model(stack: Stack, rows: int, escalations: int) -> None:
 
 
 async def _insert(connection: AsyncConnection, *batches: list[dict[str, Any]]) -> None:
-    for table, rows in zip((Ticket, TicketDepartment, TicketEvent), batches, strict=True):
+    tables = (Ticket, TicketDepartment, TicketEvent, TicketFigures)
+    for table, rows in zip(tables, batches, strict=True):
         await connection.execute(insert(table), rows)
 
 

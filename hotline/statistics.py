@@ -82,26 +82,113 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+@dataclass(frozen=True)
+class Counts:
+    """The sets of docs/statistics.md, counted: one ticket's (each 0 or 1) or a group's (the
+    sum). The read model keeps every ticket's counts (``ticket_figures``), so a period's
+    figures are sums the database adds up; the rates come from the sums here, once."""
+
+    tickets: int = 0
+    handled: int = 0
+    dispatched: int = 0
+    closed: int = 0
+    overdue_now: int = 0
+    responded: int = 0  # dispatched, sign deadline never missed
+    closed_on_time: int = 0  # closed, reply deadline never missed
+    rated: int = 0
+    solved: int = 0  # rated, the citizen says solved
+    scored: int = 0
+    content: int = 0  # scored, satisfied or basically satisfied
+    first_time: int = 0  # closed, never returned, reworked or supervised
+    answered: int = 0  # handled, answered on the spot
+    returned: int = 0  # dispatched, returned at least once
+    merged: int = 0
+    supervised: int = 0
+    supervised_solved: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(**{k: getattr(self, k) + getattr(other, k) for k in COUNTED})
+
+
+COUNTED = tuple(Counts.__dataclass_fields__)
+
+
+def ticket_counts(
+    *,
+    lead_department: str | None,
+    closure_reason: str | None,
+    overdue: bool,
+    escalation_level: int,
+    return_count: int,
+    rework_count: int,
+    satisfaction: str | None,
+    solved: bool,
+    excluded_from_score: bool,
+    missed_sign: bool,
+    missed_reply: bool,
+    answered_on_the_spot: bool,
+) -> Counts:
+    """Which sets one ticket is in. ``satisfaction`` None: not rated. Plain values, so that
+    a ticket's stored document (or its view) can be counted alike."""
+    handled = closure_reason not in NOT_HANDLED_HERE
+    dispatched = lead_department is not None
+    closed = handled and closure_reason in HANDLED
+    rated = satisfaction is not None
+    scored = rated and not excluded_from_score and satisfaction != Satisfaction.NO_COMMENT
+    supervised = rated and escalation_level >= SUPERVISION_LEVEL
+    return Counts(
+        tickets=1,
+        handled=int(handled),
+        dispatched=int(dispatched),
+        closed=int(closed),
+        overdue_now=int(overdue),
+        responded=int(dispatched and not missed_sign),
+        closed_on_time=int(closed and not missed_reply),
+        rated=int(rated),
+        solved=int(rated and solved),
+        scored=int(scored),
+        content=int(scored and satisfaction in CONTENT),
+        first_time=int(
+            closed
+            and return_count == 0
+            and rework_count == 0
+            and escalation_level < SUPERVISION_LEVEL
+        ),
+        answered=int(handled and answered_on_the_spot),
+        returned=int(dispatched and return_count > 0),
+        merged=int(closure_reason == ClosureReason.MERGED),
+        supervised=int(supervised),
+        supervised_solved=int(supervised and solved),
+    )
+
+
+def facts_counts(fact: TicketFacts) -> Counts:
+    t = fact.ticket
+    return ticket_counts(
+        lead_department=t.lead_department,
+        closure_reason=t.closure_reason,
+        overdue=t.overdue,
+        escalation_level=t.escalation_level,
+        return_count=t.return_count,
+        rework_count=t.rework_count,
+        satisfaction=t.rating.satisfaction if t.rating else None,
+        solved=bool(t.rating and t.rating.solved),
+        excluded_from_score=t.excluded_from_score,
+        missed_sign=fact.missed_sign,
+        missed_reply=fact.missed_reply,
+        answered_on_the_spot=fact.answered_on_the_spot,
+    )
+
+
 def figures(facts: Iterable[TicketFacts], weights: Weights) -> Figures:
-    items = list(facts)
-    tickets = [f.ticket for f in items]
-    # Handled here: everything except transfers to 110, merged duplicates, rejections and
-    # withdrawals, which leave the hotline's hands.
-    handled = [f for f in items if f.ticket.closure_reason not in NOT_HANDLED_HERE]
-    dispatched = [f for f in items if f.ticket.lead_department is not None]
-    closed = [f for f in handled if f.ticket.closure_reason in HANDLED]
-    rated = [t.rating for t in tickets if t.rating is not None]
-    scored = [
-        t.rating
-        for t in tickets
-        if t.rating is not None
-        and not t.excluded_from_score
-        and t.rating.satisfaction is not Satisfaction.NO_COMMENT
-    ]
-    supervised = [t for t in tickets if t.escalation_level >= SUPERVISION_LEVEL and t.rating]
-    response = _share(sum(not f.missed_sign for f in dispatched), len(dispatched))
-    resolution = _share(sum(r.solved for r in rated), len(rated))
-    satisfaction = _share(sum(r.satisfaction in CONTENT for r in scored), len(scored))
+    return rates(sum((facts_counts(f) for f in facts), Counts()), weights)
+
+
+def rates(c: Counts, weights: Weights) -> Figures:
+    """The figures of docs/statistics.md from a group's counts."""
+    response = _share(c.responded, c.dispatched)
+    resolution = _share(c.solved, c.rated)
+    satisfaction = _share(c.content, c.scored)
     parts = [
         (weights.response, response),
         (weights.resolution, resolution),
@@ -116,33 +203,21 @@ def figures(facts: Iterable[TicketFacts], weights: Weights) -> Figures:
         else None
     )
     return Figures(
-        tickets=len(items),
-        handled=len(handled),
-        dispatched=len(dispatched),
-        closed=len(closed),
-        overdue_now=sum(t.overdue for t in tickets),
+        tickets=c.tickets,
+        handled=c.handled,
+        dispatched=c.dispatched,
+        closed=c.closed,
+        overdue_now=c.overdue_now,
         response_rate=response,
-        closure_rate=_share(len(closed), len(handled)),
-        on_time_closure_rate=_share(sum(not f.missed_reply for f in closed), len(handled)),
+        closure_rate=_share(c.closed, c.handled),
+        on_time_closure_rate=_share(c.closed_on_time, c.handled),
         resolution_rate=resolution,
         satisfaction_rate=satisfaction,
-        first_time_resolution_rate=_share(
-            sum(
-                f.ticket.return_count == 0
-                and f.ticket.rework_count == 0
-                and f.ticket.escalation_level < SUPERVISION_LEVEL
-                for f in closed
-            ),
-            len(closed),
-        ),
-        direct_answer_rate=_share(sum(f.answered_on_the_spot for f in handled), len(handled)),
-        return_rate=_share(sum(f.ticket.return_count > 0 for f in dispatched), len(dispatched)),
-        repeat_request_rate=_share(
-            sum(t.closure_reason is ClosureReason.MERGED for t in tickets), len(tickets)
-        ),
-        supervised_resolution_rate=_share(
-            sum(bool(t.rating and t.rating.solved) for t in supervised), len(supervised)
-        ),
+        first_time_resolution_rate=_share(c.first_time, c.closed),
+        direct_answer_rate=_share(c.answered, c.handled),
+        return_rate=_share(c.returned, c.dispatched),
+        repeat_request_rate=_share(c.merged, c.tickets),
+        supervised_resolution_rate=_share(c.supervised_solved, c.supervised),
         composite=composite,
     )
 
@@ -155,24 +230,47 @@ def statistics(
     weights: Weights,
     missed_report_ins: Mapping[str, int] | None = None,
 ) -> Statistics:
-    """``missed_report_ins``: per department, the joint meetings of the period it was
-    summoned to and did not report in to; a department with only those is listed too."""
-    items = list(facts)
+    """The figures of ticket facts in memory (tests, small sets): counted, then ranked."""
+    by_department: dict[str | None, Counts] = defaultdict(Counts)
+    for fact in facts:
+        by_department[fact.ticket.lead_department] += facts_counts(fact)
+    return ranked_statistics(
+        by_department,
+        period_from=period_from,
+        period_to=period_to,
+        weights=weights,
+        missed_report_ins=missed_report_ins,
+    )
+
+
+def ranked_statistics(
+    by_department: Mapping[str | None, Counts],
+    *,
+    period_from: datetime,
+    period_to: datetime,
+    weights: Weights,
+    missed_report_ins: Mapping[str, int] | None = None,
+) -> Statistics:
+    """Every lead department's figures and rank, and the city's (the sum of them: every
+    ticket without a lead counts for the city only, under the key ``None``).
+
+    ``missed_report_ins``: per department, the joint meetings of the period it was
+    summoned to and did not report in to; a department with only these is listed too."""
     absences = dict(missed_report_ins or {})
-    by_department: dict[str, list[TicketFacts]] = defaultdict(list)
+    overall = sum(by_department.values(), Counts())
+    groups: dict[str, Counts] = {
+        code: counts for code, counts in by_department.items() if code is not None
+    }
     for code in absences:
-        by_department[code] = []
-    for fact in items:
-        if fact.ticket.lead_department is not None:
-            by_department[fact.ticket.lead_department].append(fact)
+        groups.setdefault(code, Counts())
     departments = [
         DepartmentFigures(
             department=code,
             rank=None,
-            **figures(group, weights).model_dump(exclude={"missed_report_ins"}),
+            **rates(counts, weights).model_dump(exclude={"missed_report_ins"}),
             missed_report_ins=absences.get(code, 0),
         )
-        for code, group in sorted(by_department.items())
+        for code, counts in sorted(groups.items())
     ]
     ranked = sorted(
         (d for d in departments if d.composite is not None),
@@ -185,7 +283,7 @@ def statistics(
         period_from=period_from,
         period_to=period_to,
         weights=weights,
-        overall=figures(items, weights).model_copy(
+        overall=rates(overall, weights).model_copy(
             update={"missed_report_ins": sum(absences.values())}
         ),
         departments=departments,

@@ -1,57 +1,117 @@
-"""What statistics and reports read of each ticket: its final view and its timeline's facts."""
+"""What statistics and reports read of the tickets: each ticket's counts as the read model
+keeps them (``ticket_figures``), and their sums over a period — by lead department, or
+by day — added up by the database, never by loading the tickets."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.statistics import TicketFacts
+from hotline.statistics import COUNTED, Counts, ticket_counts
 from schema.escalation import EscalationKind
-from schema.tables import StoredEscalation, Ticket, TicketEvent
+from schema.tables import FIGURE_COLUMNS, StoredEscalation, TicketEvent, TicketFigures
 from schema.ticket import TicketView
 
 
-async def ticket_facts(
+@dataclass(frozen=True)
+class Timeline:
+    """What a ticket's timeline says for statistics: which deadlines were missed (a
+    ``reminder`` for the step) and whether it was answered on the spot."""
+
+    missed_sign: bool = False
+    missed_reply: bool = False
+    answered_on_the_spot: bool = False
+
+
+async def timeline_of(session: AsyncSession, ticket_no: str) -> Timeline:
+    rows = await session.execute(
+        select(TicketEvent.action, TicketEvent.detail).where(
+            TicketEvent.ticket_no == ticket_no,
+            TicketEvent.action.in_(["reminder", "answered"]),
+        )
+    )
+    steps = set()
+    answered = False
+    for action, detail in rows:
+        if action == "answered":
+            answered = True
+        else:
+            steps.add(str((detail or {}).get("step")))
+    return Timeline("sign" in steps, "reply" in steps, answered)
+
+
+def figures_row(ticket: TicketView, timeline: Timeline) -> dict[str, Any]:
+    """The ticket's ``ticket_figures`` row."""
+    counts = ticket_counts(
+        lead_department=ticket.lead_department,
+        closure_reason=ticket.closure_reason,
+        overdue=ticket.overdue,
+        escalation_level=ticket.escalation_level,
+        return_count=ticket.return_count,
+        rework_count=ticket.rework_count,
+        satisfaction=ticket.rating.satisfaction if ticket.rating else None,
+        solved=bool(ticket.rating and ticket.rating.solved),
+        excluded_from_score=ticket.excluded_from_score,
+        missed_sign=timeline.missed_sign,
+        missed_reply=timeline.missed_reply,
+        answered_on_the_spot=timeline.answered_on_the_spot,
+    )
+    return {
+        "created_at": ticket.created_at,
+        "ticket_no": ticket.ticket_no,
+        "lead_department": ticket.lead_department,
+        **{name: getattr(counts, name) for name in FIGURE_COLUMNS},
+    }
+
+
+def _sums() -> list[Any]:
+    table = TicketFigures.__table__.c
+    return [func.count().label("tickets"), *(func.sum(table[n]).label(n) for n in FIGURE_COLUMNS)]
+
+
+def _counts(row: Any) -> Counts:
+    return Counts(**{name: int(getattr(row, name) or 0) for name in COUNTED})
+
+
+async def department_counts(
     session: AsyncSession, *, created_from: datetime, created_to: datetime
-) -> list[TicketFacts]:
-    """Tickets created in the period with what their timelines say about deadlines."""
-    documents = (
-        await session.scalars(
-            select(Ticket.document).where(
-                Ticket.created_at >= created_from, Ticket.created_at < created_to
-            )
-        )
-    ).all()
-    tickets = {doc["ticket_no"]: TicketView.model_validate(doc) for doc in documents}
-    missed: dict[str, set[str]] = {no: set() for no in tickets}
-    answered: set[str] = set()
-    for chunk in _chunks(list(tickets), 500):
-        events = await session.execute(
-            select(TicketEvent.ticket_no, TicketEvent.action, TicketEvent.detail).where(
-                TicketEvent.ticket_no.in_(chunk),
-                TicketEvent.action.in_(["reminder", "answered"]),
-            )
-        )
-        for ticket_no, action, detail in events:
-            if action == "answered":
-                answered.add(ticket_no)
-            else:
-                missed[ticket_no].add(str(detail.get("step")))
-    return [
-        TicketFacts(
-            ticket=ticket,
-            missed_sign="sign" in missed[no],
-            missed_reply="reply" in missed[no],
-            answered_on_the_spot=no in answered,
-        )
-        for no, ticket in tickets.items()
-    ]
+) -> dict[str | None, Counts]:
+    """Per lead department (``None``: no lead), the counts of the tickets created in the period."""
+    table = TicketFigures.__table__.c
+    rows = await session.execute(
+        select(table.lead_department, *_sums())
+        .where(table.created_at >= created_from, table.created_at < created_to)
+        .group_by(table.lead_department)
+    )
+    return {row.lead_department: _counts(row) for row in rows}
 
 
-def _chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
+async def counts_between(session: AsyncSession, bounds: list[datetime]) -> list[Counts]:
+    """The city's counts in each of the consecutive periods ``bounds`` mark out (n bounds,
+    n - 1 periods): one sweep of the range, each row put in its period by a CASE."""
+    table = TicketFigures.__table__.c
+    bucket = case(
+        *((table.created_at < end, index) for index, end in enumerate(bounds[1:])),
+    ).label("bucket")
+    # Grouped outside: PostgreSQL cannot match a CASE with parameters in GROUP BY.
+    inner = (
+        select(bucket, *(table[n] for n in FIGURE_COLUMNS))
+        .where(table.created_at >= bounds[0], table.created_at < bounds[-1])
+        .subquery()
+    )
+    rows = await session.execute(
+        select(
+            inner.c.bucket,
+            func.count().label("tickets"),
+            *(func.sum(inner.c[n]).label(n) for n in FIGURE_COLUMNS),
+        ).group_by(inner.c.bucket)
+    )
+    found = {row.bucket: _counts(row) for row in rows}
+    return [found.get(index, Counts()) for index in range(len(bounds) - 1)]
 
 
 async def missed_report_ins(

@@ -13,10 +13,13 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
     DateTime,
     Index,
     Integer,
+    SmallInteger,
     String,
+    Table,
     Text,
     TypeDecorator,
 )
@@ -24,6 +27,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from hotline.sealing import sealer
+from hotline.statistics import COUNTED
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -195,6 +199,28 @@ class TicketDepartment(Base):
     overdue: Mapped[bool] = mapped_column(Boolean)
     supervision_tier: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
+
+
+# The sets each ticket is counted in (hotline.statistics.Counts), one column each; a
+# row is one ticket, so "tickets" is the rows' count.
+FIGURE_COLUMNS = tuple(name for name in COUNTED if name != "tickets")
+
+
+class TicketFigures(Base):
+    """Each ticket's counts for statistics (0 or 1 per set of docs/statistics.md), written
+    with every transition: a period's figures are sums over a range of ``created_at``.
+    On SQLite the rows are stored in that order (no rowid), so a period is read in one
+    sweep."""
+
+    __table__ = Table(
+        "ticket_figures",
+        Base.metadata,
+        Column("created_at", UtcDateTime(), primary_key=True),
+        Column("ticket_no", String(40), primary_key=True),
+        Column("lead_department", String(64), nullable=True),
+        *(Column(name, SmallInteger(), nullable=False) for name in FIGURE_COLUMNS),
+        sqlite_with_rowid=False,
+    )
 
 
 class TicketEvent(Base):

@@ -74,3 +74,23 @@ class PeriodQuery(BaseModel):
     def as_query(self) -> str:
         kept = self.model_dump(by_alias=True, exclude_none=True, mode="json")
         return urlencode(kept)
+
+
+DAILY_UP_TO = 93  # days; a longer range is shown month by month
+
+
+def trend_bounds(start: datetime, end: datetime, timezone: ZoneInfo) -> list[tuple[str, datetime]]:
+    """The trend's steps across [start, end), each with its label, and the end: days (each
+    a city day), or months for a range longer than a quarter."""
+    first, last = start.astimezone(timezone).date(), end.astimezone(timezone).date()
+    if (last - first).days <= DAILY_UP_TO:
+        days = [first + timedelta(days=n) for n in range((last - first).days)]
+        steps = [(day.strftime("%m-%d"), day) for day in days]
+    else:
+        months, month = [first], _next_month(first)
+        while month < last:
+            months.append(month)
+            month = _next_month(month)
+        steps = [(day.strftime("%Y-%m"), day) for day in months]
+    marks = [(label, datetime.combine(day, time(), timezone)) for label, day in steps]
+    return [*marks, ("", end)]

@@ -20,12 +20,13 @@ from pydantic import Field, ValidationError
 from api.deps import AppContext, ContextDep
 from api.errors import describe_validation
 from api.routes.stats import period_statistics
-from hotline.statistics import DepartmentFigures, Statistics, Weights
+from hotline.statistics import DepartmentFigures, Figures, Statistics, Weights, rates
+from hotline.ticket_facts import counts_between
 from schema.ticket import Role
 from web.base import UserDep, WebError, page
 from web.choices import catalogue_choices
 from web.i18n import N_, gettext_for
-from web.periods import PERIODS, PeriodQuery
+from web.periods import PERIODS, PeriodQuery, trend_bounds
 from web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
@@ -50,6 +51,14 @@ METRICS = {
     "missed_report_ins": N_("未按时报到"),
     "composite": N_("综合得分"),
 }
+
+
+# The rates the trend chart draws (all of them, and the composite), in percent.
+TREND_RATES = [key for key in METRICS if key.endswith("_rate")] + ["composite"]
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
 
 
 class StatisticsQuery(PeriodQuery):
@@ -82,6 +91,16 @@ async def _figures(context: AppContext, query: StatisticsQuery) -> Statistics:
     return await period_statistics(context, period_from, period_to, query.weights())
 
 
+async def _trend(context: AppContext, query: StatisticsQuery) -> list[tuple[str, Figures]]:
+    """The city's figures day by day (month by month over a long range)."""
+    tz = ZoneInfo(context.policy.timezone)
+    steps = trend_bounds(*query.bounds(tz), tz)
+    async with context.sessions() as session:
+        counts = await counts_between(session, [instant for _, instant in steps])
+    weights = query.weights()
+    return [(label, rates(c, weights)) for (label, _), c in zip(steps, counts, strict=False)]
+
+
 @router.get("/stats")
 async def statistics_page(request: Request, me: UserDep, context: ContextDep) -> Response:
     _readers_only(me)
@@ -96,6 +115,7 @@ async def statistics_page(request: Request, me: UserDep, context: ContextDep) ->
     try:
         query = _query(request)
         figures = await _figures(context, query)
+        trend = await _trend(context, query)
     except ValidationError as problem:
         message, _ = describe_validation(problem)
         return page(request, "statistics.html", me, 422, error=message, query=None, **shown)
@@ -103,7 +123,14 @@ async def statistics_page(request: Request, me: UserDep, context: ContextDep) ->
         return page(request, "statistics.html", me, 422, error=str(problem), query=None, **shown)
     ranked = ranking(figures)
     return page(
-        request, "statistics.html", me, query=query, figures=figures, ranked=ranked, **shown
+        request,
+        "statistics.html",
+        me,
+        query=query,
+        figures=figures,
+        ranked=ranked,
+        trend=trend,
+        **shown,
     )
 
 
@@ -190,10 +217,25 @@ async def statistics_xlsx(request: Request, me: UserDep, context: ContextDep) ->
 async def statistics_charts(request: Request, me: UserDep, context: ContextDep) -> Response:
     """The composite by department, as the chart draws it (the ranking's own figures)."""
     figures, names = await _figures_or_refused(request, me, context)
+    trend = await _trend(context, _query(request))
     _ = gettext_for(me.account.language)
     ranked = [d for d in ranking(figures) if d.composite is not None]
+    days = [label for label, _figures in trend]
     return JSONResponse(
         {
+            "trend": {
+                "kind": "line",
+                "labels": days,
+                "series": {
+                    _(METRICS[key]): [_percent(getattr(day, key)) for _label, day in trend]
+                    for key in TREND_RATES
+                },
+            },
+            "trend_tickets": {
+                "labels": days,
+                "values": [day.tickets for _label, day in trend],
+                "integers": True,
+            },
             "composite": {
                 "title": _("综合得分"),
                 "labels": [names.get(d.department, d.department) for d in ranked],

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Depends, Query
 
 from api.deps import ContextDep, require_roles
 from api.errors import ApiError, require_offsets
-from hotline.statistics import Statistics, Weights, statistics
-from hotline.ticket_facts import missed_report_ins, ticket_facts
+from hotline.statistics import Statistics, Weights, ranked_statistics
+from hotline.ticket_facts import department_counts, missed_report_ins
 from schema.ticket import Actor, Role
 
 router = APIRouter(prefix="/v1", tags=["statistics"])
@@ -98,10 +98,10 @@ async def period_statistics(
 ) -> Statistics:
     """The figures of tickets created in [period_from, period_to): the API's and the page's."""
     async with context.sessions() as session:
-        facts = await ticket_facts(session, created_from=period_from, created_to=period_to)
+        counts = await department_counts(session, created_from=period_from, created_to=period_to)
         absences = await missed_report_ins(session, raised_from=period_from, raised_to=period_to)
-    return statistics(
-        facts,
+    return ranked_statistics(
+        counts,
         period_from=period_from,
         period_to=period_to,
         weights=weights,

@@ -72,7 +72,7 @@ async def test_the_statistics_page_shows_what_the_api_computes(workbench: Workbe
 
     await supervisor.goto(f"{base}/stats?period=today")
     section = supervisor.locator("[data-charts]")
-    await expect(section).to_have_attribute("data-drawn", "1")
+    await expect(section).to_have_attribute("data-drawn", "3")  # composite, trend, tickets
     await shoot(supervisor, "statistics")
     charts = await (await request.get(f"{base}/stats/charts.json?period=today")).json()
     period = {"from": charts["period_from"], "to": charts["period_to"]}
@@ -81,6 +81,23 @@ async def test_the_statistics_page_shows_what_the_api_computes(workbench: Workbe
     drawn = dict(zip(charts["composite"]["codes"], charts["composite"]["values"], strict=True))
     assert drawn == {c: d["composite"] for c, d in by_code.items() if d["composite"] is not None}
     assert "urban-management" in drawn
+    # Today's trend is one day: the city's figures for the period.
+    overall = stats["overall"]
+    assert charts["trend_tickets"]["values"] == [overall["tickets"]]
+    assert charts["trend"]["series"]["综合得分"] == [round(100 * overall["composite"], 1)]
+    await supervisor.locator(".trend details summary").click()
+    today_row = supervisor.locator(".trend-table tr[data-day]")
+    await expect(today_row.locator("[data-metric=tickets]")).to_have_text(str(overall["tickets"]))
+    week = await (await request.get(f"{base}/stats/charts.json?period=week")).json()
+    week_stats = await (
+        await request.get(
+            f"{base}/v1/stats",
+            params={"from": week["period_from"], "to": week["period_to"]},
+            headers=api,
+        )
+    ).json()
+    assert len(week["trend_tickets"]["labels"]) == 7  # a line a day, Monday to Sunday
+    assert sum(week["trend_tickets"]["values"]) == week_stats["overall"]["tickets"]
     row = supervisor.locator("tr[data-department=urban-management]")
     urban = by_code["urban-management"]
     for metric in ("tickets", "closed"):

@@ -5,20 +5,26 @@
   "use strict";
   var drawn = new Map(); // container -> its charts
 
+  // A bar chart, or with kind "line" a line per series (a trend; gaps where no figure).
   function barChart(element, figure) {
     var chart = echarts.init(element, null, { renderer: "canvas" });
     var grouped = Boolean(figure.series);
+    var kind = figure.kind === "line" ? "line" : "bar";
     var series = grouped
       ? Object.keys(figure.series).map(function (name) {
-          return { name: name, type: "bar", data: figure.series[name] };
+          return { name: name, type: kind, data: figure.series[name], connectNulls: false };
         })
       : [{ type: "bar", data: figure.values, barMaxWidth: 48, itemStyle: { color: "#b3261e" } }];
     chart.setOption({
       animation: false,
       tooltip: { trigger: "axis" },
-      legend: grouped ? {} : undefined,
+      legend: grouped ? { type: "scroll" } : undefined,
       grid: { left: 8, right: 16, top: grouped ? 32 : 12, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: figure.labels, axisLabel: { interval: 0, rotate: grouped ? 0 : 30 } },
+      xAxis: {
+        type: "category",
+        data: figure.labels,
+        axisLabel: kind === "line" ? {} : { interval: 0, rotate: grouped ? 0 : 30 },
+      },
       yAxis: { type: "value", minInterval: figure.integers ? 1 : 0 },
       series: series,
     });
