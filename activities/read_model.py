@@ -20,7 +20,7 @@ from temporalio import activity
 
 from hotline.database import upsert, upsert_fenced
 from hotline.sealing import sealer
-from hotline.ticket_facts import figures_row, timeline_of
+from hotline.ticket_facts import figures_row, timeline_facts
 from schema.activity_io import ActivityName, TicketRecord, Transition
 from schema.escalation import Escalation
 from schema.tables import (
@@ -137,7 +137,7 @@ async def write_transition(session: AsyncSession, transition: Transition) -> boo
     )
     await upsert(session, StoredEscalation, [escalation_row(r) for r in transition.escalations])
     # Its counts for statistics, from the ticket and its timeline as now written.
-    await upsert(session, TicketFigures, [figures_row(ticket, await timeline_of(session, no))])
+    await upsert(session, TicketFigures, [figures_row(await timeline_facts(session, ticket))])
     return True
 
 

@@ -35,7 +35,8 @@ from bench.stack import ROOT, Stack, machine, percentile, running_stack
 from hotline import sealing
 from hotline.accounts import add_user
 from hotline.database import create_engine, session_factory
-from hotline.ticket_facts import Timeline, figures_row
+from hotline.statistics import TicketFacts
+from hotline.ticket_facts import figures_row
 from schema.activity_io import TicketRecord
 from schema.tables import (
     Department,
@@ -135,7 +136,7 @@ async def fill_read_model(stack: Stack, rows: int, escalations: int) -> None:
                 record = synthetic_record(template, n, departments, now, rng)
                 tickets.append(ticket_row(record) | {"fence": 0})
                 members.extend(department_rows(record))
-                counted.append(figures_row(record, Timeline()))
+                counted.append(figures_row(TicketFacts(record, False, False, False)))
                 for seq, action in enumerate(("received", "dispatched", "signed"), start=1):
                     events.append(
                         {

@@ -4,33 +4,24 @@ by day — added up by the database, never by loading the tickets."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.statistics import COUNTED, Counts, ticket_counts
+from hotline.statistics import COUNTED, Counts, TicketFacts, facts_counts
 from schema.escalation import EscalationKind
 from schema.tables import FIGURE_COLUMNS, StoredEscalation, TicketEvent, TicketFigures
 from schema.ticket import TicketView
 
 
-@dataclass(frozen=True)
-class Timeline:
-    """What a ticket's timeline says for statistics: which deadlines were missed (a
-    ``reminder`` for the step) and whether it was answered on the spot."""
-
-    missed_sign: bool = False
-    missed_reply: bool = False
-    answered_on_the_spot: bool = False
-
-
-async def timeline_of(session: AsyncSession, ticket_no: str) -> Timeline:
+async def timeline_facts(session: AsyncSession, ticket: TicketView) -> TicketFacts:
+    """The ticket with what its stored timeline says for statistics: which deadlines were
+    missed (a ``reminder`` for the step) and whether it was answered on the spot."""
     rows = await session.execute(
         select(TicketEvent.action, TicketEvent.detail).where(
-            TicketEvent.ticket_no == ticket_no,
+            TicketEvent.ticket_no == ticket.ticket_no,
             TicketEvent.action.in_(["reminder", "answered"]),
         )
     )
@@ -41,29 +32,16 @@ async def timeline_of(session: AsyncSession, ticket_no: str) -> Timeline:
             answered = True
         else:
             steps.add(str((detail or {}).get("step")))
-    return Timeline("sign" in steps, "reply" in steps, answered)
+    return TicketFacts(ticket, "sign" in steps, "reply" in steps, answered)
 
 
-def figures_row(ticket: TicketView, timeline: Timeline) -> dict[str, Any]:
+def figures_row(fact: TicketFacts) -> dict[str, Any]:
     """The ticket's ``ticket_figures`` row."""
-    counts = ticket_counts(
-        lead_department=ticket.lead_department,
-        closure_reason=ticket.closure_reason,
-        overdue=ticket.overdue,
-        escalation_level=ticket.escalation_level,
-        return_count=ticket.return_count,
-        rework_count=ticket.rework_count,
-        satisfaction=ticket.rating.satisfaction if ticket.rating else None,
-        solved=bool(ticket.rating and ticket.rating.solved),
-        excluded_from_score=ticket.excluded_from_score,
-        missed_sign=timeline.missed_sign,
-        missed_reply=timeline.missed_reply,
-        answered_on_the_spot=timeline.answered_on_the_spot,
-    )
+    counts = facts_counts(fact)
     return {
-        "created_at": ticket.created_at,
-        "ticket_no": ticket.ticket_no,
-        "lead_department": ticket.lead_department,
+        "created_at": fact.ticket.created_at,
+        "ticket_no": fact.ticket.ticket_no,
+        "lead_department": fact.ticket.lead_department,
         **{name: getattr(counts, name) for name in FIGURE_COLUMNS},
     }
 

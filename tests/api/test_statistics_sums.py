@@ -5,11 +5,12 @@ city, and day by day."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from hotline.database import upsert
 from hotline.statistics import TicketFacts, Weights, ranked_statistics, statistics
-from hotline.ticket_facts import Timeline, counts_between, department_counts, figures_row
+from hotline.ticket_facts import counts_between, department_counts, figures_row
 from schema.tables import TicketFigures
 from tests.conftest import ReadModel
 from tests.units.test_statistics import DATA
@@ -28,8 +29,7 @@ async def test_the_summed_figures_are_the_hand_worked_ones(read_model: ReadModel
         ticket = fact.ticket.model_copy(
             update={"ticket_no": f"{fact.ticket.ticket_no}-{run}", "created_at": created}
         )
-        timeline = Timeline(fact.missed_sign, fact.missed_reply, fact.answered_on_the_spot)
-        rows.append(figures_row(ticket, timeline))
+        rows.append(figures_row(replace(fact, ticket=ticket)))
         by_day.setdefault(day, []).append(fact)
     async with read_model.sessions.begin() as session:
         await upsert(session, TicketFigures, rows)
