@@ -50,6 +50,7 @@ WORKFLOWS: Sequence[type] = (
 WORKFLOW_SAFE_MODULES = (
     "schema.body",
     "schema.escalation",
+    "schema.ladder",
     "schema.ticket",
     "schema.policy",
     "schema.activity_io",

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hotline.statistics import Statistics
+from schema.ladder import LEADER_LEVEL
 from schema.policy import Policy
 from schema.ticket import TicketStatus, TicketView
 
@@ -102,7 +103,7 @@ def dispatch_meeting(open_tickets: list[TicketView], as_of: datetime, policy: Po
             )
             continue
         reasons = hard_ticket_reasons(ticket, policy)
-        if reasons and ticket.lead_department and ticket.escalation_level < 4:
+        if reasons and ticket.lead_department and ticket.escalation_level < LEADER_LEVEL:
             assigned.append(
                 {
                     "ticket_no": ticket.ticket_no,

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from schema.ladder import SUPERVISION_LEVEL
 from schema.ticket import ClosureReason, Satisfaction, TicketView
 
 HANDLED = {ClosureReason.RATED, ClosureReason.NO_RATING}
@@ -25,7 +26,6 @@ NOT_HANDLED_HERE = {
     ClosureReason.WITHDRAWN,
 }
 CONTENT = {Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED}
-SUPERVISION_LEVEL = 3
 
 
 class Weights(BaseModel):

@@ -17,24 +17,15 @@ from schema.body import DEPARTMENT_REFERENCE_PATTERN, Body, DepartmentReference
 
 
 class EscalationKind(StrEnum):
-    WARNING = "warning"  # 临期预警, level 1
-    REMINDER = "reminder"  # 催办, level 2
-    SUPERVISION_ORDER = "supervision_order"  # 督办件, level 3, tiered
-    LEADER_SUPERVISION = "leader_supervision"  # 领导督办 / 挂牌督办, level 4
-    JOINT_MEETING = "joint_meeting"  # 联席会议 / 吹哨报到, level 5
-    MISSED_REPORT_IN = "missed_report_in"  # a summoned department did not report in, level 5
-    DISCIPLINE_REFERRAL = "discipline_referral"  # 纪委监委, level 6
+    """A rung of the ladder; levels and tiers are in ``schema.ladder``."""
 
-
-KIND_LEVEL = {
-    EscalationKind.WARNING: 1,
-    EscalationKind.REMINDER: 2,
-    EscalationKind.SUPERVISION_ORDER: 3,
-    EscalationKind.LEADER_SUPERVISION: 4,
-    EscalationKind.JOINT_MEETING: 5,
-    EscalationKind.MISSED_REPORT_IN: 5,
-    EscalationKind.DISCIPLINE_REFERRAL: 6,
-}
+    WARNING = "warning"  # 临期预警
+    REMINDER = "reminder"  # 催办
+    SUPERVISION_ORDER = "supervision_order"  # 督办件, tiered
+    LEADER_SUPERVISION = "leader_supervision"  # 领导督办 / 挂牌督办
+    JOINT_MEETING = "joint_meeting"  # 联席会议 / 吹哨报到
+    MISSED_REPORT_IN = "missed_report_in"  # a summoned department did not report in
+    DISCIPLINE_REFERRAL = "discipline_referral"  # 纪委监委
 
 
 class SupervisionTier(StrEnum):

@@ -14,12 +14,13 @@ from fastapi.templating import Jinja2Templates
 
 from api.deps import ContextDep
 from api.errors import ApiError
+from schema.ladder import TOP_LEVEL
 from web import labels
 from web.i18n import from_header, gettext_for
 from web.sessions import COOKIE, SignedIn, signed_in
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals.update(labels=labels)
+templates.env.globals.update(labels=labels, top_level=TOP_LEVEL)
 
 
 class SignInNeeded(Exception):

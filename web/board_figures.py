@@ -13,20 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.escalation_queries import EscalationFilter, child_reports, list_escalations
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
+from schema.ladder import rungs_shown
 from schema.tables import StoredEscalation, Ticket
 from schema.ticket import TicketStatus
 
 # The ladder's rungs in order, as the board counts them (a supervision order by tier).
-RUNGS: tuple[tuple[EscalationKind, str | None], ...] = (
-    (EscalationKind.WARNING, None),
-    (EscalationKind.REMINDER, None),
-    (EscalationKind.SUPERVISION_ORDER, "blue"),
-    (EscalationKind.SUPERVISION_ORDER, "orange"),
-    (EscalationKind.SUPERVISION_ORDER, "red"),
-    (EscalationKind.LEADER_SUPERVISION, None),
-    (EscalationKind.JOINT_MEETING, None),
-    (EscalationKind.DISCIPLINE_REFERRAL, None),
-)
+RUNGS = rungs_shown()
 LISTED = 50  # open meetings, referrals and leader supervisions shown on the board
 
 

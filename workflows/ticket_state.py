@@ -16,12 +16,12 @@ from pydantic import BaseModel, Field
 
 from schema.activity_io import Notification, TicketRecord
 from schema.escalation import (
-    KIND_LEVEL,
     Escalation,
     EscalationKind,
     EscalationOutcome,
     SupervisionTier,
 )
+from schema.ladder import LEVEL
 from schema.policy import Policy
 from schema.ticket import (
     ClosureReason,
@@ -56,7 +56,11 @@ class Rung(StrEnum):
     MISSED = "missed"  # a ladder deadline (supervision order, leader) passed: climb on
 
 
-RUNG_LEVEL = {Rung.WARNING: 1, Rung.REMINDER: 2, Rung.SUPERVISION: 3}
+RUNG_LEVEL = {
+    Rung.WARNING: LEVEL[EscalationKind.WARNING],
+    Rung.REMINDER: LEVEL[EscalationKind.REMINDER],
+    Rung.SUPERVISION: LEVEL[EscalationKind.SUPERVISION_ORDER],
+}
 
 # Steps whose missed deadline makes the ticket overdue (a late callback just closes it).
 OVERDUE_STEPS = frozenset({Step.DISPATCH, Step.SIGN, Step.REPLY, Step.SUPERVISION, Step.LEADER})
@@ -225,7 +229,7 @@ class TicketState(BaseModel):
     ) -> Escalation:
         """Open a rung; the ticket's escalation level is the highest ever raised."""
         number = len(self.escalations) + 1
-        level = KIND_LEVEL[kind]
+        level = LEVEL[kind]
         record = Escalation(
             id=f"{self.ticket_no}/{number}",
             ticket_no=self.ticket_no,

@@ -14,6 +14,7 @@ from api.escalation_queries import EscalationFilter, escalations_csv, list_escal
 from api.routes.tickets import readable_by
 from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
+from schema.ladder import TOP_LEVEL
 from schema.ticket import Actor, Role
 
 router = APIRouter(prefix="/v1", tags=["escalations"])
@@ -37,8 +38,8 @@ class EscalationSearch(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     department: Annotated[str | None, Field(pattern=DEPARTMENT_REFERENCE_PATTERN)] = None
-    level: Annotated[int | None, Field(ge=1, le=6)] = None
-    min_level: Annotated[int | None, Field(ge=1, le=6)] = None
+    level: Annotated[int | None, Field(ge=1, le=TOP_LEVEL)] = None
+    min_level: Annotated[int | None, Field(ge=1, le=TOP_LEVEL)] = None
     kind: EscalationKind | None = None
     outcome: EscalationOutcome | None = None
     ticket_no: Annotated[str | None, Field(max_length=40)] = None

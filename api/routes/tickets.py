@@ -22,6 +22,7 @@ from api.ticket_queries import (
 )
 from hotline.personal_data import masked_copy
 from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE
+from schema.ladder import TOP_LEVEL
 from schema.ticket import (
     Actor,
     Citizen,
@@ -185,8 +186,8 @@ class TicketSearch(BaseModel):
     overdue: bool | None = None
     district: Annotated[str | None, Field(max_length=100)] = None
     category: Annotated[str | None, Field(max_length=100)] = None
-    escalation_level: Annotated[int | None, Field(ge=0, le=6)] = None
-    min_escalation_level: Annotated[int | None, Field(ge=0, le=6)] = None
+    escalation_level: Annotated[int | None, Field(ge=0, le=TOP_LEVEL)] = None
+    min_escalation_level: Annotated[int | None, Field(ge=0, le=TOP_LEVEL)] = None
     created_from: datetime | None = None
     created_to: datetime | None = None
     page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1
