@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema.tables import Department, Ticket, TicketEvent
+from schema.tables import Department, Ticket, TicketDepartment, TicketEvent
 from schema.ticket import TicketStatus, TicketView, TimelineEvent
 
 
@@ -41,10 +41,14 @@ class TicketFilter:
             if value is not None:
                 query = query.where(column == value)
         if self.department is not None:
-            # Codes cannot hold a wildcard (schema.body), and are escaped all the same.
-            query = query.where(
-                Ticket.department_codes.contains(f",{self.department},", autoescape=True)
+            # The department's tickets by its index (ticket_departments), never by a scan
+            # of every ticket's list of codes; whether overdue is answered there too.
+            members = select(TicketDepartment.ticket_no).where(
+                TicketDepartment.department == self.department
             )
+            if self.overdue is not None:
+                members = members.where(TicketDepartment.overdue == self.overdue)
+            query = query.where(Ticket.ticket_no.in_(members))
         if self.open is not None:
             closed = TicketStatus.CLOSED.value
             query = query.where(Ticket.status != closed if self.open else Ticket.status == closed)

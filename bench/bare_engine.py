@@ -1,5 +1,6 @@
 """The bare engine: a minimal workflow taking the same four updates as a ticket's life
-(create with start, sign, reply, rating) and no activities, on the same dev server.
+(create with start, sign, reply, rating) and no activities, on the same dev server; its
+worker also runs the bare storm's workflow (bench/bare_storm.py).
 
 ``python bench/bare_engine.py worker --address HOST:PORT --task-queue Q`` runs its worker
 as a process of its own, so that its CPU is measured like ``hotline worker``'s.
@@ -18,6 +19,7 @@ from temporalio.client import Client, WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.worker import Worker
 
+from bench.bare_deadline import BareDeadline, bare_rung
 from bench.bare_workflow import STEPS, BareTicket
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +49,12 @@ def start_worker_process(address: str, task_queue: str) -> subprocess.Popen[byte
 
 async def serve(address: str, task_queue: str) -> None:
     client = await Client.connect(address)
-    async with Worker(client, task_queue=task_queue, workflows=[BareTicket]):
+    async with Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[BareTicket, BareDeadline],
+        activities=[bare_rung],
+    ):
         await asyncio.Event().wait()
 
 

@@ -9,7 +9,9 @@ Phases, on one dev server with ``hotline worker`` and ``hotline api`` as process
    activities, driven straight through the Temporal client — and the ratio ours / bare;
 3. creation latency at a steady 10 creations a second;
 4. a timer storm: N tickets whose deadlines fall in the same second;
-5. open-ticket scale: worker RSS, history size per ticket, list latency with N rows.
+5. open-ticket scale: worker RSS, history size per ticket, list latency with N rows;
+6. the bare storm: N minimal workflows whose timers fire in the same second, each doing
+   one local activity and one search-attribute upsert — and the ratio of the two storms.
 It prints a table and writes JSON under bench/results/. It measures; it never fails.
 """
 
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bare_engine import one_bare_life, start_worker_process
+from bench.bare_storm import measure_bare_storm
 from bench.open_tickets import measure_open_tickets
 from bench.stack import ROOT, cpu_seconds, machine, proc_status, running_stack
 from bench.ticket_lives import measure_creation_rate, measure_lives, run_concurrently
@@ -79,6 +82,7 @@ async def run(arguments: argparse.Namespace) -> dict[str, Any]:
         scale = await measure_open_tickets(
             stack, storm.pop("ticket_numbers"), arguments.rows, repeats=100
         )
+        bare_storm = await measure_bare_storm(stack, arguments.storm, arguments.concurrency)
         return {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": machine(),
@@ -89,6 +93,12 @@ async def run(arguments: argparse.Namespace) -> dict[str, Any]:
             "ratio_to_bare_engine": round(lives["lives_per_second"] / bare["lives_per_second"], 2),
             "creation_at_10_per_second": creation,
             "timer_storm": storm,
+            "bare_storm": bare_storm,
+            "storm_ratio_to_bare": round(
+                bare_storm["seconds_until_all_upserted"]
+                / storm["seconds_until_all_escalated_and_overdue"],
+                2,
+            ),
             "open_tickets": scale,
             "peak_rss_mib": {name: proc_status(pid, "VmHWM") for name, pid in stack.pids.items()},
         }
@@ -111,7 +121,8 @@ def print_table(r: dict[str, Any]) -> None:
     print(f"  creation at 10/s: p50 {creation['p50_ms']} ms, p99 {creation['p99_ms']} ms")
     print(
         f"  timer storm: {storm['tickets']} deadlines in one second → all escalated and "
-        f"overdue after {storm['seconds_until_all_escalated_and_overdue']} s"
+        f"overdue after {storm['seconds_until_all_escalated_and_overdue']} s; bare storm "
+        f"{r['bare_storm']['seconds_until_all_upserted']} s; ratio {r['storm_ratio_to_bare']}"
     )
     print(
         f"  open tickets: {scale['open_tickets']} open, worker RSS "

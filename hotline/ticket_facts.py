@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hotline.statistics import COUNTED, Counts, TicketFacts, facts_counts
 from schema.escalation import EscalationKind
 from schema.tables import FIGURE_COLUMNS, StoredEscalation, TicketEvent, TicketFigures
-from schema.ticket import TicketView
+from schema.ticket import TicketView, TimelineAction
 
 
 async def timeline_facts(session: AsyncSession, ticket: TicketView) -> TicketFacts:
@@ -22,13 +22,13 @@ async def timeline_facts(session: AsyncSession, ticket: TicketView) -> TicketFac
     rows = await session.execute(
         select(TicketEvent.action, TicketEvent.detail).where(
             TicketEvent.ticket_no == ticket.ticket_no,
-            TicketEvent.action.in_(["reminder", "answered"]),
+            TicketEvent.action.in_([TimelineAction.REMINDER, TimelineAction.ANSWERED]),
         )
     )
     steps = set()
     answered = False
     for action, detail in rows:
-        if action == "answered":
+        if action == TimelineAction.ANSWERED:
             answered = True
         else:
             steps.add(str((detail or {}).get("step")))

@@ -239,13 +239,55 @@ class Rating(BaseModel):
     rated_by: str
 
 
+class TimelineAction(StrEnum):
+    """What a trace on a ticket's timeline records, in the order of the process chart;
+    the joint meeting's and the referral's news are traces on their ticket too."""
+
+    RECEIVED = "received"  # 受理
+    AWAITING_DISPATCH = "awaiting_dispatch"  # no catalogue rule: an agent dispatches by hand
+    DUPLICATE_MERGED = "duplicate_merged"  # 并单: a duplicate joined this ticket
+    SIGNAL_REJECTED = "signal_rejected"
+    DISPATCHED = "dispatched"  # 派单
+    ANSWERED = "answered"  # 直接办结: answered on the spot
+    SIGNED = "signed"  # 签收
+    RETURNED = "returned"  # 退单
+    RETURN_ACCEPTED = "return_accepted"
+    RETURN_REJECTED = "return_rejected"
+    PROGRESS = "progress"  # 阶段性答复
+    EXTENSION_REQUESTED = "extension_requested"  # 延期
+    EXTENSION_APPROVED = "extension_approved"
+    EXTENSION_REFUSED = "extension_refused"
+    REPLIED = "replied"  # 答复
+    RATED = "rated"  # 回访
+    RATING_EXCLUDED = "rating_excluded"
+    SENT_BACK_FOR_REWORK = "sent_back_for_rework"  # 发回重办
+    MERGE_NOTICE_FAILED = "merge_notice_failed"
+    CLOSED = "closed"  # 办结
+    # The escalation ladder (schema.ladder).
+    DEADLINE_WARNING = "deadline_warning"
+    REMINDER = "reminder"
+    DEADLINE_MISSED = "deadline_missed"  # while a leader or a meeting holds the ticket
+    SUPERVISION_ORDER = "supervision_order"
+    LEADER_SUPERVISION = "leader_supervision"
+    LEADER_SUPERVISION_MISSED = "leader_supervision_missed"
+    JOINT_MEETING_CONVENED = "joint_meeting_convened"
+    JOINT_MEETING_REPORT_IN = "joint_meeting_report_in"
+    JOINT_MEETING_ABSENT = "joint_meeting_absent"
+    JOINT_MEETING_DECIDED = "joint_meeting_decided"
+    JOINT_MEETING_UNDECIDED = "joint_meeting_undecided"
+    DISCIPLINE_REFERRAL = "discipline_referral"
+    DISCIPLINE_REFERRAL_ACKNOWLEDGED = "discipline_referral_acknowledged"
+    DISCIPLINE_REFERRAL_UNACKNOWLEDGED = "discipline_referral_unacknowledged"
+    DISCIPLINE_OUTCOME = "discipline_outcome"
+
+
 class TimelineEvent(BaseModel):
     """One trace (留痕): who did what, when and why."""
 
     seq: int
     at: datetime
     actor: str
-    action: str
+    action: str  # a TimelineAction; kept a string so that every stored trace still reads
     detail: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from schema.policy import parse_span
+from schema.ticket import TimelineAction
 from web.i18n import N_
 
 STATUS = {
@@ -181,34 +182,43 @@ ESCALATION = {
     **_DISCIPLINE_OUTCOMES,
 }
 
+_T = TimelineAction
 EVENT = {
-    "received": N_("来电受理"),
-    "awaiting_dispatch": N_("待人工派单"),
-    "dispatched": N_("派单"),
-    "signed": N_("签收"),
-    "returned": N_("退单"),
-    "return_accepted": N_("同意退单"),
-    "return_rejected": N_("驳回退单"),
-    "progress": N_("阶段性答复"),
-    "extension_requested": N_("申请延期"),
-    "extension_approved": N_("同意延期"),
-    "extension_refused": N_("驳回延期"),
-    "replied": N_("答复"),
-    "rated": N_("回访评价"),
-    "rating_excluded": N_("不满意评价不计入考核"),
-    "sent_back_for_rework": N_("发回重办"),
-    "answered": N_("直接办结"),
-    "closed": N_("办结"),
-    "duplicate_merged": N_("并入重复诉求"),
-    "deadline_warning": N_("临期预警"),
-    "deadline_missed": N_("超时"),
-    "reminder": N_("催办"),
-    "supervision_order": N_("督办件"),
-    "leader_supervision": N_("领导督办"),
-    "leader_supervision_missed": N_("领导督办超时"),
-    "joint_meeting_convened": N_("召开联席会议"),
-    "joint_meeting_report_in": N_("联席会议报到"),
-    "discipline_referral": N_("移送纪委监委"),
+    _T.RECEIVED: N_("来电受理"),
+    _T.AWAITING_DISPATCH: N_("待人工派单"),
+    _T.DUPLICATE_MERGED: N_("并入重复诉求"),
+    _T.SIGNAL_REJECTED: N_("拒收的消息"),
+    _T.DISPATCHED: N_("派单"),
+    _T.ANSWERED: N_("直接办结"),
+    _T.SIGNED: N_("签收"),
+    _T.RETURNED: N_("退单"),
+    _T.RETURN_ACCEPTED: N_("同意退单"),
+    _T.RETURN_REJECTED: N_("驳回退单"),
+    _T.PROGRESS: N_("阶段性答复"),
+    _T.EXTENSION_REQUESTED: N_("申请延期"),
+    _T.EXTENSION_APPROVED: N_("同意延期"),
+    _T.EXTENSION_REFUSED: N_("驳回延期"),
+    _T.REPLIED: N_("答复"),
+    _T.RATED: N_("回访评价"),
+    _T.RATING_EXCLUDED: N_("不满意评价不计入考核"),
+    _T.SENT_BACK_FOR_REWORK: N_("发回重办"),
+    _T.MERGE_NOTICE_FAILED: N_("并单通知未送达"),
+    _T.CLOSED: N_("办结"),
+    _T.DEADLINE_WARNING: N_("临期预警"),
+    _T.REMINDER: N_("催办"),
+    _T.DEADLINE_MISSED: N_("超时"),
+    _T.SUPERVISION_ORDER: N_("督办件"),
+    _T.LEADER_SUPERVISION: N_("领导督办"),
+    _T.LEADER_SUPERVISION_MISSED: N_("领导督办超时"),
+    _T.JOINT_MEETING_CONVENED: N_("召开联席会议"),
+    _T.JOINT_MEETING_REPORT_IN: N_("联席会议报到"),
+    _T.JOINT_MEETING_ABSENT: N_("联席会议未报到"),
+    _T.JOINT_MEETING_DECIDED: N_("联席会议议定"),
+    _T.JOINT_MEETING_UNDECIDED: N_("联席会议未议定"),
+    _T.DISCIPLINE_REFERRAL: N_("移送纪委监委"),
+    _T.DISCIPLINE_REFERRAL_ACKNOWLEDGED: N_("纪委监委签收"),
+    _T.DISCIPLINE_REFERRAL_UNACKNOWLEDGED: N_("纪委监委逾期未签收"),
+    _T.DISCIPLINE_OUTCOME: N_("纪委监委处理结果"),
 }
 
 

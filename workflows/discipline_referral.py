@@ -20,7 +20,7 @@ from schema.escalation import (
     ReferralOutcomeBody,
     ReferralView,
 )
-from schema.ticket import Actor, Role
+from schema.ticket import Actor, Role, TimelineAction
 from workflows.ticket_news import DISCIPLINE_COMMISSION, SUPERVISORS, news, tell_ticket
 from workflows.ticket_rules import RefusalType, refuse
 from workflows.waiting import wait_until
@@ -55,7 +55,7 @@ class DisciplineReferralWorkflow:
             news(
                 self.start.number,
                 actor.describe(),
-                "discipline_referral_acknowledged",
+                TimelineAction.DISCIPLINE_REFERRAL_ACKNOWLEDGED,
                 department=self.start.department,
                 note=body.note,
             ),
@@ -83,7 +83,7 @@ class DisciplineReferralWorkflow:
             news(
                 self.start.number,
                 actor.describe(),
-                "discipline_outcome",
+                TimelineAction.DISCIPLINE_OUTCOME,
                 outcome=EscalationOutcome(body.outcome.value),
                 notices=[(self.start.department, message), (SUPERVISORS, message)],
                 department=self.start.department,
@@ -116,7 +116,7 @@ class DisciplineReferralWorkflow:
             news(
                 self.start.number,
                 "timer:discipline_acknowledge",
-                "discipline_referral_unacknowledged",
+                TimelineAction.DISCIPLINE_REFERRAL_UNACKNOWLEDGED,
                 notices=[(DISCIPLINE_COMMISSION, message), (SUPERVISORS, message)],
                 due=due,
             ),

@@ -24,7 +24,7 @@ from schema.escalation import (
     MeetingDecisionBody,
     SupervisionTier,
 )
-from schema.ticket import TicketStatus
+from schema.ticket import TicketStatus, TimelineAction
 from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.ids import discipline_referral_workflow_id, joint_meeting_workflow_id
 from workflows.joint_meeting import JointMeetingWorkflow
@@ -97,7 +97,7 @@ class EscalationLadder:
         event = s.log(
             now,
             actor,
-            "supervision_order",
+            TimelineAction.SUPERVISION_ORDER,
             step=step,
             tier=tier,
             due=due.isoformat(),
@@ -147,7 +147,7 @@ class EscalationLadder:
         event = s.log(
             now,
             actor,
-            "leader_supervision",
+            TimelineAction.LEADER_SUPERVISION,
             leader=leader,
             lead=s.lead_department,
             due=due.isoformat(),
@@ -174,7 +174,9 @@ class EscalationLadder:
         s.end_open_escalations(
             now, EscalationOutcome.ESCALATED, actor, [EscalationKind.LEADER_SUPERVISION]
         )
-        event = s.log(now, actor, "leader_supervision_missed", due=clock.due_at.isoformat())
+        event = s.log(
+            now, actor, TimelineAction.LEADER_SUPERVISION_MISSED, due=clock.due_at.isoformat()
+        )
         if s.require_policy().escalation.convene_meeting_automatically:
             departments = [code for code in [s.lead_department, *s.assisting_departments] if code]
             await self._convene_meeting(
@@ -232,7 +234,7 @@ class EscalationLadder:
         event = s.log(
             now,
             actor,
-            "joint_meeting_convened",
+            TimelineAction.JOINT_MEETING_CONVENED,
             meeting=meeting_id,
             departments=departments,
             agenda=agenda,
@@ -306,7 +308,7 @@ class EscalationLadder:
         event = s.log(
             now,
             actor,
-            "discipline_referral",
+            TimelineAction.DISCIPLINE_REFERRAL,
             referral=referral_id,
             department=department,
             reason=reason,

@@ -21,7 +21,7 @@ from schema.escalation import (
     MeetingDecisionBody,
     MeetingReportBody,
 )
-from schema.ticket import Actor, Role
+from schema.ticket import Actor, Role, TimelineAction
 from workflows.ticket_news import SUPERVISORS, news, tell_ticket
 from workflows.ticket_rules import RefusalType, refuse
 from workflows.waiting import wait_until
@@ -69,7 +69,7 @@ class JointMeetingWorkflow:
             news(
                 self.start.number,
                 actor.describe(),
-                "joint_meeting_report_in",
+                TimelineAction.JOINT_MEETING_REPORT_IN,
                 department=department,
                 note=body.note,
                 late=late,
@@ -98,7 +98,7 @@ class JointMeetingWorkflow:
         update = news(
             self.start.number,
             actor.describe(),
-            "joint_meeting_decided",
+            TimelineAction.JOINT_MEETING_DECIDED,
             outcome=EscalationOutcome.DECIDED,
             lead=body.lead,
             assisting=body.assisting,
@@ -128,7 +128,7 @@ class JointMeetingWorkflow:
         update = news(
             self.start.number,
             "timer:joint_meeting_report_in",
-            "joint_meeting_absent",
+            TimelineAction.JOINT_MEETING_ABSENT,
             notices=[
                 *[(code, message) for code in self.absent],
                 (
@@ -151,7 +151,7 @@ class JointMeetingWorkflow:
             news(
                 self.start.number,
                 "timer:joint_meeting_decision",
-                "joint_meeting_undecided",
+                TimelineAction.JOINT_MEETING_UNDECIDED,
                 outcome=EscalationOutcome.NO_DECISION,
                 notices=[
                     (

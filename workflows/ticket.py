@@ -60,6 +60,7 @@ from schema.ticket import (
     SignBody,
     TicketStatus,
     TicketView,
+    TimelineAction,
     TimelineEvent,
     Transfer110Body,
     WithdrawBody,
@@ -451,7 +452,7 @@ class TicketWorkflow(EscalationLadder):
 
     async def _note_duplicate(self, now: datetime, notice: DuplicateMergedSignal) -> None:
         event = self.ticket.log(
-            now, notice.actor, "duplicate_merged", duplicate=notice.duplicate_ticket_no
+            now, notice.actor, TimelineAction.DUPLICATE_MERGED, duplicate=notice.duplicate_ticket_no
         )
         self.ticket.notify(
             event,
@@ -504,7 +505,7 @@ class TicketWorkflow(EscalationLadder):
                 self.ticket.log(
                     now,
                     f"signal:{name}",
-                    "signal_rejected",
+                    TimelineAction.SIGNAL_REJECTED,
                     signal=name,
                     reason=refusal.message,
                     refusal=refusal.type,
@@ -523,7 +524,7 @@ class TicketWorkflow(EscalationLadder):
         s.log(
             s.created_at,
             s.created_by,
-            "received",
+            TimelineAction.RECEIVED,
             channel=intake.channel,
             type=intake.type,
             category=intake.category,
@@ -555,7 +556,7 @@ class TicketWorkflow(EscalationLadder):
             event = s.log(
                 now,
                 SYSTEM,
-                "awaiting_dispatch",
+                TimelineAction.AWAITING_DISPATCH,
                 reason="the dispatch catalogue has no rule for this category",
                 due=due["dispatch"].isoformat(),
             )
@@ -617,7 +618,7 @@ class TicketWorkflow(EscalationLadder):
         event = s.log(
             now,
             actor,
-            "dispatched",
+            TimelineAction.DISPATCHED,
             lead=lead,
             assisting=list(assisting),
             hop=s.hop,
@@ -638,7 +639,7 @@ class TicketWorkflow(EscalationLadder):
 
     async def _answer(self, now: datetime, actor: Actor, body: AnswerBody) -> None:
         self.ticket.clocks.pop(Step.DISPATCH, None)
-        self.ticket.log(now, actor.describe(), "answered", content=body.content)
+        self.ticket.log(now, actor.describe(), TimelineAction.ANSWERED, content=body.content)
         self.ticket.replied_at = now
         await self._start_callback(now)
 
@@ -648,7 +649,7 @@ class TicketWorkflow(EscalationLadder):
         s.signed_at = now
         s.clocks.pop(Step.SIGN, None)
         s.end_open_escalations(now, EscalationOutcome.DONE, actor.describe(), STEP_RUNGS, Step.SIGN)
-        s.log(now, actor.describe(), "signed", note=body.note)
+        s.log(now, actor.describe(), TimelineAction.SIGNED, note=body.note)
 
     async def _return(self, now: datetime, actor: Actor, body: ReturnBody) -> None:
         s = self.ticket
@@ -657,7 +658,11 @@ class TicketWorkflow(EscalationLadder):
         s.pending_review = PendingReview.RETURN
         s.return_count += 1
         event = s.log(
-            now, actor.describe(), "returned", reason=body.reason, legal_basis=body.legal_basis
+            now,
+            actor.describe(),
+            TimelineAction.RETURNED,
+            reason=body.reason,
+            legal_basis=body.legal_basis,
         )
         s.notify(
             event, CENTRE, f"Ticket {s.ticket_no} returned by {s.lead_department}: {body.reason}"
@@ -671,14 +676,14 @@ class TicketWorkflow(EscalationLadder):
             s.log(
                 now,
                 actor.describe(),
-                "return_accepted",
+                TimelineAction.RETURN_ACCEPTED,
                 previous_lead=previous_lead,
                 note=body.note,
             )
             await self._dispatch(now, actor.describe(), body.lead, body.assisting, note=body.note)
             return
         s.status = s.status_before_return or TicketStatus.DISPATCHED
-        event = s.log(now, actor.describe(), "return_rejected", note=body.note)
+        event = s.log(now, actor.describe(), TimelineAction.RETURN_REJECTED, note=body.note)
         if previous_lead:
             s.notify(
                 event,
@@ -687,7 +692,7 @@ class TicketWorkflow(EscalationLadder):
             )
 
     async def _progress(self, now: datetime, actor: Actor, body: ProgressBody) -> None:
-        self.ticket.log(now, actor.describe(), "progress", content=body.content)
+        self.ticket.log(now, actor.describe(), TimelineAction.PROGRESS, content=body.content)
 
     async def _request_extension(self, now: datetime, actor: Actor, body: ExtensionBody) -> None:
         s = self.ticket
@@ -701,7 +706,7 @@ class TicketWorkflow(EscalationLadder):
         event = s.log(
             now,
             actor.describe(),
-            "extension_requested",
+            TimelineAction.EXTENSION_REQUESTED,
             working_days=body.working_days,
             reason=body.reason,
         )
@@ -720,7 +725,7 @@ class TicketWorkflow(EscalationLadder):
         s.pending_review = None
         clock = s.clocks.get(Step.REPLY)
         if not body.approve or request is None or clock is None:
-            event = s.log(now, actor.describe(), "extension_refused", note=body.note)
+            event = s.log(now, actor.describe(), TimelineAction.EXTENSION_REFUSED, note=body.note)
             message = f"Ticket {s.ticket_no}: extension refused; the reply deadline stands"
         else:
             grace = s.require_policy().supervision_grace
@@ -741,7 +746,7 @@ class TicketWorkflow(EscalationLadder):
             event = s.log(
                 now,
                 actor.describe(),
-                "extension_approved",
+                TimelineAction.EXTENSION_APPROVED,
                 working_days=request.working_days,
                 note=body.note,
                 reply_due=due["reply"].isoformat(),
@@ -756,7 +761,13 @@ class TicketWorkflow(EscalationLadder):
         s = self.ticket
         s.replied_at = now
         s.reply_outcome = body.outcome
-        s.log(now, actor.describe(), "replied", outcome=body.outcome, content=body.content)
+        s.log(
+            now,
+            actor.describe(),
+            TimelineAction.REPLIED,
+            outcome=body.outcome,
+            content=body.content,
+        )
         await self._start_callback(now)
 
     async def _start_callback(self, now: datetime) -> None:
@@ -786,7 +797,7 @@ class TicketWorkflow(EscalationLadder):
         event = s.log(
             now,
             actor.describe(),
-            "rated",
+            TimelineAction.RATED,
             satisfaction=body.satisfaction,
             solved=body.solved,
             comment=body.comment,
@@ -803,7 +814,7 @@ class TicketWorkflow(EscalationLadder):
         s.pending_review = None
         if not body.reasonable:
             s.excluded_from_score = True
-            s.log(now, actor.describe(), "rating_excluded", note=body.note)
+            s.log(now, actor.describe(), TimelineAction.RATING_EXCLUDED, note=body.note)
             await self._close(now, SYSTEM, ClosureReason.RATED)
             return
         policy = s.require_policy()
@@ -826,7 +837,7 @@ class TicketWorkflow(EscalationLadder):
         event = s.log(
             now,
             actor.describe(),
-            "sent_back_for_rework",
+            TimelineAction.SENT_BACK_FOR_REWORK,
             note=body.note,
             rework_count=s.rework_count,
             reply_due=due["reply"].isoformat(),
@@ -863,7 +874,11 @@ class TicketWorkflow(EscalationLadder):
             )
         except Exception as failure:  # the target closed meanwhile: the merge still stands
             self.ticket.log(
-                workflow.now(), SYSTEM, "merge_notice_failed", into=body.into, error=str(failure)
+                workflow.now(),
+                SYSTEM,
+                TimelineAction.MERGE_NOTICE_FAILED,
+                into=body.into,
+                error=str(failure),
             )
 
     async def _close(
@@ -878,7 +893,7 @@ class TicketWorkflow(EscalationLadder):
         s.pending_review = None
         s.pending_extension = None
         s.end_open_escalations(now, EscalationOutcome.SUPERSEDED, actor, ORDER_RUNGS)
-        closed = s.log(now, actor, "closed", closure=closure, **detail)
+        closed = s.log(now, actor, TimelineAction.CLOSED, closure=closure, **detail)
         for meeting in s.open_escalations(EscalationKind.JOINT_MEETING):
             s.end_escalation(meeting, now, EscalationOutcome.CANCELLED, actor)
             if meeting.workflow_id:
@@ -961,7 +976,12 @@ class TicketWorkflow(EscalationLadder):
                 due_at=clock.due_at,
             )
             event = s.log(
-                now, actor, "deadline_warning", step=clock.step, due=due_text, level=level
+                now,
+                actor,
+                TimelineAction.DEADLINE_WARNING,
+                step=clock.step,
+                due=due_text,
+                level=level,
             )
             s.notify(
                 event,
@@ -982,7 +1002,9 @@ class TicketWorkflow(EscalationLadder):
                 step=clock.step,
                 due_at=clock.due_at,
             )
-            event = s.log(now, actor, "reminder", step=clock.step, due=due_text, level=level)
+            event = s.log(
+                now, actor, TimelineAction.REMINDER, step=clock.step, due=due_text, level=level
+            )
             s.notify(
                 event,
                 recipient,
@@ -999,7 +1021,9 @@ class TicketWorkflow(EscalationLadder):
                 *s.open_escalations(EscalationKind.JOINT_MEETING),
             ]
             if above:  # a leader or a meeting holds the ticket already: no new blue order
-                event = s.log(now, actor, "deadline_missed", step=clock.step, under=above[0].kind)
+                event = s.log(
+                    now, actor, TimelineAction.DEADLINE_MISSED, step=clock.step, under=above[0].kind
+                )
                 s.notify(
                     event,
                     SUPERVISORS,
@@ -1032,7 +1056,7 @@ class TicketWorkflow(EscalationLadder):
         event = s.log(
             now,
             actor,
-            "supervision_order",
+            TimelineAction.SUPERVISION_ORDER,
             step=clock.step,
             missed=due_text,
             due=due.isoformat(),

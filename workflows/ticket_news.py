@@ -13,6 +13,7 @@ from typing import Any
 from temporalio import workflow
 
 from schema.escalation import EscalationNews, EscalationOutcome, LateEscalationNews, NewsNotice
+from schema.ticket import TimelineAction
 from workflows import activity_calls as calls
 from workflows.ids import ticket_workflow_id
 
@@ -27,7 +28,7 @@ DISCIPLINE_COMMISSION = "discipline"  # the commission's inbox
 def news(
     number: int,
     actor: str,
-    action: str,
+    action: TimelineAction,
     *,
     outcome: EscalationOutcome | None = None,
     notices: list[tuple[str, str]] | None = None,

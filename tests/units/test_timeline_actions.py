@@ -1,0 +1,40 @@
+"""Timeline actions are one enumeration end to end: the workflows log and relay members
+of ``TimelineAction`` (never a bare string), and the workbench has a label for each."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from schema.ticket import TimelineAction
+from web.labels import EVENT
+
+WORKFLOWS = Path(__file__).parents[2] / "workflows"
+
+
+def _actions_written() -> list[str]:
+    """The third argument of every ``….log(…)`` and ``news(…)`` call in the workflows."""
+    written = []
+    for module in WORKFLOWS.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or len(node.args) < 3:
+                continue
+            function = node.func
+            if (isinstance(function, ast.Attribute) and function.attr == "log") or (
+                isinstance(function, ast.Name) and function.id == "news"
+            ):
+                written.append(ast.unparse(node.args[2]))
+    return written
+
+
+def test_the_workflows_write_members_of_the_enumeration() -> None:
+    written = _actions_written()
+    assert len(written) >= 30
+    members = {f"TimelineAction.{member.name}" for member in TimelineAction}
+    relayed = {"news.action"}  # a child's news, itself made with a member
+    assert set(written) <= members | relayed
+    assert members <= set(written)  # and no member is left unused
+
+
+def test_every_action_has_a_label_on_the_ticket_page() -> None:
+    assert set(EVENT) == set(TimelineAction)
