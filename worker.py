@@ -56,6 +56,8 @@ WORKFLOW_SAFE_MODULES = (
     "schema.activity_io",
     "schema.reports",
     "workflows.ticket_state",
+    "workflows.process",
+    "workflows.refusals",
     "workflows.ticket_rules",
     "workflows.activity_calls",
     "workflows.search_attributes",

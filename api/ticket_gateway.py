@@ -28,8 +28,8 @@ from hotline.settings import Settings
 from hotline.temporal import connect
 from schema.ticket import Actor, TicketCreate, TicketView
 from workflows.ids import ticket_workflow_id
+from workflows.refusals import RefusalType
 from workflows.ticket import TicketUpdate, TicketWorkflow
-from workflows.ticket_rules import RefusalType
 from workflows.ticket_state import TicketStart
 
 log = structlog.get_logger(__name__)

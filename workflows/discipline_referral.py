@@ -21,8 +21,8 @@ from schema.escalation import (
     ReferralView,
 )
 from schema.ticket import Actor, Role, TimelineAction
+from workflows.refusals import RefusalType, refuse
 from workflows.ticket_news import DISCIPLINE_COMMISSION, SUPERVISORS, news, tell_ticket
-from workflows.ticket_rules import RefusalType, refuse
 from workflows.waiting import wait_until
 
 

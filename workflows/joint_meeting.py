@@ -22,8 +22,8 @@ from schema.escalation import (
     MeetingReportBody,
 )
 from schema.ticket import Actor, Role, TimelineAction
+from workflows.refusals import RefusalType, refuse
 from workflows.ticket_news import SUPERVISORS, news, tell_ticket
-from workflows.ticket_rules import RefusalType, refuse
 from workflows.waiting import wait_until
 
 

@@ -8,13 +8,7 @@ an ``ApplicationError`` whose ``type`` the API turns into an HTTP status
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import NoReturn
-
-from temporalio.exceptions import ApplicationError
 
 from schema.escalation import (
     DisciplineReferralBody,
@@ -34,6 +28,8 @@ from schema.ticket import (
     Satisfaction,
     TicketStatus,
 )
+from workflows.process import BY_ACTION, ProcessStep, Scope
+from workflows.refusals import RefusalType, refuse
 from workflows.ticket_state import Step, TicketState
 
 # A supervision order set by hand is due within this: far past any real order, and it
@@ -41,66 +37,8 @@ from workflows.ticket_state import Step, TicketState
 LONGEST_SUPERVISION = timedelta(days=90)
 
 
-class RefusalType(StrEnum):
-    INVALID_STATE = "InvalidState"  # 409
-    FORBIDDEN = "Forbidden"  # 403
-    INVALID_INPUT = "InvalidInput"  # 422
-
-
-def refuse(kind: RefusalType, message: str) -> NoReturn:
-    raise ApplicationError(message, type=kind.value, non_retryable=True)
-
-
-class Scope(StrEnum):
-    """Which departments may act, when the actor is a department."""
-
-    ANY = "any"
-    LEAD = "lead"  # 主办 only: 首接负责制
-    INVOLVED = "involved"  # lead or assisting
-
-
-@dataclass(frozen=True)
-class ActionRule:
-    roles: frozenset[Role]
-    statuses: frozenset[TicketStatus]
-    scope: Scope = Scope.ANY
-
-
-def _rule(roles: Iterable[Role], statuses: Iterable[TicketStatus], scope: Scope = Scope.ANY):
-    return ActionRule(frozenset(roles), frozenset(statuses), scope)
-
-
-_S = TicketStatus
-_OPEN = [s for s in TicketStatus if s is not TicketStatus.CLOSED]
-_DEPT = [Role.DEPARTMENT]
-_AGENT = [Role.AGENT]
-
-ACTION_RULES: dict[str, ActionRule] = {
-    "answer": _rule(_AGENT, [_S.RECEIVED]),
-    "transfer-110": _rule(_AGENT, [_S.RECEIVED, _S.RETURNED]),
-    "reject": _rule(_AGENT, [_S.RECEIVED]),
-    "dispatch": _rule(_AGENT, [_S.RECEIVED]),
-    "sign": _rule(_DEPT, [_S.DISPATCHED], Scope.LEAD),
-    "return": _rule(_DEPT, [_S.DISPATCHED, _S.HANDLING], Scope.LEAD),
-    "return-review": _rule(_AGENT, [_S.RETURNED]),
-    "progress": _rule(_DEPT, [_S.DISPATCHED, _S.HANDLING], Scope.INVOLVED),
-    "extension": _rule(_DEPT, [_S.DISPATCHED, _S.HANDLING], Scope.LEAD),
-    "extension-review": _rule(_AGENT, [_S.DISPATCHED, _S.HANDLING]),
-    "reply": _rule(_DEPT, [_S.HANDLING], Scope.LEAD),
-    "rating": _rule([Role.AGENT, Role.INTEGRATOR], [_S.CALLBACK]),
-    "rating-review": _rule(_AGENT, [_S.CALLBACK]),
-    "merge": _rule(_AGENT, _OPEN),
-    "withdraw": _rule(_AGENT, _OPEN),
-    # The escalation ladder (督办 → 联席会议 → 纪委监委): supervision needs a unit to press.
-    "supervise": _rule([Role.SUPERVISOR], [_S.DISPATCHED, _S.HANDLING]),
-    # A township or street leading the ticket may blow the whistle (the API checks the kind).
-    "joint-meeting": _rule(
-        [Role.SUPERVISOR, Role.AGENT, Role.DEPARTMENT],
-        [_S.RECEIVED, _S.DISPATCHED, _S.HANDLING, _S.RETURNED],
-        Scope.LEAD,
-    ),
-    "discipline-referral": _rule([Role.SUPERVISOR], _OPEN),
-}
+# The process table's rows, by action: who may take it, from which statuses.
+ACTION_RULES: dict[str, ProcessStep] = BY_ACTION
 
 
 def check_action(action: str, state: TicketState, actor: Actor) -> None:
