@@ -17,7 +17,7 @@ from sqlalchemy import func, insert, select
 from bench.stack import Stack, percentile, proc_status
 from hotline import sealing
 from hotline.database import create_engine
-from schema.tables import Ticket
+from schema.tables import Ticket, TicketDepartment
 from schema.ticket import Role
 
 LIST_QUERIES: dict[str, dict[str, Any]] = {
@@ -66,23 +66,42 @@ async def add_synthetic_rows(stack: Stack, total_rows: int) -> int:
     sealing.use_keys(stack.settings.resolved_encryption_keys())  # the copies' citizens
     engine = create_engine(stack.settings.resolved_database_url())
     try:
-        async with engine.begin() as connection:
+        # Read first, then write in a transaction of its own: a read transaction that turns
+        # into a write while the worker writes is refused by SQLite at once (no waiting).
+        async with engine.connect() as connection:
             rows = await connection.execute(
                 select(Ticket.__table__).where(Ticket.status == "dispatched").limit(1)
             )
             template = dict(rows.mappings().one())
             have = int(await connection.scalar(select(func.count()).select_from(Ticket)) or 0)
+        codes = [code for code in template["department_codes"].split(",") if code]
+        async with engine.begin() as connection:
             batch: list[dict[str, Any]] = []
+            members: list[dict[str, Any]] = []
             for n in range(max(0, total_rows - have)):
                 row = copy.deepcopy(template)
                 row["ticket_no"] = f"SYN-{n:07d}"
                 row["document"]["ticket_no"] = row["ticket_no"]
                 batch.append(row)
+                members.extend(  # the department's queues and filters read these
+                    {
+                        "department": code,
+                        "ticket_no": row["ticket_no"],
+                        "status": row["status"],
+                        "lead": code == row["lead_department"],
+                        "overdue": row["overdue"],
+                        "supervision_tier": row["supervision_tier"],
+                        "created_at": row["created_at"],
+                    }
+                    for code in codes
+                )
                 if len(batch) == 5000:
                     await connection.execute(insert(Ticket), batch)
-                    batch = []
+                    await connection.execute(insert(TicketDepartment), members)
+                    batch, members = [], []
             if batch:
                 await connection.execute(insert(Ticket), batch)
+                await connection.execute(insert(TicketDepartment), members)
             return max(0, total_rows - have)
     finally:
         await engine.dispose()

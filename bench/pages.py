@@ -120,7 +120,7 @@ async def fill_read_model(stack: Stack, rows: int, escalations: int) -> None:
     engine = create_engine(stack.settings.resolved_database_url())
     rng, now = random.Random(12345), datetime.now(UTC)
     try:
-        async with engine.begin() as connection:
+        async with engine.connect() as connection:  # read, then write apart (open_tickets)
             found = await connection.execute(
                 select(Ticket.document).where(Ticket.status == "dispatched").limit(1)
             )
@@ -128,6 +128,7 @@ async def fill_read_model(stack: Stack, rows: int, escalations: int) -> None:
             departments = list(
                 await connection.scalars(select(Department.code).where(Department.active))
             )
+        async with engine.begin() as connection:
             tickets: list[dict[str, Any]] = []
             members: list[dict[str, Any]] = []
             events: list[dict[str, Any]] = []
