@@ -8,11 +8,14 @@ list reads only the read model, so its rows need no workflows behind them.
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import time
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.stack import Stack, percentile, proc_status
 from hotline import sealing
@@ -61,6 +64,23 @@ async def list_latency(stack: Stack, repeats: int) -> dict[str, dict[str, float]
     return result
 
 
+async def _write(
+    engine: AsyncEngine, tickets: list[dict[str, Any]], members: list[dict[str, Any]]
+) -> None:
+    """One batch in a short transaction of its own, tried again while the worker (still
+    busy after the storm) holds SQLite's one write lock past the busy timeout."""
+    for attempt in range(20):
+        try:
+            async with engine.begin() as connection:
+                await connection.execute(insert(Ticket), tickets)
+                await connection.execute(insert(TicketDepartment), members)
+            return
+        except OperationalError:
+            if attempt == 19:
+                raise
+            await asyncio.sleep(1)
+
+
 async def add_synthetic_rows(stack: Stack, total_rows: int) -> int:
     """Fill the read model up to ``total_rows`` tickets with copies of a real open one."""
     sealing.use_keys(stack.settings.resolved_encryption_keys())  # the copies' citizens
@@ -75,34 +95,31 @@ async def add_synthetic_rows(stack: Stack, total_rows: int) -> int:
             template = dict(rows.mappings().one())
             have = int(await connection.scalar(select(func.count()).select_from(Ticket)) or 0)
         codes = [code for code in template["department_codes"].split(",") if code]
-        async with engine.begin() as connection:
-            batch: list[dict[str, Any]] = []
-            members: list[dict[str, Any]] = []
-            for n in range(max(0, total_rows - have)):
-                row = copy.deepcopy(template)
-                row["ticket_no"] = f"SYN-{n:07d}"
-                row["document"]["ticket_no"] = row["ticket_no"]
-                batch.append(row)
-                members.extend(  # the department's queues and filters read these
-                    {
-                        "department": code,
-                        "ticket_no": row["ticket_no"],
-                        "status": row["status"],
-                        "lead": code == row["lead_department"],
-                        "overdue": row["overdue"],
-                        "supervision_tier": row["supervision_tier"],
-                        "created_at": row["created_at"],
-                    }
-                    for code in codes
-                )
-                if len(batch) == 5000:
-                    await connection.execute(insert(Ticket), batch)
-                    await connection.execute(insert(TicketDepartment), members)
-                    batch, members = [], []
-            if batch:
-                await connection.execute(insert(Ticket), batch)
-                await connection.execute(insert(TicketDepartment), members)
-            return max(0, total_rows - have)
+        batch: list[dict[str, Any]] = []
+        members: list[dict[str, Any]] = []
+        for n in range(max(0, total_rows - have)):
+            row = copy.deepcopy(template)
+            row["ticket_no"] = f"SYN-{n:07d}"
+            row["document"]["ticket_no"] = row["ticket_no"]
+            batch.append(row)
+            members.extend(  # the department's queues and filters read these
+                {
+                    "department": code,
+                    "ticket_no": row["ticket_no"],
+                    "status": row["status"],
+                    "lead": code == row["lead_department"],
+                    "overdue": row["overdue"],
+                    "supervision_tier": row["supervision_tier"],
+                    "created_at": row["created_at"],
+                }
+                for code in codes
+            )
+            if len(batch) == 2000:
+                await _write(engine, batch, members)
+                batch, members = [], []
+        if batch:
+            await _write(engine, batch, members)
+        return max(0, total_rows - have)
     finally:
         await engine.dispose()
 

@@ -9,9 +9,9 @@ Phases, on one dev server with ``hotline worker`` and ``hotline api`` as process
    activities, driven straight through the Temporal client — and the ratio ours / bare;
 3. creation latency at a steady 10 creations a second;
 4. a timer storm: N tickets whose deadlines fall in the same second;
-5. open-ticket scale: worker RSS, history size per ticket, list latency with N rows;
-6. the bare storm: N minimal workflows whose timers fire in the same second, each doing
-   one local activity and one search-attribute upsert — and the ratio of the two storms.
+5. the bare storm: N minimal workflows whose timers fire in the same second, each doing
+   one local activity and one search-attribute upsert — and the ratio of the two storms;
+6. open-ticket scale: worker RSS, history size per ticket, list latency with N rows.
 It prints a table and writes JSON under bench/results/. It measures; it never fails.
 """
 
@@ -73,16 +73,29 @@ async def measure_bare(stack: Any, lives: int, concurrency: int) -> dict[str, An
         worker.wait(timeout=30)
 
 
+def done(phase: str, figures: dict[str, Any]) -> dict[str, Any]:
+    """Each phase's figures as soon as it ends, so a run cut short still tells them."""
+    print(f"[{phase}] {json.dumps(figures, ensure_ascii=False)}", flush=True)
+    return figures
+
+
 async def run(arguments: argparse.Namespace) -> dict[str, Any]:
     async with running_stack(arguments.database_url) as stack:
-        lives = await measure_lives(stack, arguments.lives, arguments.concurrency)
-        bare = await measure_bare(stack, arguments.lives, arguments.concurrency)
-        creation = await measure_creation_rate(stack, rate=10, seconds=10)
-        storm = await measure_storm(stack, arguments.storm, arguments.concurrency)
-        scale = await measure_open_tickets(
-            stack, storm.pop("ticket_numbers"), arguments.rows, repeats=100
+        lives = done("lives", await measure_lives(stack, arguments.lives, arguments.concurrency))
+        bare = done(
+            "bare engine", await measure_bare(stack, arguments.lives, arguments.concurrency)
         )
-        bare_storm = await measure_bare_storm(stack, arguments.storm, arguments.concurrency)
+        creation = done("creation", await measure_creation_rate(stack, rate=10, seconds=10))
+        storm = await measure_storm(stack, arguments.storm, arguments.concurrency)
+        numbers = storm.pop("ticket_numbers")
+        done("timer storm", storm)
+        bare_storm = done(
+            "bare storm", await measure_bare_storm(stack, arguments.storm, arguments.concurrency)
+        )
+        scale = done(
+            "open tickets",
+            await measure_open_tickets(stack, numbers, arguments.rows, repeats=100),
+        )
         return {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": machine(),

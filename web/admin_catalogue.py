@@ -124,13 +124,17 @@ async def _change(
     me: SignedIn,
     context: AppContext,
     name: str,
-    change: Callable[[AsyncSession], Awaitable[object]],
+    note: str,
+    change: Callable[[AsyncSession, str], Awaitable[object]],
 ) -> Response:
-    """Run one change in its own transaction; back to the list, or the list with the refusal."""
+    """Run one change, with its reason, in its own transaction; back to the list, or the
+    list with the refusal."""
+    _admins_only(me)
+    reason = _reason(note)
     back = "/admin/departments" if name == "admin_departments.html" else "/admin/routing"
     try:
         async with context.sessions.begin() as session:
-            await change(session)
+            await change(session, reason)
     except ValidationError as problem:
         message, _ = describe_validation(problem)
         return await _catalogue_page(
@@ -176,10 +180,8 @@ async def create_department(
     district: Annotated[str, Form(max_length=100)] = "",
     note: Reason = "",
 ) -> Response:
-    _admins_only(me)
-    reason = _reason(note)
 
-    async def create(session: AsyncSession) -> object:
+    async def create(session: AsyncSession, reason: str) -> object:
         body = DepartmentCreate.model_validate(
             {
                 "code": code.strip(),
@@ -192,7 +194,7 @@ async def create_department(
         )
         return await service.create_department(session, body=body, actor=me.account.actor)
 
-    return await _change(request, me, context, "admin_departments.html", create)
+    return await _change(request, me, context, "admin_departments.html", note, create)
 
 
 @router.post("/admin/departments/{code}")
@@ -207,9 +209,7 @@ async def update_department(
     note: Reason = "",
 ) -> Response:
     """Rename (the names given), retire (``active=false``) or bring back (``active=true``)."""
-    _admins_only(me)
-    reason = _reason(note)
-    changes: dict[str, Any] = {"note": reason}
+    changes: dict[str, Any] = {}
     if name_zh.strip():
         changes["name_zh"] = name_zh.strip()
     if name.strip():
@@ -217,13 +217,13 @@ async def update_department(
     if active in ("true", "false"):
         changes["active"] = active == "true"
 
-    async def update(session: AsyncSession) -> object:
-        body = DepartmentUpdate.model_validate(changes)
+    async def update(session: AsyncSession, reason: str) -> object:
+        body = DepartmentUpdate.model_validate({**changes, "note": reason})
         return await service.update_department(
             session, code=code, body=body, actor=me.account.actor
         )
 
-    return await _change(request, me, context, "admin_departments.html", update)
+    return await _change(request, me, context, "admin_departments.html", note, update)
 
 
 # -- the dispatch catalogue -----------------------------------------------------------
@@ -246,10 +246,8 @@ async def create_rule(
     assisting: Annotated[list[str] | None, Form(max_length=20)] = None,
     note: Reason = "",
 ) -> Response:
-    _admins_only(me)
-    reason = _reason(note)
 
-    async def create(session: AsyncSession) -> object:
+    async def create(session: AsyncSession, reason: str) -> object:
         body = RoutingRuleCreate.model_validate(
             {
                 "category": category.strip(),
@@ -261,7 +259,7 @@ async def create_rule(
         )
         return await service.create_rule(session, body=body, actor=me.account.actor)
 
-    return await _change(request, me, context, "admin_routing.html", create)
+    return await _change(request, me, context, "admin_routing.html", note, create)
 
 
 @router.post("/admin/routing/{rule_id}")
@@ -274,10 +272,8 @@ async def update_rule(
     assisting: Annotated[list[str] | None, Form(max_length=20)] = None,
     note: Reason = "",
 ) -> Response:
-    _admins_only(me)
-    reason = _reason(note)
 
-    async def update(session: AsyncSession) -> object:
+    async def update(session: AsyncSession, reason: str) -> object:
         body = RoutingRuleUpdate.model_validate(
             {
                 "lead": lead,
@@ -289,18 +285,16 @@ async def update_rule(
             session, rule_id=rule_id, body=body, actor=me.account.actor
         )
 
-    return await _change(request, me, context, "admin_routing.html", update)
+    return await _change(request, me, context, "admin_routing.html", note, update)
 
 
 @router.post("/admin/routing/{rule_id}/delete")
 async def delete_rule(
     rule_id: int, request: Request, me: UserDep, context: ContextDep, note: Reason = ""
 ) -> Response:
-    _admins_only(me)
-    reason = _reason(note)
 
-    async def delete(session: AsyncSession) -> object:
+    async def delete(session: AsyncSession, reason: str) -> object:
         await service.delete_rule(session, rule_id=rule_id, actor=me.account.actor, note=reason)
         return None
 
-    return await _change(request, me, context, "admin_routing.html", delete)
+    return await _change(request, me, context, "admin_routing.html", note, delete)
