@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Sequence
 
 from sqlalchemy import func, select
@@ -21,14 +23,21 @@ class PublishingActivities:
     ) -> None:
         self._sessions = sessions
         self._senders = list(senders)
+        # SQLite takes one writer at a time; the worker's writers queue here, in order,
+        # rather than in SQLite's busy handler, whose sleeps starve a storm of them.
+        bind = sessions.kw.get("bind")
+        self._one_writer = (
+            asyncio.Lock() if bind is not None and bind.dialect.name == "sqlite" else None
+        )
 
     @activity.defn(name=ActivityName.PUBLISH_TRANSITION)
     async def publish_transition(self, publication: Publication) -> None:
         # Both steps are idempotent, so a retry after a partial failure repeats nothing.
-        async with self._sessions.begin() as session:
-            written = await write_transition(session, publication.transition)
-        if written:  # a stale attempt's notices are not sent
-            await self._send(publication.notifications)
+        async with self._one_writer or contextlib.nullcontext():
+            async with self._sessions.begin() as session:
+                written = await write_transition(session, publication.transition)
+            if written:  # a stale attempt's notices are not sent
+                await self._send(publication.notifications)
 
     @activity.defn(name=ActivityName.RECORD_LATE_ESCALATION_NEWS)
     async def record_late_escalation_news(self, late: LateEscalationNews) -> None:

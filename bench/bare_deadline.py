@@ -22,7 +22,8 @@ class BareDeadline:
         self.done = False
 
     @workflow.run
-    async def run(self, due: datetime) -> None:
+    async def run(self, due_iso: str) -> None:  # a string: the bare client's converter
+        due = datetime.fromisoformat(due_iso)
         await workflow.sleep(max(timedelta(0), due - workflow.now()))
         level = await workflow.execute_local_activity(
             bare_rung, 2, start_to_close_timeout=timedelta(seconds=10)

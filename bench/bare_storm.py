@@ -34,7 +34,7 @@ async def measure_bare_storm(stack: Stack, count: int, concurrency: int) -> dict
         async def start_next() -> None:
             await stack.temporal.start_workflow(
                 BareDeadline.run,
-                storm_at,
+                storm_at.isoformat(),
                 id=f"bare-storm-{run}-{next(numbers)}",
                 task_queue=task_queue,
             )
