@@ -33,33 +33,37 @@ class PublishingActivities:
     @activity.defn(name=ActivityName.PUBLISH_TRANSITION)
     async def publish_transition(self, publication: Publication) -> None:
         # Both steps are idempotent, so a retry after a partial failure repeats nothing.
-        async with self._one_writer or contextlib.nullcontext():
+        async with self._writing():
             async with self._sessions.begin() as session:
                 written = await write_transition(session, publication.transition)
             if written:  # a stale attempt's notices are not sent
                 await self._send(publication.notifications)
 
+    def _writing(self) -> contextlib.AbstractAsyncContextManager[object]:
+        return self._one_writer or contextlib.nullcontext()
+
     @activity.defn(name=ActivityName.RECORD_LATE_ESCALATION_NEWS)
     async def record_late_escalation_news(self, late: LateEscalationNews) -> None:
         """A referral's news after its ticket closed: the next timeline event, the rung's
         ending, and the notices. Its workflow no longer writes, so appending is safe."""
-        async with self._sessions.begin() as session:
-            seq = await _append_late_event(session, late)
-        news = late.news
-        await self._send(
-            [
-                Notification(
-                    id=f"{late.ticket_no}:{seq}:{notice.recipient}",
-                    ticket_no=late.ticket_no,
-                    recipient=notice.recipient,
-                    kind=news.action,
-                    message=notice.message,
-                    at=news.at,
-                    seq=seq,
-                )
-                for notice in news.notices
-            ]
-        )
+        async with self._writing():
+            async with self._sessions.begin() as session:
+                seq = await _append_late_event(session, late)
+            news = late.news
+            await self._send(
+                [
+                    Notification(
+                        id=f"{late.ticket_no}:{seq}:{notice.recipient}",
+                        ticket_no=late.ticket_no,
+                        recipient=notice.recipient,
+                        kind=news.action,
+                        message=notice.message,
+                        at=news.at,
+                        seq=seq,
+                    )
+                    for notice in news.notices
+                ]
+            )
 
     async def _send(self, notifications: list[Notification]) -> None:
         if notifications:

@@ -180,10 +180,6 @@ def facts_counts(fact: TicketFacts) -> Counts:
     )
 
 
-def figures(facts: Iterable[TicketFacts], weights: Weights) -> Figures:
-    return rates(sum((facts_counts(f) for f in facts), Counts()), weights)
-
-
 def rates(c: Counts, weights: Weights) -> Figures:
     """The figures of docs/statistics.md from a group's counts."""
     response = _share(c.responded, c.dispatched)

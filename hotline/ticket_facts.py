@@ -46,9 +46,12 @@ def figures_row(fact: TicketFacts) -> dict[str, Any]:
     }
 
 
-def _sums() -> list[Any]:
-    table = TicketFigures.__table__.c
-    return [func.count().label("tickets"), *(func.sum(table[n]).label(n) for n in FIGURE_COLUMNS)]
+def _sums(columns: Any) -> list[Any]:
+    """Each count summed over ``columns`` (the table's, or a subquery's), and the rows."""
+    return [
+        func.count().label("tickets"),
+        *(func.sum(columns[name]).label(name) for name in FIGURE_COLUMNS),
+    ]
 
 
 def _counts(row: Any) -> Counts:
@@ -61,7 +64,7 @@ async def department_counts(
     """Per lead department (``None``: no lead), the counts of the tickets created in the period."""
     table = TicketFigures.__table__.c
     rows = await session.execute(
-        select(table.lead_department, *_sums())
+        select(table.lead_department, *_sums(table))
         .where(table.created_at >= created_from, table.created_at < created_to)
         .group_by(table.lead_department)
     )
@@ -81,13 +84,7 @@ async def counts_between(session: AsyncSession, bounds: list[datetime]) -> list[
         .where(table.created_at >= bounds[0], table.created_at < bounds[-1])
         .subquery()
     )
-    rows = await session.execute(
-        select(
-            inner.c.bucket,
-            func.count().label("tickets"),
-            *(func.sum(inner.c[n]).label(n) for n in FIGURE_COLUMNS),
-        ).group_by(inner.c.bucket)
-    )
+    rows = await session.execute(select(inner.c.bucket, *_sums(inner.c)).group_by(inner.c.bucket))
     found = {row.bucket: _counts(row) for row in rows}
     return [found.get(index, Counts()) for index in range(len(bounds) - 1)]
 

@@ -27,7 +27,7 @@ from schema.catalogue import (
 )
 from schema.tables import CatalogueChange, Department, RoutingRule
 from schema.ticket import Role
-from web.base import UserDep, WebError, page
+from web.base import UserDep, WebError, page, require_role
 from web.i18n import N_
 from web.sessions import SignedIn
 
@@ -35,6 +35,11 @@ router = APIRouter(include_in_schema=False)
 Name = Annotated[str, Form(max_length=200)]
 Reason = Annotated[str, Form(max_length=2000)]
 HISTORY_ROWS = 100
+# Each page: the entity its change history shows, and where a change returns to.
+PAGES = {
+    "admin_departments.html": ("department", "/admin/departments"),
+    "admin_routing.html": ("routing_rule", "/admin/routing"),
+}
 
 # What the catalogue service's refusals say on the page.
 REFUSALS = {
@@ -47,8 +52,7 @@ REFUSALS = {
 
 
 def _admins_only(me: SignedIn) -> None:
-    if me.account.role is not Role.ADMIN:
-        raise WebError(403, "forbidden", N_("单位与派单目录只供管理员维护"))
+    require_role(me, (Role.ADMIN,), N_("单位与派单目录只供管理员维护"))
 
 
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
@@ -93,12 +97,16 @@ async def _catalogue_page(
 ) -> Response:
     async with context.sessions() as session:
         departments = list(await session.scalars(select(Department).order_by(Department.code)))
-        rules = list(
-            await session.scalars(
-                select(RoutingRule).order_by(RoutingRule.category, RoutingRule.district)
+        entity, _ = PAGES[name]
+        rules = (
+            list(
+                await session.scalars(
+                    select(RoutingRule).order_by(RoutingRule.category, RoutingRule.district)
+                )
             )
+            if entity == "routing_rule"
+            else []
         )
-        entity = "department" if name == "admin_departments.html" else "routing_rule"
         history = await _history(session, entity)
         districts = await known_districts(session)
     return page(
@@ -131,7 +139,7 @@ async def _change(
     list with the refusal."""
     _admins_only(me)
     reason = _reason(note)
-    back = "/admin/departments" if name == "admin_departments.html" else "/admin/routing"
+    _, back = PAGES[name]
     try:
         async with context.sessions.begin() as session:
             await change(session, reason)

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from api.deps import ContextDep
 from schema.policy import Policy
 from schema.ticket import Role
-from web.base import UserDep, WebError, page
+from web.base import UserDep, page, require_role
 from web.i18n import N_
 
 router = APIRouter(include_in_schema=False)
@@ -59,8 +59,7 @@ def limits(policy: Policy) -> list[Limit]:
 
 @router.get("/admin/policy")
 async def deadline_policy(request: Request, me: UserDep, context: ContextDep) -> Response:
-    if me.account.role is not Role.ADMIN:
-        raise WebError(403, "forbidden", N_("时限政策只供管理员查阅"))
+    require_role(me, (Role.ADMIN,), N_("时限政策只供管理员查阅"))
     policy = context.policy
     by_urgency = [
         (N_("派单时限"), policy.dispatch),

@@ -19,7 +19,7 @@ from hotline.accounts import (
     set_password,
 )
 from schema.ticket import Role
-from web.base import UserDep, WebError, page
+from web.base import UserDep, WebError, page, require_role
 from web.choices import catalogue_choices
 from web.i18n import N_
 from web.sessions import SignedIn
@@ -29,8 +29,7 @@ Text = Annotated[str, Form(max_length=200)]
 
 
 def _admins_only(me: SignedIn) -> None:
-    if me.account.role is not Role.ADMIN:
-        raise WebError(403, "forbidden", N_("账号管理只供管理员使用"))
+    require_role(me, (Role.ADMIN,), N_("账号管理只供管理员使用"))
 
 
 def _not_oneself(me: SignedIn, username: str) -> None:

@@ -3,6 +3,7 @@ on every state-changing request), and refusals answered as pages."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from api.deps import ContextDep
 from api.errors import ApiError
 from schema.ladder import TOP_LEVEL
+from schema.ticket import Role
 from web import labels
 from web.i18n import from_header, gettext_for
 from web.sessions import COOKIE, SignedIn, signed_in
@@ -49,6 +51,13 @@ async def user(request: Request, context: ContextDep) -> SignedIn:
 
 
 UserDep = Annotated[SignedIn, Depends(user)]
+
+
+def require_role(me: SignedIn, roles: Collection[Role], refusal: str) -> None:
+    """A page for some roles only: anyone else is refused with 403 and ``refusal`` (an
+    N_-marked message naming who the page is for)."""
+    if me.account.role not in roles:
+        raise WebError(403, "forbidden", refusal)
 
 
 def check_same_origin(request: Request) -> None:

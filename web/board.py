@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import AppContext, ContextDep
 from schema.ticket import Role
-from web.base import UserDep, WebError, page
+from web.base import UserDep, page, require_role
 from web.board_figures import ChartFigures, board_figures, chart_figures
 from web.choices import catalogue_choices
 from web.i18n import N_, gettext_for
@@ -27,8 +27,7 @@ F = TypeVar("F")
 
 
 def _supervisors_only(me: SignedIn) -> None:
-    if me.account.role not in BOARD_ROLES:
-        raise WebError(403, "forbidden", N_("督办看板只供督办人员和管理员使用"))
+    require_role(me, BOARD_ROLES, N_("督办看板只供督办人员和管理员使用"))
 
 
 async def _read(

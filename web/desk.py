@@ -23,7 +23,7 @@ from hotline.sealing import sealer
 from schema.activity_io import RouteQuery
 from schema.tables import Ticket
 from schema.ticket import Role, TicketCreate
-from web.base import UserDep, WebError, page
+from web.base import UserDep, page, require_role
 from web.choices import catalogue_choices
 from web.forms import form_fields
 from web.i18n import N_
@@ -52,8 +52,7 @@ async def work_queues(context: AppContext, me: SignedIn) -> list[Queue]:
 
 
 def _agents_only(me: SignedIn) -> None:
-    if me.account.role is not Role.AGENT:
-        raise WebError(403, "forbidden", N_("话务员工作台只供话务员使用"))
+    require_role(me, (Role.AGENT,), N_("话务员工作台只供话务员使用"))
 
 
 async def _desk(
@@ -83,8 +82,7 @@ async def desk(request: Request, me: UserDep, context: ContextDep) -> Response:
 
 @router.get("/inbox")
 async def inbox(request: Request, me: UserDep, context: ContextDep) -> Response:
-    if me.account.role is not Role.DEPARTMENT:
-        raise WebError(403, "forbidden", N_("承办单位工作台只供承办单位使用"))
+    require_role(me, (Role.DEPARTMENT,), N_("承办单位工作台只供承办单位使用"))
     return page(request, "inbox.html", me, queues=await work_queues(context, me))
 
 

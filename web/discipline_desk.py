@@ -16,7 +16,7 @@ from api.escalation_queries import EscalationFilter, child_reports, list_escalat
 from api.routes.tickets import readable_by
 from schema.escalation import DisciplineOutcome, Escalation, EscalationKind, EscalationOutcome
 from schema.ticket import Role
-from web.base import UserDep, WebError, page
+from web.base import UserDep, page, require_role
 from web.choices import catalogue_choices
 from web.i18n import N_
 
@@ -59,8 +59,7 @@ async def referrals(session: AsyncSession) -> Referrals:
 
 @router.get("/discipline")
 async def discipline_desk(request: Request, me: UserDep, context: ContextDep) -> Response:
-    if me.account.role is not Role.DISCIPLINE:
-        raise WebError(403, "forbidden", N_("纪委监委工作台只供纪委监委使用"))
+    require_role(me, (Role.DISCIPLINE,), N_("纪委监委工作台只供纪委监委使用"))
     async with context.sessions() as session:
         found = await referrals(session)
         choices = await catalogue_choices(session)

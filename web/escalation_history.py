@@ -16,7 +16,7 @@ from api.deps import AppContext, ContextDep
 from api.errors import ApiError, describe_validation
 from api.routes.escalations import EscalationSearch, escalations_export, find_escalations
 from schema.ticket import Role
-from web.base import UserDep, WebError, page, paging
+from web.base import UserDep, WebError, page, paging, require_role
 from web.choices import catalogue_choices
 from web.i18n import N_
 from web.search import day_bounds
@@ -28,8 +28,7 @@ OPERATORS = (Role.SUPERVISOR, Role.ADMIN)  # who may follow a record into Tempor
 
 
 def _readers_only(me: SignedIn) -> None:
-    if me.account.role not in READERS:
-        raise WebError(403, "forbidden", N_("督办与问责记录只供督办人员、纪委监委和管理员查阅"))
+    require_role(me, READERS, N_("督办与问责记录只供督办人员、纪委监委和管理员查阅"))
 
 
 def _filters(request: Request) -> dict[str, str]:

@@ -20,7 +20,7 @@ from api.deps import ContextDep
 from api.errors import describe_validation
 from schema.tables import Ticket
 from schema.ticket import ClosureReason, Role
-from web.base import UserDep, WebError, page
+from web.base import UserDep, page, require_role
 from web.i18n import N_
 from web.periods import PERIODS, PeriodQuery
 
@@ -63,8 +63,7 @@ async def heat_table(session: AsyncSession, start: datetime, end: datetime) -> H
 
 @router.get("/hotspots")
 async def hotspots(request: Request, me: UserDep, context: ContextDep) -> Response:
-    if me.account.role not in READERS:
-        raise WebError(403, "forbidden", N_("热点分析只供督办人员和管理员查阅"))
+    require_role(me, READERS, N_("热点分析只供督办人员和管理员查阅"))
     timezone = ZoneInfo(context.policy.timezone)
     shown: dict[str, Any] = {"periods": PERIODS, "query": None}
     try:

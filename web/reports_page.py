@@ -23,7 +23,7 @@ from schema.body import MAX_PAGE
 from schema.reports import ReportKind
 from schema.tables import Report
 from schema.ticket import Role
-from web.base import UserDep, WebError, page, paging
+from web.base import UserDep, WebError, page, paging, require_role
 from web.choices import Choices, catalogue_choices
 from web.i18n import N_
 from web.sessions import SignedIn
@@ -71,9 +71,11 @@ def holder(blocker: str, _: Callable[[str], str], names: Choices) -> str:
     return _(fixed[blocker]) if blocker in fixed else names.name_of(blocker)
 
 
+KINDS = {kind.value for kind in ReportKind}
+
+
 def _readers_only(me: SignedIn) -> None:
-    if me.account.role not in READERS:
-        raise WebError(403, "forbidden", N_("定期报告只供督办人员和管理员查阅"))
+    require_role(me, READERS, N_("定期报告只供督办人员和管理员查阅"))
 
 
 async def _report(context: Any, report_id: str) -> Report:
@@ -93,7 +95,7 @@ async def report_list(
     wanted_page: Annotated[str, Query(alias="page", max_length=10)] = "1",
 ) -> Response:
     _readers_only(me)
-    chosen = ReportKind(kind) if kind in ReportKind._value2member_map_ else None
+    chosen = ReportKind(kind) if kind in KINDS else None
     number = int(wanted_page) if wanted_page.isdigit() and 0 < int(wanted_page) <= MAX_PAGE else 1
     query = select(Report.id, Report.kind, Report.period_from, Report.period_to, Report.created_at)
     count = select(func.count()).select_from(Report)
@@ -135,9 +137,8 @@ async def compile_report(
     form_key: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
     """Compile one now and show it. The form's key makes a double click compile once."""
-    if me.account.role is not Role.SUPERVISOR:
-        raise WebError(403, "forbidden", N_("只有督办人员可以立即编制报告"))
-    if kind not in ReportKind._value2member_map_:
+    require_role(me, (Role.SUPERVISOR,), N_("只有督办人员可以立即编制报告"))
+    if kind not in KINDS:
         raise WebError(422, "invalid_input", N_("请选择报告种类"))
     try:
         summary = await compile_now(context, me.account.actor, ReportKind(kind), form_key or None)

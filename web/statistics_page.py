@@ -23,7 +23,7 @@ from api.routes.stats import period_statistics
 from hotline.statistics import DepartmentFigures, Figures, Statistics, Weights, rates
 from hotline.ticket_facts import counts_between
 from schema.ticket import Role
-from web.base import UserDep, WebError, page
+from web.base import UserDep, WebError, page, require_role
 from web.choices import catalogue_choices
 from web.i18n import N_, gettext_for
 from web.periods import PERIODS, PeriodQuery, trend_bounds
@@ -77,8 +77,7 @@ class StatisticsQuery(PeriodQuery):
 
 
 def _readers_only(me: SignedIn) -> None:
-    if me.account.role not in READERS:
-        raise WebError(403, "forbidden", N_("统计分析只供督办人员和管理员查阅"))
+    require_role(me, READERS, N_("统计分析只供督办人员和管理员查阅"))
 
 
 def _query(request: Request) -> StatisticsQuery:
