@@ -19,11 +19,12 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 from temporalio.workflow import SandboxImportNotificationPolicy
 
-from activities.deadlines import DeadlineActivities, read_policy
+from activities.deadlines import DeadlineActivities
 from activities.merging import MergeActivities
 from activities.notifications import NotificationActivities, build_senders
 from activities.publishing import PublishingActivities
 from activities.read_model import ReadModelActivities
+from activities.registration import RegistrationActivities
 from activities.reports import ReportActivities
 from activities.routing import RoutingActivities
 from hotline import sealing
@@ -32,10 +33,11 @@ from hotline.request_context import RequestContextInterceptor
 from hotline.schedules import ensure_schedules
 from hotline.settings import Settings, WorkflowSandbox
 from hotline.temporal import connect, ensure_search_attributes
+from schema.policy_file import read_policy
 from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.joint_meeting import JointMeetingWorkflow
 from workflows.reports import ReportWorkflow
-from workflows.ticket import TicketWorkflow
+from workflows.ticket.workflow import TicketWorkflow
 
 log = structlog.get_logger(__name__)
 
@@ -55,16 +57,22 @@ WORKFLOW_SAFE_MODULES = (
     "schema.policy",
     "schema.activity_io",
     "schema.reports",
-    "workflows.ticket_state",
-    "workflows.process",
+    "workflows.ticket.state",
+    "workflows.ticket.effects",
+    "workflows.ticket.ladder",
+    "workflows.ticket.deadlines",
+    "workflows.ticket.handlers",
+    "workflows.ticket.publishing",
+    "workflows.ticket.legacy",
+    "schema.working_days",
+    "workflows.ticket.process",
     "workflows.refusals",
-    "workflows.ticket_rules",
+    "workflows.ticket.rules",
     "workflows.activity_calls",
     "workflows.search_attributes",
     "workflows.ids",
-    "workflows.ticket_news",
+    "workflows.ticket.news",
     "workflows.waiting",
-    "workflows.escalation_ladder",  # a stateless mixin of the ticket workflow
     # Child workflows the ticket starts; their classes hold no module state.
     "workflows.joint_meeting",
     "workflows.discipline_referral",
@@ -76,7 +84,7 @@ WORKFLOW_SAFE_MODULES = (
 # no I/O, no randomness) check every line of it: the test suite runs so. ``shared`` passes
 # them through like the modules above: they hold no module state, and a new ticket then
 # costs no import of its module (about 10 ms of worker CPU per ticket life, bench/).
-WORKFLOW_MODULES = ("workflows.ticket", "workflows.reports")
+WORKFLOW_MODULES = ("workflows.ticket.workflow", "workflows.reports")
 
 
 def sandbox_runner(mode: WorkflowSandbox = "shared") -> SandboxedWorkflowRunner:
@@ -96,7 +104,9 @@ def activities(
 ) -> list[Callable]:
     """Every activity the ticket workflows call, by the names in ``ActivityName``."""
     policy = read_policy(settings.policy)  # a broken file stops the worker here, not mid-ticket
+    registration = RegistrationActivities(sessions, settings.policy)
     deadlines = DeadlineActivities(settings.policy)
+    # Tickets registered before "register-once-deadlines-in-workflow" still call these three.
     routing = RoutingActivities(sessions)
     senders = build_senders(settings.sender_names(), sessions)
     publishing = PublishingActivities(sessions, senders)
@@ -106,6 +116,8 @@ def activities(
     reports = ReportActivities(sessions, policy)
     merging = MergeActivities(client)
     return [
+        registration.register_ticket,
+        deadlines.record_working_days,
         deadlines.load_policy,
         deadlines.compute_due_instants,
         routing.route_request,

@@ -14,7 +14,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from schema.activity_io import ActivityName, DuplicateClaim, DuplicateClaimOutcome
 from workflows.ids import ticket_workflow_id
-from workflows.ticket_news import ABSORB_DUPLICATE_UPDATE
+from workflows.ticket.news import ABSORB_DUPLICATE_UPDATE
 
 
 class MergeActivities:

@@ -1,22 +1,24 @@
-"""Working-day arithmetic on the Chinese public-holiday calendar (make-up days included).
+"""The Chinese public-holiday calendar (make-up days included), recorded as sheets.
 
 ``chinese-calendar`` knows each year once the State Council publishes it (usually in
 November for the next year). For a year it does not know yet, Monday to Friday count
 as working days and a warning is logged; the operator can declare the real holidays
 and make-up working days in the policy file (``[calendar]``) until the library knows.
+Workflows never read this: they compute on the ``WorkingDaySheet`` it records.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import chinese_calendar
 import structlog
 
-from schema.policy import CalendarOverrides, SpanUnit, natural_timedelta, parse_span
+from schema.policy import CalendarOverrides
+from schema.working_days import WorkingDaySheet
 
 log = structlog.get_logger(__name__)
+_WARNED_YEARS: set[int] = set()  # one warning per unknown year per process, not per ticket
 
 
 class WorkingCalendar:
@@ -24,7 +26,7 @@ class WorkingCalendar:
         overrides = overrides or CalendarOverrides()
         self._holidays = frozenset(overrides.holidays)
         self._workdays = frozenset(overrides.workdays)
-        self._warned_years: set[int] = set()
+        self._guessed_years: set[int] = set()
 
     def is_working_day(self, day: date) -> bool:
         if day in self._holidays:
@@ -34,30 +36,27 @@ class WorkingCalendar:
         try:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
-            if day.year not in self._warned_years:
-                self._warned_years.add(day.year)
+            self._guessed_years.add(day.year)
+            if day.year not in _WARNED_YEARS:
+                _WARNED_YEARS.add(day.year)
                 log.warning(
                     "holiday calendar unknown for year; counting Monday to Friday", year=day.year
                 )
             return day.weekday() < 5
 
-    def add_working_days(self, start: datetime, count: int) -> datetime:
-        """The same local time of day on the ``count``-th working day after ``start``'s day."""
-        day = start.date()
-        counted = 0
-        while counted < count:
+    def sheet(self, first: date, last: date) -> WorkingDaySheet:
+        """The days from ``first`` to ``last`` that break the Monday-to-Friday rule."""
+        holidays: list[date] = []
+        workdays: list[date] = []
+        day = first
+        while day <= last:
+            working = self.is_working_day(day)
+            if day.weekday() < 5 and not working:
+                holidays.append(day)
+            elif day.weekday() >= 5 and working:
+                workdays.append(day)
             day += timedelta(days=1)
-            if self.is_working_day(day):
-                counted += 1
-        return datetime.combine(day, start.timetz())
-
-
-def add_span(start: datetime, span: str, timezone: str, calendar: WorkingCalendar) -> datetime:
-    """``start`` plus a policy duration; working days are counted in the policy's time zone."""
-    natural = natural_timedelta(span)
-    if natural is not None:
-        return start + natural
-    amount, unit = parse_span(span)
-    assert unit is SpanUnit.WORKING_DAYS
-    local = start.astimezone(ZoneInfo(timezone))
-    return calendar.add_working_days(local, amount).astimezone(UTC)
+        guessed = sorted(y for y in self._guessed_years if first.year <= y <= last.year)
+        return WorkingDaySheet(
+            first=first, last=last, holidays=holidays, workdays=workdays, guessed_years=guessed
+        )

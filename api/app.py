@@ -9,7 +9,6 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from temporalio.client import Client
 
-from activities.deadlines import read_policy
 from api import metrics
 from api.account_gate import AccountGate
 from api.body_limit import BodySizeLimit
@@ -34,6 +33,7 @@ from api.ticket_gateway import TicketGateway
 from hotline import sealing
 from hotline.database import create_engine, session_factory
 from hotline.settings import Settings
+from schema.policy_file import read_policy
 from web.workbench import install as install_workbench
 
 ROUTERS = (

@@ -29,8 +29,8 @@ from hotline.temporal import connect
 from schema.ticket import Actor, TicketCreate, TicketView
 from workflows.ids import ticket_workflow_id
 from workflows.refusals import RefusalType
-from workflows.ticket import TicketUpdate, TicketWorkflow
-from workflows.ticket_state import TicketStart
+from workflows.ticket.state import TicketStart
+from workflows.ticket.workflow import TicketUpdate, TicketWorkflow
 
 log = structlog.get_logger(__name__)
 

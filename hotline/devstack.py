@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from activities.deadlines import read_policy
 from api.app import create_app
 from api.codec_server import new_codec_token_id
 from hotline.accounts import add_user, list_users, new_password
@@ -32,6 +31,7 @@ from hotline.request_context import RequestContextInterceptor
 from hotline.schedules import ensure_schedules
 from hotline.settings import Settings
 from hotline.tokens import issue_codec_token
+from schema.policy_file import read_policy
 from schema.tables import Department
 from schema.ticket import Role
 from worker import build_worker

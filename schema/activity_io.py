@@ -7,17 +7,21 @@ Pure module: workflows may import it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
 from schema.escalation import Escalation
-from schema.policy import CalendarOverrides
+from schema.policy import CalendarOverrides, Policy
 from schema.ticket import DuplicateMergedSignal, ReplyOutcome, TicketView, TimelineEvent
+from schema.working_days import WorkingDaySheet
 
 
 class ActivityName(StrEnum):
+    REGISTER_TICKET = "register_ticket"
+    RECORD_WORKING_DAYS = "record_working_days"
+    # Before the "register-once-deadlines-in-workflow" patch; kept for tickets started earlier.
     LOAD_POLICY = "load_policy"
     ROUTE_REQUEST = "route_request"
     COMPUTE_DUE_INSTANTS = "compute_due_instants"
@@ -42,6 +46,27 @@ class RouteDecision(BaseModel):
     assisting: list[str] = Field(default_factory=list)
     rule_id: int
     fallback: bool = False  # True when the district government was named for lack of a rule
+
+
+class RegistrationQuery(BaseModel):
+    category: str
+    district: str
+    on: date  # the day the ticket is received, in the policy's time zone or near it
+
+
+class Registration(BaseModel):
+    """All a new ticket needs from outside, in one local activity: its policy, its route
+    (None: an agent dispatches by hand) and the holiday calendar its deadlines count on."""
+
+    policy: Policy
+    route: RouteDecision | None
+    working_days: WorkingDaySheet | None  # None only as tickets registered before did
+
+
+class WorkingDaysQuery(BaseModel):
+    calendar: CalendarOverrides
+    first: date
+    last: date
 
 
 class DueItem(BaseModel):

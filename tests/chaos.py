@@ -65,7 +65,7 @@ from tests.support import (
     intake_json,
 )
 from workflows.search_attributes import ALL_KEYS
-from workflows.ticket import TicketWorkflow
+from workflows.ticket.workflow import TicketWorkflow
 
 LIFE = [
     ("sign", "lead", None),

@@ -22,8 +22,8 @@ from tests.support import (
 )
 from worker import build_worker
 from workflows.ids import ticket_workflow_id
-from workflows.ticket import TicketWorkflow
-from workflows.ticket_state import TicketStart
+from workflows.ticket.state import TicketStart
+from workflows.ticket.workflow import TicketWorkflow
 
 SUGGEST_AFTER = 40
 

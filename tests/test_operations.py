@@ -31,8 +31,8 @@ from schema.ticket import Role
 from tests.support import TEST_CONVERTER, asgi_client, free_port, intake, intake_json, new_ticket_no
 from worker import build_worker
 from workflows.search_attributes import ALL_KEYS
-from workflows.ticket import TicketWorkflow
-from workflows.ticket_state import TicketStart
+from workflows.ticket.state import TicketStart
+from workflows.ticket.workflow import TicketWorkflow
 
 
 async def test_search_attributes_are_registered_idempotently(

@@ -24,7 +24,7 @@ from web.base import UserDep, WebError, page
 from web.choices import catalogue_choices
 from web.forms import form_fields, read_form
 from web.sessions import SignedIn
-from workflows.ticket_rules import offered
+from workflows.ticket.rules import offered
 
 router = APIRouter(include_in_schema=False)
 ROUTES = {route.name: route for route in ACTION_ROUTES}

@@ -23,12 +23,16 @@ from schema.activity_io import (
     DuplicateClaimOutcome,
     Notification,
     Publication,
+    Registration,
+    RegistrationQuery,
     RouteDecision,
     RouteQuery,
     Transition,
+    WorkingDaysQuery,
 )
 from schema.escalation import LateEscalationNews
 from schema.policy import Policy
+from schema.working_days import WorkingDaySheet
 
 _LOCAL_TIMEOUT = timedelta(seconds=10)
 # Short, so that a write lost with a killed worker is retried elsewhere within seconds.
@@ -37,6 +41,24 @@ _WRITE_TIMEOUT = timedelta(seconds=10)
 _WRITE_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
 )
+
+
+async def register_ticket(query: RegistrationQuery) -> Registration:
+    return await workflow.execute_local_activity(
+        ActivityName.REGISTER_TICKET,
+        query,
+        result_type=Registration,
+        start_to_close_timeout=_LOCAL_TIMEOUT,
+    )
+
+
+async def record_working_days(query: WorkingDaysQuery) -> WorkingDaySheet:
+    return await workflow.execute_local_activity(
+        ActivityName.RECORD_WORKING_DAYS,
+        query,
+        result_type=WorkingDaySheet,
+        start_to_close_timeout=_LOCAL_TIMEOUT,
+    )
 
 
 async def load_policy() -> Policy:

@@ -22,7 +22,7 @@ from schema.escalation import (
 )
 from schema.ticket import Actor, Role, TimelineAction
 from workflows.refusals import RefusalType, refuse
-from workflows.ticket_news import DISCIPLINE_COMMISSION, SUPERVISORS, news, tell_ticket
+from workflows.ticket.news import DISCIPLINE_COMMISSION, SUPERVISORS, news, tell_ticket
 from workflows.waiting import wait_until
 
 

@@ -23,7 +23,7 @@ from schema.escalation import (
 )
 from schema.ticket import Actor, Role, TimelineAction
 from workflows.refusals import RefusalType, refuse
-from workflows.ticket_news import SUPERVISORS, news, tell_ticket
+from workflows.ticket.news import SUPERVISORS, news, tell_ticket
 from workflows.waiting import wait_until
 
 

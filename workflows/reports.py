@@ -11,7 +11,7 @@ from schema.activity_io import ActivityName
 from schema.escalation import LeaderAssignment
 from schema.reports import ReportRequest, ReportSummary
 from workflows.ids import ticket_workflow_id
-from workflows.ticket_news import ASSIGN_LEADER_SIGNAL
+from workflows.ticket.news import ASSIGN_LEADER_SIGNAL
 
 
 @workflow.defn(name="Report")

@@ -25,33 +25,20 @@ from schema.escalation import (
     EscalationKind,
     JointMeetingBody,
     MeetingDecisionBody,
-    SuperviseBody,
 )
 from schema.tables import Department
 from schema.ticket import (
     Actor,
-    AnswerBody,
     DispatchBody,
-    ExtensionBody,
-    ExtensionReviewBody,
     MergeBody,
-    ProgressBody,
-    RatingBody,
-    RatingReviewBody,
-    RejectBody,
-    ReplyBody,
-    ReturnBody,
     ReturnReviewBody,
     Role,
-    SignBody,
     TicketStatus,
     TicketView,
-    Transfer110Body,
-    WithdrawBody,
 )
 from workflows.ids import ticket_workflow_id
-from workflows.ticket import TicketUpdate, TicketWorkflow
-from workflows.ticket_rules import ACTION_RULES
+from workflows.ticket.process import BY_ACTION, PROCESS
+from workflows.ticket.workflow import TicketUpdate, TicketWorkflow
 
 router = APIRouter(prefix="/v1/tickets", tags=["actions"])
 
@@ -159,103 +146,31 @@ class ActionRoute:
     precheck: Precheck | None = None
 
 
+# What the API checks against the read model before the workflow is asked (the workflow
+# cannot see the catalogue or other tickets): by action.
+PRECHECKS: dict[str, Precheck] = {
+    "dispatch": lead_and_assisting_exist,
+    "return-review": _new_lead_exists,
+    "merge": _merge_target_open,
+    "joint-meeting": _meeting_can_be_called,
+    "discipline-referral": _referred_department_exists,
+}
+
+# One route per row of the process table, in the order of the chart.
 ACTION_ROUTES = [
-    ActionRoute("answer", TicketWorkflow.answer, AnswerBody, "Answered on the spot (直接办结)"),
     ActionRoute(
-        "transfer-110",
-        TicketWorkflow.transfer_110,
-        Transfer110Body,
-        "Hand over to the 110 police line; closed as transferred_110",
-    ),
-    ActionRoute(
-        "reject", TicketWorkflow.reject, RejectBody, "Out of scope (不予受理); closed as rejected"
-    ),
-    ActionRoute(
-        "dispatch",
-        TicketWorkflow.dispatch,
-        DispatchBody,
-        "Dispatch to a lead and assisting departments (派单)",
-        lead_and_assisting_exist,
-    ),
-    ActionRoute("sign", TicketWorkflow.sign, SignBody, "The lead department signs for it (签收)"),
-    ActionRoute(
-        "return",
-        TicketWorkflow.return_ticket,
-        ReturnBody,
-        "Return it with reason and legal basis, within the return window (退单)",
-    ),
-    ActionRoute(
-        "return-review",
-        TicketWorkflow.review_return,
-        ReturnReviewBody,
-        "Accept a return (new lead, fresh clocks) or reject it",
-        _new_lead_exists,
-    ),
-    ActionRoute(
-        "progress",
-        TicketWorkflow.report_progress,
-        ProgressBody,
-        "Interim progress report (阶段性答复)",
-    ),
-    ActionRoute(
-        "extension",
-        TicketWorkflow.request_extension,
-        ExtensionBody,
-        "Ask for more working days before the reply deadline (延期)",
-    ),
-    ActionRoute(
-        "extension-review",
-        TicketWorkflow.review_extension,
-        ExtensionReviewBody,
-        "Approve or refuse an extension",
-    ),
-    ActionRoute("reply", TicketWorkflow.reply, ReplyBody, "The lead department replies (答复)"),
-    ActionRoute("rating", TicketWorkflow.rate, RatingBody, "The citizen's callback rating (回访)"),
-    ActionRoute(
-        "rating-review",
-        TicketWorkflow.review_rating,
-        RatingReviewBody,
-        "Review an unsatisfied rating: rework (发回重办) or close, excluded",
-    ),
-    ActionRoute(
-        "merge",
-        TicketWorkflow.merge,
-        MergeBody,
-        "Merge this duplicate into an earlier ticket (并单)",
-        _merge_target_open,
-    ),
-    ActionRoute(
-        "withdraw",
-        TicketWorkflow.withdraw,
-        WithdrawBody,
-        "The citizen withdraws the request (撤诉)",
-    ),
-    ActionRoute(
-        "supervise",
-        TicketWorkflow.supervise,
-        SuperviseBody,
-        "Raise the ladder one rung by hand (督办): a blue order, then orange, red, then a "
-        "named leader",
-    ),
-    ActionRoute(
-        "joint-meeting",
-        TicketWorkflow.convene_joint_meeting,
-        JointMeetingBody,
-        "Summon departments to a joint meeting (联席会议 / 吹哨报到), a child workflow",
-        _meeting_can_be_called,
-    ),
-    ActionRoute(
-        "discipline-referral",
-        TicketWorkflow.refer_to_discipline,
-        DisciplineReferralBody,
-        "Refer the lead (or a named) department to the discipline commission (纪委监委)",
-        _referred_department_exists,
-    ),
+        row.action,
+        getattr(TicketWorkflow, row.update),
+        row.body,
+        row.summary,
+        PRECHECKS.get(row.action),
+    )
+    for row in PROCESS
 ]
 
 
 def _register(route: ActionRoute) -> None:
-    roles = ACTION_RULES[route.name].roles
+    roles = BY_ACTION[route.name].roles
     optional = all(not field.is_required() for field in route.body.model_fields.values())
     body_param = Body(default_factory=route.body) if optional else Body()
     ActorForAction = Annotated[Actor, Depends(require_roles(roles))]

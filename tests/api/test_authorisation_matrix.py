@@ -8,8 +8,8 @@ from api.routes.actions import ACTION_ROUTES
 from schema.ticket import Role
 from tests.api.conftest import Api
 from tests.support import intake_json
-from workflows.process import Scope
-from workflows.ticket_rules import ACTION_RULES
+from workflows.ticket.process import Scope
+from workflows.ticket.rules import ACTION_RULES
 
 VALID_BODIES: dict[str, dict[str, Any]] = {
     "answer": {"content": "office hours are 9-17"},

@@ -53,7 +53,7 @@ from tests.workflows.conftest import Tickets
 from worker import build_worker
 from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.joint_meeting import JointMeetingWorkflow
-from workflows.ticket import TicketWorkflow
+from workflows.ticket.workflow import TicketWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
 LEAD = department("urban-management")

@@ -16,7 +16,11 @@ from temporalio.worker import Replayer
 from hotline.settings import WorkflowSandbox
 from tests.support import TEST_CONVERTER
 from worker import WORKFLOWS, sandbox_runner
-from workflows.ticket import ESCALATION_LADDER, PUBLISH_IN_ONE_LOCAL_ACTIVITY
+from workflows.ticket.legacy.escalation_ladder import PATCH as ESCALATION_LADDER
+from workflows.ticket.legacy.publish_in_one_local_activity import (
+    PATCH as PUBLISH_IN_ONE_LOCAL_ACTIVITY,
+)
+from workflows.ticket.legacy.register_once_deadlines_in_workflow import PATCH as REGISTRATION
 
 
 def read(path: Path) -> str:
@@ -87,7 +91,11 @@ def test_both_sides_of_the_publishing_patch_are_recorded() -> None:
         local = {m["activity_type"] for m in _markers(path, "core_local_activity", "data")}
         assert "publish_transition" in local, path.name
         patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
-        assert PUBLISH_IN_ONE_LOCAL_ACTIVITY in patches, path.name
+        # v5 tickets began after the patch and take its new side without asking (legacy.since)
+        if path.stem.startswith("v5-"):
+            assert PUBLISH_IN_ONE_LOCAL_ACTIVITY not in patches, path.name
+        else:
+            assert PUBLISH_IN_ONE_LOCAL_ACTIVITY in patches, path.name
 
 
 def test_both_sides_of_the_escalation_ladder_patch_are_recorded() -> None:
@@ -122,3 +130,25 @@ def test_both_sides_of_the_merge_patch_are_recorded() -> None:
         for e in asked.events
         if e.HasField("workflow_execution_update_accepted_event_attributes")
     )
+
+
+def test_both_sides_of_the_registration_patch_are_recorded() -> None:
+    """v1–v4 tickets register in two local activities and ask one per deadline; v5 register
+    in one (policy, route, working-day sheet) and compute their deadlines themselves."""
+    before = [p for p in TICKET_HISTORIES if p.stem[:2] in {"v1", "v2", "v3", "v4"}]
+    after = [p for p in TICKET_HISTORIES if p.stem.startswith("v5-")]
+    assert before and len(after) >= 9
+    for path in before:
+        local = [m["activity_type"] for m in _markers(path, "core_local_activity", "data")]
+        assert "register_ticket" not in local, path.name
+        if "-run" not in path.stem or path.stem.endswith("-run1"):  # later runs are carried
+            assert {"load_policy", "route_request"} <= set(local), path.name
+        patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
+        assert REGISTRATION not in patches, path.name
+    for path in after:
+        local = [m["activity_type"] for m in _markers(path, "core_local_activity", "data")]
+        assert not {"load_policy", "route_request", "compute_due_instants"} & set(local), path.name
+        if "-run" not in path.stem or path.stem.endswith("-run1"):
+            assert local.count("register_ticket") == 1, path.name
+            patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
+            assert REGISTRATION in patches, path.name

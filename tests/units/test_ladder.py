@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from schema.escalation import EscalationKind, SupervisionTier
 from schema.ladder import LADDER, LEADER_LEVEL, LEVEL, SUPERVISION_LEVEL, TOP_LEVEL, rungs_shown
-from workflows.ticket_state import RUNG_LEVEL, Rung
+from workflows.ticket.state import RUNG_LEVEL, Rung
 
 
 def test_every_kind_has_one_rung_and_the_levels_climb() -> None:

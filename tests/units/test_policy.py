@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from activities.deadlines import read_policy
 from schema.policy import Policy, SpanUnit, natural_timedelta, parse_span
+from schema.policy_file import read_policy
 from schema.ticket import Urgency
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from schema.ticket import TicketStatus
 from web.labels import ACTION
-from workflows.process import BY_ACTION, PROCESS
-from workflows.ticket_rules import ACTION_RULES
+from workflows.ticket.process import BY_ACTION, PROCESS
+from workflows.ticket.rules import ACTION_RULES
 
 
 def _reachable(start: TicketStatus, edges: dict[TicketStatus, set[TicketStatus]]) -> set:

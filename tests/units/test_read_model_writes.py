@@ -15,7 +15,7 @@ from schema.tables import TicketEvent
 from schema.ticket import TicketCreate
 from tests.conftest import ReadModel
 from tests.support import intake_json
-from workflows.ticket_state import TicketState
+from workflows.ticket.state import TicketState
 
 
 def _ticket(no: str) -> TicketState:

@@ -15,7 +15,7 @@ WORKFLOWS = Path(__file__).parents[2] / "workflows"
 def _actions_written() -> list[str]:
     """The third argument of every ``….log(…)`` and ``news(…)`` call in the workflows."""
     written = []
-    for module in WORKFLOWS.glob("*.py"):
+    for module in WORKFLOWS.rglob("*.py"):
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call) or len(node.args) < 3:
                 continue

@@ -7,10 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from activities.working_calendar import WorkingCalendar, add_span
+from activities.working_calendar import WorkingCalendar
 from schema.policy import CalendarOverrides
+from schema.working_days import WorkingDaySheet, add_span
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def sheet(calendar: WorkingCalendar) -> WorkingDaySheet:
+    """The calendar as a workflow sees it: recorded for the years these tests reach."""
+    return calendar.sheet(date(2025, 1, 1), date(2031, 12, 31))
 
 
 def local(
@@ -58,13 +64,13 @@ def test_published_calendar(day: date, working: bool) -> None:
     ],
 )
 def test_working_days_on_real_holidays(start: datetime, days: int, due: datetime) -> None:
-    assert add_span(start, f"{days}wd", "Asia/Shanghai", WorkingCalendar()) == due
+    assert add_span(start, f"{days}wd", "Asia/Shanghai", sheet(WorkingCalendar())) == due
 
 
 def test_working_days_are_counted_in_the_city_time_zone() -> None:
     # 20:00 UTC on Friday 13 Feb 2026 is 04:00 on the make-up Saturday in Shanghai.
     start = datetime(2026, 2, 13, 20, tzinfo=UTC)
-    due = add_span(start, "1wd", "Asia/Shanghai", WorkingCalendar())
+    due = add_span(start, "1wd", "Asia/Shanghai", sheet(WorkingCalendar()))
     assert due == datetime(2026, 2, 23, 20, tzinfo=UTC)  # 04:00 on Tuesday 24 Feb, Shanghai
     assert due.tzinfo == UTC
 
@@ -72,10 +78,10 @@ def test_working_days_are_counted_in_the_city_time_zone() -> None:
 def test_natural_units_ignore_the_calendar() -> None:
     start = local(2025, 9, 30, 23)
     calendar = WorkingCalendar()
-    assert add_span(start, "2h", "Asia/Shanghai", calendar) == local(2025, 10, 1, 1)
-    assert add_span(start, "7d", "Asia/Shanghai", calendar) == local(2025, 10, 7, 23)
-    assert add_span(start, "30m", "Asia/Shanghai", calendar) == local(2025, 9, 30, 23, 30)
-    assert add_span(start, "45s", "Asia/Shanghai", calendar) == local(2025, 9, 30, 23, 0, 45)
+    assert add_span(start, "2h", "Asia/Shanghai", sheet(calendar)) == local(2025, 10, 1, 1)
+    assert add_span(start, "7d", "Asia/Shanghai", sheet(calendar)) == local(2025, 10, 7, 23)
+    assert add_span(start, "30m", "Asia/Shanghai", sheet(calendar)) == local(2025, 9, 30, 23, 30)
+    assert add_span(start, "45s", "Asia/Shanghai", sheet(calendar)) == local(2025, 9, 30, 23, 0, 45)
 
 
 def test_unpublished_year_counts_weekdays_and_takes_operator_overrides() -> None:
@@ -87,12 +93,14 @@ def test_unpublished_year_counts_weekdays_and_takes_operator_overrides() -> None
     )
     assert not declared.is_working_day(date(2030, 1, 7))
     assert declared.is_working_day(date(2030, 1, 5))
-    assert add_span(local(2030, 1, 4, 9), "1wd", "Asia/Shanghai", declared) == local(2030, 1, 5, 9)
+    assert add_span(local(2030, 1, 4, 9), "1wd", "Asia/Shanghai", sheet(declared)) == local(
+        2030, 1, 5, 9
+    )
 
 
 def test_overrides_beat_the_published_calendar() -> None:
     calendar = WorkingCalendar(CalendarOverrides(holidays=[date(2026, 11, 23)]))
     assert not calendar.is_working_day(date(2026, 11, 23))
-    assert add_span(local(2026, 11, 20, 9), "1wd", "Asia/Shanghai", calendar) == local(
+    assert add_span(local(2026, 11, 20, 9), "1wd", "Asia/Shanghai", sheet(calendar)) == local(
         2026, 11, 24, 9
     )

@@ -25,8 +25,8 @@ from tests.conftest import ReadModel
 from tests.support import AGENT, TEST_CONVERTER, binary, intake, new_ticket_no
 from worker import build_worker
 from workflows.ids import ticket_workflow_id
-from workflows.ticket import TicketWorkflow
-from workflows.ticket_state import TicketStart
+from workflows.ticket.state import TicketStart
+from workflows.ticket.workflow import TicketWorkflow
 
 
 @pytest_asyncio.fixture(scope="session")

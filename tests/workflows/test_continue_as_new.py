@@ -8,7 +8,7 @@ from schema.ticket import ProgressBody, RatingBody, ReplyBody, SignBody
 from tests.conftest import PolicyFile
 from tests.support import AGENT, department
 from tests.workflows.conftest import Tickets
-from workflows.ticket import TicketWorkflow
+from workflows.ticket.workflow import TicketWorkflow
 
 LEAD = department("urban-management")
 

@@ -13,7 +13,7 @@ from schema.ticket import DispatchBody, ReplyBody, ReturnBody, SignBody
 from tests.conftest import PolicyFile
 from tests.support import AGENT, department, refusal
 from tests.workflows.conftest import Tickets
-from workflows.ticket import TicketWorkflow
+from workflows.ticket.workflow import TicketWorkflow
 
 LEAD = department("urban-management")
 

@@ -24,7 +24,7 @@ from tests.support import AGENT, SUPERVISOR, department, eventually, refusal
 from tests.workflows.conftest import Tickets
 from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.joint_meeting import JointMeetingWorkflow
-from workflows.ticket import TicketWorkflow
+from workflows.ticket.workflow import TicketWorkflow
 
 LEAD = department("urban-management")
 HOUSING = department("housing")

@@ -27,7 +27,7 @@ from schema.ticket import (
 )
 from tests.support import AGENT, INTEGRATOR, SUPERVISOR, department, refusal
 from tests.workflows.conftest import Tickets
-from workflows.ticket import TicketUpdate, TicketWorkflow
+from workflows.ticket.workflow import TicketUpdate, TicketWorkflow
 
 LEAD = department("urban-management")
 OTHER = department("housing")

@@ -13,7 +13,7 @@ from schema.ticket import SignBody
 from tests.support import department
 from tests.workflows.conftest import Tickets
 from worker import build_worker
-from workflows.ticket import TicketWorkflow
+from workflows.ticket.workflow import TicketWorkflow
 
 
 async def test_request_id_travels_from_client_to_workflow_and_activity(

@@ -28,7 +28,7 @@ from schema.ticket import (
 )
 from tests.support import AGENT, INTEGRATOR, department
 from tests.workflows.conftest import Tickets
-from workflows.ticket import TicketWorkflow
+from workflows.ticket.workflow import TicketWorkflow
 
 LEAD = department("urban-management")
 SHANGHAI = ZoneInfo("Asia/Shanghai")

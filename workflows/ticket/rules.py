@@ -8,7 +8,9 @@ an ``ApplicationError`` whose ``type`` the API turns into an HTTP status
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from schema.escalation import (
     DisciplineReferralBody,
@@ -28,9 +30,9 @@ from schema.ticket import (
     Satisfaction,
     TicketStatus,
 )
-from workflows.process import BY_ACTION, ProcessStep, Scope
 from workflows.refusals import RefusalType, refuse
-from workflows.ticket_state import Step, TicketState
+from workflows.ticket.process import BY_ACTION, ProcessStep, Scope
+from workflows.ticket.state import Step, TicketState
 
 # A supervision order set by hand is due within this: far past any real order, and it
 # keeps a typo (9999-12-31) from parking a ticket's ladder for ever.
@@ -287,3 +289,35 @@ def check_leader_assignment(state: TicketState) -> None:
 
 def needs_rating_review(satisfaction: Satisfaction) -> bool:
     return satisfaction is Satisfaction.UNSATISFIED
+
+
+Check = Callable[[TicketState, Actor, Any, datetime], None]
+"""An action's validation: (state, actor, body, now); raises the refusal, returns nothing."""
+
+
+def _shared(action: str) -> Check:
+    return lambda state, actor, body, now: check_action(action, state, actor)
+
+
+CHECKS: dict[str, Check] = {
+    "dispatch": lambda state, actor, body, now: check_dispatch(state, actor, body),
+    "sign": _shared("sign"),
+    "progress": _shared("progress"),
+    "reply": lambda state, actor, body, now: check_reply(state, actor),
+    "rating": lambda state, actor, body, now: check_rating(state, actor),
+    "rating-review": lambda state, actor, body, now: check_rating_review(state, actor),
+    "answer": _shared("answer"),
+    "return": lambda state, actor, body, now: check_return(state, actor, now),
+    "return-review": lambda state, actor, body, now: check_return_review(state, actor, body),
+    "extension": check_extension,
+    "extension-review": lambda state, actor, body, now: check_extension_review(state, actor),
+    "merge": lambda state, actor, body, now: check_merge(state, actor, body),
+    "withdraw": _shared("withdraw"),
+    "transfer-110": _shared("transfer-110"),
+    "reject": _shared("reject"),
+    "supervise": check_supervise,
+    "joint-meeting": lambda state, actor, body, now: check_joint_meeting(state, actor),
+    "discipline-referral": lambda state, actor, body, now: check_discipline_referral(
+        state, actor, body
+    ),
+}

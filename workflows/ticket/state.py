@@ -33,6 +33,7 @@ from schema.ticket import (
     TicketView,
     TimelineEvent,
 )
+from schema.working_days import WorkingDaySheet
 
 
 class Step(StrEnum):
@@ -112,6 +113,9 @@ class TicketState(BaseModel):
     updated_at: datetime
     index_search_attributes: bool = True
     policy: Policy | None = None
+    # The holiday calendar the deadlines count on, recorded at registration (None: the
+    # ticket was registered before deadlines were computed in the workflow).
+    working_days: WorkingDaySheet | None = None
     status: TicketStatus = TicketStatus.RECEIVED
     status_before_return: TicketStatus | None = None
     lead_department: str | None = None

@@ -1,0 +1,31 @@
+"""Registration (受理) in one local activity: the policy, the route and the calendar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from temporalio import activity
+
+from activities.deadlines import policy_from, sheet_from
+from activities.routing import find_route
+from activities.working_calendar import WorkingCalendar
+from schema.activity_io import ActivityName, Registration, RegistrationQuery, RouteQuery
+
+
+class RegistrationActivities:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], policy_path: Path | None
+    ) -> None:
+        self._sessions = sessions
+        self._policy_path = policy_path
+
+    @activity.defn(name=ActivityName.REGISTER_TICKET)
+    async def register_ticket(self, query: RegistrationQuery) -> Registration:
+        policy = policy_from(self._policy_path)
+        async with self._sessions() as session:
+            route = await find_route(
+                session, RouteQuery(category=query.category, district=query.district)
+            )
+        calendar = WorkingCalendar(policy.calendar)
+        return Registration(policy=policy, route=route, working_days=sheet_from(calendar, query.on))

@@ -1,0 +1,154 @@
+"""The ticket's effects and the process table they hang from, run without any server.
+
+Effects are plain coroutines over ``TicketState``: given the instant, the actor, the
+body and a way to compute deadlines, they change the state and say what the workflow
+must start or cancel. Here deadlines come from a recorded working-day sheet, as they
+do in the workflow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable
+from datetime import UTC, date, datetime
+from typing import TypeVar, get_type_hints
+from zoneinfo import ZoneInfo
+
+import pytest
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+from activities.working_calendar import WorkingCalendar
+from schema.activity_io import DueItem
+from schema.escalation import EscalationKind, JointMeetingBody, JointMeetingStart
+from schema.policy import Policy
+from schema.ticket import (
+    ClosureReason,
+    DispatchBody,
+    RatingBody,
+    ReplyBody,
+    SignBody,
+    TicketStatus,
+    TimelineAction,
+    WithdrawBody,
+)
+from schema.working_days import due_instants
+from tests.support import AGENT, SUPERVISOR, department, intake
+from workflows.ticket import effects, ladder, rules
+from workflows.ticket.effects import Outcome
+from workflows.ticket.process import PROCESS
+from workflows.ticket.state import Rung, Step, TicketState
+from workflows.ticket.workflow import EFFECTS, TicketWorkflow
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SHEET = WorkingCalendar().sheet(date(2026, 1, 1), date(2026, 12, 31))
+LEAD = department("urban-management")
+T = TypeVar("T")
+
+
+async def due(items: list[DueItem]) -> dict[str, datetime]:
+    return due_instants(items, "Asia/Shanghai", SHEET)
+
+
+def run(effect: Awaitable[T]) -> T:
+    async def main() -> T:
+        return await effect
+
+    return asyncio.run(main())
+
+
+def local(month: int, day: int, hour: int = 10) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=SHANGHAI).astimezone(UTC)
+
+
+def registered(at: datetime) -> TicketState:
+    return TicketState(
+        ticket_no="T1",
+        intake=intake(),
+        created_by="agent-1",
+        created_at=at,
+        updated_at=at,
+        policy=Policy(),
+        working_days=SHEET,
+    )
+
+
+def dispatched(at: datetime) -> TicketState:
+    s = registered(at)
+    run(effects.dispatch(s, at, AGENT, DispatchBody(lead=LEAD.department or ""), due))
+    return s
+
+
+def test_every_row_has_its_check_its_effect_and_its_update() -> None:
+    # The definition the worker registers (the SDK keeps it private; it is what counts).
+    registered_updates = workflow._Definition.must_from_class(TicketWorkflow).updates
+    for row in PROCESS:
+        assert row.action in rules.CHECKS, row.action
+        assert row.action in EFFECTS or row.action == "merge", row.action  # merge: by hand
+        definition = registered_updates[row.update]
+        assert definition.validator is not None, row.action
+        update = getattr(TicketWorkflow, row.update)
+        hints = get_type_hints(update)
+        assert [hints[p] for p in list(inspect.signature(update).parameters)[1:]] == [
+            type(AGENT),
+            row.body,
+        ], row.action
+
+
+def test_dispatch_sets_the_clocks_on_the_holiday_calendar() -> None:
+    # Dispatched on the eve of National Day 2026: 7 days run around the clock, but the
+    # 2-working-day return window skips the holiday week (1–7 October; 8 and 9 work).
+    s = dispatched(local(9, 30))
+    assert s.status is TicketStatus.DISPATCHED and s.lead_department == LEAD.department
+    assert s.clocks[Step.SIGN].due_at == local(9, 30, 12)  # 2 hours
+    assert s.clocks[Step.REPLY].due_at == local(10, 7)  # 7 days
+    assert s.other_deadlines["return_until"] == local(10, 9)
+    assert s.clocks[Step.REPLY].supervise_at == local(10, 8)  # the next working day
+    (event,) = [e for e in s.unpublished_events if e.action == TimelineAction.DISPATCHED]
+    assert event.detail["reply_due"] == local(10, 7).isoformat()
+    assert [n.recipient for n in s.outbox] == [LEAD.department]
+
+
+def test_the_main_line_closes_a_ticket() -> None:
+    s = dispatched(local(11, 2))
+    assert run(effects.sign(s, local(11, 2, 11), LEAD, SignBody(), due)) == Outcome()
+    assert s.status is TicketStatus.HANDLING and Step.SIGN not in s.clocks
+    run(effects.reply(s, local(11, 3), LEAD, ReplyBody(outcome="resolved", content="x"), due))
+    assert s.status is TicketStatus.CALLBACK
+    assert s.clocks[Step.CALLBACK].due_at == local(11, 6)  # 3 days
+    run(
+        effects.rate(s, local(11, 4), AGENT, RatingBody(satisfaction="satisfied", solved=True), due)
+    )
+    assert s.status is TicketStatus.CLOSED and s.closure_reason is ClosureReason.RATED
+    assert s.clocks == {} and s.closed_at == local(11, 4)
+
+
+def test_a_checked_action_is_refused_before_its_effect() -> None:
+    s = dispatched(local(11, 2))
+    with pytest.raises(ApplicationError, match="only the lead department"):
+        rules.CHECKS["sign"](s, department("housing"), SignBody(), local(11, 2, 11))
+    assert s.status is TicketStatus.DISPATCHED
+
+
+def test_the_ladder_climbs_reminder_then_a_blue_order() -> None:
+    s = dispatched(local(11, 2))
+    sign = s.clocks[Step.SIGN]
+    at = local(11, 2, 13)
+    run(ladder.climb(s, at, sign, Rung.REMINDER, due, tiered=lambda: True))
+    assert s.missed_deadlines == 1 and s.escalation_level == 2
+    run(ladder.climb(s, local(11, 3, 13), sign, Rung.SUPERVISION, due, tiered=lambda: True))
+    (order,) = s.open_escalations(EscalationKind.SUPERVISION_ORDER)
+    assert order.tier == "blue" and order.due_at == local(11, 6, 13)  # 3 working days
+    assert s.clocks[Step.SUPERVISION].follows_missed_deadline
+
+
+def test_a_joint_meeting_is_a_child_to_start_and_closing_cancels_it() -> None:
+    s = dispatched(local(11, 2))
+    body = JointMeetingBody(departments=["housing"], agenda="who leads")
+    outcome = run(ladder.joint_meeting(s, local(11, 3), SUPERVISOR, body, due))
+    (meeting,) = outcome.children
+    assert isinstance(meeting, JointMeetingStart) and meeting.departments == ["housing"]
+    closed = run(EFFECTS["withdraw"](s, local(11, 4), AGENT, WithdrawBody(reason="x"), due))
+    assert closed.cancel == [meeting.workflow_id]
+    assert s.closure_reason is ClosureReason.WITHDRAWN

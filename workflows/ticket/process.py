@@ -1,0 +1,157 @@
+"""The hotline's process as a table, in the order of the chart:
+
+    受理 → 派单 → 签收 → 办理 → 答复 → 回访 → 办结
+
+with the side paths beneath (退单, 延期, 发回重办, 并单, 撤诉, 转110) and the ladder's
+hand-raised rungs. For each action: what it is called, who may take it (roles, and for a
+department whether it must lead or may assist), the statuses it may be taken from, and
+the statuses it leads to (none: the status stays), the workflow update that takes it and
+its body. The workflow's validators check the first three
+(``workflows.ticket.rules.check_action``) and its update handlers are made from the rows
+(``workflows.ticket.handlers``); the pages offer an action from the same row
+(``offered``); the API's routes are generated from it. What each action does is its
+effect (``workflows.ticket.effects``, ``workflows.ticket.ladder``). Pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from schema.escalation import DisciplineReferralBody, JointMeetingBody, SuperviseBody
+from schema.ticket import (
+    AnswerBody,
+    DispatchBody,
+    ExtensionBody,
+    ExtensionReviewBody,
+    MergeBody,
+    ProgressBody,
+    RatingBody,
+    RatingReviewBody,
+    RejectBody,
+    ReplyBody,
+    ReturnBody,
+    ReturnReviewBody,
+    Role,
+    SignBody,
+    TicketStatus,
+    Transfer110Body,
+    WithdrawBody,
+)
+
+S = TicketStatus
+OPEN = frozenset(s for s in TicketStatus if s is not TicketStatus.CLOSED)
+
+
+class Scope(StrEnum):
+    """Which departments may act, when the actor is a department."""
+
+    ANY = "any"
+    LEAD = "lead"  # 主办 only: 首接负责制
+    INVOLVED = "involved"  # lead or assisting
+
+
+@dataclass(frozen=True)
+class ProcessStep:
+    action: str  # the API's path segment: POST /v1/tickets/{no}/{action}
+    name_zh: str
+    roles: frozenset[Role]
+    statuses: frozenset[TicketStatus]  # it may be taken when the ticket is in one of these
+    leads_to: frozenset[TicketStatus]  # empty: the status stays
+    scope: Scope
+    update: str  # the workflow's update (its name is in every history: never rename it)
+    body: type[BaseModel]
+    summary: str  # what the API's reference says of it
+
+
+def step(
+    action: str,
+    name_zh: str,
+    roles: list[Role],
+    statuses: list[TicketStatus] | frozenset[TicketStatus],
+    leads_to: list[TicketStatus],
+    scope: Scope,
+    update: str,
+    body: type[BaseModel],
+    summary: str,
+) -> ProcessStep:
+    return ProcessStep(
+        action,
+        name_zh,
+        frozenset(roles),
+        frozenset(statuses),
+        frozenset(leads_to),
+        scope,
+        update,
+        body,
+        summary,
+    )
+
+
+AGENT, DEPARTMENT, SUPERVISOR = [Role.AGENT], [Role.DEPARTMENT], [Role.SUPERVISOR]
+ANY, LEAD, INVOLVED = Scope.ANY, Scope.LEAD, Scope.INVOLVED
+STAYS: list[TicketStatus] = []
+
+# fmt: off
+PROCESS: tuple[ProcessStep, ...] = (
+    # 受理 (registration) starts the workflow; what follows is the chart, top to bottom.
+    #    action      name       roles       from                 to              scope
+    #    update              body            summary
+    step("dispatch", "派单", AGENT, [S.RECEIVED], [S.DISPATCHED], ANY,
+         "dispatch", DispatchBody, "Dispatch to a lead and assisting departments (派单)"),
+    step("sign", "签收", DEPARTMENT, [S.DISPATCHED], [S.HANDLING], LEAD,
+         "sign", SignBody, "The lead department signs for it (签收)"),
+    step("progress", "阶段性答复", DEPARTMENT, [S.DISPATCHED, S.HANDLING], STAYS, INVOLVED,
+         "report_progress", ProgressBody, "Interim progress report (阶段性答复)"),
+    step("reply", "答复", DEPARTMENT, [S.HANDLING], [S.CALLBACK], LEAD,
+         "reply", ReplyBody, "The lead department replies (答复)"),
+    # 回访: satisfied closes; unsatisfied waits for the centre's review (status stays).
+    step("rating", "回访评价", [Role.AGENT, Role.INTEGRATOR], [S.CALLBACK], [S.CLOSED], ANY,
+         "rate", RatingBody, "The citizen's callback rating (回访)"),
+    # 发回重办 when the dissatisfaction is reasonable; closed (not scored) when it is not.
+    step("rating-review", "审核不满意评价", AGENT, [S.CALLBACK], [S.HANDLING, S.CLOSED], ANY,
+         "review_rating", RatingReviewBody,
+         "Review an unsatisfied rating: rework (发回重办) or close, excluded"),
+    # -- side paths --------------------------------------------------------------------
+    step("answer", "直接办结", AGENT, [S.RECEIVED], [S.CALLBACK], ANY,
+         "answer", AnswerBody, "Answered on the spot (直接办结)"),
+    step("return", "退单", DEPARTMENT, [S.DISPATCHED, S.HANDLING], [S.RETURNED], LEAD,
+         "return_ticket", ReturnBody,
+         "Return it with reason and legal basis, within the return window (退单)"),
+    # Accepted: dispatched anew; rejected: back where it was.
+    step("return-review", "审核退单", AGENT, [S.RETURNED], [S.DISPATCHED, S.HANDLING], ANY,
+         "review_return", ReturnReviewBody,
+         "Accept a return (new lead, fresh clocks) or reject it"),
+    step("extension", "申请延期", DEPARTMENT, [S.DISPATCHED, S.HANDLING], STAYS, LEAD,
+         "request_extension", ExtensionBody,
+         "Ask for more working days before the reply deadline (延期)"),
+    step("extension-review", "审核延期", AGENT, [S.DISPATCHED, S.HANDLING], STAYS, ANY,
+         "review_extension", ExtensionReviewBody, "Approve or refuse an extension"),
+    step("merge", "并单", AGENT, OPEN, [S.CLOSED], ANY,
+         "merge", MergeBody, "Merge this duplicate into an earlier ticket (并单)"),
+    step("withdraw", "撤诉", AGENT, OPEN, [S.CLOSED], ANY,
+         "withdraw", WithdrawBody, "The citizen withdraws the request (撤诉)"),
+    step("transfer-110", "转110", AGENT, [S.RECEIVED, S.RETURNED], [S.CLOSED], ANY,
+         "transfer_110", Transfer110Body,
+         "Hand over to the 110 police line; closed as transferred_110"),
+    step("reject", "不予受理", AGENT, [S.RECEIVED], [S.CLOSED], ANY,
+         "reject", RejectBody, "Out of scope (不予受理); closed as rejected"),
+    # -- the ladder by hand (督办 → 联席会议 → 纪委监委; rungs in schema.ladder) ---------
+    step("supervise", "督办", SUPERVISOR, [S.DISPATCHED, S.HANDLING], STAYS, ANY,
+         "supervise", SuperviseBody,
+         "Raise the ladder one rung by hand (督办): a blue order, then orange, red, then a "
+         "named leader"),
+    # A township or street leading the ticket may blow the whistle (the API checks the kind).
+    step("joint-meeting", "召开联席会议", [Role.SUPERVISOR, Role.AGENT, Role.DEPARTMENT],
+         [S.RECEIVED, S.DISPATCHED, S.HANDLING, S.RETURNED], STAYS, LEAD,
+         "convene_joint_meeting", JointMeetingBody,
+         "Summon departments to a joint meeting (联席会议 / 吹哨报到), a child workflow"),
+    step("discipline-referral", "移送纪委监委", SUPERVISOR, OPEN, STAYS, ANY,
+         "refer_to_discipline", DisciplineReferralBody,
+         "Refer the lead (or a named) department to the discipline commission (纪委监委)"),
+)
+# fmt: on
+
+BY_ACTION = {row.action: row for row in PROCESS}

@@ -1,0 +1,89 @@
+"""How a ticket's new state leaves the workflow: the read model, the notifications, the
+structured log and the search attributes, after every accepted action or climbed rung."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
+
+from hotline.request_context import REQUEST_ID
+from schema.activity_io import Publication, Transition
+from workflows import activity_calls as calls
+from workflows import search_attributes as attrs
+from workflows.ticket.legacy import publish_in_one_local_activity as before_one_activity
+from workflows.ticket.legacy import since
+from workflows.ticket.state import Step, TicketState
+
+# A publication's fence grows with every workflow task, attempts included, and across
+# continue-as-new (activities.read_model): runs count above any one history's length.
+FENCE_PER_RUN = 10_000_000
+
+
+class Publisher:
+    def __init__(self) -> None:
+        self._indexed: dict[str, Any] = {}  # search attribute values as last upserted
+
+    async def publish(self, s: TicketState) -> None:
+        """Read model and notifications first (one local activity), then the log and the
+        search attributes that changed."""
+        s.refresh_overdue(workflow.now())
+        transition = Transition(
+            ticket=s.record(),
+            events=s.unpublished_events,
+            escalations=s.take_escalations_to_publish(),
+            fence=s.runs_before * FENCE_PER_RUN + workflow.info().get_current_history_length(),
+        )
+        publication = Publication(transition=transition, notifications=s.outbox)
+        if since(before_one_activity.PATCH, s):
+            await calls.publish_transition(publication)
+        else:
+            await before_one_activity.publish(publication)
+        s.outbox = []
+        for event in s.unpublished_events:  # one log event per transition (skipped on replay)
+            workflow.logger.info(
+                "ticket %s: %s",
+                s.ticket_no,
+                event.action,
+                extra={
+                    "ticket_no": s.ticket_no,
+                    "action": event.action,
+                    "actor": event.actor,
+                    "seq": event.seq,
+                    "status": s.status.value,
+                    "request_id": REQUEST_ID.get(),
+                },
+            )
+        s.unpublished_events = []
+        self._index(s)
+
+    def _index(self, s: TicketState) -> None:
+        """Upsert only the search attributes whose value changed: each upsert is an event."""
+        if not s.index_search_attributes:
+            return
+        reply = s.clocks.get(Step.REPLY)
+        sign = s.clocks.get(Step.SIGN)
+        wanted: dict[str, Any] = {
+            attrs.TICKET_STATUS.name: s.status.value,
+            attrs.LEAD_DEPARTMENT.name: s.lead_department,
+            attrs.URGENCY.name: s.intake.urgency.value,
+            attrs.CATEGORY.name: s.intake.category,
+            attrs.DISTRICT.name: s.intake.district,
+            attrs.TICKET_TYPE.name: s.intake.type.value,
+            attrs.CLOSURE_REASON.name: s.closure_reason.value if s.closure_reason else None,
+            attrs.ESCALATION_LEVEL.name: s.escalation_level,
+            attrs.REWORK_COUNT.name: s.rework_count,
+            attrs.OVERDUE.name: s.overdue,
+            attrs.REPLY_DUE.name: reply.due_at if reply else None,
+            attrs.SIGN_DUE.name: sign.due_at if sign else None,
+        }
+        updates: list[SearchAttributeUpdate[Any]] = []
+        for key in attrs.ALL_KEYS:
+            value = wanted[key.name]
+            if key.name in self._indexed and self._indexed[key.name] == value:
+                continue
+            updates.append(key.value_unset() if value is None else key.value_set(value))
+            self._indexed[key.name] = value
+        if updates:
+            workflow.upsert_search_attributes(updates)

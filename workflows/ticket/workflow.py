@@ -1,0 +1,402 @@
+"""The ticket workflow: one durable execution per 12345 ticket (工单), id ``ticket-<no>``.
+
+An entity workflow (docs/architecture.md): its run loop sleeps until the next deadline
+rung and climbs the ladder when it passes, while updates and signals move the ticket
+through the process table (``process``). Every update is validated first
+(``rules.CHECKS``), so a refused action never enters history; accepted ones run one at
+a time under a lock, apply their effect (``effects``, ``ladder``), start or cancel the
+children it asks for, then publish the new state before answering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+from schema.activity_io import DuplicateClaim, RegistrationQuery, WorkingDaysQuery
+from schema.escalation import DisciplineReferralStart, EscalationNews, LeaderAssignment
+from schema.ticket import (
+    Actor,
+    DepartmentReplySignal,
+    DuplicateMergedSignal,
+    MergeBody,
+    RatingBody,
+    ReplyBody,
+    Role,
+    TicketStatus,
+    TicketView,
+    TimelineAction,
+)
+from schema.working_days import SHEET_DAYS
+from workflows import activity_calls as calls
+from workflows.refusals import RefusalType
+from workflows.ticket import effects, ladder, rules
+from workflows.ticket.deadlines import due_for
+from workflows.ticket.effects import SYSTEM, Outcome
+from workflows.ticket.handlers import TicketUpdate, action_update
+from workflows.ticket.legacy import escalation_ladder as before_tiers
+from workflows.ticket.legacy import merge_claims_target as before_claims
+from workflows.ticket.legacy import register_once_deadlines_in_workflow as before_registration
+from workflows.ticket.legacy import since
+from workflows.ticket.news import (
+    ABSORB_DUPLICATE_UPDATE,
+    ASSIGN_LEADER_SIGNAL,
+    ESCALATION_NEWS_SIGNAL,
+)
+from workflows.ticket.process import ProcessStep
+from workflows.ticket.publishing import Publisher
+from workflows.ticket.state import TicketStart, TicketState
+
+__all__ = ["TicketUpdate", "TicketWorkflow"]
+
+EFFECTS = {**effects.CHART_EFFECTS, **ladder.LADDER_EFFECTS}
+
+
+@workflow.defn(name="Ticket")
+class TicketWorkflow:
+    @workflow.init
+    def __init__(self, start: TicketStart) -> None:
+        self._lock = asyncio.Lock()
+        self._woken = False
+        self._merging_into: str | None = None  # while a merge waits for its target's yes
+        self._publisher = Publisher()
+        self._carried = start.carried is not None
+        self._ready = self._carried  # intake recorded: actions may be taken
+        if start.carried is not None:  # continued as new: already registered
+            self.ticket = start.carried
+            return
+        now = workflow.now()
+        self.ticket = TicketState(
+            ticket_no=start.ticket_no,
+            intake=start.intake,
+            created_by=start.created_by,
+            index_search_attributes=start.index_search_attributes,
+            created_at=now,
+            updated_at=now,
+        )
+
+    @workflow.run
+    async def run(self, start: TicketStart) -> TicketView:
+        async with self._lock:
+            if self._carried:
+                await self._refresh_working_days()
+            else:
+                await self._register()
+        self._ready = True
+        while self.ticket.status is not TicketStatus.CLOSED:
+            if self._history_is_long():
+                await self._continue_as_new(start)
+            await self._sleep_until_next_rung()
+            async with self._lock:
+                await self._climb_due_rungs()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.ticket.view()
+
+    # -- queries and the intake handshake ------------------------------------
+
+    @workflow.query
+    def state(self) -> TicketView:
+        return self.ticket.view()
+
+    @workflow.update
+    async def registered(self) -> TicketView:
+        """Answers once intake (policy, routing, first dispatch) is recorded: used with start."""
+        await workflow.wait_condition(lambda: self._ready)
+        return self.ticket.view()
+
+    # -- the process table's actions, one update each ---------------------------
+
+    dispatch = action_update("dispatch")
+    sign = action_update("sign")
+    report_progress = action_update("progress")
+    reply = action_update("reply")
+    rate = action_update("rating")
+    review_rating = action_update("rating-review")
+    answer = action_update("answer")
+    return_ticket = action_update("return")
+    review_return = action_update("return-review")
+    request_extension = action_update("extension")
+    review_extension = action_update("extension-review")
+    withdraw = action_update("withdraw")
+    transfer_110 = action_update("transfer-110")
+    reject = action_update("reject")
+    supervise = action_update("supervise")
+    convene_joint_meeting = action_update("joint-meeting")
+    refer_to_discipline = action_update("discipline-referral")
+
+    def check(self, row: ProcessStep, actor: Actor, body: Any) -> None:
+        rules.CHECKS[row.action](self.ticket, actor, body, workflow.now())
+
+    async def take(self, row: ProcessStep, actor: Actor, body: Any) -> TicketView:
+        effect = EFFECTS[row.action]
+        return await self._act(
+            lambda: self.check(row, actor, body),
+            lambda: effect(self.ticket, workflow.now(), actor, body, due_for(self.ticket)),
+        )
+
+    @workflow.update
+    async def merge(self, actor: Actor, body: MergeBody) -> TicketView:
+        """并单: the target is asked first and the duplicate closes only on its yes."""
+        if not since(before_claims.PATCH, self.ticket):
+            return await self._act(
+                lambda: self.validate_merge(actor, body),
+                lambda: self._merged_as_before(actor, body),
+            )
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            self.validate_merge(actor, body)
+            self._merging_into = body.into
+        try:
+            # Without the lock: the target may be asking this ticket the same meanwhile.
+            notice = DuplicateMergedSignal(
+                duplicate_ticket_no=self.ticket.ticket_no, actor=actor.describe()
+            )
+            claim_id = f"{ABSORB_DUPLICATE_UPDATE}:{self.ticket.ticket_no}:{workflow.uuid4()}"
+            claim = await calls.claim_duplicate(
+                DuplicateClaim(into=body.into, notice=notice, claim_id=claim_id)
+            )
+            if not claim.accepted:
+                raise ApplicationError(
+                    f"ticket {body.into} refused the merge: {claim.reason}",
+                    type=RefusalType.INVALID_STATE.value,
+                    non_retryable=True,
+                )
+            async with self._lock:
+                await self._carry_out(
+                    effects.close_as_merged(self.ticket, workflow.now(), actor, body)
+                )
+                await self._publisher.publish(self.ticket)
+        finally:
+            self._merging_into = None
+        self._woken = True
+        return self.ticket.view()
+
+    @merge.validator
+    def validate_merge(self, actor: Actor, body: MergeBody) -> None:
+        rules.check_merge(self.ticket, actor, body)
+        rules.check_not_merging(self.ticket, self._merging_into)
+
+    async def _merged_as_before(self, actor: Actor, body: MergeBody) -> Outcome:
+        await before_claims.close_then_tell(self.ticket, actor, body, self._carry_out)
+        return Outcome()
+
+    @workflow.update(name=ABSORB_DUPLICATE_UPDATE)
+    async def absorb_duplicate(self, notice: DuplicateMergedSignal) -> TicketView:
+        """A duplicate asks to be merged into this ticket (``activities.merging``)."""
+        return await self._act(
+            lambda: self.validate_absorb_duplicate(notice),
+            lambda: self._noted(notice),
+            while_merging=True,
+        )
+
+    @absorb_duplicate.validator
+    def validate_absorb_duplicate(self, notice: DuplicateMergedSignal) -> None:
+        rules.check_absorb(self.ticket, notice, self._merging_into)
+
+    async def _noted(self, notice: DuplicateMergedSignal) -> Outcome:
+        effects.note_duplicate(self.ticket, workflow.now(), notice)
+        return Outcome()
+
+    # -- signals, for integrations that talk to Temporal directly -------------
+
+    @workflow.signal
+    async def department_reply(self, body: DepartmentReplySignal) -> None:
+        actor = Actor(sub=body.sub, role=Role.DEPARTMENT, department=body.department)
+        reply = ReplyBody(outcome=body.outcome, content=body.content)
+        await self._act_on_signal(
+            "department_reply",
+            lambda: rules.check_reply(self.ticket, actor),
+            lambda: effects.reply(self.ticket, workflow.now(), actor, reply, due_for(self.ticket)),
+        )
+
+    @workflow.signal
+    async def citizen_rating(self, body: RatingBody) -> None:
+        actor = Actor(sub="citizen_rating", role=Role.INTEGRATOR)
+        await self._act_on_signal(
+            "citizen_rating",
+            lambda: rules.check_rating(self.ticket, actor),
+            lambda: effects.rate(self.ticket, workflow.now(), actor, body, due_for(self.ticket)),
+        )
+
+    @workflow.signal(name=before_claims.DUPLICATE_MERGED_SIGNAL)
+    async def duplicate_merged(self, notice: DuplicateMergedSignal) -> None:
+        """How duplicates merged before the ``merge-claims-target`` patch told their target."""
+        await self._act_on_signal("duplicate_merged", lambda: None, lambda: self._noted(notice))
+
+    @workflow.signal(name=ESCALATION_NEWS_SIGNAL)
+    async def escalation_news(self, news: EscalationNews) -> None:
+        """From this ticket's joint meetings and discipline referrals (``news``)."""
+        await self._act_on_signal(
+            ESCALATION_NEWS_SIGNAL,
+            lambda: None,
+            lambda: ladder.take_news(self.ticket, workflow.now(), news, due_for(self.ticket)),
+        )
+
+    @workflow.signal(name=ASSIGN_LEADER_SIGNAL)
+    async def assign_leader(self, order: LeaderAssignment) -> None:
+        """The dispatch meeting names a leader for this hard ticket (领导督办)."""
+        await self._act_on_signal(
+            ASSIGN_LEADER_SIGNAL,
+            lambda: rules.check_leader_assignment(self.ticket),
+            lambda: ladder.assign_leader(self.ticket, workflow.now(), order, due_for(self.ticket)),
+        )
+
+    # -- how every message is handled -----------------------------------------
+
+    async def _act(
+        self,
+        check: Callable[[], None],
+        apply: Callable[[], Awaitable[Outcome]],
+        *,
+        while_merging: bool = False,
+    ) -> TicketView:
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            check()  # again: another handler may have moved the ticket since validation
+            if not while_merging:  # a merge waiting for its target's yes holds the ticket
+                rules.check_not_merging(self.ticket, self._merging_into)
+            await self._carry_out(await apply())
+            await self._publisher.publish(self.ticket)
+        self._woken = True
+        return self.ticket.view()
+
+    async def _act_on_signal(
+        self, name: str, check: Callable[[], None], apply: Callable[[], Awaitable[Outcome]]
+    ) -> None:
+        """Like ``_act``, but a refusal is recorded as an event instead of raised."""
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            try:
+                check()
+            except ApplicationError as refusal:
+                self.ticket.log(
+                    workflow.now(),
+                    f"signal:{name}",
+                    TimelineAction.SIGNAL_REJECTED,
+                    signal=name,
+                    reason=refusal.message,
+                    refusal=refusal.type,
+                )
+            else:
+                await self._carry_out(await apply())
+            await self._publisher.publish(self.ticket)
+        self._woken = True
+
+    async def _carry_out(self, outcome: Outcome | None) -> None:
+        """Start the children an effect raised, cancel the ones it ended."""
+        for child in outcome.children if outcome else []:
+            kind = (
+                "DisciplineReferral"
+                if isinstance(child, DisciplineReferralStart)
+                else "JointMeeting"
+            )
+            # Closing the ticket cancels a meeting explicitly; continue-as-new must not, and
+            # a discipline referral outlives the ticket.
+            await workflow.start_child_workflow(
+                kind,
+                child,
+                id=child.workflow_id,
+                parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+            )
+        for workflow_id in outcome.cancel if outcome else []:
+            await workflow.get_external_workflow_handle(workflow_id).cancel()
+
+    # -- 受理 --------------------------------------------------------------------
+
+    async def _register(self) -> None:
+        """The policy, the route and the calendar; then the first dispatch, or a wait for one."""
+        s = self.ticket
+        if workflow.patched(before_registration.PATCH):
+            # From the day before: in a time zone west of UTC the local day starts earlier.
+            on = (s.created_at - timedelta(days=1)).date()
+            registration = await calls.register_ticket(
+                RegistrationQuery(category=s.intake.category, district=s.intake.district, on=on)
+            )
+        else:
+            registration = await before_registration.register(s)
+        s.policy, s.working_days = registration.policy, registration.working_days
+        intake = s.intake
+        s.log(
+            s.created_at,
+            s.created_by,
+            TimelineAction.RECEIVED,
+            channel=intake.channel,
+            type=intake.type,
+            category=intake.category,
+            urgency=intake.urgency,
+            district=intake.district,
+            enterprise=intake.enterprise,
+            policy=s.policy.name,
+        )
+        now, route, due = workflow.now(), registration.route, due_for(s)
+        if route is None:
+            await effects.await_manual_dispatch(s, now, due)
+        else:
+            note = "routed by the dispatch catalogue"
+            detail = {"rule_id": route.rule_id, "fallback": route.fallback}
+            await effects.dispatch_to(
+                s, now, SYSTEM, route.lead, route.assisting, note, due, **detail
+            )
+        await self._publisher.publish(s)
+
+    async def _refresh_working_days(self) -> None:
+        """A new run records the calendar anew: a year published since is then counted."""
+        s = self.ticket
+        if s.working_days is None:  # registered before deadlines were computed here
+            return
+        today = workflow.now().date() - timedelta(days=1)
+        s.working_days = await calls.record_working_days(
+            WorkingDaysQuery(
+                calendar=s.require_policy().calendar,
+                first=min(s.working_days.first, today),
+                last=today + timedelta(days=SHEET_DAYS),
+            )
+        )
+
+    # -- bounded history ----------------------------------------------------------
+
+    def _history_is_long(self) -> bool:
+        info = workflow.info()
+        limit = self.ticket.require_policy().history_event_limit
+        return info.is_continue_as_new_suggested() or info.get_current_history_length() >= limit
+
+    async def _continue_as_new(self, start: TicketStart) -> None:
+        """Start a fresh history with the whole state; clocks re-arm from the carried deadlines."""
+        await workflow.wait_condition(workflow.all_handlers_finished)  # no accepted action is cut
+        self.ticket.runs_before += 1
+        workflow.continue_as_new(start.model_copy(update={"carried": self.ticket}))
+
+    # -- deadlines and the ladder -----------------------------------------------
+
+    async def _sleep_until_next_rung(self) -> None:
+        self._woken = False
+        next_at = self.ticket.next_alarm()
+        if next_at is None:
+            await workflow.wait_condition(lambda: self._woken)
+            return
+        delay = next_at - workflow.now()
+        if delay.total_seconds() <= 0:
+            return
+        with contextlib.suppress(TimeoutError):  # the rung is due: the caller climbs it
+            await workflow.wait_condition(lambda: self._woken, timeout=delay)
+
+    async def _climb_due_rungs(self) -> None:
+        due = self.ticket.due_alarms(workflow.now())
+        for clock, rung in due:
+            if self.ticket.status is TicketStatus.CLOSED:
+                break
+            clock.fired.append(rung)
+            tiered = lambda: since(before_tiers.PATCH, self.ticket)  # noqa: E731
+            await self._carry_out(
+                await ladder.climb(
+                    self.ticket, workflow.now(), clock, rung, due_for(self.ticket), tiered
+                )
+            )
+        if due:
+            await self._publisher.publish(self.ticket)
