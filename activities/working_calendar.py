@@ -1,9 +1,11 @@
 """The Chinese public-holiday calendar (make-up days included), recorded as sheets.
 
 ``chinese-calendar`` knows each year once the State Council publishes it (usually in
-November for the next year). For a year it does not know yet, Monday to Friday count
-as working days and a warning is logged; the operator can declare the real holidays
-and make-up working days in the policy file (``[calendar]``) until the library knows.
+November for the next year). For a year it does not know yet, the statutory holidays
+are derived from the national regulation (``statutory_holidays``), the other days follow
+Monday to Friday, and a warning says that the notice's make-up working days (调休) are
+unknown: the operator declares them in the policy file (``[calendar]``) until the
+library knows.
 Workflows never read this: they compute on the ``WorkingDaySheet`` it records.
 """
 
@@ -14,6 +16,7 @@ from datetime import date, timedelta
 import chinese_calendar
 import structlog
 
+from activities.statutory_holidays import FIRST_YEAR, statutory_holidays
 from schema.policy import CalendarOverrides
 from schema.working_days import WorkingDaySheet
 
@@ -36,13 +39,20 @@ class WorkingCalendar:
         try:
             return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
-            self._guessed_years.add(day.year)
-            if day.year not in _WARNED_YEARS:
-                _WARNED_YEARS.add(day.year)
-                log.warning(
-                    "holiday calendar unknown for year; counting Monday to Friday", year=day.year
-                )
-            return day.weekday() < 5
+            return self._derived(day)
+
+    def _derived(self, day: date) -> bool:
+        self._guessed_years.add(day.year)
+        if day.year not in _WARNED_YEARS:
+            _WARNED_YEARS.add(day.year)
+            log.warning(
+                "holiday calendar not published for year: statutory holidays derived from "
+                "the regulation; make-up working days unknown, declare them in [calendar]",
+                year=day.year,
+            )
+        if day.year >= FIRST_YEAR and day in statutory_holidays(day.year):
+            return False
+        return day.weekday() < 5
 
     def sheet(self, first: date, last: date) -> WorkingDaySheet:
         """The days from ``first`` to ``last`` that break the Monday-to-Friday rule."""

@@ -129,6 +129,7 @@ def print_table(r: dict[str, Any]) -> None:
     for name, figures in lives["latency_ms"].items():
         print(f"  {name:<8} {figures['p50']:>8} {figures['p95']:>8} {figures['p99']:>8}")
     print(f"  CPU ms per life: {lives['cpu_ms_per_life']}")
+    print(f"  history events per plain closed life: {lives['history_events_per_closed_life']}")
     print(f"  bare engine CPU ms per life: {r['bare_engine']['cpu_ms_per_life']}")
     creation = r["creation_at_10_per_second"]
     print(f"  creation at 10/s: p50 {creation['p50_ms']} ms, p99 {creation['p99_ms']} ms")

@@ -29,7 +29,7 @@ async def one_life(
     agent: dict[str, str],
     lead: dict[str, str],
     timings: dict[str, list[float]],
-) -> None:
+) -> str:
     async def call(name: str, path: str, headers: dict[str, str], body: Any) -> dict[str, Any]:
         started = time.perf_counter()
         response = await http.post(path, json=body, headers=headers)
@@ -46,6 +46,7 @@ async def one_life(
         "rating", f"/v1/tickets/{no}/rating", agent, {"satisfaction": "satisfied", "solved": True}
     )
     assert closed["status"] == "closed"
+    return str(no)
 
 
 def latency_summary(timings: dict[str, list[float]]) -> dict[str, dict[str, float]]:
@@ -78,7 +79,7 @@ async def measure_lives(stack: Stack, lives: int, concurrency: int) -> dict[str,
     lead = stack.headers(Role.DEPARTMENT, "urban-management")
     timings: dict[str, list[float]] = defaultdict(list)
     async with stack.http(concurrency) as http:
-        await one_life(http, agent, lead, defaultdict(list))  # warm-up, not counted
+        warm_up = await one_life(http, agent, lead, defaultdict(list))  # not counted
         cpu_before = stack.cpu()
         driver_before = time.process_time()  # this process: the HTTP clients
         elapsed = await run_concurrently(
@@ -87,7 +88,10 @@ async def measure_lives(stack: Stack, lives: int, concurrency: int) -> dict[str,
         driver = time.process_time() - driver_before
     cpu = {name: round(value - cpu_before[name], 1) for name, value in stack.cpu().items()}
     cpu["load_generator"] = round(driver, 1)
+    # One plain closed life's history, as Temporal keeps it (search-attribute upserts in).
+    history = await stack.temporal.get_workflow_handle(f"ticket-{warm_up}").fetch_history()
     return {
+        "history_events_per_closed_life": len(history.events),
         "lives": lives,
         "concurrency": concurrency,
         "seconds": round(elapsed, 2),

@@ -20,7 +20,8 @@ from schema.escalation import (
     ReferralOutcomeBody,
     ReferralView,
 )
-from schema.ticket import Actor, Role, TimelineAction
+from schema.ticket import Actor, TimelineAction
+from workflows.child_process import check_child_role
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket.news import DISCIPLINE_COMMISSION, SUPERVISORS, news, tell_ticket
 from workflows.waiting import wait_until
@@ -64,7 +65,7 @@ class DisciplineReferralWorkflow:
 
     @acknowledge.validator
     def validate_acknowledge(self, actor: Actor, body: ReferralAcknowledgeBody) -> None:
-        self._check_commission(actor)
+        check_child_role("discipline-acknowledge", actor)
         if self._heard():
             refuse(RefusalType.INVALID_STATE, f"referral {self.start.workflow_id} is acknowledged")
 
@@ -96,7 +97,7 @@ class DisciplineReferralWorkflow:
 
     @record_outcome.validator
     def validate_record_outcome(self, actor: Actor, body: ReferralOutcomeBody) -> None:
-        self._check_commission(actor)
+        check_child_role("discipline-outcome", actor)
         if self.outcome is not None:
             refuse(
                 RefusalType.INVALID_STATE,
@@ -124,11 +125,6 @@ class DisciplineReferralWorkflow:
 
     def _heard(self) -> bool:
         return self.acknowledged_at is not None or self.outcome is not None
-
-    @staticmethod
-    def _check_commission(actor: Actor) -> None:
-        if actor.role is not Role.DISCIPLINE:
-            refuse(RefusalType.FORBIDDEN, "only the discipline commission acts on a referral")
 
     def view(self) -> ReferralView:
         s = self.start

@@ -21,7 +21,8 @@ from schema.escalation import (
     MeetingDecisionBody,
     MeetingReportBody,
 )
-from schema.ticket import Actor, Role, TimelineAction
+from schema.ticket import Actor, TimelineAction
+from workflows.child_process import check_child_role
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket.news import SUPERVISORS, news, tell_ticket
 from workflows.waiting import wait_until
@@ -79,8 +80,7 @@ class JointMeetingWorkflow:
 
     @report_in.validator
     def validate_report_in(self, actor: Actor, body: MeetingReportBody) -> None:
-        if actor.role is not Role.DEPARTMENT:
-            refuse(RefusalType.FORBIDDEN, "only a summoned department reports in")
+        check_child_role("joint-meeting-report", actor)
         if actor.department not in self.start.departments:
             refuse(
                 RefusalType.FORBIDDEN,
@@ -112,8 +112,7 @@ class JointMeetingWorkflow:
 
     @decide.validator
     def validate_decide(self, actor: Actor, body: MeetingDecisionBody) -> None:
-        if actor.role is not Role.SUPERVISOR:
-            refuse(RefusalType.FORBIDDEN, "a supervisor records the meeting's decision")
+        check_child_role("joint-meeting-decision", actor)
         self._check_open("decide")
 
     # -- the deadlines ---------------------------------------------------------

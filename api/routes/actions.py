@@ -22,7 +22,6 @@ from api.ticket_gateway import ActionRef
 from api.ticket_queries import stored_ticket, unknown_departments
 from schema.escalation import (
     DisciplineReferralBody,
-    EscalationKind,
     JointMeetingBody,
     MeetingDecisionBody,
 )
@@ -36,6 +35,7 @@ from schema.ticket import (
     TicketStatus,
     TicketView,
 )
+from workflows.child_process import CHILD_BY_ACTION
 from workflows.ids import ticket_workflow_id
 from workflows.ticket.process import BY_ACTION, PROCESS
 from workflows.ticket.workflow import TicketUpdate, TicketWorkflow
@@ -116,20 +116,13 @@ async def _closed_or_unknown(context: AppContext, ticket_no: str) -> ApiError:
 IdempotencyKey = Annotated[str | None, Header(max_length=200, pattern=r"^[\x21-\x7e]+$")]
 """Printable ASCII without spaces, at most 200 characters."""
 
-# The actions on a ticket's children (api.routes.escalation_actions), by the kind of child.
-CHILD_ACTIONS = {
-    "joint-meeting-report": EscalationKind.JOINT_MEETING,
-    "joint-meeting-decision": EscalationKind.JOINT_MEETING,
-    "discipline-acknowledge": EscalationKind.DISCIPLINE_REFERRAL,
-    "discipline-outcome": EscalationKind.DISCIPLINE_REFERRAL,
-}
-
 
 async def workflows_acting_for(context: AppContext, ticket_no: str, action: str) -> list[str]:
     """Where an action of that name runs: the ticket, or its meetings or referrals."""
-    kind = CHILD_ACTIONS.get(action)
-    if kind is None:
+    child = CHILD_BY_ACTION.get(action)
+    if child is None:
         return [ticket_workflow_id(ticket_no)]
+    kind = child.kind
     async with context.sessions() as session:
         rungs, _ = await list_escalations(
             session, EscalationFilter(ticket_no=ticket_no, kind=kind), offset=0, limit=None
@@ -300,7 +293,7 @@ async def action_outcome(
             raise
         if result is None:
             return answer
-        if action not in CHILD_ACTIONS:  # the ticket after it, shown as to any of its reads
+        if action not in CHILD_BY_ACTION:  # the ticket after it, shown as to any of its reads
             result = shown_to(actor, TicketView.model_validate(result)).model_dump(mode="json")
         return answer.model_copy(update={"status": "done", "ticket": result})
     raise ApiError(

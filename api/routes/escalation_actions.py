@@ -7,7 +7,7 @@ action is allowed (403 wrong role or department, 409 too late), as for ticket ac
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel
 
 from api.deps import AppContext, ContextDep, require_roles
@@ -24,13 +24,10 @@ from api.ticket_queries import stored_ticket
 from schema.escalation import (
     EscalationKind,
     JointMeetingView,
-    MeetingDecisionBody,
-    MeetingReportBody,
-    ReferralAcknowledgeBody,
-    ReferralOutcomeBody,
     ReferralView,
 )
 from schema.ticket import Actor, Role
+from workflows.child_process import CHILD_PROCESS, ChildStep
 from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.joint_meeting import JointMeetingWorkflow
 
@@ -70,58 +67,45 @@ async def _open_child_id(
 
 @dataclass(frozen=True)
 class ChildAction:
-    """An action on a ticket's open joint meeting or discipline referral: who may take it
-    (the child's validators check again), its body, and the child's update."""
+    """A row of the children's process table with what the API adds: the update to call,
+    the view it answers, the precheck against the read model."""
 
-    name: str
-    kind: EscalationKind
-    roles: tuple[Role, ...]
-    body: type[BaseModel]
+    step: ChildStep
     update: Any
-    summary: str
+    view: type[BaseModel]
     precheck: Precheck | None = None
 
+    @property
+    def name(self) -> str:
+        return self.step.action
 
-CHILD_ACTIONS = {
-    action.name: action
-    for action in (
-        ChildAction(
-            "joint-meeting-report",
-            EscalationKind.JOINT_MEETING,
-            (Role.DEPARTMENT,),
-            MeetingReportBody,
-            JointMeetingWorkflow.report_in,
-            "A summoned department reports in to the open joint meeting (报到)",
-        ),
-        ChildAction(
-            "joint-meeting-decision",
-            EscalationKind.JOINT_MEETING,
-            (Role.SUPERVISOR,),
-            MeetingDecisionBody,
-            JointMeetingWorkflow.decide,
-            "The meeting's decision: lead, assisting departments and plan; the ticket "
-            "re-dispatches to the lead",
-            lead_and_assisting_exist,
-        ),
-        ChildAction(
-            "discipline-acknowledge",
-            EscalationKind.DISCIPLINE_REFERRAL,
-            (Role.DISCIPLINE,),
-            ReferralAcknowledgeBody,
-            DisciplineReferralWorkflow.acknowledge,
-            "The discipline commission acknowledges a referral",
-        ),
-        ChildAction(
-            "discipline-outcome",
-            EscalationKind.DISCIPLINE_REFERRAL,
-            (Role.DISCIPLINE,),
-            ReferralOutcomeBody,
-            DisciplineReferralWorkflow.record_outcome,
-            "The commission's outcome: no_fault, summons (约谈), criticism (通报批评) or "
-            "accountability (问责), with the officials named",
-        ),
-    )
+    @property
+    def kind(self) -> EscalationKind:
+        return self.step.kind
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return self.step.roles
+
+    @property
+    def body(self) -> type[BaseModel]:
+        return self.step.body
+
+
+CHILD_WORKFLOWS: dict[EscalationKind, tuple[type, type[BaseModel]]] = {
+    EscalationKind.JOINT_MEETING: (JointMeetingWorkflow, JointMeetingView),
+    EscalationKind.DISCIPLINE_REFERRAL: (DisciplineReferralWorkflow, ReferralView),
 }
+CHILD_PRECHECKS: dict[str, Precheck] = {"joint-meeting-decision": lead_and_assisting_exist}
+
+
+def _child_action(step: ChildStep) -> ChildAction:
+    workflow_class, view = CHILD_WORKFLOWS[step.kind]
+    update = getattr(workflow_class, step.update)
+    return ChildAction(step, update, view, CHILD_PRECHECKS.get(step.action))
+
+
+CHILD_ACTIONS = {step.action: _child_action(step) for step in CHILD_PROCESS}
 
 
 async def run_child_action(
@@ -149,76 +133,37 @@ async def run_child_action(
     )
 
 
-@router.post(
-    "/{ticket_no}/joint-meeting/report",
-    response_model=JointMeetingView,
-    summary=CHILD_ACTIONS["joint-meeting-report"].summary,
-)
-async def report_in(
-    ticket_no: TicketNo,
-    actor: Annotated[Actor, Depends(require_roles([Role.DEPARTMENT]))],
-    context: ContextDep,
-    request: Request,
-    idempotency_key: IdempotencyKey = None,
-    body: MeetingReportBody | None = None,
-) -> JointMeetingView:
-    action = CHILD_ACTIONS["joint-meeting-report"]
-    body = body or MeetingReportBody()
-    return await run_child_action(context, action, ticket_no, actor, body, idempotency_key, request)
+def _register(action: ChildAction) -> None:
+    step = action.step
+    optional = all(not field.is_required() for field in step.body.model_fields.values())
+    body_param = Body(default_factory=step.body) if optional else Body()
+    ActorForAction = Annotated[Actor, Depends(require_roles(step.roles))]
+    # Only a referral is looked up by department (several may be open on one ticket).
+    Department = Annotated[str | None, Query(include_in_schema=step.by_department)]
 
+    async def perform(
+        ticket_no: TicketNo,
+        actor: ActorForAction,
+        context: ContextDep,
+        request: Request,
+        body: Annotated[step.body, body_param],  # type: ignore[name-defined]
+        department: Department = None,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Any:
+        named = department if step.by_department else None
+        return await run_child_action(
+            context, action, ticket_no, actor, body, idempotency_key, request, named
+        )
 
-@router.post(
-    "/{ticket_no}/joint-meeting/decision",
-    response_model=JointMeetingView,
-    summary=CHILD_ACTIONS["joint-meeting-decision"].summary,
-)
-async def decide(
-    ticket_no: TicketNo,
-    body: MeetingDecisionBody,
-    actor: Annotated[Actor, Depends(require_roles([Role.SUPERVISOR]))],
-    context: ContextDep,
-    request: Request,
-    idempotency_key: IdempotencyKey = None,
-) -> JointMeetingView:
-    action = CHILD_ACTIONS["joint-meeting-decision"]
-    return await run_child_action(context, action, ticket_no, actor, body, idempotency_key, request)
-
-
-@router.post(
-    "/{ticket_no}/discipline-referral/acknowledge",
-    response_model=ReferralView,
-    summary=CHILD_ACTIONS["discipline-acknowledge"].summary,
-)
-async def acknowledge(
-    ticket_no: TicketNo,
-    actor: Annotated[Actor, Depends(require_roles([Role.DISCIPLINE]))],
-    context: ContextDep,
-    request: Request,
-    department: str | None = None,
-    idempotency_key: IdempotencyKey = None,
-    body: ReferralAcknowledgeBody | None = None,
-) -> ReferralView:
-    action, body = CHILD_ACTIONS["discipline-acknowledge"], body or ReferralAcknowledgeBody()
-    return await run_child_action(
-        context, action, ticket_no, actor, body, idempotency_key, request, department
+    router.add_api_route(
+        f"/{{ticket_no}}/{step.path}",
+        perform,
+        methods=["POST"],
+        response_model=action.view,
+        summary=step.summary,
+        name=f"ticket_{step.action.replace('-', '_')}",
     )
 
 
-@router.post(
-    "/{ticket_no}/discipline-referral/outcome",
-    response_model=ReferralView,
-    summary=CHILD_ACTIONS["discipline-outcome"].summary,
-)
-async def record_outcome(
-    ticket_no: TicketNo,
-    body: ReferralOutcomeBody,
-    actor: Annotated[Actor, Depends(require_roles([Role.DISCIPLINE]))],
-    context: ContextDep,
-    request: Request,
-    department: str | None = None,
-    idempotency_key: IdempotencyKey = None,
-) -> ReferralView:
-    action = CHILD_ACTIONS["discipline-outcome"]
-    return await run_child_action(
-        context, action, ticket_no, actor, body, idempotency_key, request, department
-    )
+for _action in CHILD_ACTIONS.values():
+    _register(_action)

@@ -35,11 +35,12 @@ from schema.ticket import (
 )
 from schema.working_days import due_instants
 from tests.support import AGENT, SUPERVISOR, department, intake
-from workflows.ticket import effects, ladder, rules
-from workflows.ticket.effects import Outcome
+from workflows.ticket import children, closing, handling, ladder, rules
+from workflows.ticket.effects import EFFECTS
+from workflows.ticket.outcome import Outcome
 from workflows.ticket.process import PROCESS
 from workflows.ticket.state import Rung, Step, TicketState
-from workflows.ticket.workflow import EFFECTS, TicketWorkflow
+from workflows.ticket.workflow import TicketWorkflow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SHEET = WorkingCalendar().sheet(date(2026, 1, 1), date(2026, 12, 31))
@@ -76,7 +77,7 @@ def registered(at: datetime) -> TicketState:
 
 def dispatched(at: datetime) -> TicketState:
     s = registered(at)
-    run(effects.dispatch(s, at, AGENT, DispatchBody(lead=LEAD.department or ""), due))
+    run(handling.dispatch(s, at, AGENT, DispatchBody(lead=LEAD.department or ""), due))
     return s
 
 
@@ -112,13 +113,13 @@ def test_dispatch_sets_the_clocks_on_the_holiday_calendar() -> None:
 
 def test_the_main_line_closes_a_ticket() -> None:
     s = dispatched(local(11, 2))
-    assert run(effects.sign(s, local(11, 2, 11), LEAD, SignBody(), due)) == Outcome()
+    assert run(handling.sign(s, local(11, 2, 11), LEAD, SignBody(), due)) == Outcome()
     assert s.status is TicketStatus.HANDLING and Step.SIGN not in s.clocks
-    run(effects.reply(s, local(11, 3), LEAD, ReplyBody(outcome="resolved", content="x"), due))
+    run(closing.reply(s, local(11, 3), LEAD, ReplyBody(outcome="resolved", content="x"), due))
     assert s.status is TicketStatus.CALLBACK
     assert s.clocks[Step.CALLBACK].due_at == local(11, 6)  # 3 days
     run(
-        effects.rate(s, local(11, 4), AGENT, RatingBody(satisfaction="satisfied", solved=True), due)
+        closing.rate(s, local(11, 4), AGENT, RatingBody(satisfaction="satisfied", solved=True), due)
     )
     assert s.status is TicketStatus.CLOSED and s.closure_reason is ClosureReason.RATED
     assert s.clocks == {} and s.closed_at == local(11, 4)
@@ -146,7 +147,7 @@ def test_the_ladder_climbs_reminder_then_a_blue_order() -> None:
 def test_a_joint_meeting_is_a_child_to_start_and_closing_cancels_it() -> None:
     s = dispatched(local(11, 2))
     body = JointMeetingBody(departments=["housing"], agenda="who leads")
-    outcome = run(ladder.joint_meeting(s, local(11, 3), SUPERVISOR, body, due))
+    outcome = run(children.joint_meeting(s, local(11, 3), SUPERVISOR, body, due))
     (meeting,) = outcome.children
     assert isinstance(meeting, JointMeetingStart) and meeting.departments == ["housing"]
     closed = run(EFFECTS["withdraw"](s, local(11, 4), AGENT, WithdrawBody(reason="x"), due))

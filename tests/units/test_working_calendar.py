@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
 import pytest
+from structlog.testing import capture_logs
 
+from activities import working_calendar
+from activities.statutory_holidays import statutory_holidays
 from activities.working_calendar import WorkingCalendar
 from schema.policy import CalendarOverrides
 from schema.working_days import WorkingDaySheet, add_span
@@ -104,3 +108,50 @@ def test_overrides_beat_the_published_calendar() -> None:
     assert add_span(local(2026, 11, 20, 9), "1wd", "Asia/Shanghai", sheet(calendar)) == local(
         2026, 11, 24, 9
     )
+
+
+# -- a year the library does not know yet: the regulation's holidays --------------------
+
+
+def test_derived_holidays_are_holidays_in_the_published_years() -> None:
+    """The rule reproduces every statutory day off (补假 included) of 2025 and 2026."""
+    for year in (2025, 2026):
+        derived = statutory_holidays(year)
+        assert len(derived) >= 13
+        assert not [day for day in derived if chinese_calendar.is_workday(day)], year
+
+
+def test_2027_follows_the_regulation() -> None:
+    calendar = WorkingCalendar()
+    off = [
+        date(2027, 1, 1),  # 元旦, a Friday
+        *[date(2027, 2, day) for day in range(5, 9)],  # 除夕 (5 Feb) to 初三
+        date(2027, 2, 9),  # 补假 for the Saturday and Sunday of the Spring Festival
+        date(2027, 2, 10),
+        date(2027, 4, 5),  # 清明
+        date(2027, 5, 3),  # 补假: 1 and 2 May are a weekend
+        date(2027, 5, 4),
+        date(2027, 6, 9),  # 端午, fifth day of the fifth lunar month
+        date(2027, 9, 15),  # 中秋
+        date(2027, 10, 1),
+        date(2027, 10, 4),  # 补假 for 2 and 3 October
+        date(2027, 10, 5),
+    ]
+    assert [day for day in off if calendar.is_working_day(day)] == []
+    assert calendar.is_working_day(date(2027, 2, 11))
+    assert calendar.is_working_day(date(2027, 10, 6))
+    # A deadline from the last working day of 2026 skips New Year's Day 2027.
+    due = add_span(local(2026, 12, 31, 10), "1wd", "Asia/Shanghai", sheet(calendar))
+    assert due == local(2027, 1, 4, 10)
+    assert calendar.sheet(date(2026, 12, 1), date(2027, 1, 31)).guessed_years == [2027]
+
+
+def test_an_unpublished_year_warns_once_that_make_up_days_are_unknown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(working_calendar, "_WARNED_YEARS", set())
+    with capture_logs() as logs:
+        WorkingCalendar().sheet(date(2027, 1, 1), date(2027, 12, 31))
+        WorkingCalendar().sheet(date(2027, 1, 1), date(2027, 12, 31))
+    (warning,) = [entry for entry in logs if entry["log_level"] == "warning"]
+    assert warning["year"] == 2027 and "make-up working days unknown" in warning["event"]

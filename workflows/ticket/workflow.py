@@ -13,13 +13,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from schema.activity_io import DuplicateClaim, RegistrationQuery, WorkingDaysQuery
+from schema.activity_io import DuplicateClaim
 from schema.escalation import DisciplineReferralStart, EscalationNews, LeaderAssignment
 from schema.ticket import (
     Actor,
@@ -33,29 +32,26 @@ from schema.ticket import (
     TicketView,
     TimelineAction,
 )
-from schema.working_days import SHEET_DAYS
 from workflows import activity_calls as calls
 from workflows.refusals import RefusalType
-from workflows.ticket import effects, ladder, rules
+from workflows.ticket import children, closing, ladder, registration, rules
 from workflows.ticket.deadlines import due_for
-from workflows.ticket.effects import SYSTEM, Outcome
+from workflows.ticket.effects import EFFECTS
 from workflows.ticket.handlers import TicketUpdate, action_update
 from workflows.ticket.legacy import escalation_ladder as before_tiers
 from workflows.ticket.legacy import merge_claims_target as before_claims
-from workflows.ticket.legacy import register_once_deadlines_in_workflow as before_registration
 from workflows.ticket.legacy import since
 from workflows.ticket.news import (
     ABSORB_DUPLICATE_UPDATE,
     ASSIGN_LEADER_SIGNAL,
     ESCALATION_NEWS_SIGNAL,
 )
+from workflows.ticket.outcome import Outcome
 from workflows.ticket.process import ProcessStep
 from workflows.ticket.publishing import Publisher
 from workflows.ticket.state import TicketStart, TicketState
 
 __all__ = ["TicketUpdate", "TicketWorkflow"]
-
-EFFECTS = {**effects.CHART_EFFECTS, **ladder.LADDER_EFFECTS}
 
 
 @workflow.defn(name="Ticket")
@@ -85,9 +81,10 @@ class TicketWorkflow:
     async def run(self, start: TicketStart) -> TicketView:
         async with self._lock:
             if self._carried:
-                await self._refresh_working_days()
+                await registration.refresh_working_days(self.ticket)
             else:
-                await self._register()
+                await registration.register(self.ticket)
+                await self._publisher.publish(self.ticket)
         self._ready = True
         while self.ticket.status is not TicketStatus.CLOSED:
             if self._history_is_long():
@@ -169,7 +166,7 @@ class TicketWorkflow:
                 )
             async with self._lock:
                 await self._carry_out(
-                    effects.close_as_merged(self.ticket, workflow.now(), actor, body)
+                    closing.close_as_merged(self.ticket, workflow.now(), actor, body)
                 )
                 await self._publisher.publish(self.ticket)
         finally:
@@ -200,7 +197,7 @@ class TicketWorkflow:
         rules.check_absorb(self.ticket, notice, self._merging_into)
 
     async def _noted(self, notice: DuplicateMergedSignal) -> Outcome:
-        effects.note_duplicate(self.ticket, workflow.now(), notice)
+        closing.note_duplicate(self.ticket, workflow.now(), notice)
         return Outcome()
 
     # -- signals, for integrations that talk to Temporal directly -------------
@@ -212,7 +209,7 @@ class TicketWorkflow:
         await self._act_on_signal(
             "department_reply",
             lambda: rules.check_reply(self.ticket, actor),
-            lambda: effects.reply(self.ticket, workflow.now(), actor, reply, due_for(self.ticket)),
+            lambda: closing.reply(self.ticket, workflow.now(), actor, reply, due_for(self.ticket)),
         )
 
     @workflow.signal
@@ -221,7 +218,7 @@ class TicketWorkflow:
         await self._act_on_signal(
             "citizen_rating",
             lambda: rules.check_rating(self.ticket, actor),
-            lambda: effects.rate(self.ticket, workflow.now(), actor, body, due_for(self.ticket)),
+            lambda: closing.rate(self.ticket, workflow.now(), actor, body, due_for(self.ticket)),
         )
 
     @workflow.signal(name=before_claims.DUPLICATE_MERGED_SIGNAL)
@@ -235,7 +232,7 @@ class TicketWorkflow:
         await self._act_on_signal(
             ESCALATION_NEWS_SIGNAL,
             lambda: None,
-            lambda: ladder.take_news(self.ticket, workflow.now(), news, due_for(self.ticket)),
+            lambda: children.take_news(self.ticket, workflow.now(), news, due_for(self.ticket)),
         )
 
     @workflow.signal(name=ASSIGN_LEADER_SIGNAL)
@@ -306,58 +303,6 @@ class TicketWorkflow:
             )
         for workflow_id in outcome.cancel if outcome else []:
             await workflow.get_external_workflow_handle(workflow_id).cancel()
-
-    # -- 受理 --------------------------------------------------------------------
-
-    async def _register(self) -> None:
-        """The policy, the route and the calendar; then the first dispatch, or a wait for one."""
-        s = self.ticket
-        if workflow.patched(before_registration.PATCH):
-            # From the day before: in a time zone west of UTC the local day starts earlier.
-            on = (s.created_at - timedelta(days=1)).date()
-            registration = await calls.register_ticket(
-                RegistrationQuery(category=s.intake.category, district=s.intake.district, on=on)
-            )
-        else:
-            registration = await before_registration.register(s)
-        s.policy, s.working_days = registration.policy, registration.working_days
-        intake = s.intake
-        s.log(
-            s.created_at,
-            s.created_by,
-            TimelineAction.RECEIVED,
-            channel=intake.channel,
-            type=intake.type,
-            category=intake.category,
-            urgency=intake.urgency,
-            district=intake.district,
-            enterprise=intake.enterprise,
-            policy=s.policy.name,
-        )
-        now, route, due = workflow.now(), registration.route, due_for(s)
-        if route is None:
-            await effects.await_manual_dispatch(s, now, due)
-        else:
-            note = "routed by the dispatch catalogue"
-            detail = {"rule_id": route.rule_id, "fallback": route.fallback}
-            await effects.dispatch_to(
-                s, now, SYSTEM, route.lead, route.assisting, note, due, **detail
-            )
-        await self._publisher.publish(s)
-
-    async def _refresh_working_days(self) -> None:
-        """A new run records the calendar anew: a year published since is then counted."""
-        s = self.ticket
-        if s.working_days is None:  # registered before deadlines were computed here
-            return
-        today = workflow.now().date() - timedelta(days=1)
-        s.working_days = await calls.record_working_days(
-            WorkingDaysQuery(
-                calendar=s.require_policy().calendar,
-                first=min(s.working_days.first, today),
-                last=today + timedelta(days=SHEET_DAYS),
-            )
-        )
 
     # -- bounded history ----------------------------------------------------------
 

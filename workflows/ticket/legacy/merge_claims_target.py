@@ -12,7 +12,8 @@ from temporalio import workflow
 
 from schema.ticket import Actor, DuplicateMergedSignal, MergeBody, TimelineAction
 from workflows.ids import ticket_workflow_id
-from workflows.ticket.effects import SYSTEM, Outcome, close_as_merged
+from workflows.ticket.closing import close_as_merged
+from workflows.ticket.outcome import SYSTEM, Outcome
 from workflows.ticket.state import TicketState
 
 PATCH = "merge-claims-target"

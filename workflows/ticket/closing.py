@@ -1,0 +1,192 @@
+"""答复 → 回访 → 办结, with 发回重办 and the ways a ticket closes early (并单, 撤诉, 转110,
+不予受理): the effects of the chart's second half."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from schema.activity_io import DueItem
+from schema.escalation import (
+    EscalationKind,
+    EscalationOutcome,
+)
+from schema.ticket import (
+    Actor,
+    ClosureReason,
+    DuplicateMergedSignal,
+    MergeBody,
+    PendingReview,
+    Rating,
+    RatingBody,
+    RatingReviewBody,
+    RejectBody,
+    ReplyBody,
+    TicketStatus,
+    TimelineAction,
+    TimelineEvent,
+    Transfer110Body,
+    WithdrawBody,
+)
+from workflows.ticket import rules
+from workflows.ticket.deadlines import DueFn
+from workflows.ticket.news import CENTRE
+from workflows.ticket.outcome import CITIZEN, ORDER_RUNGS, SYSTEM, Effect, Outcome
+from workflows.ticket.state import Step, StepClock, TicketState
+
+# -- 答复, 回访 ----------------------------------------------------------------------------
+
+
+async def reply(
+    s: TicketState, now: datetime, actor: Actor, body: ReplyBody, due: DueFn
+) -> Outcome:
+    s.replied_at = now
+    s.reply_outcome = body.outcome
+    s.log(now, actor.describe(), TimelineAction.REPLIED, outcome=body.outcome, content=body.content)
+    await start_callback(s, now, due)
+    return Outcome()
+
+
+async def start_callback(s: TicketState, now: datetime, due: DueFn) -> None:
+    """回访: the citizen is called back; no rating by the deadline closes as no_rating."""
+    s.end_open_escalations(now, EscalationOutcome.DONE, SYSTEM, ORDER_RUNGS)
+    at = await due([DueItem(key="callback", span=s.require_policy().callback, start=now)])
+    s.clocks = {Step.CALLBACK: StepClock(step=Step.CALLBACK, started_at=now, due_at=at["callback"])}
+    s.other_deadlines = {}
+    s.status = TicketStatus.CALLBACK
+    s.rating = None
+
+
+async def rate(
+    s: TicketState, now: datetime, actor: Actor, body: RatingBody, due: DueFn
+) -> Outcome:
+    s.rating = Rating(
+        satisfaction=body.satisfaction,
+        solved=body.solved,
+        comment=body.comment,
+        rated_at=now,
+        rated_by=actor.describe(),
+    )
+    s.clocks.pop(Step.CALLBACK, None)
+    event = s.log(
+        now,
+        actor.describe(),
+        TimelineAction.RATED,
+        satisfaction=body.satisfaction,
+        solved=body.solved,
+        comment=body.comment,
+    )
+    if rules.needs_rating_review(body.satisfaction):
+        s.pending_review = PendingReview.RATING
+        s.notify(event, CENTRE, f"Ticket {s.ticket_no}: the citizen is unsatisfied; review")
+        return Outcome()
+    return close(s, now, SYSTEM, ClosureReason.RATED)[1]
+
+
+async def review_rating(
+    s: TicketState, now: datetime, actor: Actor, body: RatingReviewBody, due: DueFn
+) -> Outcome:
+    """Reasonable dissatisfaction: 发回重办 with a new deadline; otherwise close, excluded."""
+    s.pending_review = None
+    if not body.reasonable:
+        s.excluded_from_score = True
+        s.log(now, actor.describe(), TimelineAction.RATING_EXCLUDED, note=body.note)
+        return close(s, now, SYSTEM, ClosureReason.RATED)[1]
+    policy = s.require_policy()
+    at = await due(
+        [
+            DueItem(key="reply", span=policy.rework, start=now),
+            DueItem(key="reply_supervision", span=policy.supervision_grace, after="reply"),
+        ]
+    )
+    s.rework_count += 1
+    s.status = TicketStatus.HANDLING
+    s.clocks = {
+        Step.REPLY: StepClock(
+            step=Step.REPLY,
+            started_at=now,
+            due_at=at["reply"],
+            supervise_at=at["reply_supervision"],
+        )
+    }
+    event = s.log(
+        now,
+        actor.describe(),
+        TimelineAction.SENT_BACK_FOR_REWORK,
+        note=body.note,
+        rework_count=s.rework_count,
+        reply_due=at["reply"].isoformat(),
+    )
+    if s.lead_department:
+        s.notify(
+            event,
+            s.lead_department,
+            f"Ticket {s.ticket_no} is sent back for re-handling; reply by "
+            f"{at['reply'].isoformat()}",
+        )
+    return Outcome()
+
+
+# -- 办结 and the ways a ticket closes early -----------------------------------------------
+
+
+def close(
+    s: TicketState, now: datetime, actor: str, closure: ClosureReason, **detail: Any
+) -> tuple[TimelineEvent, Outcome]:
+    """办结: the clocks stop, open meetings are cancelled (the workflow cancels their
+    workflows); an open discipline referral goes on: it outlives the ticket."""
+    s.status = TicketStatus.CLOSED
+    s.closure_reason = closure
+    s.closed_at = now
+    s.clocks = {}
+    s.other_deadlines = {}
+    s.pending_review = None
+    s.pending_extension = None
+    s.end_open_escalations(now, EscalationOutcome.SUPERSEDED, actor, ORDER_RUNGS)
+    closed = s.log(now, actor, TimelineAction.CLOSED, closure=closure, **detail)
+    outcome = Outcome()
+    for meeting in s.open_escalations(EscalationKind.JOINT_MEETING):
+        s.end_escalation(meeting, now, EscalationOutcome.CANCELLED, actor)
+        if meeting.workflow_id:
+            outcome.cancel.append(meeting.workflow_id)
+    return closed, outcome
+
+
+def closing(closure: ClosureReason) -> Effect:
+    """撤诉, 转110, 不予受理: the ticket closes with the reason the body gives."""
+
+    async def effect(
+        s: TicketState,
+        now: datetime,
+        actor: Actor,
+        body: WithdrawBody | Transfer110Body | RejectBody,
+        due: DueFn,
+    ) -> Outcome:
+        return close(s, now, actor.describe(), closure, reason=body.reason)[1]
+
+    return effect
+
+
+def close_as_merged(s: TicketState, now: datetime, actor: Actor, body: MergeBody) -> Outcome:
+    """并单: closed into the earlier ticket, which carries the request from now on."""
+    s.merged_into = body.into
+    closed, outcome = close(s, now, actor.describe(), ClosureReason.MERGED, into=body.into)
+    s.notify(
+        closed,
+        CITIZEN,
+        f"Your request {s.ticket_no} is the same as {body.into}, which is being handled; "
+        "you will hear of its outcome.",
+    )
+    return outcome
+
+
+def note_duplicate(s: TicketState, now: datetime, notice: DuplicateMergedSignal) -> None:
+    event = s.log(
+        now, notice.actor, TimelineAction.DUPLICATE_MERGED, duplicate=notice.duplicate_ticket_no
+    )
+    s.notify(
+        event,
+        CITIZEN,
+        f"A request like yours ({notice.duplicate_ticket_no}) was joined to "
+        f"your ticket {s.ticket_no}.",
+    )

@@ -1,0 +1,268 @@
+"""派单 → 签收 → 办理, with 退单 and 延期: the effects of the chart's first half."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from schema.activity_io import DueItem
+from schema.escalation import (
+    EscalationOutcome,
+)
+from schema.ticket import (
+    Actor,
+    AnswerBody,
+    DispatchBody,
+    ExtensionBody,
+    ExtensionReviewBody,
+    PendingReview,
+    ProgressBody,
+    ReturnBody,
+    ReturnReviewBody,
+    SignBody,
+    TicketStatus,
+    TimelineAction,
+)
+from workflows.ticket.closing import start_callback
+from workflows.ticket.deadlines import DueFn
+from workflows.ticket.news import CENTRE
+from workflows.ticket.outcome import ORDER_RUNGS, STEP_RUNGS, SYSTEM, Outcome
+from workflows.ticket.state import PendingExtension, Step, StepClock, TicketState
+
+# -- 派单 ---------------------------------------------------------------------------------
+
+
+async def dispatch_to(
+    s: TicketState,
+    now: datetime,
+    actor: str,
+    lead: str,
+    assisting: list[str],
+    note: str | None,
+    due: DueFn,
+    **detail: Any,
+) -> None:
+    """派单: to a lead (and assisting) departments, with fresh sign and reply clocks."""
+    # The dispatch the centre owed is done; rungs against the previous lead are moot.
+    s.end_open_escalations(now, EscalationOutcome.DONE, actor, STEP_RUNGS, Step.DISPATCH)
+    s.end_open_escalations(now, EscalationOutcome.SUPERSEDED, actor, ORDER_RUNGS)
+    policy = s.require_policy()
+    urgency = s.intake.urgency
+    at = await due(
+        [
+            DueItem(key="sign", span=policy.sign.for_urgency(urgency), start=now),
+            DueItem(key="reply", span=policy.reply.for_urgency(urgency), start=now),
+            DueItem(key="return_until", span=policy.return_window, start=now),
+            DueItem(key="sign_supervision", span=policy.supervision_grace, after="sign"),
+            DueItem(key="reply_supervision", span=policy.supervision_grace, after="reply"),
+        ]
+    )
+    s.clocks = {
+        Step.SIGN: StepClock(
+            step=Step.SIGN, started_at=now, due_at=at["sign"], supervise_at=at["sign_supervision"]
+        ),
+        Step.REPLY: StepClock(
+            step=Step.REPLY,
+            started_at=now,
+            due_at=at["reply"],
+            supervise_at=at["reply_supervision"],
+        ),
+    }
+    s.other_deadlines = {"return_until": at["return_until"]}
+    s.status = TicketStatus.DISPATCHED
+    s.lead_department = lead
+    s.assisting_departments = list(assisting)
+    s.hop += 1
+    s.extension_days_granted = 0
+    s.signed_at = None
+    s.dispatched_at = s.dispatched_at or now
+    event = s.log(
+        now,
+        actor,
+        TimelineAction.DISPATCHED,
+        lead=lead,
+        assisting=list(assisting),
+        hop=s.hop,
+        note=note,
+        sign_due=at["sign"].isoformat(),
+        reply_due=at["reply"].isoformat(),
+        **detail,
+    )
+    subject = f"ticket {s.ticket_no} ({s.intake.category}, {s.intake.district})"
+    s.notify(
+        event,
+        lead,
+        f"New {subject}: you lead; sign by {at['sign'].isoformat()}, "
+        f"reply by {at['reply'].isoformat()}",
+    )
+    for code in assisting:
+        s.notify(event, code, f"New {subject}: you assist {lead}")
+
+
+async def await_manual_dispatch(s: TicketState, now: datetime, due: DueFn) -> None:
+    """No rule in the catalogue: the centre owes a dispatch by the policy's limit."""
+    span = s.require_policy().dispatch.for_urgency(s.intake.urgency)
+    at = await due([DueItem(key="dispatch", span=span, start=s.created_at)])
+    s.clocks[Step.DISPATCH] = StepClock(
+        step=Step.DISPATCH, started_at=s.created_at, due_at=at["dispatch"]
+    )
+    event = s.log(
+        now,
+        SYSTEM,
+        TimelineAction.AWAITING_DISPATCH,
+        reason="the dispatch catalogue has no rule for this category",
+        due=at["dispatch"].isoformat(),
+    )
+    s.notify(
+        event,
+        CENTRE,
+        f"Ticket {s.ticket_no} ({s.intake.category}, {s.intake.district}) needs manual dispatch",
+    )
+
+
+async def dispatch(
+    s: TicketState, now: datetime, actor: Actor, body: DispatchBody, due: DueFn
+) -> Outcome:
+    await dispatch_to(s, now, actor.describe(), body.lead, body.assisting, body.note, due)
+    return Outcome()
+
+
+async def answer(
+    s: TicketState, now: datetime, actor: Actor, body: AnswerBody, due: DueFn
+) -> Outcome:
+    s.clocks.pop(Step.DISPATCH, None)
+    s.log(now, actor.describe(), TimelineAction.ANSWERED, content=body.content)
+    s.replied_at = now
+    await start_callback(s, now, due)
+    return Outcome()
+
+
+# -- 签收, 办理, 退单 ------------------------------------------------------------------------
+
+
+async def sign(s: TicketState, now: datetime, actor: Actor, body: SignBody, due: DueFn) -> Outcome:
+    s.status = TicketStatus.HANDLING
+    s.signed_at = now
+    s.clocks.pop(Step.SIGN, None)
+    s.end_open_escalations(now, EscalationOutcome.DONE, actor.describe(), STEP_RUNGS, Step.SIGN)
+    s.log(now, actor.describe(), TimelineAction.SIGNED, note=body.note)
+    return Outcome()
+
+
+async def progress(
+    s: TicketState, now: datetime, actor: Actor, body: ProgressBody, due: DueFn
+) -> Outcome:
+    s.log(now, actor.describe(), TimelineAction.PROGRESS, content=body.content)
+    return Outcome()
+
+
+async def return_ticket(
+    s: TicketState, now: datetime, actor: Actor, body: ReturnBody, due: DueFn
+) -> Outcome:
+    s.status_before_return = s.status
+    s.status = TicketStatus.RETURNED
+    s.pending_review = PendingReview.RETURN
+    s.return_count += 1
+    event = s.log(
+        now,
+        actor.describe(),
+        TimelineAction.RETURNED,
+        reason=body.reason,
+        legal_basis=body.legal_basis,
+    )
+    s.notify(event, CENTRE, f"Ticket {s.ticket_no} returned by {s.lead_department}: {body.reason}")
+    return Outcome()
+
+
+async def review_return(
+    s: TicketState, now: datetime, actor: Actor, body: ReturnReviewBody, due: DueFn
+) -> Outcome:
+    s.pending_review = None
+    previous_lead = s.lead_department
+    if body.accept and body.lead is not None:
+        s.log(
+            now,
+            actor.describe(),
+            TimelineAction.RETURN_ACCEPTED,
+            previous_lead=previous_lead,
+            note=body.note,
+        )
+        await dispatch_to(s, now, actor.describe(), body.lead, body.assisting, body.note, due)
+        return Outcome()
+    s.status = s.status_before_return or TicketStatus.DISPATCHED
+    event = s.log(now, actor.describe(), TimelineAction.RETURN_REJECTED, note=body.note)
+    if previous_lead:
+        s.notify(
+            event,
+            previous_lead,
+            f"Your return of ticket {s.ticket_no} was rejected; the deadlines run on",
+        )
+    return Outcome()
+
+
+# -- 延期 ----------------------------------------------------------------------------------
+
+
+async def request_extension(
+    s: TicketState, now: datetime, actor: Actor, body: ExtensionBody, due: DueFn
+) -> Outcome:
+    s.pending_extension = PendingExtension(
+        working_days=body.working_days,
+        reason=body.reason,
+        requested_by=actor.describe(),
+        requested_at=now,
+    )
+    s.pending_review = PendingReview.EXTENSION
+    event = s.log(
+        now,
+        actor.describe(),
+        TimelineAction.EXTENSION_REQUESTED,
+        working_days=body.working_days,
+        reason=body.reason,
+    )
+    s.notify(
+        event,
+        CENTRE,
+        f"Ticket {s.ticket_no}: {s.lead_department} asks {body.working_days} more working days",
+    )
+    return Outcome()
+
+
+async def review_extension(
+    s: TicketState, now: datetime, actor: Actor, body: ExtensionReviewBody, due: DueFn
+) -> Outcome:
+    request = s.pending_extension
+    s.pending_extension = None
+    s.pending_review = None
+    clock = s.clocks.get(Step.REPLY)
+    if not body.approve or request is None or clock is None:
+        event = s.log(now, actor.describe(), TimelineAction.EXTENSION_REFUSED, note=body.note)
+        message = f"Ticket {s.ticket_no}: extension refused; the reply deadline stands"
+    else:
+        grace = s.require_policy().supervision_grace
+        at = await due(
+            [
+                DueItem(key="reply", span=f"{request.working_days}wd", start=clock.due_at),
+                DueItem(key="reply_supervision", span=grace, after="reply"),
+            ]
+        )
+        s.clocks[Step.REPLY] = StepClock(
+            step=Step.REPLY,
+            started_at=clock.started_at,
+            due_at=at["reply"],
+            supervise_at=at["reply_supervision"],
+        )
+        s.extension_days_granted += request.working_days
+        s.other_deadlines.pop("supervision", None)
+        event = s.log(
+            now,
+            actor.describe(),
+            TimelineAction.EXTENSION_APPROVED,
+            working_days=request.working_days,
+            note=body.note,
+            reply_due=at["reply"].isoformat(),
+        )
+        message = f"Ticket {s.ticket_no}: extension approved; reply by {at['reply'].isoformat()}"
+    if s.lead_department:
+        s.notify(event, s.lead_department, message)
+    return Outcome()

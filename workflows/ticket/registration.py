@@ -1,0 +1,64 @@
+"""受理: a new ticket's registration, and the calendar a continued run records anew."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+
+from schema.activity_io import RegistrationQuery, WorkingDaysQuery
+from schema.ticket import TimelineAction
+from schema.working_days import SHEET_DAYS
+from workflows import activity_calls as calls
+from workflows.ticket import handling
+from workflows.ticket.deadlines import due_for
+from workflows.ticket.legacy import register_once_deadlines_in_workflow as before_registration
+from workflows.ticket.outcome import SYSTEM
+from workflows.ticket.state import TicketState
+
+
+async def register(s: TicketState) -> None:
+    """The policy, the route and the calendar; then the first dispatch, or a wait for one."""
+    if workflow.patched(before_registration.PATCH):
+        # From the day before: in a time zone west of UTC the local day starts earlier.
+        on = (s.created_at - timedelta(days=1)).date()
+        registration = await calls.register_ticket(
+            RegistrationQuery(category=s.intake.category, district=s.intake.district, on=on)
+        )
+    else:
+        registration = await before_registration.register(s)
+    s.policy, s.working_days = registration.policy, registration.working_days
+    intake = s.intake
+    s.log(
+        s.created_at,
+        s.created_by,
+        TimelineAction.RECEIVED,
+        channel=intake.channel,
+        type=intake.type,
+        category=intake.category,
+        urgency=intake.urgency,
+        district=intake.district,
+        enterprise=intake.enterprise,
+        policy=s.policy.name,
+    )
+    now, route, due = workflow.now(), registration.route, due_for(s)
+    if route is None:
+        await handling.await_manual_dispatch(s, now, due)
+    else:
+        note = "routed by the dispatch catalogue"
+        detail = {"rule_id": route.rule_id, "fallback": route.fallback}
+        await handling.dispatch_to(s, now, SYSTEM, route.lead, route.assisting, note, due, **detail)
+
+
+async def refresh_working_days(s: TicketState) -> None:
+    """A new run records the calendar anew: a year published since is then counted."""
+    if s.working_days is None:  # registered before deadlines were computed in the workflow
+        return
+    today = workflow.now().date() - timedelta(days=1)
+    s.working_days = await calls.record_working_days(
+        WorkingDaysQuery(
+            calendar=s.require_policy().calendar,
+            first=min(s.working_days.first, today),
+            last=today + timedelta(days=SHEET_DAYS),
+        )
+    )
