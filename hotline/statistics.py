@@ -8,6 +8,7 @@ the timeline events that tell which deadlines were missed. Every rate is a share
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -60,6 +61,10 @@ class Figures(BaseModel):
     return_rate: float | None
     repeat_request_rate: float | None
     supervised_resolution_rate: float | None
+    # 挂起: suspended tickets ÷ dispatched, and the days their clocks stood still. The
+    # on-time figures already leave suspended time out; these keep it in sight.
+    suspension_rate: float | None = None
+    suspended_days: int = 0
     composite: float | None
     # Joint meetings the department was summoned to and did not report in to (吹哨报到).
     missed_report_ins: int = 0
@@ -105,6 +110,8 @@ class Counts:
     merged: int = 0
     supervised: int = 0
     supervised_solved: int = 0
+    suspended: int = 0  # dispatched, suspended (挂起) at least once
+    suspended_days: int = 0  # whole days the clocks stood still (a group's: the sum)
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(**{k: getattr(self, k) + getattr(other, k) for k in COUNTED})
@@ -127,6 +134,8 @@ def ticket_counts(
     missed_sign: bool,
     missed_reply: bool,
     answered_on_the_spot: bool,
+    suspension_count: int = 0,
+    suspended_seconds: int = 0,
 ) -> Counts:
     """Which sets one ticket is in. ``satisfaction`` None: not rated. Plain values, so that
     a ticket's stored document (or its view) can be counted alike."""
@@ -159,6 +168,8 @@ def ticket_counts(
         merged=int(closure_reason == ClosureReason.MERGED),
         supervised=int(supervised),
         supervised_solved=int(supervised and solved),
+        suspended=int(dispatched and suspension_count > 0),
+        suspended_days=math.ceil(suspended_seconds / 86400),
     )
 
 
@@ -177,6 +188,8 @@ def facts_counts(fact: TicketFacts) -> Counts:
         missed_sign=fact.missed_sign,
         missed_reply=fact.missed_reply,
         answered_on_the_spot=fact.answered_on_the_spot,
+        suspension_count=t.suspension_count,
+        suspended_seconds=t.suspended_seconds,
     )
 
 
@@ -213,6 +226,8 @@ def rates(c: Counts, weights: Weights) -> Figures:
         direct_answer_rate=_share(c.answered, c.handled),
         return_rate=_share(c.returned, c.dispatched),
         repeat_request_rate=_share(c.merged, c.tickets),
+        suspension_rate=_share(c.suspended, c.dispatched),
+        suspended_days=c.suspended_days,
         supervised_resolution_rate=_share(c.supervised_solved, c.supervised),
         composite=composite,
     )

@@ -93,6 +93,23 @@ class CalendarOverrides(BaseModel):
     workdays: list[date] = Field(default_factory=list)
 
 
+class SuspensionPolicy(BaseModel):
+    """挂起 / 中止办理: why a lead may stop the clock, and for how long at most."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reasons: list[str] = Field(
+        default_factory=lambda: [
+            "等待市民补充材料",  # waiting for the citizen's materials
+            "涉及诉讼、仲裁等法定程序",  # a pending court or arbitration case
+            "不可抗力",  # force majeure
+        ],
+        min_length=1,
+    )
+    # The clocks resume by themselves once a suspension has lasted this long.
+    longest: Span = "30d"
+
+
 class EscalationPolicy(BaseModel):
     """Limits and switches of the ladder above the supervision order (domain.md, 督办)."""
 
@@ -148,4 +165,5 @@ class Policy(BaseModel):
     history_event_limit: int = Field(default=10_000, ge=50)
     calendar: CalendarOverrides = CalendarOverrides()
     escalation: EscalationPolicy = EscalationPolicy()
+    suspension: SuspensionPolicy = SuspensionPolicy()
     reports: ReportPolicy = ReportPolicy()

@@ -6,7 +6,7 @@ This module is pure (pydantic only) so workflows may import it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -30,6 +30,7 @@ class TicketStatus(StrEnum):
     DISPATCHED = "dispatched"
     HANDLING = "handling"
     RETURNED = "returned"
+    SUSPENDED = "suspended"  # 挂起: the clocks stand still until it resumes
     CALLBACK = "callback"
     CLOSED = "closed"
 
@@ -86,6 +87,7 @@ class PendingReview(StrEnum):
 
     RETURN = "return"
     EXTENSION = "extension"
+    SUSPENSION = "suspension"
     RATING = "rating"
 
 
@@ -193,6 +195,23 @@ class ExtensionReviewBody(Body):
     note: str | None = Field(default=None, max_length=4000)
 
 
+class SuspensionBody(Body):
+    """挂起 / 中止办理: the lead asks the centre to stop the clock."""
+
+    reason: str = text_field(200)  # one of the policy's [suspension] reasons
+    expected_resume: date  # when the lead expects to go on (the citizen's materials, …)
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class SuspensionReviewBody(Body):
+    approve: bool
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class ResumeBody(Body):
+    note: str | None = Field(default=None, max_length=4000)
+
+
 class ReplyBody(Body):
     outcome: ReplyOutcome
     content: str = text_field()
@@ -257,6 +276,10 @@ class TimelineAction(StrEnum):
     EXTENSION_REQUESTED = "extension_requested"  # 延期
     EXTENSION_APPROVED = "extension_approved"
     EXTENSION_REFUSED = "extension_refused"
+    SUSPENSION_REQUESTED = "suspension_requested"  # 挂起
+    SUSPENSION_APPROVED = "suspension_approved"
+    SUSPENSION_REFUSED = "suspension_refused"
+    RESUMED = "resumed"  # 恢复办理, by hand or when the longest suspension ran out
     REPLIED = "replied"  # 答复
     RATED = "rated"  # 回访
     RATING_EXCLUDED = "rating_excluded"
@@ -326,6 +349,10 @@ class TicketView(BaseModel):
     open_escalations: list[Escalation] = Field(default_factory=list)
     rework_count: int
     return_count: int
+    # 挂起: since when the clocks stand still (None: running), and every suspension's total.
+    suspended_since: datetime | None = None
+    suspended_seconds: int = 0
+    suspension_count: int = 0
     rating: Rating | None
     pending_review: PendingReview | None
     excluded_from_score: bool

@@ -55,6 +55,8 @@ def form_fields(model: type[BaseModel]) -> list[Field]:
             fields.append(Field(name, "list", required))
         elif getattr(annotation, "__name__", "") == "datetime":
             fields.append(Field(name, "datetime", required))
+        elif getattr(annotation, "__name__", "") == "date":
+            fields.append(Field(name, "date", required))
         else:
             fields.append(Field(name, "textarea" if name in _LONG_TEXT else "text", required))
     return fields

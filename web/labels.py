@@ -18,6 +18,7 @@ STATUS = {
     "handling": N_("办理中"),
     "callback": N_("待回访"),
     "returned": N_("已退单"),
+    "suspended": N_("已挂起"),
     "closed": N_("已办结"),
 }
 
@@ -32,6 +33,9 @@ ACTION = {
     "progress": N_("阶段性答复"),
     "extension": N_("申请延期"),
     "extension-review": N_("审核延期"),
+    "suspend": N_("申请挂起"),
+    "suspension-review": N_("审核挂起"),
+    "resume": N_("恢复办理"),
     "reply": N_("答复"),
     "rating": N_("回访评价"),
     "rating-review": N_("审核不满意评价"),
@@ -54,6 +58,7 @@ DEADLINE = {
     "callback": N_("回访时限"),
     "supervision": N_("督办时限"),
     "leader_supervision": N_("领导督办时限"),
+    "suspended": N_("挂起最迟至"),
     "joint_meeting": N_("联席会议"),
     "discipline_referral": N_("纪委监委"),
 }
@@ -95,6 +100,9 @@ FIELD = {
     "closure": N_("办结方式"),
     "enterprise": N_("涉企诉求"),
     "late": N_("逾期报到"),
+    "expected_resume": N_("预计恢复日期"),
+    "resumes_by": N_("最迟恢复"),
+    "suspended_days": N_("挂起天数"),
 }
 
 # Bookkeeping in an event's detail that a person reading the timeline does not need.
@@ -198,6 +206,10 @@ EVENT = {
     _T.EXTENSION_REQUESTED: N_("申请延期"),
     _T.EXTENSION_APPROVED: N_("同意延期"),
     _T.EXTENSION_REFUSED: N_("驳回延期"),
+    _T.SUSPENSION_REQUESTED: N_("申请挂起"),
+    _T.SUSPENSION_APPROVED: N_("同意挂起"),
+    _T.SUSPENSION_REFUSED: N_("驳回挂起"),
+    _T.RESUMED: N_("恢复办理"),
     _T.REPLIED: N_("答复"),
     _T.RATED: N_("回访评价"),
     _T.RATING_EXCLUDED: N_("不满意评价不计入考核"),

@@ -64,6 +64,14 @@ async def _extensions(_: AsyncSession, __: Actor) -> Conditions:
     return [_status(TicketStatus.HANDLING), Ticket.pending_review == PendingReview.EXTENSION.value]
 
 
+async def _suspensions(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.HANDLING), Ticket.pending_review == PendingReview.SUSPENSION.value]
+
+
+async def _suspended(_: AsyncSession, actor: Actor) -> Conditions:
+    return [_status(TicketStatus.SUSPENDED), Ticket.lead_department == actor.department]
+
+
 async def _unsatisfied(_: AsyncSession, __: Actor) -> Conditions:
     return [_status(TicketStatus.CALLBACK), Ticket.pending_review == PendingReview.RATING.value]
 
@@ -114,12 +122,14 @@ QUEUES = (
     QueueRule("dispatch", N_("待派单"), Role.AGENT, "dispatch", _received),
     QueueRule("returned", N_("退单待审核"), Role.AGENT, None, _returned),
     QueueRule("extension", N_("延期待审核"), Role.AGENT, "reply", _extensions),
+    QueueRule("suspension", N_("挂起待审核"), Role.AGENT, "reply", _suspensions),
     QueueRule("rating", N_("不满意待审核"), Role.AGENT, "callback", _unsatisfied),
     QueueRule("callback", N_("待回访"), Role.AGENT, "callback", _callbacks),
     QueueRule("meeting", N_("联席会议待报到"), Role.DEPARTMENT, "joint_meeting", _summoned),
     QueueRule("sign", N_("待签收"), Role.DEPARTMENT, "sign", _to_sign),
     QueueRule("handling", N_("办理中"), Role.DEPARTMENT, "reply", _in_hand),
     QueueRule("overdue", N_("已超时"), Role.DEPARTMENT, "reply", _overdue),
+    QueueRule("suspended", N_("已挂起"), Role.DEPARTMENT, "suspended", _suspended),
     QueueRule("supervised", N_("督办中"), Role.DEPARTMENT, "supervision", _supervised),
     QueueRule("assisting", N_("协办"), Role.DEPARTMENT, "reply", _assisting),
 )

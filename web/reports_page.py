@@ -41,7 +41,12 @@ KIND = {
 }
 
 
-REVIEW = {"return": N_("退单审核"), "extension": N_("延期审核"), "rating": N_("不满意评价审核")}
+REVIEW = {
+    "return": N_("退单审核"),
+    "extension": N_("延期审核"),
+    "suspension": N_("挂起审核"),
+    "rating": N_("不满意评价审核"),
+}
 _TIMES = re.compile(r"^(reworked|returned) (\d+)×$")
 _REVIEWING = re.compile(r"^the centre \((\w+) review\)$")
 

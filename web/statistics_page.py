@@ -48,6 +48,8 @@ METRICS = {
     "return_rate": N_("退单率"),
     "repeat_request_rate": N_("重复诉求率"),
     "supervised_resolution_rate": N_("督办件解决率"),
+    "suspension_rate": N_("挂起率"),
+    "suspended_days": N_("挂起天数"),
     "missed_report_ins": N_("未按时报到"),
     "composite": N_("综合得分"),
 }

@@ -64,6 +64,7 @@ async def render(
         duplicates=duplicates,
         actions=actions,
         choices=choices,
+        suspension_reasons=context.policy.suspension.reasons,
         status_code=status,
         # Each form's own key: a double click sends the same action once.
         form_key=uuid.uuid4().hex,

@@ -22,6 +22,9 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
     "progress": {"content": "site visited"},
     "extension": {"working_days": 1, "reason": "lab tests"},
     "extension-review": {"approve": False},
+    "suspend": {"reason": "等待市民补充材料", "expected_resume": "2099-01-01"},
+    "suspension-review": {"approve": False},
+    "resume": {},
     "reply": {"outcome": "resolved", "content": "done"},
     "rating": {"satisfaction": "satisfied", "solved": True},
     "supervise": {"note": "three days and no progress"},
@@ -75,6 +78,8 @@ async def test_departments_act_only_within_their_scope(api: Api) -> None:
         "return",
         "progress",
         "extension",
+        "suspend",
+        "resume",
         "reply",
         "joint-meeting",
     }

@@ -446,3 +446,34 @@ async def test_likely_duplicates_are_offered_and_a_merge_tells_both_citizens(api
         description="环南路12号门口路面塌陷，一个大坑，晚上很危险",
     )
     assert [d["ticket_no"] for d in again["likely_duplicates"]] == [first["ticket_no"]]
+
+
+async def test_suspension_over_http(api: Api) -> None:
+    """挂起: asked by the lead, approved by the centre, resumed with the time left; a bad
+    reason 422, the wrong department 403, resuming a running ticket 409; a retried request
+    with its Idempotency-Key is applied once."""
+    no = (await api.create(category="construction-noise"))["ticket_no"]  # lead: ecology
+    ecology = api.department("ecology")
+    handling = await api.act(no, "sign", ecology)
+    reply_due = handling["deadlines"]["reply"]
+    wanted = {"reason": "等待市民补充材料", "expected_resume": "2099-01-01", "note": "照片"}
+    await api.act(no, "suspend", ecology, {**wanted, "reason": "busy"}, expect=422)
+    await api.act(no, "suspend", api.department("housing"), wanted, expect=403)
+    await api.act(no, "resume", ecology, {}, expect=409)
+    keyed = {**ecology, "Idempotency-Key": "suspend-once"}
+    for _ in range(2):
+        asked = await api.http.post(f"/v1/tickets/{no}/suspend", json=wanted, headers=keyed)
+        assert asked.status_code == 200, asked.text
+        assert asked.json()["pending_review"] == "suspension"
+    suspended = await api.act(no, "suspension-review", api.agent, {"approve": True})
+    assert suspended["status"] == "suspended" and suspended["suspended_since"]
+    assert set(suspended["deadlines"]) == {"suspended"}
+    await api.act(no, "reply", ecology, REPLY, expect=409)  # resume first
+    listed = await api.http.get("/v1/tickets", params={"status": "suspended"}, headers=api.agent)
+    assert no in [t["ticket_no"] for t in listed.json()["items"]]
+    resumed = await api.act(no, "resume", api.agent, {})
+    assert resumed["status"] == "handling" and resumed["suspension_count"] == 1
+    assert resumed["deadlines"]["reply"] >= reply_due
+    timeline = await api.timeline(no)
+    assert timeline.count("suspension_requested") == 1
+    assert timeline[-3:] == ["suspension_requested", "suspension_approved", "resumed"]

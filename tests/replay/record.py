@@ -12,6 +12,7 @@ import asyncio
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 
 from temporalio.client import WorkflowHandle, WorkflowHistory
@@ -34,10 +35,13 @@ from schema.ticket import (
     RatingBody,
     RatingReviewBody,
     ReplyBody,
+    ResumeBody,
     ReturnBody,
     ReturnReviewBody,
     Role,
     SignBody,
+    SuspensionBody,
+    SuspensionReviewBody,
     WithdrawBody,
 )
 from tests.conftest import open_read_model
@@ -196,6 +200,25 @@ async def merge(t: Tickets) -> WorkflowHandle:
     return duplicate
 
 
+async def suspension(t: Tickets) -> WorkflowHandle:
+    """挂起 by hand and resumed; suspended again until the longest suspension resumes it."""
+    handle = await t.open()
+    await handle.execute_update(TicketWorkflow.sign, args=[LEAD, SignBody()])
+    until = date(2099, 1, 1)
+    ask = SuspensionBody(reason="等待市民补充材料", expected_resume=until)
+    approve = SuspensionReviewBody(approve=True)
+    await handle.execute_update(TicketWorkflow.request_suspension, args=[LEAD, ask])
+    await handle.execute_update(TicketWorkflow.review_suspension, args=[AGENT, approve])
+    await t.skip(days=2)
+    await handle.execute_update(TicketWorkflow.resume, args=[LEAD, ResumeBody()])
+    await handle.execute_update(TicketWorkflow.request_suspension, args=[LEAD, ask])
+    await handle.execute_update(TicketWorkflow.review_suspension, args=[AGENT, approve])
+    await t.skip(days=31)
+    await handle.execute_update(TicketWorkflow.reply, args=[LEAD, REPLY])
+    await handle.execute_update(TicketWorkflow.rate, args=[AGENT, SATISFIED])
+    return handle
+
+
 SCENARIOS: dict[str, Callable[[Tickets], Awaitable[WorkflowHandle]]] = {
     "normal_closure": normal_closure,
     "answered_on_the_spot": answered_on_the_spot,
@@ -206,6 +229,7 @@ SCENARIOS: dict[str, Callable[[Tickets], Awaitable[WorkflowHandle]]] = {
     "joint_meeting": joint_meeting,
     "supervision_tiers": supervision_tiers,
     "merge": merge,
+    "suspension": suspension,
 }
 
 

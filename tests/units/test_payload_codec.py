@@ -38,7 +38,8 @@ async def test_rotation_new_key_encrypts_old_key_still_decrypts() -> None:
 async def test_tampering_is_detected() -> None:
     codec = EncryptionCodec(EncryptionKeys.parse(new_key_line("k1")))
     [sealed] = await codec.encode([PLAIN])
-    forged = Payload(metadata=dict(sealed.metadata), data=sealed.data[:-1] + b"\x00")
+    last = sealed.data[-1] ^ 0x01  # a changed byte, whatever it was
+    forged = Payload(metadata=dict(sealed.metadata), data=sealed.data[:-1] + bytes([last]))
     with pytest.raises(ValueError, match="does not decrypt"):
         await codec.decode([forged])
 

@@ -222,3 +222,40 @@ async def test_a_summoned_department_sees_the_meeting_until_it_reports_in(
     # The ticket hears of it from the meeting a moment later; the inbox refreshes by
     # itself (every 15 s) and the meeting leaves it.
     await expect(waiting).not_to_contain_text(number, timeout=25_000)
+
+
+async def test_a_suspension_is_asked_approved_and_resumed(workbench: Workbench) -> None:
+    """挂起 on the workbench: the lead asks with a reason from the policy's list, the
+    agent approves it from the queue of suspensions to review, the ticket waits in the
+    department's suspended queue with its clocks standing still, and the lead resumes."""
+    base = workbench.url
+    agent = await workbench.signed_in(await workbench.account(Role.AGENT))
+    number = await take_call(agent, base, f"装修噪音 {uuid.uuid4().hex[:6]}")
+    clerk = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "urban-management"))
+    await clerk.goto(f"{base}/tickets/{number}")
+    await act(clerk, "sign")
+    await act(
+        clerk,
+        "suspend",
+        reason="等待市民补充材料",
+        expected_resume="2099-01-01",
+        note="请市民补充现场照片",
+    )
+    await expect(clerk.locator(".timeline")).to_contain_text("申请挂起")
+
+    await expect_in_queue(agent, base, "suspension", number)
+    await agent.click(f"table.tickets a:text('{number}')")
+    await act(agent, "suspension-review", approve=True, note="同意挂起")
+    assert await status_of(agent) == "suspended"
+    await expect(agent.locator(".deadlines")).to_contain_text("挂起最迟至")
+    await expect(agent.locator("dd.suspension")).to_contain_text("挂起于")
+    await shoot(agent, "ticket-page-suspended")
+
+    await expect_in_queue(clerk, base, "suspended", number)
+    await clerk.goto(f"{base}/tickets/{number}")
+    await act(clerk, "resume", note="材料已补齐")
+    assert await status_of(clerk) == "handling"
+    await expect(clerk.locator("dd.suspension")).to_contain_text("共 1 次")
+    timeline = clerk.locator(".timeline")
+    for step in ("申请挂起", "同意挂起", "恢复办理"):
+        await expect(timeline).to_contain_text(step)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 import pytest
 
+from activities.statutory_holidays import statutory_holidays
 from schema.ticket import (
     AnswerBody,
     DepartmentReplySignal,
@@ -35,7 +36,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def working_days_between(start: datetime, end: datetime) -> int:
-    """Working days in (start, end], by the public calendar (weekdays where it has no data)."""
+    """Working days in (start, end], by the public calendar (where it has no data yet,
+    weekdays but the statutory holidays of the regulation)."""
     first, last = start.astimezone(SHANGHAI).date(), end.astimezone(SHANGHAI).date()
     days = (first + timedelta(days=n) for n in range(1, (last - first).days + 1))
     return sum(1 for day in days if _is_workday(day))
@@ -44,8 +46,8 @@ def working_days_between(start: datetime, end: datetime) -> int:
 def _is_workday(day: date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:
-        return day.weekday() < 5
+    except NotImplementedError:  # a year not published yet: the regulation's holidays
+        return day.weekday() < 5 and day not in statutory_holidays(day.year)
 
 
 REPLY = ReplyBody(outcome="resolved", content="the stalls moved to the night market")

@@ -1,15 +1,15 @@
 """Every action's effect, by the process table's action name.
 
 The effects themselves are in the modules of their stage of the chart: ``handling``
-(派单 → 签收 → 办理, 退单, 延期), ``closing`` (答复 → 回访 → 办结, 发回重办, 撤诉, 转110,
-不予受理), ``ladder`` (督办 by hand) and ``children`` (联席会议, 纪委监委). 并单 is the
-workflow's own (it asks the target first).
+(派单 → 签收 → 办理, 退单, 延期), ``suspension`` (挂起, 恢复办理), ``closing`` (答复 → 回访
+→ 办结, 发回重办, 撤诉, 转110, 不予受理), ``ladder`` (督办 by hand) and ``children``
+(联席会议, 纪委监委). 并单 is the workflow's own (it asks the target first).
 """
 
 from __future__ import annotations
 
 from schema.ticket import ClosureReason
-from workflows.ticket import children, closing, handling, ladder
+from workflows.ticket import children, closing, handling, ladder, suspension
 from workflows.ticket.outcome import Effect
 
 EFFECTS: dict[str, Effect] = {
@@ -24,6 +24,9 @@ EFFECTS: dict[str, Effect] = {
     "return-review": handling.review_return,
     "extension": handling.request_extension,
     "extension-review": handling.review_extension,
+    "suspend": suspension.request_suspension,
+    "suspension-review": suspension.review_suspension,
+    "resume": suspension.resume,
     "withdraw": closing.closing(ClosureReason.WITHDRAWN),
     "transfer-110": closing.closing(ClosureReason.TRANSFERRED_110),
     "reject": closing.closing(ClosureReason.REJECTED),

@@ -29,6 +29,7 @@ from workflows.ticket.legacy import escalation_ladder as before_tiers
 from workflows.ticket.news import CENTRE, SUPERVISORS
 from workflows.ticket.outcome import Outcome
 from workflows.ticket.state import RUNG_LEVEL, Rung, Step, StepClock, TicketState
+from workflows.ticket.suspension import resume_clocks
 
 # -- climbing: a clock's instant has passed ------------------------------------------------
 
@@ -48,6 +49,9 @@ async def climb(
         return close(
             s, now, actor, ClosureReason.NO_RATING, note="no rating by the callback deadline"
         )[1]
+    if rung is Rung.RESUME:  # the longest suspension ran out
+        resume_clocks(s, now, actor, note="the longest suspension ran out")
+        return Outcome()
     if rung is Rung.MISSED:  # a supervision order's or a leader's own deadline
         return await ladder_deadline_missed(s, now, actor, clock, due)
     recipient = CENTRE if clock.step is Step.DISPATCH else (s.lead_department or CENTRE)

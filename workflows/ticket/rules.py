@@ -28,6 +28,7 @@ from schema.ticket import (
     ReturnReviewBody,
     Role,
     Satisfaction,
+    SuspensionBody,
     TicketStatus,
 )
 from workflows.refusals import RefusalType, refuse
@@ -160,6 +161,29 @@ def check_extension_review(state: TicketState, actor: Actor) -> None:
     check_action("extension-review", state, actor)
     if state.pending_extension is None:
         refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} has no extension request")
+
+
+def check_suspension(state: TicketState, actor: Actor, body: SuspensionBody, now: datetime) -> None:
+    check_action("suspend", state, actor)
+    _no_review_pending(state, "suspend")
+    reasons = state.require_policy().suspension.reasons
+    if body.reason not in reasons:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"'{body.reason}' is not a reason to suspend; the policy's reasons: "
+            + "; ".join(reasons),
+        )
+    if body.expected_resume < now.date():
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"'expected_resume' ({body.expected_resume.isoformat()}) is in the past",
+        )
+
+
+def check_suspension_review(state: TicketState, actor: Actor) -> None:
+    check_action("suspension-review", state, actor)
+    if state.pending_review is not PendingReview.SUSPENSION:
+        refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} has no suspension request")
 
 
 def check_reply(state: TicketState, actor: Actor) -> None:
@@ -311,6 +335,9 @@ CHECKS: dict[str, Check] = {
     "return-review": lambda state, actor, body, now: check_return_review(state, actor, body),
     "extension": check_extension,
     "extension-review": lambda state, actor, body, now: check_extension_review(state, actor),
+    "suspend": check_suspension,
+    "suspension-review": lambda state, actor, body, now: check_suspension_review(state, actor),
+    "resume": _shared("resume"),
     "merge": lambda state, actor, body, now: check_merge(state, actor, body),
     "withdraw": _shared("withdraw"),
     "transfer-110": _shared("transfer-110"),

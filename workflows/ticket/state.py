@@ -8,7 +8,7 @@ without a server and safe to pass through the sandbox.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -45,6 +45,7 @@ class Step(StrEnum):
     CALLBACK = "callback"
     SUPERVISION = "supervision"  # the open supervision order's own deadline (督办件)
     LEADER = "leader_supervision"  # the deadline a leader set (领导督办)
+    SUSPENDED = "suspended"  # 挂起: the longest suspension; the clocks resume by themselves
 
 
 class Rung(StrEnum):
@@ -55,6 +56,7 @@ class Rung(StrEnum):
     SUPERVISION = "supervision"  # 督办 order after the grace period, level 3
     EXPIRY = "expiry"  # callback unanswered: closed as no_rating
     MISSED = "missed"  # a ladder deadline (supervision order, leader) passed: climb on
+    RESUME = "resume"  # the longest suspension ran out: the clocks run again
 
 
 RUNG_LEVEL = {
@@ -84,6 +86,8 @@ class StepClock(BaseModel):
         """Every rung of this clock with the instant it fires, earliest first."""
         if self.step is Step.CALLBACK:
             return [(Rung.EXPIRY, self.due_at)]
+        if self.step is Step.SUSPENDED:
+            return [(Rung.RESUME, self.due_at)]
         if self.step is Step.DISPATCH:
             return [(Rung.REMINDER, self.due_at)]
         if self.step in LADDER_STEPS:
@@ -96,6 +100,13 @@ class StepClock(BaseModel):
 
     def pending(self, warning_ratio: float) -> list[tuple[Rung, datetime]]:
         return [(r, at) for r, at in self.schedule(warning_ratio) if r not in self.fired]
+
+
+class PendingSuspension(BaseModel):
+    reason: str
+    expected_resume: date
+    requested_by: str
+    requested_at: datetime
 
 
 class PendingExtension(BaseModel):
@@ -131,6 +142,11 @@ class TicketState(BaseModel):
     return_count: int = 0
     extension_days_granted: int = 0
     pending_extension: PendingExtension | None = None
+    pending_suspension: PendingSuspension | None = None
+    status_before_suspension: TicketStatus | None = None
+    suspended_since: datetime | None = None
+    suspended_seconds: int = 0
+    suspension_count: int = 0
     pending_review: PendingReview | None = None
     rating: Rating | None = None
     excluded_from_score: bool = False
@@ -153,6 +169,8 @@ class TicketState(BaseModel):
         """Clocks that run now: none while the centre reviews a return, none once closed."""
         if self.status in (TicketStatus.RETURNED, TicketStatus.CLOSED):
             return []
+        if self.status is TicketStatus.SUSPENDED:  # only the longest suspension runs
+            return [c for c in self.clocks.values() if c.step is Step.SUSPENDED]
         return list(self.clocks.values())
 
     def next_alarm(self) -> datetime | None:
@@ -180,12 +198,14 @@ class TicketState(BaseModel):
         """The due instants that apply now, by name (api.md ``deadlines``)."""
         if self.status is TicketStatus.CLOSED:
             return {}
-        named = {clock.step.value: clock.due_at for clock in self.clocks.values()}
         children = {  # the open joint meeting's decision, the referral's acknowledgement
             record.kind.value: record.due_at
             for record in self.open_escalations()
             if record.workflow_id and record.due_at
         }
+        if self.status is TicketStatus.SUSPENDED:  # its own clocks stand still until it resumes
+            return {**{c.step.value: c.due_at for c in self.active_clocks()}, **children}
+        named = {clock.step.value: clock.due_at for clock in self.clocks.values()}
         return {**named, **self.other_deadlines, **children}
 
     def require_policy(self) -> Policy:
@@ -333,6 +353,9 @@ class TicketState(BaseModel):
             open_escalations=self.open_escalations(),
             rework_count=self.rework_count,
             return_count=self.return_count,
+            suspended_since=self.suspended_since,
+            suspended_seconds=self.suspended_seconds,
+            suspension_count=self.suspension_count,
             rating=self.rating,
             pending_review=self.pending_review,
             excluded_from_score=self.excluded_from_score,
