@@ -59,6 +59,7 @@ WORKFLOW_SAFE_MODULES = (
     "schema.reports",
     "workflows.ticket.state",
     "workflows.ticket.effects",
+    "workflows.ticket.police",
     "workflows.ticket.suspension",
     "workflows.ticket.registration",
     "workflows.ticket.outcome",

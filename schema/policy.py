@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from schema.ticket import Urgency
+from schema.ticket import TicketCreate, TicketType, Urgency
 
 _SPAN_PATTERN = re.compile(r"^\s*(\d+)\s*(wd|s|m|h|d)\s*$")
 
@@ -93,6 +93,37 @@ class CalendarOverrides(BaseModel):
     workdays: list[date] = Field(default_factory=list)
 
 
+class Lane(BaseModel):
+    """A fast lane (快速通道, e.g. 涉企 "三速"): limits for the requests it matches, above the
+    per-urgency defaults. It matches when every criterion it names matches the intake."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=60)
+    type: TicketType | None = None
+    category: str | None = None
+    enterprise: bool | None = None
+    sign: Span | None = None
+    reply: Span | None = None
+
+    @model_validator(mode="after")
+    def _names_a_criterion_and_a_limit(self) -> Lane:
+        if self.type is None and self.category is None and self.enterprise is None:
+            raise ValueError(
+                f"lane {self.name!r} matches nothing: name a type, category or enterprise"
+            )
+        if self.sign is None and self.reply is None:
+            raise ValueError(f"lane {self.name!r} sets no limit: give 'sign' or 'reply'")
+        return self
+
+    def matches(self, intake: TicketCreate) -> bool:
+        return (
+            (self.type is None or self.type is intake.type)
+            and (self.category is None or self.category == intake.category)
+            and (self.enterprise is None or self.enterprise == intake.enterprise)
+        )
+
+
 class SuspensionPolicy(BaseModel):
     """挂起 / 中止办理: why a lead may stop the clock, and for how long at most."""
 
@@ -158,6 +189,8 @@ class Policy(BaseModel):
     extension_max_working_days: int = Field(default=10, ge=0)
     callback: Span = "3d"
     rework: Span = "3wd"
+    # 转110: 110 accepts or hands back within this; after it the centre is reminded.
+    police_acceptance: Span = "2h"
     warning_ratio: float = Field(default=0.8, gt=0, lt=1)
     supervision_grace: Span = "1wd"
     supervision_order: Span = "3wd"
@@ -167,3 +200,15 @@ class Policy(BaseModel):
     escalation: EscalationPolicy = EscalationPolicy()
     suspension: SuspensionPolicy = SuspensionPolicy()
     reports: ReportPolicy = ReportPolicy()
+    # Fast lanes, first match wins: a lane's sign or reply limit replaces the urgency's.
+    lanes: list[Lane] = Field(default_factory=list)
+
+    def limit(self, step: str, intake: TicketCreate) -> tuple[str, str]:
+        """The ``sign`` or ``reply`` span for this intake, and the rule that set it: the
+        first lane that matches and sets it, else the urgency's default."""
+        for lane in self.lanes:
+            span = getattr(lane, step)
+            if span is not None and lane.matches(intake):
+                return span, f"lane:{lane.name}"
+        by_urgency: ByUrgency = getattr(self, step)
+        return by_urgency.for_urgency(intake.urgency), f"urgency:{intake.urgency.value}"

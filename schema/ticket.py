@@ -31,6 +31,7 @@ class TicketStatus(StrEnum):
     HANDLING = "handling"
     RETURNED = "returned"
     SUSPENDED = "suspended"  # 挂起: the clocks stand still until it resumes
+    AWAITING_110 = "awaiting_110"  # 转110: until 110 accepts it or hands it back
     CALLBACK = "callback"
     CLOSED = "closed"
 
@@ -58,6 +59,7 @@ class Channel(StrEnum):
     WEB = "web"
     MAILBOX = "mailbox"  # mayor's mailbox
     GRID = "grid"  # reported by a grid worker on patrol
+    POLICE = "110"  # handed over by the 110 police line (非警务警情)
 
 
 class ReplyOutcome(StrEnum):
@@ -88,6 +90,7 @@ class PendingReview(StrEnum):
     RETURN = "return"
     EXTENSION = "extension"
     SUSPENSION = "suspension"
+    HANDED_BACK = "handed_back"  # 110 handed it back: the centre decides anew
     RATING = "rating"
 
 
@@ -130,6 +133,8 @@ class TicketCreate(Body):
     long: float | None = Field(default=None, ge=-180, le=180)
     citizen: Citizen
     enterprise: bool = False
+    # A ticket 110 handed over (channel "110"): its police incident number (警情编号).
+    police_incident_no: str | None = Field(default=None, max_length=40)
 
 
 class AnswerBody(Body):
@@ -139,6 +144,19 @@ class AnswerBody(Body):
 
 
 class Transfer110Body(Body):
+    reason: str = text_field()
+
+
+class PoliceAcceptBody(Body):
+    """110 takes a transferred ticket (recorded by the 110 integration or an agent)."""
+
+    incident_no: str | None = Field(default=None, max_length=40)  # 警情编号
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class PoliceHandBackBody(Body):
+    """110 hands a transferred ticket back: not a police matter (非警务)."""
+
     reason: str = text_field()
 
 
@@ -280,6 +298,10 @@ class TimelineAction(StrEnum):
     SUSPENSION_APPROVED = "suspension_approved"
     SUSPENSION_REFUSED = "suspension_refused"
     RESUMED = "resumed"  # 恢复办理, by hand or when the longest suspension ran out
+    TRANSFERRED_TO_110 = "transferred_to_110"  # 转110, waiting for 110 to accept
+    ACCEPTED_BY_110 = "accepted_by_110"
+    HANDED_BACK_BY_110 = "handed_back_by_110"  # 110退回: not a police matter
+    NO_ANSWER_FROM_110 = "no_answer_from_110"
     REPLIED = "replied"  # 答复
     RATED = "rated"  # 回访
     RATING_EXCLUDED = "rating_excluded"
@@ -338,10 +360,13 @@ class TicketView(BaseModel):
     long: float | None = None
     description: str
     enterprise: bool
+    police_incident_no: str | None = None  # 警情编号 of a ticket 110 handed over
     citizen: Citizen
     lead_department: str | None
     assisting_departments: list[str]
     deadlines: dict[str, datetime]
+    # Which policy rule set each step's limit: "urgency:<level>" or "lane:<fast lane>".
+    deadline_rules: dict[str, str] = Field(default_factory=dict)
     overdue: bool
     escalation_level: int
     # The open supervision order's tier (blue → orange → red), and every rung still open.
@@ -353,6 +378,7 @@ class TicketView(BaseModel):
     suspended_since: datetime | None = None
     suspended_seconds: int = 0
     suspension_count: int = 0
+    handed_back_by_110: int = 0  # times 110 handed it back as not a police matter
     rating: Rating | None
     pending_review: PendingReview | None
     excluded_from_score: bool

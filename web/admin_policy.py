@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.deps import ContextDep
-from schema.policy import Policy
+from schema.policy import Lane, Policy
 from schema.ticket import Role
 from web.base import UserDep, page, require_role
 from web.i18n import N_
@@ -28,6 +28,15 @@ class Limit:
     word: str | None = None  # an N_-marked yes or no
 
 
+def lane_terms(lane: Lane) -> str:
+    """What a fast lane matches and sets, as the policy file says it."""
+    matched = {"type": lane.type, "category": lane.category, "enterprise": lane.enterprise}
+    limits = {"sign": lane.sign, "reply": lane.reply}
+    return ", ".join(
+        f"{name} = {value}" for name, value in {**matched, **limits}.items() if value is not None
+    )
+
+
 def limits(policy: Policy) -> list[Limit]:
     """The single limits, in the order a ticket meets them."""
     escalation, reports = policy.escalation, policy.reports
@@ -35,6 +44,9 @@ def limits(policy: Policy) -> list[Limit]:
     return [
         Limit(N_("退单申请期限"), span=policy.return_window),
         Limit(N_("延期最多（工作日）"), text=str(policy.extension_max_working_days)),
+        Limit(N_("挂起最长期限（期满自动恢复）"), span=policy.suspension.longest),
+        Limit(N_("挂起理由"), text="；".join(policy.suspension.reasons)),
+        *(Limit(N_("快速通道"), text=f"{lane.name}：{lane_terms(lane)}") for lane in policy.lanes),
         Limit(N_("回访期限"), span=policy.callback),
         Limit(N_("重办期限"), span=policy.rework),
         Limit(N_("临期预警（已用时限比例）"), text=f"{policy.warning_ratio:.0%}"),

@@ -19,12 +19,15 @@ STATUS = {
     "callback": N_("待回访"),
     "returned": N_("已退单"),
     "suspended": N_("已挂起"),
+    "awaiting_110": N_("待110受理"),
     "closed": N_("已办结"),
 }
 
 ACTION = {
     "answer": N_("直接办结"),
     "transfer-110": N_("转110"),
+    "police-accept": N_("110受理"),
+    "police-hand-back": N_("110退回"),
     "reject": N_("不予受理"),
     "dispatch": N_("派单"),
     "sign": N_("签收"),
@@ -59,6 +62,7 @@ DEADLINE = {
     "supervision": N_("督办时限"),
     "leader_supervision": N_("领导督办时限"),
     "suspended": N_("挂起最迟至"),
+    "police_acceptance": N_("110受理时限"),
     "joint_meeting": N_("联席会议"),
     "discipline_referral": N_("纪委监委"),
 }
@@ -103,10 +107,22 @@ FIELD = {
     "expected_resume": N_("预计恢复日期"),
     "resumes_by": N_("最迟恢复"),
     "suspended_days": N_("挂起天数"),
+    "incident_no": N_("警情编号"),
+    "answer_by": N_("110答复期限"),
+    "police_incident_no": N_("警情编号"),
+    "count": N_("次数"),
 }
 
 # Bookkeeping in an event's detail that a person reading the timeline does not need.
-_UNSHOWN_DETAIL = {"hop", "rule_id", "policy", "fallback", "escalation"}
+_UNSHOWN_DETAIL = {
+    "hop",
+    "rule_id",
+    "policy",
+    "fallback",
+    "escalation",
+    "sign_rule",  # shown beside the deadline it set instead
+    "reply_rule",
+}
 _INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 # The discipline commission's outcomes: a select's options and a rung's outcome alike.
@@ -125,6 +141,7 @@ OPTION = {
     "web": N_("网站"),
     "mailbox": N_("市长信箱"),
     "grid": N_("网格员上报"),
+    "110": N_("110移交"),
     "enquiry": N_("咨询"),
     "help": N_("求助"),
     "complaint": N_("投诉"),
@@ -210,6 +227,10 @@ EVENT = {
     _T.SUSPENSION_APPROVED: N_("同意挂起"),
     _T.SUSPENSION_REFUSED: N_("驳回挂起"),
     _T.RESUMED: N_("恢复办理"),
+    _T.TRANSFERRED_TO_110: N_("转110"),
+    _T.ACCEPTED_BY_110: N_("110已受理"),
+    _T.HANDED_BACK_BY_110: N_("110退回"),
+    _T.NO_ANSWER_FROM_110: N_("110逾期未答复"),
     _T.REPLIED: N_("答复"),
     _T.RATED: N_("回访评价"),
     _T.RATING_EXCLUDED: N_("不满意评价不计入考核"),

@@ -72,6 +72,14 @@ async def _suspended(_: AsyncSession, actor: Actor) -> Conditions:
     return [_status(TicketStatus.SUSPENDED), Ticket.lead_department == actor.department]
 
 
+async def _with_110(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.AWAITING_110)]
+
+
+async def _handed_back(_: AsyncSession, __: Actor) -> Conditions:
+    return [Ticket.pending_review == PendingReview.HANDED_BACK.value]
+
+
 async def _unsatisfied(_: AsyncSession, __: Actor) -> Conditions:
     return [_status(TicketStatus.CALLBACK), Ticket.pending_review == PendingReview.RATING.value]
 
@@ -121,6 +129,8 @@ async def _summoned(session: AsyncSession, actor: Actor) -> Conditions:
 QUEUES = (
     QueueRule("dispatch", N_("待派单"), Role.AGENT, "dispatch", _received),
     QueueRule("returned", N_("退单待审核"), Role.AGENT, None, _returned),
+    QueueRule("handed-back", N_("110退回"), Role.AGENT, "dispatch", _handed_back),
+    QueueRule("with-110", N_("转110待受理"), Role.AGENT, "police_acceptance", _with_110),
     QueueRule("extension", N_("延期待审核"), Role.AGENT, "reply", _extensions),
     QueueRule("suspension", N_("挂起待审核"), Role.AGENT, "reply", _suspensions),
     QueueRule("rating", N_("不满意待审核"), Role.AGENT, "callback", _unsatisfied),

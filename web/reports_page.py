@@ -45,6 +45,7 @@ REVIEW = {
     "return": N_("退单审核"),
     "extension": N_("延期审核"),
     "suspension": N_("挂起审核"),
+    "handed_back": N_("110退回"),
     "rating": N_("不满意评价审核"),
 }
 _TIMES = re.compile(r"^(reworked|returned) (\d+)×$")

@@ -14,6 +14,8 @@ from workflows.ticket.rules import ACTION_RULES
 VALID_BODIES: dict[str, dict[str, Any]] = {
     "answer": {"content": "office hours are 9-17"},
     "transfer-110": {"reason": "a fight in progress"},
+    "police-accept": {"incident_no": "J1"},
+    "police-hand-back": {"reason": "not a police matter"},
     "reject": {"reason": "before a court"},
     "dispatch": {"lead": "housing"},
     "sign": {},

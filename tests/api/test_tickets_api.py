@@ -125,8 +125,15 @@ async def test_answer_transfer_reject_withdraw(api: Api) -> None:
     answered = await api.create(category="something-uncatalogued", type="enquiry")
     view = await api.act(answered["ticket_no"], "answer", api.agent, {"content": "9 to 5"})
     assert view["status"] == "callback"
+    with_110 = (await api.create(category="something-uncatalogued"))["ticket_no"]
+    waiting = await api.act(with_110, "transfer-110", api.agent, {"reason": "a fight in progress"})
+    assert waiting["status"] == "awaiting_110" and set(waiting["deadlines"]) == {
+        "police_acceptance"
+    }
+    police = api.token(Role.INTEGRATOR)
+    accepted = await api.act(with_110, "police-accept", police, {"incident_no": "J2026-1"})
+    assert accepted["closure_reason"] == "transferred_110"
     for action, body, reason in [
-        ("transfer-110", {"reason": "a fight in progress"}, "transferred_110"),
         ("reject", {"reason": "already before a court"}, "rejected"),
         ("withdraw", {}, "withdrawn"),
     ]:

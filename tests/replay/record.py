@@ -31,6 +31,8 @@ from schema.ticket import (
     ExtensionBody,
     ExtensionReviewBody,
     MergeBody,
+    PoliceAcceptBody,
+    PoliceHandBackBody,
     ProgressBody,
     RatingBody,
     RatingReviewBody,
@@ -42,6 +44,7 @@ from schema.ticket import (
     SignBody,
     SuspensionBody,
     SuspensionReviewBody,
+    Transfer110Body,
     WithdrawBody,
 )
 from tests.conftest import open_read_model
@@ -219,6 +222,21 @@ async def suspension(t: Tickets) -> WorkflowHandle:
     return handle
 
 
+async def transfer_110(t: Tickets) -> WorkflowHandle:
+    """转110 and what 110 answers: handed back once, then transferred again and accepted
+    (v6-transfer_110 was recorded before the patch: closed at once)."""
+    handle = await t.open(category="unheard-of-matter")
+    fight = Transfer110Body(reason="a fight")
+    await handle.execute_update(TicketWorkflow.transfer_110, args=[AGENT, fight])
+    back = PoliceHandBackBody(reason="a dispute between neighbours")
+    await handle.execute_update(TicketWorkflow.hand_back_from_110, args=[AGENT, back])
+    await handle.execute_update(TicketWorkflow.transfer_110, args=[AGENT, fight])
+    await t.skip(hours=3)  # 110 is silent: the centre is reminded
+    accept = PoliceAcceptBody(incident_no="J-1")
+    await handle.execute_update(TicketWorkflow.accept_for_110, args=[AGENT, accept])
+    return handle
+
+
 SCENARIOS: dict[str, Callable[[Tickets], Awaitable[WorkflowHandle]]] = {
     "normal_closure": normal_closure,
     "answered_on_the_spot": answered_on_the_spot,
@@ -230,6 +248,7 @@ SCENARIOS: dict[str, Callable[[Tickets], Awaitable[WorkflowHandle]]] = {
     "supervision_tiers": supervision_tiers,
     "merge": merge,
     "suspension": suspension,
+    "transfer_110": transfer_110,
 }
 
 

@@ -21,6 +21,7 @@ from workflows.ticket.legacy.publish_in_one_local_activity import (
     PATCH as PUBLISH_IN_ONE_LOCAL_ACTIVITY,
 )
 from workflows.ticket.legacy.register_once_deadlines_in_workflow import PATCH as REGISTRATION
+from workflows.ticket.legacy.transfer_110_awaits_acceptance import PATCH as TRANSFER_110
 
 
 def read(path: Path) -> str:
@@ -28,7 +29,7 @@ def read(path: Path) -> str:
 
 
 # The versions recorded since the "register-once-deadlines-in-workflow" patch.
-REGISTERED_ONCE = {"v5", "v6"}
+REGISTERED_ONCE = {"v5", "v6", "v7"}
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 # Children (joint meetings, referrals) are recorded as "<version>-<scenario>-<child>.json".
 TICKET_HISTORIES = [p for p in HISTORIES if p.stem.count("-") == 1 or "-run" in p.stem]
@@ -47,6 +48,7 @@ def test_every_shape_is_recorded() -> None:
         "supervision_tiers",
         "merge",
         "suspension",
+        "transfer_110",
     }
 
 
@@ -155,3 +157,24 @@ def test_both_sides_of_the_registration_patch_are_recorded() -> None:
             assert local.count("register_ticket") == 1, path.name
             patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
             assert REGISTRATION in patches, path.name
+
+
+def test_both_sides_of_the_transfer_110_patch_are_recorded() -> None:
+    """v6: 转110 closed the ticket at once; v7: it waits for 110, which hands it back or
+    accepts it."""
+    before = HISTORIES[0].parent / "v6-transfer_110.json"
+    after = HISTORIES[0].parent / "v7-transfer_110.json"
+    assert TRANSFER_110 not in {m["id"] for m in _markers(before, "core_patch", "patch-data")}
+    assert TRANSFER_110 in {m["id"] for m in _markers(after, "core_patch", "patch-data")}
+    accepted = WorkflowHistory.from_json("after", read(after))
+    updates = [
+        e.workflow_execution_update_accepted_event_attributes.accepted_request.input.name
+        for e in accepted.events
+        if e.HasField("workflow_execution_update_accepted_event_attributes")
+    ]
+    assert updates[-4:] == [
+        "transfer_110",
+        "hand_back_from_110",
+        "transfer_110",
+        "accept_for_110",
+    ]

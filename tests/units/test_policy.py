@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from schema.policy import Policy, SpanUnit, natural_timedelta, parse_span
 from schema.policy_file import read_policy
 from schema.ticket import Urgency
+from tests.support import intake
 
 
 @pytest.mark.parametrize(
@@ -88,3 +89,34 @@ def test_bad_policy_files_are_refused(tmp_path: Path, toml: str) -> None:
     path.write_text(toml)
     with pytest.raises(ValidationError):
         read_policy(path)
+
+
+def test_fast_lanes_set_limits_above_the_urgency_defaults() -> None:
+    policy = Policy.model_validate(
+        {
+            "lanes": [
+                {"name": "涉企三速", "enterprise": True, "sign": "30m", "reply": "3wd"},
+                {"name": "供水", "category": "water-outage", "reply": "24h"},
+            ]
+        }
+    )
+    business = intake(enterprise=True, category="water-outage")
+    assert policy.limit("sign", business) == ("30m", "lane:涉企三速")
+    assert policy.limit("reply", business) == ("3wd", "lane:涉企三速")  # the first match
+    water = intake(category="water-outage")
+    assert policy.limit("reply", water) == ("24h", "lane:供水")
+    assert policy.limit("sign", water) == ("2h", "urgency:general")  # the lane sets no sign
+    assert Policy().limit("reply", water) == ("7d", "urgency:general")
+
+
+@pytest.mark.parametrize(
+    "lane",
+    [
+        {"name": "everything", "reply": "1d"},  # matches nothing in particular
+        {"name": "no limit", "enterprise": True},
+        {"name": "typo", "enterprise": True, "reply": "3 weeks"},
+    ],
+)
+def test_a_lane_names_a_criterion_and_a_valid_limit(lane: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        Policy.model_validate({"lanes": [lane]})

@@ -153,3 +153,14 @@ def test_a_joint_meeting_is_a_child_to_start_and_closing_cancels_it() -> None:
     closed = run(EFFECTS["withdraw"](s, local(11, 4), AGENT, WithdrawBody(reason="x"), due))
     assert closed.cancel == [meeting.workflow_id]
     assert s.closure_reason is ClosureReason.WITHDRAWN
+
+
+def test_a_fast_lane_sets_the_enterprise_reply_and_says_so() -> None:
+    s = registered(local(11, 2))
+    s.intake = intake(enterprise=True)
+    s.policy = Policy.model_validate(
+        {"lanes": [{"name": "涉企三速", "enterprise": True, "reply": "3wd"}]}
+    )
+    run(handling.dispatch(s, local(11, 2), AGENT, DispatchBody(lead="housing"), due))
+    assert s.clocks[Step.REPLY].due_at == local(11, 5)  # 3 working days, not 7 days
+    assert s.view().deadline_rules == {"sign": "urgency:general", "reply": "lane:涉企三速"}

@@ -259,3 +259,24 @@ async def test_a_suspension_is_asked_approved_and_resumed(workbench: Workbench) 
     timeline = clerk.locator(".timeline")
     for step in ("申请挂起", "同意挂起", "恢复办理"):
         await expect(timeline).to_contain_text(step)
+
+
+async def test_110_hands_a_transfer_back_to_the_centre(workbench: Workbench) -> None:
+    """转110 on the workbench: the agent transfers a call with no rule in the catalogue,
+    finds it among the tickets waiting for 110, records 110's hand-back from its call,
+    and finds it again among the tickets 110 handed back, ready to dispatch."""
+    base = workbench.url
+    agent = await workbench.signed_in(await workbench.account(Role.AGENT))
+    number = await take_call(
+        agent, base, f"邻里纠纷 {uuid.uuid4().hex[:6]}", category="neighbour-dispute"
+    )
+    await act(agent, "transfer-110", reason="双方在楼道推搡")
+    assert await status_of(agent) == "awaiting_110"
+    await expect(agent.locator(".deadlines")).to_contain_text("110受理时限")
+    await expect_in_queue(agent, base, "with-110", number)
+    await agent.click(f"table.tickets a:text('{number}')")
+    await act(agent, "police-hand-back", reason="民间纠纷，非警务事项")
+    assert await status_of(agent) == "received"
+    await expect(agent.locator(".timeline")).to_contain_text("110退回")
+    await shoot(agent, "ticket-page-handed-back-by-110")
+    await expect_in_queue(agent, base, "handed-back", number)

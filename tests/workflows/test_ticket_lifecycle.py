@@ -24,7 +24,6 @@ from schema.ticket import (
     ReturnBody,
     ReturnReviewBody,
     SignBody,
-    Transfer110Body,
     WithdrawBody,
 )
 from tests.support import AGENT, INTEGRATOR, department
@@ -135,11 +134,7 @@ async def test_answered_on_the_spot_goes_to_callback(tickets: Tickets) -> None:
 @pytest.mark.parametrize(
     ("update", "body", "reason"),
     [
-        (
-            TicketWorkflow.transfer_110,
-            Transfer110Body(reason="fight in progress"),
-            "transferred_110",
-        ),
+        # 转110 waits for 110's answer: tests/workflows/test_transfer_110.py
         (TicketWorkflow.reject, RejectBody(reason="case before the court"), "rejected"),
         (TicketWorkflow.withdraw, WithdrawBody(reason="solved by neighbours"), "withdrawn"),
     ],

@@ -49,6 +49,8 @@ async def reply(
 
 async def start_callback(s: TicketState, now: datetime, due: DueFn) -> None:
     """回访: the citizen is called back; no rating by the deadline closes as no_rating."""
+    if s.pending_review is PendingReview.HANDED_BACK:  # answered on the spot after 110
+        s.pending_review = None
     s.end_open_escalations(now, EscalationOutcome.DONE, SYSTEM, ORDER_RUNGS)
     at = await due([DueItem(key="callback", span=s.require_policy().callback, start=now)])
     s.clocks = {Step.CALLBACK: StepClock(step=Step.CALLBACK, started_at=now, due_at=at["callback"])}

@@ -9,7 +9,7 @@ The effects themselves are in the modules of their stage of the chart: ``handlin
 from __future__ import annotations
 
 from schema.ticket import ClosureReason
-from workflows.ticket import children, closing, handling, ladder, suspension
+from workflows.ticket import children, closing, handling, ladder, police, suspension
 from workflows.ticket.outcome import Effect
 
 EFFECTS: dict[str, Effect] = {
@@ -28,7 +28,9 @@ EFFECTS: dict[str, Effect] = {
     "suspension-review": suspension.review_suspension,
     "resume": suspension.resume,
     "withdraw": closing.closing(ClosureReason.WITHDRAWN),
-    "transfer-110": closing.closing(ClosureReason.TRANSFERRED_110),
+    "transfer-110": police.transfer_to_110,
+    "police-accept": police.accept_for_110,
+    "police-hand-back": police.hand_back_from_110,
     "reject": closing.closing(ClosureReason.REJECTED),
     "supervise": ladder.supervise,
     "joint-meeting": children.joint_meeting,

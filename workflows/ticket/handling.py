@@ -47,11 +47,12 @@ async def dispatch_to(
     s.end_open_escalations(now, EscalationOutcome.DONE, actor, STEP_RUNGS, Step.DISPATCH)
     s.end_open_escalations(now, EscalationOutcome.SUPERSEDED, actor, ORDER_RUNGS)
     policy = s.require_policy()
-    urgency = s.intake.urgency
+    sign_span, sign_rule = policy.limit("sign", s.intake)  # a fast lane's, or the urgency's
+    reply_span, reply_rule = policy.limit("reply", s.intake)
     at = await due(
         [
-            DueItem(key="sign", span=policy.sign.for_urgency(urgency), start=now),
-            DueItem(key="reply", span=policy.reply.for_urgency(urgency), start=now),
+            DueItem(key="sign", span=sign_span, start=now),
+            DueItem(key="reply", span=reply_span, start=now),
             DueItem(key="return_until", span=policy.return_window, start=now),
             DueItem(key="sign_supervision", span=policy.supervision_grace, after="sign"),
             DueItem(key="reply_supervision", span=policy.supervision_grace, after="reply"),
@@ -59,17 +60,24 @@ async def dispatch_to(
     )
     s.clocks = {
         Step.SIGN: StepClock(
-            step=Step.SIGN, started_at=now, due_at=at["sign"], supervise_at=at["sign_supervision"]
+            step=Step.SIGN,
+            started_at=now,
+            due_at=at["sign"],
+            supervise_at=at["sign_supervision"],
+            rule=sign_rule,
         ),
         Step.REPLY: StepClock(
             step=Step.REPLY,
             started_at=now,
             due_at=at["reply"],
             supervise_at=at["reply_supervision"],
+            rule=reply_rule,
         ),
     }
     s.other_deadlines = {"return_until": at["return_until"]}
     s.status = TicketStatus.DISPATCHED
+    if s.pending_review is PendingReview.HANDED_BACK:  # the centre has decided anew
+        s.pending_review = None
     s.lead_department = lead
     s.assisting_departments = list(assisting)
     s.hop += 1
@@ -86,6 +94,8 @@ async def dispatch_to(
         note=note,
         sign_due=at["sign"].isoformat(),
         reply_due=at["reply"].isoformat(),
+        sign_rule=sign_rule,
+        reply_rule=reply_rule,
         **detail,
     )
     subject = f"ticket {s.ticket_no} ({s.intake.category}, {s.intake.district})"
@@ -251,6 +261,7 @@ async def review_extension(
             started_at=clock.started_at,
             due_at=at["reply"],
             supervise_at=at["reply_supervision"],
+            rule=clock.rule,
         )
         s.extension_days_granted += request.working_days
         s.other_deadlines.pop("supervision", None)

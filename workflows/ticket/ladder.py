@@ -28,6 +28,7 @@ from workflows.ticket.deadlines import DueFn, due_after
 from workflows.ticket.legacy import escalation_ladder as before_tiers
 from workflows.ticket.news import CENTRE, SUPERVISORS
 from workflows.ticket.outcome import Outcome
+from workflows.ticket.police import no_answer
 from workflows.ticket.state import RUNG_LEVEL, Rung, Step, StepClock, TicketState
 from workflows.ticket.suspension import resume_clocks
 
@@ -49,6 +50,9 @@ async def climb(
         return close(
             s, now, actor, ClosureReason.NO_RATING, note="no rating by the callback deadline"
         )[1]
+    if rung is Rung.NO_ANSWER:  # 110 said nothing in time
+        no_answer(s, now, actor, clock)
+        return Outcome()
     if rung is Rung.RESUME:  # the longest suspension ran out
         resume_clocks(s, now, actor, note="the longest suspension ran out")
         return Outcome()

@@ -23,6 +23,7 @@ ABSORB_DUPLICATE_UPDATE = "absorb_duplicate"  # a duplicate asks to be merged in
 CENTRE = "centre"  # the hotline centre's own inbox
 SUPERVISORS = "supervisors"
 DISCIPLINE_COMMISSION = "discipline"  # the commission's inbox
+POLICE_110 = "110"  # the 110 police line, through its integration
 
 
 def news(

@@ -40,6 +40,7 @@ async def register(s: TicketState) -> None:
         district=intake.district,
         enterprise=intake.enterprise,
         policy=s.policy.name,
+        **({"police_incident_no": intake.police_incident_no} if intake.police_incident_no else {}),
     )
     now, route, due = workflow.now(), registration.route, due_for(s)
     if route is None:

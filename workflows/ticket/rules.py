@@ -342,6 +342,8 @@ CHECKS: dict[str, Check] = {
     "withdraw": _shared("withdraw"),
     "transfer-110": _shared("transfer-110"),
     "reject": _shared("reject"),
+    "police-accept": _shared("police-accept"),
+    "police-hand-back": _shared("police-hand-back"),
     "supervise": check_supervise,
     "joint-meeting": lambda state, actor, body, now: check_joint_meeting(state, actor),
     "discipline-referral": lambda state, actor, body, now: check_discipline_referral(

@@ -46,6 +46,7 @@ class Step(StrEnum):
     SUPERVISION = "supervision"  # the open supervision order's own deadline (督办件)
     LEADER = "leader_supervision"  # the deadline a leader set (领导督办)
     SUSPENDED = "suspended"  # 挂起: the longest suspension; the clocks resume by themselves
+    POLICE = "police_acceptance"  # 转110: 110 accepts or hands back by then
 
 
 class Rung(StrEnum):
@@ -57,6 +58,7 @@ class Rung(StrEnum):
     EXPIRY = "expiry"  # callback unanswered: closed as no_rating
     MISSED = "missed"  # a ladder deadline (supervision order, leader) passed: climb on
     RESUME = "resume"  # the longest suspension ran out: the clocks run again
+    NO_ANSWER = "no_answer"  # 110 neither accepted nor handed back: the centre is told
 
 
 RUNG_LEVEL = {
@@ -68,6 +70,8 @@ RUNG_LEVEL = {
 # Steps whose missed deadline makes the ticket overdue (a late callback just closes it).
 OVERDUE_STEPS = frozenset({Step.DISPATCH, Step.SIGN, Step.REPLY, Step.SUPERVISION, Step.LEADER})
 LADDER_STEPS = frozenset({Step.SUPERVISION, Step.LEADER})
+# While a ticket is held outside the lead's hands, only this clock of it runs.
+HELD_BY = {TicketStatus.SUSPENDED: Step.SUSPENDED, TicketStatus.AWAITING_110: Step.POLICE}
 
 
 class StepClock(BaseModel):
@@ -75,6 +79,8 @@ class StepClock(BaseModel):
     started_at: datetime
     due_at: datetime
     supervise_at: datetime | None = None
+    # The policy rule that set the limit: "urgency:general", or a fast lane's "lane:<name>".
+    rule: str | None = None
     fired: list[Rung] = Field(default_factory=list)
     # The joint meeting whose decision set this deadline: missing it may go to discipline.
     set_by_meeting: int | None = None
@@ -88,6 +94,8 @@ class StepClock(BaseModel):
             return [(Rung.EXPIRY, self.due_at)]
         if self.step is Step.SUSPENDED:
             return [(Rung.RESUME, self.due_at)]
+        if self.step is Step.POLICE:
+            return [(Rung.NO_ANSWER, self.due_at)]
         if self.step is Step.DISPATCH:
             return [(Rung.REMINDER, self.due_at)]
         if self.step in LADDER_STEPS:
@@ -147,6 +155,8 @@ class TicketState(BaseModel):
     suspended_since: datetime | None = None
     suspended_seconds: int = 0
     suspension_count: int = 0
+    status_before_110: TicketStatus | None = None
+    handed_back_by_110: int = 0
     pending_review: PendingReview | None = None
     rating: Rating | None = None
     excluded_from_score: bool = False
@@ -169,8 +179,9 @@ class TicketState(BaseModel):
         """Clocks that run now: none while the centre reviews a return, none once closed."""
         if self.status in (TicketStatus.RETURNED, TicketStatus.CLOSED):
             return []
-        if self.status is TicketStatus.SUSPENDED:  # only the longest suspension runs
-            return [c for c in self.clocks.values() if c.step is Step.SUSPENDED]
+        held = HELD_BY.get(self.status)  # suspended, or with 110: only that clock runs
+        if held is not None:
+            return [c for c in self.clocks.values() if c.step is held]
         return list(self.clocks.values())
 
     def next_alarm(self) -> datetime | None:
@@ -203,7 +214,7 @@ class TicketState(BaseModel):
             for record in self.open_escalations()
             if record.workflow_id and record.due_at
         }
-        if self.status is TicketStatus.SUSPENDED:  # its own clocks stand still until it resumes
+        if self.status in HELD_BY:  # its own clocks stand still until it comes back
             return {**{c.step.value: c.due_at for c in self.active_clocks()}, **children}
         named = {clock.step.value: clock.due_at for clock in self.clocks.values()}
         return {**named, **self.other_deadlines, **children}
@@ -343,10 +354,12 @@ class TicketState(BaseModel):
             long=intake.long,
             description=intake.description,
             enterprise=intake.enterprise,
+            police_incident_no=intake.police_incident_no,
             citizen=intake.citizen,
             lead_department=self.lead_department,
             assisting_departments=list(self.assisting_departments),
             deadlines=self.deadlines(),
+            deadline_rules={c.step.value: c.rule for c in self.clocks.values() if c.rule},
             overdue=self.overdue,
             escalation_level=self.escalation_level,
             supervision_tier=self.supervision_tier,
@@ -356,6 +369,7 @@ class TicketState(BaseModel):
             suspended_since=self.suspended_since,
             suspended_seconds=self.suspended_seconds,
             suspension_count=self.suspension_count,
+            handed_back_by_110=self.handed_back_by_110,
             rating=self.rating,
             pending_review=self.pending_review,
             excluded_from_score=self.excluded_from_score,

@@ -34,7 +34,7 @@ from schema.ticket import (
 )
 from workflows import activity_calls as calls
 from workflows.refusals import RefusalType
-from workflows.ticket import children, closing, ladder, registration, rules
+from workflows.ticket import children, closing, ladder, legacy, registration, rules
 from workflows.ticket.deadlines import due_for
 from workflows.ticket.effects import EFFECTS
 from workflows.ticket.handlers import TicketUpdate, action_update
@@ -125,6 +125,8 @@ class TicketWorkflow:
     resume = action_update("resume")
     withdraw = action_update("withdraw")
     transfer_110 = action_update("transfer-110")
+    accept_for_110 = action_update("police-accept")
+    hand_back_from_110 = action_update("police-hand-back")
     reject = action_update("reject")
     supervise = action_update("supervise")
     convene_joint_meeting = action_update("joint-meeting")
@@ -134,7 +136,7 @@ class TicketWorkflow:
         rules.CHECKS[row.action](self.ticket, actor, body, workflow.now())
 
     async def take(self, row: ProcessStep, actor: Actor, body: Any) -> TicketView:
-        effect = EFFECTS[row.action]
+        effect = legacy.effect_for(row.action, EFFECTS[row.action])
         return await self._act(
             lambda: self.check(row, actor, body),
             lambda: effect(self.ticket, workflow.now(), actor, body, due_for(self.ticket)),

@@ -9,7 +9,23 @@ from __future__ import annotations
 
 from temporalio import workflow
 
+from workflows.ticket.legacy import transfer_110_awaits_acceptance as before_110
+from workflows.ticket.outcome import Effect
 from workflows.ticket.state import TicketState
+
+# Actions whose effect a patch changed: the patch, and the effect before it.
+CHANGED_EFFECTS: dict[str, tuple[str, Effect]] = {
+    before_110.ACTION: (before_110.PATCH, before_110.close_at_once),
+}
+
+
+def effect_for(action: str, effect: Effect) -> Effect:
+    """The action's effect, or the one before a patch that changed it (asked only for those
+    actions: the marker is recorded where the ticket first takes one of them)."""
+    changed = CHANGED_EFFECTS.get(action)
+    if changed is not None and not workflow.patched(changed[0]):
+        return changed[1]
+    return effect
 
 
 def since(patch: str, s: TicketState) -> bool:
