@@ -11,7 +11,9 @@ an accepted action must reach the read model. ``record_transition`` and
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+from pydantic import BaseModel
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
@@ -43,22 +45,21 @@ _WRITE_RETRY = RetryPolicy(
 )
 
 
-async def register_ticket(query: RegistrationQuery) -> Registration:
+async def _read(name: ActivityName, query: BaseModel, result_type: Any) -> Any:
+    """A short local activity that reads (the policy, the catalogue, the calendar)."""
     return await workflow.execute_local_activity(
-        ActivityName.REGISTER_TICKET,
-        query,
-        result_type=Registration,
-        start_to_close_timeout=_LOCAL_TIMEOUT,
+        name, query, result_type=result_type, start_to_close_timeout=_LOCAL_TIMEOUT
     )
+
+
+async def register_ticket(query: RegistrationQuery) -> Registration:
+    registration: Registration = await _read(ActivityName.REGISTER_TICKET, query, Registration)
+    return registration
 
 
 async def record_working_days(query: WorkingDaysQuery) -> WorkingDaySheet:
-    return await workflow.execute_local_activity(
-        ActivityName.RECORD_WORKING_DAYS,
-        query,
-        result_type=WorkingDaySheet,
-        start_to_close_timeout=_LOCAL_TIMEOUT,
-    )
+    sheet: WorkingDaySheet = await _read(ActivityName.RECORD_WORKING_DAYS, query, WorkingDaySheet)
+    return sheet
 
 
 async def load_policy() -> Policy:
@@ -68,21 +69,15 @@ async def load_policy() -> Policy:
 
 
 async def route_request(query: RouteQuery) -> RouteDecision | None:
-    return await workflow.execute_local_activity(
-        ActivityName.ROUTE_REQUEST,
-        query,
-        result_type=RouteDecision | None,  # type: ignore[arg-type]
-        start_to_close_timeout=_LOCAL_TIMEOUT,
+    route: RouteDecision | None = await _read(
+        ActivityName.ROUTE_REQUEST, query, RouteDecision | None
     )
+    return route
 
 
 async def compute_due_instants(query: DueQuery) -> DueInstants:
-    return await workflow.execute_local_activity(
-        ActivityName.COMPUTE_DUE_INSTANTS,
-        query,
-        result_type=DueInstants,
-        start_to_close_timeout=_LOCAL_TIMEOUT,
-    )
+    instants: DueInstants = await _read(ActivityName.COMPUTE_DUE_INSTANTS, query, DueInstants)
+    return instants
 
 
 async def publish_transition(publication: Publication) -> None:

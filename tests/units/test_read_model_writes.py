@@ -12,7 +12,7 @@ from sqlalchemy import select
 from activities.read_model import write_transition
 from schema.activity_io import Transition
 from schema.tables import TicketEvent
-from schema.ticket import TicketCreate
+from schema.ticket import TicketCreate, TimelineAction
 from tests.conftest import ReadModel
 from tests.support import intake_json
 from workflows.ticket.state import TicketState
@@ -33,7 +33,7 @@ def _transition(state: TicketState, fence: int, *notes: str) -> Transition:
     """The state after logging ``notes`` (not kept: each attempt starts from ``state``)."""
     attempt = state.model_copy(deep=True)
     for note in notes:
-        attempt.log(datetime.now(UTC), "department:x:y", "progress", content=note)
+        attempt.log(datetime.now(UTC), "department:x:y", TimelineAction.PROGRESS, content=note)
     return Transition(
         ticket=attempt.record(), events=attempt.unpublished_events, escalations=[], fence=fence
     )

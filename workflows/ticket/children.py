@@ -166,7 +166,8 @@ async def refer(
 async def take_news(s: TicketState, now: datetime, news: EscalationNews, due: DueFn) -> Outcome:
     """Record what a child reports; a meeting's decision re-dispatches the ticket."""
     record = s.escalation(news.escalation_number)
-    event = s.log(now, news.actor, news.action, escalation=news.escalation_number, **news.detail)
+    action = TimelineAction(news.action)  # the child made it with a member
+    event = s.log(now, news.actor, action, escalation=news.escalation_number, **news.detail)
     for notice in news.notices:
         s.notify(event, notice.recipient, notice.message)
     for code in news.absent:

@@ -26,7 +26,7 @@ from schema.ticket import (
 from workflows.ticket.closing import start_callback
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.news import CENTRE
-from workflows.ticket.outcome import ORDER_RUNGS, STEP_RUNGS, SYSTEM, Outcome
+from workflows.ticket.outcome import ORDER_RUNGS, STEP_RUNGS, SYSTEM, Outcome, ask_the_centre
 from workflows.ticket.state import PendingExtension, Step, StepClock, TicketState
 
 # -- 派单 ---------------------------------------------------------------------------------
@@ -222,18 +222,15 @@ async def request_extension(
         requested_by=actor.describe(),
         requested_at=now,
     )
-    s.pending_review = PendingReview.EXTENSION
-    event = s.log(
+    ask_the_centre(
+        s,
         now,
         actor.describe(),
+        PendingReview.EXTENSION,
         TimelineAction.EXTENSION_REQUESTED,
+        f"Ticket {s.ticket_no}: {s.lead_department} asks {body.working_days} more working days",
         working_days=body.working_days,
         reason=body.reason,
-    )
-    s.notify(
-        event,
-        CENTRE,
-        f"Ticket {s.ticket_no}: {s.lead_department} asks {body.working_days} more working days",
     )
     return Outcome()
 

@@ -59,12 +59,9 @@ async def climb(
     if rung is Rung.MISSED:  # a supervision order's or a leader's own deadline
         return await ladder_deadline_missed(s, now, actor, clock, due)
     recipient = CENTRE if clock.step is Step.DISPATCH else (s.lead_department or CENTRE)
-    if rung is Rung.WARNING:
-        warn(s, now, actor, clock, recipient)
-        return Outcome()
-    if rung is Rung.REMINDER:
-        remind(s, now, actor, clock, recipient)
-        if clock.set_by_meeting is not None and s.lead_department:
+    if rung in (Rung.WARNING, Rung.REMINDER):
+        deadline_rung(s, now, actor, clock, recipient, rung)
+        if rung is Rung.REMINDER and clock.set_by_meeting is not None and s.lead_department:
             return await meeting_deadline_missed(s, now, actor, clock, due)
         return Outcome()
     if tiered():
@@ -74,60 +71,35 @@ async def climb(
     return Outcome()
 
 
-def warn(s: TicketState, now: datetime, actor: str, clock: StepClock, recipient: str) -> None:
-    """临期预警 (rung 1)."""
+def deadline_rung(
+    s: TicketState, now: datetime, actor: str, clock: StepClock, recipient: str, rung: Rung
+) -> None:
+    """临期预警 (rung 1) before a deadline, 催办 (rung 2) when it passes (the ticket is then
+    overdue): raised against the lead, or the centre for a dispatch it owes."""
+    near = rung is Rung.WARNING
+    if not near:
+        s.missed_deadlines += 1
+        s.end_open_escalations(
+            now, EscalationOutcome.ESCALATED, actor, [EscalationKind.WARNING], clock.step
+        )
     s.raise_escalation(
         now,
-        EscalationKind.WARNING,
+        EscalationKind.WARNING if near else EscalationKind.REMINDER,
         raised_by=actor,
-        reason=f"the {clock.step} deadline is near",
+        reason=f"the {clock.step} deadline {'is near' if near else 'passed'}",
         department=None if clock.step is Step.DISPATCH else s.lead_department,
         step=clock.step,
         due_at=clock.due_at,
     )
     due_text = clock.due_at.isoformat()
-    event = s.log(
-        now,
-        actor,
-        TimelineAction.DEADLINE_WARNING,
-        step=clock.step,
-        due=due_text,
-        level=RUNG_LEVEL[Rung.WARNING],
+    action = TimelineAction.DEADLINE_WARNING if near else TimelineAction.REMINDER
+    event = s.log(now, actor, action, step=clock.step, due=due_text, level=RUNG_LEVEL[rung])
+    message = (
+        f"Ticket {s.ticket_no}: the {clock.step} deadline ({due_text}) is near"
+        if near
+        else f"催办 Ticket {s.ticket_no}: the {clock.step} deadline ({due_text}) has passed"
     )
-    s.notify(
-        event, recipient, f"Ticket {s.ticket_no}: the {clock.step} deadline ({due_text}) is near"
-    )
-
-
-def remind(s: TicketState, now: datetime, actor: str, clock: StepClock, recipient: str) -> None:
-    """催办 (rung 2): the deadline passed; the ticket is overdue."""
-    s.missed_deadlines += 1
-    s.end_open_escalations(
-        now, EscalationOutcome.ESCALATED, actor, [EscalationKind.WARNING], clock.step
-    )
-    s.raise_escalation(
-        now,
-        EscalationKind.REMINDER,
-        raised_by=actor,
-        reason=f"the {clock.step} deadline passed",
-        department=None if clock.step is Step.DISPATCH else s.lead_department,
-        step=clock.step,
-        due_at=clock.due_at,
-    )
-    due_text = clock.due_at.isoformat()
-    event = s.log(
-        now,
-        actor,
-        TimelineAction.REMINDER,
-        step=clock.step,
-        due=due_text,
-        level=RUNG_LEVEL[Rung.REMINDER],
-    )
-    s.notify(
-        event,
-        recipient,
-        f"催办 Ticket {s.ticket_no}: the {clock.step} deadline ({due_text}) has passed",
-    )
+    s.notify(event, recipient, message)
 
 
 async def supervise_missed_step(

@@ -21,8 +21,11 @@ from schema.escalation import (
 )
 from schema.ticket import (
     Actor,
+    PendingReview,
+    TimelineAction,
 )
 from workflows.ticket.deadlines import DueFn
+from workflows.ticket.news import CENTRE
 from workflows.ticket.state import TicketState
 
 SYSTEM = "system"
@@ -50,6 +53,22 @@ class Outcome:
 
     children: list[JointMeetingStart | DisciplineReferralStart] = field(default_factory=list)
     cancel: list[str] = field(default_factory=list)  # children's workflow ids
+
+
+def ask_the_centre(
+    s: TicketState,
+    now: datetime,
+    actor: str,
+    review: PendingReview,
+    action: TimelineAction,
+    message: str,
+    **detail: Any,
+) -> None:
+    """A request the centre decides on (延期, 挂起, a hand-back by 110): pending until it
+    does, on the timeline, and in the centre's inbox."""
+    s.pending_review = review
+    event = s.log(now, actor, action, **detail)
+    s.notify(event, CENTRE, message)
 
 
 Effect = Callable[[TicketState, datetime, Actor, Any, DueFn], Awaitable[Outcome]]

@@ -24,7 +24,7 @@ from schema.ticket import (
 from workflows.ticket.closing import close
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.news import CENTRE, POLICE_110
-from workflows.ticket.outcome import Outcome
+from workflows.ticket.outcome import Outcome, ask_the_centre
 from workflows.ticket.state import Step, StepClock, TicketState
 
 
@@ -74,15 +74,16 @@ async def hand_back_from_110(
     s.status = s.status_before_110 or TicketStatus.RECEIVED
     s.status_before_110 = None
     s.handed_back_by_110 += 1
-    s.pending_review = PendingReview.HANDED_BACK
-    event = s.log(
+    ask_the_centre(
+        s,
         now,
         actor.describe(),
+        PendingReview.HANDED_BACK,
         TimelineAction.HANDED_BACK_BY_110,
+        f"110 handed ticket {s.ticket_no} back: {body.reason}",
         reason=body.reason,
         count=s.handed_back_by_110,
     )
-    s.notify(event, CENTRE, f"110 handed ticket {s.ticket_no} back: {body.reason}")
     return Outcome()
 
 

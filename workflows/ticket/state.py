@@ -31,6 +31,7 @@ from schema.ticket import (
     TicketCreate,
     TicketStatus,
     TicketView,
+    TimelineAction,
     TimelineEvent,
 )
 from schema.working_days import WorkingDaySheet
@@ -226,7 +227,7 @@ class TicketState(BaseModel):
 
     # -- trace ----------------------------------------------------------------
 
-    def log(self, at: datetime, actor: str, action: str, **detail: Any) -> TimelineEvent:
+    def log(self, at: datetime, actor: str, action: TimelineAction, **detail: Any) -> TimelineEvent:
         event = TimelineEvent(seq=self.next_seq, at=at, actor=actor, action=action, detail=detail)
         self.next_seq += 1
         self.updated_at = at

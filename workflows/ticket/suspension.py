@@ -23,8 +23,7 @@ from schema.ticket import (
     TimelineAction,
 )
 from workflows.ticket.deadlines import DueFn
-from workflows.ticket.news import CENTRE
-from workflows.ticket.outcome import Outcome
+from workflows.ticket.outcome import Outcome, ask_the_centre
 from workflows.ticket.state import PendingSuspension, Step, StepClock, TicketState
 
 
@@ -37,20 +36,17 @@ async def request_suspension(
         requested_by=actor.describe(),
         requested_at=now,
     )
-    s.pending_review = PendingReview.SUSPENSION
-    event = s.log(
+    ask_the_centre(
+        s,
         now,
         actor.describe(),
+        PendingReview.SUSPENSION,
         TimelineAction.SUSPENSION_REQUESTED,
+        f"Ticket {s.ticket_no}: {s.lead_department} asks to suspend it ({body.reason}) "
+        f"until {body.expected_resume.isoformat()}",
         reason=body.reason,
         expected_resume=body.expected_resume.isoformat(),
         note=body.note,
-    )
-    s.notify(
-        event,
-        CENTRE,
-        f"Ticket {s.ticket_no}: {s.lead_department} asks to suspend it ({body.reason}) "
-        f"until {body.expected_resume.isoformat()}",
     )
     return Outcome()
 
