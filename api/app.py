@@ -25,6 +25,7 @@ from api.routes import (
     escalations,
     notifications,
     open311,
+    reopening,
     reports,
     stats,
     tickets,
@@ -39,6 +40,7 @@ from web.workbench import install as install_workbench
 ROUTERS = (
     auth.router,
     tickets.router,
+    reopening.router,
     actions.router,
     escalation_actions.router,
     escalations.router,

@@ -26,7 +26,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from api.errors import ApiError, Pending, not_found
 from hotline.settings import Settings
 from hotline.temporal import connect
-from schema.ticket import Actor, TicketCreate, TicketView
+from schema.ticket import Actor, ReopenLink, TicketCreate, TicketView
 from workflows.ids import ticket_workflow_id
 from workflows.refusals import RefusalType
 from workflows.ticket.state import TicketStart
@@ -76,13 +76,24 @@ class TicketGateway:
     async def _handle(self, ticket_no: str) -> WorkflowHandle[Any, Any]:
         return (await self.client()).get_workflow_handle(ticket_workflow_id(ticket_no))
 
-    async def start(self, ticket_no: str, intake: TicketCreate, actor: Actor) -> TicketView:
+    async def start(
+        self,
+        ticket_no: str,
+        intake: TicketCreate,
+        actor: Actor,
+        reopened: ReopenLink | None = None,
+    ) -> TicketView:
         """Start the ticket (or join it, if it exists) and answer once intake is recorded;
         ``Pending`` if Temporal has it but intake is not recorded in time."""
         client = await self.client()
         start = WithStartWorkflowOperation(
             TicketWorkflow.run,
-            TicketStart(ticket_no=ticket_no, intake=intake, created_by=actor.describe()),
+            TicketStart(
+                ticket_no=ticket_no,
+                intake=intake,
+                created_by=actor.describe(),
+                reopened=reopened,
+            ),
             id=ticket_workflow_id(ticket_no),
             task_queue=self._settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,

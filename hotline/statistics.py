@@ -112,6 +112,7 @@ class Counts:
     supervised_solved: int = 0
     suspended: int = 0  # dispatched, suspended (挂起) at least once
     suspended_days: int = 0  # whole days the clocks stood still (a group's: the sum)
+    reopened: int = 0  # reopens a ticket closed not long ago (重新受理): a repeat request
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(**{k: getattr(self, k) + getattr(other, k) for k in COUNTED})
@@ -136,6 +137,7 @@ def ticket_counts(
     answered_on_the_spot: bool,
     suspension_count: int = 0,
     suspended_seconds: int = 0,
+    reopens: bool = False,
 ) -> Counts:
     """Which sets one ticket is in. ``satisfaction`` None: not rated. Plain values, so that
     a ticket's stored document (or its view) can be counted alike."""
@@ -170,6 +172,7 @@ def ticket_counts(
         supervised_solved=int(supervised and solved),
         suspended=int(dispatched and suspension_count > 0),
         suspended_days=math.ceil(suspended_seconds / 86400),
+        reopened=int(reopens),
     )
 
 
@@ -190,6 +193,7 @@ def facts_counts(fact: TicketFacts) -> Counts:
         answered_on_the_spot=fact.answered_on_the_spot,
         suspension_count=t.suspension_count,
         suspended_seconds=t.suspended_seconds,
+        reopens=t.reopens is not None,
     )
 
 
@@ -225,7 +229,7 @@ def rates(c: Counts, weights: Weights) -> Figures:
         first_time_resolution_rate=_share(c.first_time, c.closed),
         direct_answer_rate=_share(c.answered, c.handled),
         return_rate=_share(c.returned, c.dispatched),
-        repeat_request_rate=_share(c.merged, c.tickets),
+        repeat_request_rate=_share(c.merged + c.reopened, c.tickets),
         suspension_rate=_share(c.suspended, c.dispatched),
         suspended_days=c.suspended_days,
         supervised_resolution_rate=_share(c.supervised_solved, c.supervised),

@@ -63,6 +63,14 @@ def _check_span(text: str) -> str:
 
 
 Span = Annotated[str, AfterValidator(_check_span)]
+
+
+def _natural(text: str) -> str:
+    if natural_timedelta(text) is None:
+        raise ValueError(f"{text!r} counts working days; give this one in s, m, h or d")
+    return text
+
+
 """A duration with its unit, kept as written (``"7d"``, ``"2wd"``) so history shows it."""
 
 
@@ -191,6 +199,8 @@ class Policy(BaseModel):
     rework: Span = "3wd"
     # 转110: 110 accepts or hands back within this; after it the centre is reminded.
     police_acceptance: Span = "2h"
+    # A citizen calling again this soon after closure reopens the ticket (natural units).
+    reopen_window: Annotated[Span, AfterValidator(_natural)] = "30d"
     warning_ratio: float = Field(default=0.8, gt=0, lt=1)
     supervision_grace: Span = "1wd"
     supervision_order: Span = "3wd"

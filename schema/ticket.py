@@ -147,6 +147,20 @@ class Transfer110Body(Body):
     reason: str = text_field()
 
 
+class ReopenBody(Body):
+    """市民再次来电: the citizen calls again about a ticket closed not long ago."""
+
+    description: str = text_field()
+    channel: Channel = Channel.PHONE
+
+
+class ReopenLink(BaseModel):
+    """The closed ticket a new one reopens, and its lead (the new one goes to it)."""
+
+    ticket_no: str
+    lead: str | None
+
+
 class PoliceAcceptBody(Body):
     """110 takes a transferred ticket (recorded by the 110 integration or an agent)."""
 
@@ -302,6 +316,7 @@ class TimelineAction(StrEnum):
     ACCEPTED_BY_110 = "accepted_by_110"
     HANDED_BACK_BY_110 = "handed_back_by_110"  # 110退回: not a police matter
     NO_ANSWER_FROM_110 = "no_answer_from_110"
+    REOPENED_AS = "reopened_as"  # on the closed ticket: the new ticket that reopens it
     REPLIED = "replied"  # 答复
     RATED = "rated"  # 回访
     RATING_EXCLUDED = "rating_excluded"
@@ -361,6 +376,7 @@ class TicketView(BaseModel):
     description: str
     enterprise: bool
     police_incident_no: str | None = None  # 警情编号 of a ticket 110 handed over
+    reopens: str | None = None  # the closed ticket this one reopens (a repeat request)
     citizen: Citizen
     lead_department: str | None
     assisting_departments: list[str]

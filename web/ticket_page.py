@@ -4,7 +4,7 @@ them take now, each a form of its API body; a refusal is shown in place, nothing
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -16,10 +16,11 @@ from api.errors import ApiError, Pending, describe_validation
 from api.escalation_queries import EscalationFilter, list_escalations
 from api.routes.actions import ACTION_ROUTES, run_action
 from api.routes.escalation_actions import CHILD_ACTIONS, ChildAction, run_child_action
+from api.routes.reopening import reopen
 from api.routes.tickets import check_department_sees, current_ticket, readable_by, shown_to
 from api.ticket_queries import timeline
 from schema.escalation import Escalation
-from schema.ticket import Actor
+from schema.ticket import Actor, ReopenBody, Role, TicketStatus
 from web.base import UserDep, WebError, page
 from web.choices import catalogue_choices
 from web.forms import form_fields, read_form
@@ -52,6 +53,8 @@ async def render(
         for name, child in CHILD_ACTIONS.items()
         if _child_offered(child, actor, rungs)
     ]
+    if actor.role is Role.AGENT and ticket.status is TicketStatus.CLOSED and not ticket.merged_into:
+        actions.append(("reopen", form_fields(ReopenBody)))  # 市民再次来电
     return page(
         request,
         "ticket.html",
@@ -105,6 +108,8 @@ async def act_on(
     form: dict[str, str],
 ) -> Response:
     """Run one action as the API would; the ticket page again, with the outcome."""
+    if action == "reopen":
+        return await _reopen(request, me, context, no, form)
     route, child = ROUTES.get(action), CHILD_ACTIONS.get(action)
     if route is None and child is None:
         raise WebError(404, "unknown_action", f"no action '{action}'")
@@ -130,6 +135,26 @@ async def act_on(
     except Pending as pending:
         return await render(request, me, context, no, 202, notice=str(pending))
     return RedirectResponse(f"/tickets/{no}", status_code=303)
+
+
+async def _reopen(
+    request: Request, me: SignedIn, context: AppContext, no: str, form: dict[str, str]
+) -> Response:
+    """市民再次来电: the new ticket that reopens this one, then its page."""
+    if me.account.actor.role is not Role.AGENT:
+        raise WebError(403, "forbidden", "only an agent takes the citizen's new call")
+    key = form.get("form_key", "")[:100] or None
+    try:
+        body = cast(ReopenBody, read_form(ReopenBody, form))
+        new = await reopen(context, no, body, me.account.actor, Response(), key)
+    except ValidationError as problem:
+        message, _ = describe_validation(problem)
+        return await render(request, me, context, no, 422, refusal=message, failed="reopen")
+    except ApiError as problem:
+        return await render(
+            request, me, context, no, problem.status, refusal=problem.message, failed="reopen"
+        )
+    return RedirectResponse(f"/tickets/{new.ticket_no}", status_code=303)
 
 
 @router.post("/tickets/{no}/act/{action}")

@@ -26,6 +26,7 @@ from schema.ladder import TOP_LEVEL
 from schema.ticket import (
     Actor,
     Citizen,
+    ReopenLink,
     Role,
     TicketCreate,
     TicketCreated,
@@ -125,8 +126,9 @@ async def register_ticket(
     actor: Actor,
     response: Response,
     idempotency_key: str | None,
+    reopened: ReopenLink | None = None,
 ) -> TicketView:
-    """Intake, shared by the API and the Open311 facade. A retry with the caller's key
+    """Intake, shared by the API, the Open311 facade and reopening. A retry with the caller's key
     answers as the first attempt did (201, ``Idempotent-Replayed: true``)."""
     async with context.sessions() as session:
         districts = await known_districts(session)
@@ -151,13 +153,13 @@ async def register_ticket(
         )
     response.headers["Location"] = f"/v1/tickets/{ticket_no}"
     if created:
-        return await context.tickets.start(ticket_no, body, actor)
+        return await context.tickets.start(ticket_no, body, actor, reopened)
     if first is not None and first != request:
         raise key_reused(f"ticket {ticket_no}, with a different body")
     response.headers["Idempotent-Replayed"] = "true"
     # Started now if an earlier attempt stopped short of it.
     return await _live_or_archived(context, ticket_no) or await context.tickets.start(
-        ticket_no, body, actor
+        ticket_no, body, actor, reopened
     )
 
 

@@ -484,3 +484,28 @@ async def test_suspension_over_http(api: Api) -> None:
     timeline = await api.timeline(no)
     assert timeline.count("suspension_requested") == 1
     assert timeline[-3:] == ["suspension_requested", "suspension_approved", "resumed"]
+
+
+async def test_a_citizen_calling_again_reopens_the_closed_ticket(api: Api) -> None:
+    """重新受理: a new ticket with the closed one's request, linked to it and sent to its
+    lead; the closed ticket's timeline shows the link; an open ticket, a department or a
+    repeated key are answered as such."""
+    no = (await api.create(category="construction-noise"))["ticket_no"]  # lead: ecology
+    ecology = api.department("ecology")
+    again = {"description": "又开始夜间施工了", "channel": "phone"}
+    await api.act(no, "reopen", api.agent, again, expect=409)  # still open
+    await api.act(no, "sign", ecology)
+    await api.act(no, "reply", ecology, REPLY)
+    await api.act(no, "rating", api.agent, SATISFIED)
+    await api.act(no, "reopen", ecology, again, expect=403)
+    keyed = {**api.agent, "Idempotency-Key": f"again-{no}"}
+    first = await api.http.post(f"/v1/tickets/{no}/reopen", json=again, headers=keyed)
+    assert first.status_code == 201, first.text
+    reopened = first.json()
+    assert reopened["reopens"] == no and reopened["ticket_no"] != no
+    assert reopened["lead_department"] == "ecology" and reopened["status"] == "dispatched"
+    assert reopened["description"] == again["description"]
+    retried = await api.http.post(f"/v1/tickets/{no}/reopen", json=again, headers=keyed)
+    assert retried.json()["ticket_no"] == reopened["ticket_no"]
+    assert (await api.timeline(no))[-1] == "reopened_as"
+    assert (await api.timeline(reopened["ticket_no"]))[:2] == ["received", "dispatched"]

@@ -280,3 +280,22 @@ async def test_110_hands_a_transfer_back_to_the_centre(workbench: Workbench) -> 
     await expect(agent.locator(".timeline")).to_contain_text("110退回")
     await shoot(agent, "ticket-page-handed-back-by-110")
     await expect_in_queue(agent, base, "handed-back", number)
+
+
+async def test_a_citizen_calling_again_reopens_the_ticket_in_the_browser(
+    workbench: Workbench,
+) -> None:
+    """重新受理: on a closed ticket the agent records the citizen's new call; the new ticket
+    opens, linked to the closed one and sent to its lead, whose timeline shows the link."""
+    base = workbench.url
+    agent = await workbench.signed_in(await workbench.account(Role.AGENT))
+    number = await take_call(agent, base, f"夜市噪音 {uuid.uuid4().hex[:6]}")
+    await act(agent, "withdraw", reason="市民表示已解决")
+    assert await status_of(agent) == "closed"
+    await act(agent, "reopen", description="市民再次来电：噪音又出现了")
+    assert await status_of(agent) == "dispatched"
+    link = agent.locator(f"dd a[href='/tickets/{number}']")
+    await expect(link).to_be_visible()
+    await shoot(agent, "ticket-page-reopened")
+    await link.click()
+    await expect(agent.locator(".timeline")).to_contain_text("已重新受理为新工单")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 
 from schema.activity_io import RegistrationQuery, WorkingDaysQuery
-from schema.ticket import TimelineAction
+from schema.escalation import EscalationNews, LateEscalationNews
+from schema.ticket import ReopenLink, TimelineAction
 from schema.working_days import SHEET_DAYS
 from workflows import activity_calls as calls
 from workflows.ticket import handling
-from workflows.ticket.deadlines import due_for
+from workflows.ticket.deadlines import DueFn, due_for
 from workflows.ticket.legacy import register_once_deadlines_in_workflow as before_registration
 from workflows.ticket.outcome import SYSTEM
 from workflows.ticket.state import TicketState
@@ -41,14 +42,38 @@ async def register(s: TicketState) -> None:
         enterprise=intake.enterprise,
         policy=s.policy.name,
         **({"police_incident_no": intake.police_incident_no} if intake.police_incident_no else {}),
+        **({"reopens": s.reopened.ticket_no} if s.reopened else {}),
     )
     now, route, due = workflow.now(), registration.route, due_for(s)
-    if route is None:
+    if s.reopened is not None:
+        await reopen(s, now, s.reopened, due)
+    elif route is None:
         await handling.await_manual_dispatch(s, now, due)
     else:
         note = "routed by the dispatch catalogue"
         detail = {"rule_id": route.rule_id, "fallback": route.fallback}
         await handling.dispatch_to(s, now, SYSTEM, route.lead, route.assisting, note, due, **detail)
+
+
+async def reopen(s: TicketState, now: datetime, reopened: ReopenLink, due: DueFn) -> None:
+    """A repeat request: to the closed ticket's lead (the catalogue's route when it had none),
+    and the closed ticket's timeline gets the link (its workflow has ended: the read model
+    takes it directly)."""
+    if reopened.lead is not None:
+        note = f"reopens {reopened.ticket_no}: to the lead that closed it"
+        await handling.dispatch_to(s, now, SYSTEM, reopened.lead, [], note, due)
+    else:
+        await handling.await_manual_dispatch(s, now, due)
+    link = EscalationNews(
+        escalation_number=0,  # no rung: a note on the closed ticket
+        actor=SYSTEM,
+        action=TimelineAction.REOPENED_AS,
+        detail={"ticket": s.ticket_no},
+        at=now,
+    )
+    await calls.record_late_escalation_news(
+        LateEscalationNews(ticket_no=reopened.ticket_no, news=link)
+    )
 
 
 async def refresh_working_days(s: TicketState) -> None:

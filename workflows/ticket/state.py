@@ -27,6 +27,7 @@ from schema.ticket import (
     ClosureReason,
     PendingReview,
     Rating,
+    ReopenLink,
     ReplyOutcome,
     TicketCreate,
     TicketStatus,
@@ -136,6 +137,7 @@ class TicketState(BaseModel):
     # The holiday calendar the deadlines count on, recorded at registration (None: the
     # ticket was registered before deadlines were computed in the workflow).
     working_days: WorkingDaySheet | None = None
+    reopened: ReopenLink | None = None
     status: TicketStatus = TicketStatus.RECEIVED
     status_before_return: TicketStatus | None = None
     lead_department: str | None = None
@@ -356,6 +358,7 @@ class TicketState(BaseModel):
             description=intake.description,
             enterprise=intake.enterprise,
             police_incident_no=intake.police_incident_no,
+            reopens=self.reopened.ticket_no if self.reopened else None,
             citizen=intake.citizen,
             lead_department=self.lead_department,
             assisting_departments=list(self.assisting_departments),
@@ -401,5 +404,6 @@ class TicketStart(BaseModel):
     created_by: str
     # False only on a server without custom search attributes (the time-skipping test server).
     index_search_attributes: bool = True
+    reopened: ReopenLink | None = None  # the closed ticket this one reopens
     # Set when a long-lived ticket continues as new: the whole state, clocks included.
     carried: TicketState | None = None

@@ -73,6 +73,7 @@ class TicketWorkflow:
             intake=start.intake,
             created_by=start.created_by,
             index_search_attributes=start.index_search_attributes,
+            reopened=start.reopened,
             created_at=now,
             updated_at=now,
         )

@@ -1,0 +1,93 @@
+"""Reopening (重新受理): the citizen calls again about a ticket closed not long ago.
+
+The agent records the new call against the closed ticket; a new ticket is registered
+with the closed one's request (category, district, citizen), linked to it, and sent to
+the lead that closed it. It counts as a repeat request; the closed ticket's timeline
+shows the link. Past the policy's ``reopen_window`` (30 days) the call is a new ticket.
+"""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Response
+
+from api.deps import AppContext, ContextDep, require_roles
+from api.errors import ApiError, not_found
+from api.routes.tickets import TicketNo, register_ticket, shown_to
+from api.ticket_queries import stored_ticket
+from schema.policy import natural_timedelta
+from schema.ticket import (
+    Actor,
+    ClosureReason,
+    ReopenBody,
+    ReopenLink,
+    Role,
+    TicketCreate,
+    TicketStatus,
+    TicketView,
+)
+
+router = APIRouter(prefix="/v1/tickets", tags=["tickets"])
+AgentDep = Annotated[Actor, Depends(require_roles([Role.AGENT]))]
+
+
+async def reopen(
+    context: AppContext,
+    ticket_no: str,
+    body: ReopenBody,
+    actor: Actor,
+    response: Response,
+    idempotency_key: str | None,
+) -> TicketView:
+    """The new ticket that reopens ``ticket_no``, as the API and the workbench run it."""
+    async with context.sessions() as session:
+        closed = await stored_ticket(session, ticket_no)
+    if closed is None:
+        raise not_found(ticket_no)
+    if closed.status is not TicketStatus.CLOSED or closed.closed_at is None:
+        raise ApiError(
+            409, "invalid_state", f"ticket {ticket_no} is still open ({closed.status}): act on it"
+        )
+    if closed.closure_reason is ClosureReason.MERGED:
+        raise ApiError(
+            409, "invalid_state", f"ticket {ticket_no} was merged into {closed.merged_into}"
+        )
+    window = natural_timedelta(context.policy.reopen_window)
+    assert window is not None  # the policy allows natural units only here
+    if datetime.now(UTC) - closed.closed_at > window:
+        raise ApiError(
+            409,
+            "invalid_state",
+            f"ticket {ticket_no} closed more than {context.policy.reopen_window} ago: "
+            "register the call as a new ticket",
+        )
+    intake = TicketCreate(
+        channel=body.channel,
+        type=closed.type,
+        category=closed.category,
+        urgency=closed.urgency,
+        description=body.description,
+        district=closed.district,
+        address=closed.address,
+        lat=closed.lat,
+        long=closed.long,
+        citizen=closed.citizen,
+        enterprise=closed.enterprise,
+    )
+    link = ReopenLink(ticket_no=ticket_no, lead=closed.lead_department)
+    return await register_ticket(context, intake, actor, response, idempotency_key, link)
+
+
+@router.post("/{ticket_no}/reopen", status_code=201, response_model=TicketView)
+async def reopen_ticket(
+    ticket_no: TicketNo,
+    body: ReopenBody,
+    actor: AgentDep,
+    context: ContextDep,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> TicketView:
+    """重新受理: a new ticket for the citizen's new call, linked to the closed one, sent
+    to its lead; 409 if the ticket is open, merged, or closed longer than the policy's
+    ``reopen_window``."""
+    return shown_to(actor, await reopen(context, ticket_no, body, actor, response, idempotency_key))
