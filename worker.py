@@ -30,8 +30,8 @@ from activities.routing import RoutingActivities
 from hotline import sealing
 from hotline.database import create_engine, session_factory
 from hotline.request_context import RequestContextInterceptor
-from hotline.schedules import ensure_schedules
 from hotline.settings import Settings, WorkflowSandbox
+from hotline.startup.schedules import ensure_schedules
 from hotline.temporal import connect, ensure_search_attributes
 from schema.policy_file import read_policy
 from workflows.discipline_referral import DisciplineReferralWorkflow
@@ -77,7 +77,7 @@ WORKFLOW_SAFE_MODULES = (
     "workflows.child_process",
     "workflows.ticket.rules",
     "workflows.activity_calls",
-    "workflows.search_attributes",
+    "schema.search_attributes",
     "workflows.ids",
     "workflows.ticket.news",
     "workflows.waiting",

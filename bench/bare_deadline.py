@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from temporalio import activity, workflow
 
-from workflows.search_attributes import ESCALATION_LEVEL, OVERDUE
+from schema.search_attributes import ESCALATION_LEVEL, OVERDUE
 
 
 @activity.defn(name="BareRung")

@@ -17,7 +17,7 @@ from typing import Any
 
 from bench.stack import Stack
 from bench.ticket_lives import INTAKE, run_concurrently
-from hotline.demo_city import new_district_government
+from hotline.startup.demo_city import new_district_government
 from schema.ticket import Role
 
 

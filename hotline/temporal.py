@@ -15,7 +15,7 @@ from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from hotline.payload_codec import encrypted_data_converter
 from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
-from workflows.search_attributes import ALL_KEYS
+from schema.search_attributes import ALL_KEYS
 
 log = structlog.get_logger(__name__)
 

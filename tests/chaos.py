@@ -50,11 +50,12 @@ from temporalio.worker import (
 )
 
 from api.app import create_app
-from hotline.devstack import prepare_database
 from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
+from hotline.startup.devstack import prepare_database
 from hotline.tokens import issue_token
 from schema.activity_io import ActivityName, Publication
+from schema.search_attributes import ALL_KEYS
 from schema.ticket import Role
 from tests.support import (
     TEST_CONVERTER,
@@ -64,7 +65,6 @@ from tests.support import (
     free_port,
     intake_json,
 )
-from workflows.search_attributes import ALL_KEYS
 from workflows.ticket.workflow import TicketWorkflow
 
 LIFE = [

@@ -16,10 +16,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from hotline import sealing
 from hotline.database import create_engine, session_factory, upgrade_database
-from hotline.demo_city import load_demo_city
 from hotline.logs import configure_logging
 from hotline.payload_codec import EncryptionKeys
 from hotline.settings import Settings
+from hotline.startup.demo_city import load_demo_city
 from tests.support import TEST_ENCRYPTION_KEYS, start_dev_server
 
 

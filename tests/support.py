@@ -22,8 +22,8 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from hotline.payload_codec import EncryptionKeys, encrypted_data_converter
+from schema.search_attributes import ALL_KEYS
 from schema.ticket import Actor, Role, TicketCreate
-from workflows.search_attributes import ALL_KEYS
 
 # A fixed key, so that every client in the tests (and the recorded histories) agree.
 TEST_ENCRYPTION_KEYS = "test-1:" + base64.b64encode(bytes(range(32))).decode()

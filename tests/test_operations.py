@@ -23,14 +23,14 @@ from typer.testing import CliRunner
 from api.app import create_app
 from api.errors import ApiError
 from api.ticket_gateway import TicketGateway
-from hotline.cli import app as cli
 from hotline.settings import Settings
+from hotline.startup.cli import app as cli
 from hotline.temporal import connect, ensure_search_attributes
 from hotline.tokens import issue_token, verify_token
+from schema.search_attributes import ALL_KEYS
 from schema.ticket import Role
 from tests.support import TEST_CONVERTER, asgi_client, free_port, intake, intake_json, new_ticket_no
 from worker import build_worker
-from workflows.search_attributes import ALL_KEYS
 from workflows.ticket.state import TicketStart
 from workflows.ticket.workflow import TicketWorkflow
 

@@ -21,8 +21,8 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from hotline.demo_city import new_district_government
 from hotline.settings import Settings
+from hotline.startup.demo_city import new_district_government
 from hotline.tokens import issue_token
 from schema.ticket import Role
 from tests.conftest import ReadModel, open_read_model

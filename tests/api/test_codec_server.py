@@ -6,7 +6,7 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 from temporalio.client import Client
 
-from hotline.devstack import ui_codec_endpoint
+from hotline.startup.devstack import ui_codec_endpoint
 from schema.ticket import Role
 from tests.api.conftest import Api
 from tests.support import TEST_CONVERTER

@@ -10,7 +10,7 @@ from typing import Any
 from temporalio.client import ScheduleSpec
 
 from api.idempotency import scoped_key
-from hotline.schedules import REPORT_SCHEDULES, ensure_schedules
+from hotline.startup.schedules import REPORT_SCHEDULES, ensure_schedules
 from schema.reports import ReportKind, ReportRequest
 from schema.ticket import Actor, Role
 from tests.api.conftest import Api

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from hotline.cli import app
 from hotline.database import create_engine
-from hotline.devstack import prepare_database
 from hotline.payload_codec import keys_from_file
 from hotline.settings import Settings
+from hotline.startup.cli import app
+from hotline.startup.devstack import prepare_database
 
 
 def mode(path: Path) -> int:

@@ -9,8 +9,8 @@ from typing import Any
 import yaml
 from typer.main import get_command
 
-from hotline.cli import app
 from hotline.settings import Settings
+from hotline.startup.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -29,7 +29,7 @@ app = typer.Typer(help="12345 government service hotline on Temporal.", no_args_
 @app.command()
 def up() -> None:
     """Run everything on this machine: Temporal dev server + UI, worker, API, demo city."""
-    from hotline.devstack import run_stack
+    from hotline.startup.devstack import run_stack
 
     settings = Settings()
     configure_logging(settings)
@@ -327,7 +327,7 @@ def reseal() -> None:
 @app.command("migrate")
 def migrate() -> None:
     """Apply the read model's database migrations (SQLite or PostgreSQL)."""
-    from hotline.devstack import prepare_database
+    from hotline.startup.devstack import prepare_database
 
     asyncio.run(prepare_database(Settings(), demo=False))
 
@@ -336,8 +336,8 @@ def migrate() -> None:
 def seed_demo() -> None:
     """Migrate and load the demo city's departments and dispatch catalogue."""
     from hotline.database import create_engine, session_factory
-    from hotline.demo_city import load_demo_city
-    from hotline.devstack import prepare_database
+    from hotline.startup.demo_city import load_demo_city
+    from hotline.startup.devstack import prepare_database
 
     settings = Settings()
 
