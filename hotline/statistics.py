@@ -65,6 +65,7 @@ class Figures(BaseModel):
     # on-time figures already leave suspended time out; these keep it in sight.
     suspension_rate: float | None = None
     suspended_days: int = 0
+    handed_back_by_110: int = 0  # tickets 110 handed back as no police matter
     composite: float | None
     # Joint meetings the department was summoned to and did not report in to (吹哨报到).
     missed_report_ins: int = 0
@@ -113,6 +114,7 @@ class Counts:
     suspended: int = 0  # dispatched, suspended (挂起) at least once
     suspended_days: int = 0  # whole days the clocks stood still (a group's: the sum)
     reopened: int = 0  # reopens a ticket closed not long ago (重新受理): a repeat request
+    handed_back: int = 0  # transferred to 110 and handed back as no police matter (110退回)
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(**{k: getattr(self, k) + getattr(other, k) for k in COUNTED})
@@ -138,6 +140,7 @@ def ticket_counts(
     suspension_count: int = 0,
     suspended_seconds: int = 0,
     reopens: bool = False,
+    handed_back_by_110: int = 0,
 ) -> Counts:
     """Which sets one ticket is in. ``satisfaction`` None: not rated. Plain values, so that
     a ticket's stored document (or its view) can be counted alike."""
@@ -173,6 +176,7 @@ def ticket_counts(
         suspended=int(dispatched and suspension_count > 0),
         suspended_days=math.ceil(suspended_seconds / 86400),
         reopened=int(reopens),
+        handed_back=int(handed_back_by_110 > 0),
     )
 
 
@@ -194,6 +198,7 @@ def facts_counts(fact: TicketFacts) -> Counts:
         suspension_count=t.suspension_count,
         suspended_seconds=t.suspended_seconds,
         reopens=t.reopens is not None,
+        handed_back_by_110=t.handed_back_by_110,
     )
 
 
@@ -232,6 +237,7 @@ def rates(c: Counts, weights: Weights) -> Figures:
         repeat_request_rate=_share(c.merged + c.reopened, c.tickets),
         suspension_rate=_share(c.suspended, c.dispatched),
         suspended_days=c.suspended_days,
+        handed_back_by_110=c.handed_back,
         supervised_resolution_rate=_share(c.supervised_solved, c.supervised),
         composite=composite,
     )

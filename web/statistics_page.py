@@ -50,6 +50,7 @@ METRICS = {
     "supervised_resolution_rate": N_("督办件解决率"),
     "suspension_rate": N_("挂起率"),
     "suspended_days": N_("挂起天数"),
+    "handed_back_by_110": N_("110退回件"),
     "missed_report_ins": N_("未按时报到"),
     "composite": N_("综合得分"),
 }

@@ -177,3 +177,18 @@ def test_missed_report_ins_count_against_the_department() -> None:
     assert by_code["water"].tickets == 0 and by_code["water"].rank is None  # listed, unranked
     assert by_code["housing"].composite == 1.0  # absences are not part of the composite
     assert stats.overall.missed_report_ins == 3
+
+
+def test_suspension_reopening_and_110_hand_backs_are_counted() -> None:
+    """挂起 keeps its days in sight, 重新受理 counts as a repeat request, 110退回 is counted."""
+    data = [
+        facts(ticket(1, "housing", suspension_count=2, suspended_seconds=3 * 86400 + 1)),
+        facts(ticket(2, "housing", suspension_count=1, suspended_seconds=86400)),
+        facts(ticket(3, "housing", reopens="T1")),
+        facts(ticket(4, None, status="received", closure=None, handed_back_by_110=2)),
+    ]
+    overall = statistics(data, period_from=AT, period_to=AT, weights=Weights()).overall
+    assert overall.suspension_rate == round(2 / 3, 4)  # 1 and 2 of the three dispatched
+    assert overall.suspended_days == 4 + 1  # whole days, rounded up per ticket
+    assert overall.repeat_request_rate == 0.25  # 3 reopens 1
+    assert overall.handed_back_by_110 == 1  # ticket 4, however many times
