@@ -10,7 +10,13 @@ from temporalio import activity
 from activities.deadlines import policy_from, sheet_from
 from activities.routing import find_route
 from activities.working_calendar import WorkingCalendar
-from schema.activity_io import ActivityName, Registration, RegistrationQuery, RouteQuery
+from schema.activity_io import (
+    ActivityName,
+    Feature,
+    Registration,
+    RegistrationQuery,
+    RouteQuery,
+)
 
 
 class RegistrationActivities:
@@ -28,4 +34,9 @@ class RegistrationActivities:
                 session, RouteQuery(category=query.category, district=query.district)
             )
         calendar = WorkingCalendar(policy.calendar)
-        return Registration(policy=policy, route=route, working_days=sheet_from(calendar, query.on))
+        return Registration(
+            policy=policy,
+            route=route,
+            working_days=sheet_from(calendar, query.on),
+            features=list(Feature),
+        )

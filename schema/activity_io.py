@@ -48,6 +48,14 @@ class RouteDecision(BaseModel):
     fallback: bool = False  # True when the district government was named for lack of a rule
 
 
+class Feature(StrEnum):
+    """What a ticket registered by today's code does that older tickets do not. The
+    registration activity records the list; the workflow asks the list, not the code's
+    version, so an open ticket keeps the behaviour it was registered with (and replays)."""
+
+    ASSISTING_PARTS = "assisting-parts"  # 协办意见 owed by each assisting department
+
+
 class RegistrationQuery(BaseModel):
     category: str
     district: str
@@ -61,6 +69,9 @@ class Registration(BaseModel):
     policy: Policy
     route: RouteDecision | None
     working_days: WorkingDaySheet | None  # None only as tickets registered before did
+    # What this worker's code does for a new ticket beyond what older code did, recorded
+    # with the registration so that replay follows the ticket's own (``Feature``).
+    features: list[Feature] = Field(default_factory=list)
 
 
 class WorkingDaysQuery(BaseModel):

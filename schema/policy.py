@@ -199,6 +199,8 @@ class Policy(BaseModel):
     rework: Span = "3wd"
     # 转110: 110 accepts or hands back within this; after it the centre is reminded.
     police_acceptance: Span = "2h"
+    # 协办意见: each assisting department owes the lead its part within this of dispatch.
+    assist_part: Span = "3wd"
     # A citizen calling again this soon after closure reopens the ticket (natural units).
     reopen_window: Annotated[Span, AfterValidator(_natural)] = "30d"
     warning_ratio: float = Field(default=0.8, gt=0, lt=1)

@@ -247,6 +247,22 @@ class ResumeBody(Body):
 class ReplyBody(Body):
     outcome: ReplyOutcome
     content: str = text_field()
+    # The assisting departments whose parts (协办意见) the reply draws on.
+    parts_used: list[str] = Field(default_factory=list, max_length=20)
+
+
+class AssistingPartBody(Body):
+    """协办意见: an assisting department's part, owed to the lead."""
+
+    content: str = text_field()
+
+
+class AssistingPart(BaseModel):
+    """One assisting department's part: owed by ``due_at``, given at ``submitted_at``."""
+
+    department: str
+    due_at: datetime
+    submitted_at: datetime | None = None
 
 
 class DepartmentReplySignal(ReplyBody):
@@ -317,6 +333,7 @@ class TimelineAction(StrEnum):
     HANDED_BACK_BY_110 = "handed_back_by_110"  # 110退回: not a police matter
     NO_ANSWER_FROM_110 = "no_answer_from_110"
     REOPENED_AS = "reopened_as"  # on the closed ticket: the new ticket that reopens it
+    PART_SUBMITTED = "part_submitted"  # 协办意见: an assisting department's part
     REPLIED = "replied"  # 答复
     RATED = "rated"  # 回访
     RATING_EXCLUDED = "rating_excluded"
@@ -377,6 +394,7 @@ class TicketView(BaseModel):
     enterprise: bool
     police_incident_no: str | None = None  # 警情编号 of a ticket 110 handed over
     reopens: str | None = None  # the closed ticket this one reopens (a repeat request)
+    parts: list[AssistingPart] = Field(default_factory=list)  # 协办意见 owed or given
     citizen: Citizen
     lead_department: str | None
     assisting_departments: list[str]

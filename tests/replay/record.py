@@ -28,6 +28,7 @@ from schema.escalation import (
 from schema.ticket import (
     Actor,
     AnswerBody,
+    AssistingPartBody,
     ExtensionBody,
     ExtensionReviewBody,
     MergeBody,
@@ -237,6 +238,20 @@ async def transfer_110(t: Tickets) -> WorkflowHandle:
     return handle
 
 
+async def assisting_parts(t: Tickets) -> WorkflowHandle:
+    """协办意见: one part given late (its warning and reminder first), used in the reply."""
+    ecology, assisting = department("ecology"), department("urban-management")
+    handle = await t.open(category="construction-noise")
+    await handle.execute_update(TicketWorkflow.sign, args=[ecology, SignBody()])
+    await t.skip(days=6)
+    part = AssistingPartBody(content="our part")
+    await handle.execute_update(TicketWorkflow.submit_part, args=[assisting, part])
+    used = ReplyBody(outcome="resolved", content="done", parts_used=["urban-management"])
+    await handle.execute_update(TicketWorkflow.reply, args=[ecology, used])
+    await handle.execute_update(TicketWorkflow.rate, args=[AGENT, SATISFIED])
+    return handle
+
+
 SCENARIOS: dict[str, Callable[[Tickets], Awaitable[WorkflowHandle]]] = {
     "normal_closure": normal_closure,
     "answered_on_the_spot": answered_on_the_spot,
@@ -249,6 +264,7 @@ SCENARIOS: dict[str, Callable[[Tickets], Awaitable[WorkflowHandle]]] = {
     "merge": merge,
     "suspension": suspension,
     "transfer_110": transfer_110,
+    "assisting_parts": assisting_parts,
 }
 
 

@@ -299,3 +299,20 @@ async def test_a_citizen_calling_again_reopens_the_ticket_in_the_browser(
     await shoot(agent, "ticket-page-reopened")
     await link.click()
     await expect(agent.locator(".timeline")).to_contain_text("已重新受理为新工单")
+
+
+async def test_an_assisting_department_gives_its_part(workbench: Workbench) -> None:
+    """协办意见: the assisting department sees what it owes and by when, gives its part,
+    and the ticket shows it given."""
+    base = workbench.url
+    agent = await workbench.signed_in(await workbench.account(Role.AGENT))
+    number = await take_call(
+        agent, base, f"夜间施工 {uuid.uuid4().hex[:6]}", category="construction-noise"
+    )
+    clerk = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "urban-management"))
+    await clerk.goto(f"{base}/tickets/{number}")
+    await expect(clerk.locator("dd.parts")).to_contain_text("待提交")
+    await act(clerk, "part", content="已核查施工许可，夜间施工未获批准")
+    await expect(clerk.locator("dd.parts")).to_contain_text("已提交")
+    await expect(clerk.locator(".timeline")).to_contain_text("协办意见")
+    await shoot(clerk, "ticket-page-assisting-part")

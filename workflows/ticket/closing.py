@@ -54,6 +54,7 @@ async def start_callback(s: TicketState, now: datetime, due: DueFn) -> None:
     s.end_open_escalations(now, EscalationOutcome.DONE, SYSTEM, ORDER_RUNGS)
     at = await due([DueItem(key="callback", span=s.require_policy().callback, start=now)])
     s.clocks = {Step.CALLBACK: StepClock(step=Step.CALLBACK, started_at=now, due_at=at["callback"])}
+    s.part_clocks = {}  # the reply is given: parts still owed are moot
     s.other_deadlines = {}
     s.status = TicketStatus.CALLBACK
     s.rating = None
@@ -141,6 +142,7 @@ def close(
     s.closure_reason = closure
     s.closed_at = now
     s.clocks = {}
+    s.part_clocks = {}
     s.other_deadlines = {}
     s.pending_review = None
     s.pending_extension = None

@@ -16,6 +16,7 @@ EFFECTS: dict[str, Effect] = {
     "dispatch": handling.dispatch,
     "sign": handling.sign,
     "progress": handling.progress,
+    "part": handling.submit_part,
     "reply": closing.reply,
     "rating": closing.rate,
     "rating-review": closing.review_rating,

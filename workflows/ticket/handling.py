@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from schema.activity_io import DueItem
+from schema.activity_io import DueItem, Feature
 from schema.escalation import (
     EscalationOutcome,
 )
 from schema.ticket import (
     Actor,
     AnswerBody,
+    AssistingPart,
+    AssistingPartBody,
     DispatchBody,
     ExtensionBody,
     ExtensionReviewBody,
@@ -49,8 +51,10 @@ async def dispatch_to(
     policy = s.require_policy()
     sign_span, sign_rule = policy.limit("sign", s.intake)  # a fast lane's, or the urgency's
     reply_span, reply_rule = policy.limit("reply", s.intake)
+    owing = assisting if Feature.ASSISTING_PARTS in s.features else []  # 协办意见
     at = await due(
         [
+            *(DueItem(key=f"part:{code}", span=policy.assist_part, start=now) for code in owing),
             DueItem(key="sign", span=sign_span, start=now),
             DueItem(key="reply", span=reply_span, start=now),
             DueItem(key="return_until", span=policy.return_window, start=now),
@@ -75,6 +79,11 @@ async def dispatch_to(
         ),
     }
     s.other_deadlines = {"return_until": at["return_until"]}
+    s.part_clocks = {
+        code: StepClock(step=Step.PART, started_at=now, due_at=at[f"part:{code}"], department=code)
+        for code in owing
+    }
+    s.parts_given = {}
     s.status = TicketStatus.DISPATCHED
     if s.pending_review is PendingReview.HANDED_BACK:  # the centre has decided anew
         s.pending_review = None
@@ -106,7 +115,9 @@ async def dispatch_to(
         f"reply by {at['reply'].isoformat()}",
     )
     for code in assisting:
-        s.notify(event, code, f"New {subject}: you assist {lead}")
+        part = at.get(f"part:{code}")
+        owed = f"; your part is due by {part.isoformat()}" if part else ""
+        s.notify(event, code, f"New {subject}: you assist {lead}{owed}")
 
 
 async def await_manual_dispatch(s: TicketState, now: datetime, due: DueFn) -> None:
@@ -207,6 +218,28 @@ async def review_return(
             previous_lead,
             f"Your return of ticket {s.ticket_no} was rejected; the deadlines run on",
         )
+    return Outcome()
+
+
+async def submit_part(
+    s: TicketState, now: datetime, actor: Actor, body: AssistingPartBody, due: DueFn
+) -> Outcome:
+    """协办意见: an assisting department gives the lead its part; its clock stops."""
+    code = actor.department or ""
+    clock = s.part_clocks.pop(code)
+    s.parts_given[code] = AssistingPart(department=code, due_at=clock.due_at, submitted_at=now)
+    s.end_open_escalations(
+        now, EscalationOutcome.DONE, actor.describe(), STEP_RUNGS, Step.PART, department=code
+    )
+    event = s.log(
+        now,
+        actor.describe(),
+        TimelineAction.PART_SUBMITTED,
+        content=body.content,
+        late=now > clock.due_at,
+    )
+    if s.lead_department:
+        s.notify(event, s.lead_department, f"Ticket {s.ticket_no}: {code} gave its part")
     return Outcome()
 
 

@@ -58,7 +58,9 @@ async def climb(
         return Outcome()
     if rung is Rung.MISSED:  # a supervision order's or a leader's own deadline
         return await ladder_deadline_missed(s, now, actor, clock, due)
-    recipient = CENTRE if clock.step is Step.DISPATCH else (s.lead_department or CENTRE)
+    recipient = clock.department or (
+        CENTRE if clock.step is Step.DISPATCH else (s.lead_department or CENTRE)
+    )
     if rung in (Rung.WARNING, Rung.REMINDER):
         deadline_rung(s, now, actor, clock, recipient, rung)
         if rung is Rung.REMINDER and clock.set_by_meeting is not None and s.lead_department:
@@ -80,14 +82,19 @@ def deadline_rung(
     if not near:
         s.missed_deadlines += 1
         s.end_open_escalations(
-            now, EscalationOutcome.ESCALATED, actor, [EscalationKind.WARNING], clock.step
+            now,
+            EscalationOutcome.ESCALATED,
+            actor,
+            [EscalationKind.WARNING],
+            clock.step,
+            department=clock.department,
         )
     s.raise_escalation(
         now,
         EscalationKind.WARNING if near else EscalationKind.REMINDER,
         raised_by=actor,
         reason=f"the {clock.step} deadline {'is near' if near else 'passed'}",
-        department=None if clock.step is Step.DISPATCH else s.lead_department,
+        department=clock.department or (None if clock.step is Step.DISPATCH else s.lead_department),
         step=clock.step,
         due_at=clock.due_at,
     )

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from schema.escalation import DisciplineReferralBody, JointMeetingBody, SuperviseBody
 from schema.ticket import (
     AnswerBody,
+    AssistingPartBody,
     DispatchBody,
     ExtensionBody,
     ExtensionReviewBody,
@@ -56,6 +57,7 @@ class Scope(StrEnum):
     ANY = "any"
     LEAD = "lead"  # 主办 only: 首接负责制
     INVOLVED = "involved"  # lead or assisting
+    ASSISTING = "assisting"  # 协办 only
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def step(
 
 
 AGENT, DEPARTMENT, SUPERVISOR = [Role.AGENT], [Role.DEPARTMENT], [Role.SUPERVISOR]
-ANY, LEAD, INVOLVED = Scope.ANY, Scope.LEAD, Scope.INVOLVED
+ANY, LEAD, INVOLVED, ASSISTING = Scope.ANY, Scope.LEAD, Scope.INVOLVED, Scope.ASSISTING
 STAYS: list[TicketStatus] = []
 
 # fmt: off
@@ -120,6 +122,11 @@ PROCESS: tuple[ProcessStep, ...] = (
          "review_rating", RatingReviewBody,
          "Review an unsatisfied rating: rework (发回重办) or close, excluded"),
     # -- side paths --------------------------------------------------------------------
+    # 协办意见: each assisting department owes the lead its part before the reply.
+    step("part", "协办意见", DEPARTMENT, [S.DISPATCHED, S.HANDLING], STAYS, ASSISTING,
+         "submit_part", AssistingPartBody,
+         "An assisting department gives the lead its part (协办意见), owed by the policy's "
+         "assist_part from dispatch"),
     step("answer", "直接办结", AGENT, [S.RECEIVED], [S.CALLBACK], ANY,
          "answer", AnswerBody, "Answered on the spot (直接办结)"),
     step("return", "退单", DEPARTMENT, [S.DISPATCHED, S.HANDLING], [S.RETURNED], LEAD,

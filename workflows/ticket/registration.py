@@ -29,6 +29,7 @@ async def register(s: TicketState) -> None:
     else:
         registration = await before_registration.register(s)
     s.policy, s.working_days = registration.policy, registration.working_days
+    s.features = list(registration.features)
     intake = s.intake
     s.log(
         s.created_at,

@@ -25,6 +25,7 @@ from schema.ticket import (
     ExtensionBody,
     MergeBody,
     PendingReview,
+    ReplyBody,
     ReturnReviewBody,
     Role,
     Satisfaction,
@@ -75,6 +76,8 @@ def offered(
         return True
     if rule.scope is Scope.LEAD:
         return actor.department == lead
+    if rule.scope is Scope.ASSISTING:
+        return actor.department in assisting
     return actor.department in [lead, *assisting]
 
 
@@ -85,6 +88,11 @@ def _check_department_scope(action: str, scope: Scope, state: TicketState, actor
             RefusalType.FORBIDDEN,
             f"only the lead department ({lead}) may {action} ticket {state.ticket_no}; "
             f"you act for '{actor.department}'",
+        )
+    if scope is Scope.ASSISTING and actor.department not in state.assisting_departments:
+        refuse(
+            RefusalType.FORBIDDEN,
+            f"department '{actor.department}' does not assist on ticket {state.ticket_no}",
         )
     if scope is Scope.INVOLVED and actor.department not in [lead, *state.assisting_departments]:
         refuse(
@@ -184,6 +192,33 @@ def check_suspension_review(state: TicketState, actor: Actor) -> None:
     check_action("suspension-review", state, actor)
     if state.pending_review is not PendingReview.SUSPENSION:
         refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} has no suspension request")
+
+
+def check_part(state: TicketState, actor: Actor) -> None:
+    check_action("part", state, actor)
+    if actor.department in state.parts_given:
+        refuse(RefusalType.INVALID_STATE, f"'{actor.department}' has given its part already")
+    if actor.department not in state.part_clocks:
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"ticket {state.ticket_no} asks no part of '{actor.department}' (dispatched before "
+            "assisting departments owed one)",
+        )
+
+
+def check_reply_parts(state: TicketState, body: ReplyBody) -> None:
+    unknown = [code for code in body.parts_used if code not in state.parts_given]
+    if unknown:
+        given = ", ".join(state.parts_given) or "none"
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"'parts_used' names parts not given: {', '.join(unknown)} (given: {given})",
+        )
+
+
+def check_reply_with_parts(state: TicketState, actor: Actor, body: ReplyBody) -> None:
+    check_reply(state, actor)
+    check_reply_parts(state, body)
 
 
 def check_reply(state: TicketState, actor: Actor) -> None:
@@ -327,7 +362,7 @@ CHECKS: dict[str, Check] = {
     "dispatch": lambda state, actor, body, now: check_dispatch(state, actor, body),
     "sign": _shared("sign"),
     "progress": _shared("progress"),
-    "reply": lambda state, actor, body, now: check_reply(state, actor),
+    "reply": lambda state, actor, body, now: check_reply_with_parts(state, actor, body),
     "rating": lambda state, actor, body, now: check_rating(state, actor),
     "rating-review": lambda state, actor, body, now: check_rating_review(state, actor),
     "answer": _shared("answer"),
@@ -335,6 +370,7 @@ CHECKS: dict[str, Check] = {
     "return-review": lambda state, actor, body, now: check_return_review(state, actor, body),
     "extension": check_extension,
     "extension-review": lambda state, actor, body, now: check_extension_review(state, actor),
+    "part": lambda state, actor, body, now: check_part(state, actor),
     "suspend": check_suspension,
     "suspension-review": lambda state, actor, body, now: check_suspension_review(state, actor),
     "resume": _shared("resume"),

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from schema.activity_io import Notification, TicketRecord
+from schema.activity_io import Feature, Notification, TicketRecord
 from schema.escalation import (
     Escalation,
     EscalationKind,
@@ -24,6 +24,7 @@ from schema.escalation import (
 from schema.ladder import LEVEL
 from schema.policy import Policy
 from schema.ticket import (
+    AssistingPart,
     ClosureReason,
     PendingReview,
     Rating,
@@ -47,6 +48,7 @@ class Step(StrEnum):
     CALLBACK = "callback"
     SUPERVISION = "supervision"  # the open supervision order's own deadline (督办件)
     LEADER = "leader_supervision"  # the deadline a leader set (领导督办)
+    PART = "assisting_part"  # 协办意见: an assisting department's part, one clock each
     SUSPENDED = "suspended"  # 挂起: the longest suspension; the clocks resume by themselves
     POLICE = "police_acceptance"  # 转110: 110 accepts or hands back by then
 
@@ -83,6 +85,7 @@ class StepClock(BaseModel):
     supervise_at: datetime | None = None
     # The policy rule that set the limit: "urgency:general", or a fast lane's "lane:<name>".
     rule: str | None = None
+    department: str | None = None  # whose clock, when not the lead's (an assisting part)
     fired: list[Rung] = Field(default_factory=list)
     # The joint meeting whose decision set this deadline: missing it may go to discipline.
     set_by_meeting: int | None = None
@@ -138,6 +141,10 @@ class TicketState(BaseModel):
     # ticket was registered before deadlines were computed in the workflow).
     working_days: WorkingDaySheet | None = None
     reopened: ReopenLink | None = None
+    features: list[Feature] = Field(default_factory=list)  # recorded at registration
+    # 协办意见: the parts still owed (a clock each, by department) and those given.
+    part_clocks: dict[str, StepClock] = Field(default_factory=dict)
+    parts_given: dict[str, AssistingPart] = Field(default_factory=dict)
     status: TicketStatus = TicketStatus.RECEIVED
     status_before_return: TicketStatus | None = None
     lead_department: str | None = None
@@ -185,7 +192,7 @@ class TicketState(BaseModel):
         held = HELD_BY.get(self.status)  # suspended, or with 110: only that clock runs
         if held is not None:
             return [c for c in self.clocks.values() if c.step is held]
-        return list(self.clocks.values())
+        return [*self.clocks.values(), *self.part_clocks.values()]
 
     def next_alarm(self) -> datetime | None:
         ratio = self.require_policy().warning_ratio
@@ -305,11 +312,17 @@ class TicketState(BaseModel):
         by: str,
         kinds: Iterable[EscalationKind],
         step: Step | None = None,
+        department: str | None = None,
     ) -> None:
-        """End the open rungs of these kinds (for one missed step, when given)."""
+        """End the open rungs of these kinds (for one missed step, and one department's, when
+        given)."""
         wanted = set(kinds)
         for record in self.open_escalations():
-            if record.kind in wanted and (step is None or record.step == step.value):
+            if (
+                record.kind in wanted
+                and (step is None or record.step == step.value)
+                and (department is None or record.department == department)
+            ):
                 self.end_escalation(record, at, outcome, by)
 
     @property
@@ -359,6 +372,13 @@ class TicketState(BaseModel):
             enterprise=intake.enterprise,
             police_incident_no=intake.police_incident_no,
             reopens=self.reopened.ticket_no if self.reopened else None,
+            parts=[
+                *(
+                    AssistingPart(department=code, due_at=clock.due_at)
+                    for code, clock in self.part_clocks.items()
+                ),
+                *self.parts_given.values(),
+            ],
             citizen=intake.citizen,
             lead_department=self.lead_department,
             assisting_departments=list(self.assisting_departments),

@@ -100,7 +100,7 @@ def resume_clocks(s: TicketState, now: datetime, actor: str, note: str | None = 
     since = s.suspended_since or now
     standstill = now - since
     s.clocks.pop(Step.SUSPENDED, None)
-    for clock in s.clocks.values():
+    for clock in [*s.clocks.values(), *s.part_clocks.values()]:
         clock.started_at += standstill
         clock.due_at += standstill
         if clock.supervise_at is not None:

@@ -113,6 +113,7 @@ class TicketWorkflow:
     dispatch = action_update("dispatch")
     sign = action_update("sign")
     report_progress = action_update("progress")
+    submit_part = action_update("part")
     reply = action_update("reply")
     rate = action_update("rating")
     review_rating = action_update("rating-review")
