@@ -106,6 +106,7 @@ FIELD = {
     "closure": N_("办结方式"),
     "enterprise": N_("涉企诉求"),
     "late": N_("逾期报到"),
+    "past_due": N_("逾期提交"),
     "expected_resume": N_("预计恢复日期"),
     "resumes_by": N_("最迟恢复"),
     "suspended_days": N_("挂起天数"),

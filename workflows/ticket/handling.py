@@ -236,7 +236,7 @@ async def submit_part(
         actor.describe(),
         TimelineAction.PART_SUBMITTED,
         content=body.content,
-        late=now > clock.due_at,
+        past_due=now > clock.due_at,
     )
     if s.lead_department:
         s.notify(event, s.lead_department, f"Ticket {s.ticket_no}: {code} gave its part")
