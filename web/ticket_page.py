@@ -20,7 +20,7 @@ from api.routes.reopening import reopen
 from api.routes.tickets import check_department_sees, current_ticket, readable_by, shown_to
 from api.ticket_queries import timeline
 from schema.escalation import Escalation
-from schema.ticket import Actor, ReopenBody, Role, TicketStatus
+from schema.ticket import Actor, ReopenBody, Role, TicketStatus, TicketView
 from web.base import UserDep, WebError, page
 from web.choices import catalogue_choices
 from web.forms import form_fields, read_form
@@ -48,6 +48,7 @@ async def render(
         (name, form_fields(route.body))
         for name, route in ROUTES.items()
         if offered(name, actor, ticket.status, ticket.lead_department, ticket.assisting_departments)
+        and (name != "part" or _owes_a_part(actor, ticket))
     ] + [
         (name, form_fields(child.body))
         for name, child in CHILD_ACTIONS.items()
@@ -73,6 +74,11 @@ async def render(
         form_key=uuid.uuid4().hex,
         **extra,
     )
+
+
+def _owes_a_part(actor: Actor, ticket: TicketView) -> bool:
+    """协办意见 is offered only to an assisting department whose part is still owed."""
+    return any(p.department == actor.department and p.submitted_at is None for p in ticket.parts)
 
 
 def _child_offered(action: ChildAction, actor: Actor, rungs: list[Escalation]) -> bool:

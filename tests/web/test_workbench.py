@@ -314,5 +314,6 @@ async def test_an_assisting_department_gives_its_part(workbench: Workbench) -> N
     await expect(clerk.locator("dd.parts")).to_contain_text("待提交")
     await act(clerk, "part", content="已核查施工许可，夜间施工未获批准")
     await expect(clerk.locator("dd.parts")).to_contain_text("已提交")
+    await expect(clerk.locator("form[data-action='part']")).to_have_count(0)  # given once
     await expect(clerk.locator(".timeline")).to_contain_text("协办意见")
     await shoot(clerk, "ticket-page-assisting-part")
