@@ -9,7 +9,6 @@ from temporalio import activity
 
 from activities.deadlines import policy_from, sheet_from
 from activities.routing import find_route
-from activities.working_calendar import WorkingCalendar
 from schema.activity_io import (
     ActivityName,
     Feature,
@@ -33,10 +32,9 @@ class RegistrationActivities:
             route = await find_route(
                 session, RouteQuery(category=query.category, district=query.district)
             )
-        calendar = WorkingCalendar(policy.calendar)
         return Registration(
             policy=policy,
             route=route,
-            working_days=sheet_from(calendar, query.on),
+            working_days=sheet_from(policy.calendar, query.on),
             features=list(Feature),
         )

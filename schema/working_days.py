@@ -63,6 +63,12 @@ class WorkingDaySheet(BaseModel):
         return datetime.combine(day, start.timetz())
 
 
+def extended(sheet: WorkingDaySheet, needed: date) -> tuple[date, date]:
+    """The first and last day of a sheet that covers ``sheet`` and ``needed``, with a
+    sheet's length to spare after it."""
+    return min(sheet.first, needed), max(sheet.last, needed + timedelta(days=SHEET_DAYS))
+
+
 def add_span(start: datetime, span: str, timezone: str, sheet: WorkingDaySheet) -> datetime:
     """``start`` plus a policy duration; working days are counted in the policy's time zone."""
     natural = natural_timedelta(span)

@@ -9,10 +9,10 @@ keep asking ``compute_due_instants``, as their histories recorded.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from schema.activity_io import DueItem, DueQuery, WorkingDaysQuery
-from schema.working_days import SHEET_DAYS, SheetTooShort, due_instants
+from schema.working_days import SheetTooShort, due_instants, extended
 from workflows import activity_calls as calls
 from workflows.ticket.state import TicketState
 
@@ -32,13 +32,9 @@ def due_for(state: TicketState) -> DueFn:
             try:
                 return due_instants(items, policy.timezone, state.working_days)
             except SheetTooShort as short:  # a long life: record the calendar further out
-                sheet = state.working_days
+                first, last = extended(state.working_days, short.needed)
                 state.working_days = await calls.record_working_days(
-                    WorkingDaysQuery(
-                        calendar=policy.calendar,
-                        first=min(sheet.first, short.needed),
-                        last=max(sheet.last, short.needed + timedelta(days=SHEET_DAYS)),
-                    )
+                    WorkingDaysQuery(calendar=policy.calendar, first=first, last=last)
                 )
 
     return due

@@ -57,7 +57,7 @@ async def register(s: TicketState) -> None:
 
 
 async def reopen(s: TicketState, now: datetime, reopened: ReopenLink, due: DueFn) -> None:
-    """A repeat request: to the closed ticket's lead (the catalogue's route when it had none),
+    """A repeat request: to the closed ticket's lead (an agent dispatches when it had none),
     and the closed ticket's timeline gets the link (its workflow has ended: the read model
     takes it directly)."""
     if reopened.lead is not None:
