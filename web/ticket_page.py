@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
 from api.deps import AppContext, ContextDep
-from api.errors import ApiError, Pending, describe_validation
+from api.errors import ApiError, Pending, describe_validation, forbidden
 from api.escalation_queries import EscalationFilter, list_escalations
 from api.routes.actions import ACTION_ROUTES, run_action
 from api.routes.escalation_actions import CHILD_ACTIONS, ChildAction, run_child_action
@@ -114,10 +114,8 @@ async def act_on(
     form: dict[str, str],
 ) -> Response:
     """Run one action as the API would; the ticket page again, with the outcome."""
-    if action == "reopen":
-        return await _reopen(request, me, context, no, form)
     route, child = ROUTES.get(action), CHILD_ACTIONS.get(action)
-    if route is None and child is None:
+    if route is None and child is None and action != "reopen":
         raise WebError(404, "unknown_action", f"no action '{action}'")
     actor = me.account.actor
     try:  # the ticket must be one this user may see at all, before anything is tried
@@ -126,6 +124,10 @@ async def act_on(
         raise WebError.of(problem) from problem
     key = form.get("form_key", "")[:100] or None
     try:
+        if action == "reopen":  # a new ticket: its page next
+            return RedirectResponse(
+                f"/tickets/{await _reopened(context, no, actor, form, key)}", 303
+            )
         if route is not None:
             await run_action(context, route, no, actor, read_form(route.body, form), key, request)
         elif child is not None:
@@ -143,24 +145,14 @@ async def act_on(
     return RedirectResponse(f"/tickets/{no}", status_code=303)
 
 
-async def _reopen(
-    request: Request, me: SignedIn, context: AppContext, no: str, form: dict[str, str]
-) -> Response:
-    """市民再次来电: the new ticket that reopens this one, then its page."""
-    if me.account.actor.role is not Role.AGENT:
-        raise WebError(403, "forbidden", "only an agent takes the citizen's new call")
-    key = form.get("form_key", "")[:100] or None
-    try:
-        body = cast(ReopenBody, read_form(ReopenBody, form))
-        new = await reopen(context, no, body, me.account.actor, Response(), key)
-    except ValidationError as problem:
-        message, _ = describe_validation(problem)
-        return await render(request, me, context, no, 422, refusal=message, failed="reopen")
-    except ApiError as problem:
-        return await render(
-            request, me, context, no, problem.status, refusal=problem.message, failed="reopen"
-        )
-    return RedirectResponse(f"/tickets/{new.ticket_no}", status_code=303)
+async def _reopened(
+    context: AppContext, no: str, actor: Actor, form: dict[str, str], key: str | None
+) -> str:
+    """市民再次来电: the number of the new ticket that reopens this one."""
+    if actor.role is not Role.AGENT:  # the API's route asks the same of its caller
+        raise forbidden("only an agent takes the citizen's new call")
+    body = cast(ReopenBody, read_form(ReopenBody, form))
+    return (await reopen(context, no, body, actor, Response(), key)).ticket_no
 
 
 @router.post("/tickets/{no}/act/{action}")
