@@ -24,6 +24,7 @@ from hotline.ticket_facts import figures_row, timeline_facts
 from schema.activity_io import ActivityName, TicketRecord, Transition
 from schema.escalation import Escalation
 from schema.tables import (
+    Duty,
     StoredEscalation,
     StoredNotification,
     Ticket,
@@ -31,23 +32,49 @@ from schema.tables import (
     TicketEvent,
     TicketFigures,
 )
+from schema.ticket import DelegationStage, TicketStatus
 
 
 def department_rows(record: TicketRecord) -> list[dict[str, object]]:
-    """The ticket's departments (lead first), for their queues (schema.tables.TicketDepartment)."""
-    codes = dict.fromkeys(c for c in (record.lead_department, *record.assisting_departments) if c)
+    """The ticket's departments (lead first, then assisting, then the units it is passed
+    down to), for their queues (schema.tables.TicketDepartment)."""
+    passed_to = [d.unit for d in record.delegations]
+    codes = dict.fromkeys(
+        c for c in (record.lead_department, *record.assisting_departments, *passed_to) if c
+    )
     return [
         {
             "department": code,
             "ticket_no": record.ticket_no,
             "status": record.status.value,
             "lead": code == record.lead_department,
+            "delegated": code in passed_to,
+            "duty": duty_of(record, code),
             "overdue": record.overdue,
             "supervision_tier": record.supervision_tier.value if record.supervision_tier else None,
             "created_at": record.created_at,
         }
         for code in codes
     ]
+
+
+def duty_of(record: TicketRecord, code: str) -> str | None:
+    """What ``code`` owes on the ticket besides the lead's sign and reply (its queues)."""
+    if record.status not in (TicketStatus.DISPATCHED, TicketStatus.HANDLING):
+        return None
+    if any(p.department == code and p.submitted_at is None for p in record.parts):
+        return Duty.PART
+    for delegation in record.delegations:
+        stage = delegation.stage
+        if delegation.unit == code and stage is DelegationStage.TO_SIGN:
+            return Duty.DELEGATED_SIGN
+        if delegation.by == code and stage is DelegationStage.REPLIED:
+            return Duty.DELEGATED_REVIEW
+        if delegation.unit == code and delegation is record.delegations[-1]:
+            return None if stage is DelegationStage.REPLIED else Duty.DELEGATED_REPLY
+        if delegation.by == code:
+            return Duty.PASSED_DOWN
+    return None
 
 
 def ticket_row(record: TicketRecord) -> dict[str, object]:

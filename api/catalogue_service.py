@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import hierarchy
 from api.errors import ApiError
 from api.ticket_queries import unknown_departments
 from schema.catalogue import (
@@ -61,6 +62,8 @@ async def create_department(
 ) -> Department:
     if await session.get(Department, body.code) is not None:
         raise ApiError(409, "exists", f"department {body.code} exists; change it with PATCH")
+    if body.parent is not None:
+        await _check_parent(session, body.code, body.parent)
     row = Department(**body.model_dump(exclude={"note"}), active=True)
     session.add(row)
     _record(
@@ -85,6 +88,8 @@ async def update_department(
     before = _department_view(row)
     if body.active is False and row.active:
         await _check_not_routed_to(session, code)
+    if body.parent is not None:
+        await _check_parent(session, code, body.parent)
     for field, value in body.model_dump(exclude_unset=True, exclude={"note"}).items():
         setattr(row, field, value)
     _record(
@@ -98,6 +103,19 @@ async def update_department(
         note=body.note,
     )
     return row
+
+
+async def _check_parent(session: AsyncSession, code: str, parent: str) -> None:
+    """The unit above must exist and must not be the unit itself or one under it."""
+    tree = await hierarchy.parents(session)
+    if parent not in tree:
+        raise ApiError(422, "unknown_department", f"no department {parent} to be the parent")
+    if parent in hierarchy.under(tree, code):
+        raise ApiError(
+            422,
+            "invalid_input",
+            f"{parent} is {code} or under it: a unit cannot be placed under itself",
+        )
 
 
 async def _check_not_routed_to(session: AsyncSession, code: str) -> None:

@@ -19,6 +19,7 @@ class TicketFilter:
     status: TicketStatus | None = None
     open: bool | None = None  # not closed / closed
     department: str | None = None  # leading or assisting
+    departments: frozenset[str] | None = None  # any of these (a unit and those under it)
     lead: str | None = None
     overdue: bool | None = None
     district: str | None = None
@@ -54,6 +55,11 @@ class TicketFilter:
                 TicketDepartment.department == self.department
             )
             query = query.where(Ticket.ticket_no.in_(members))
+        if self.departments is not None:
+            reach = select(TicketDepartment.ticket_no).where(
+                TicketDepartment.department.in_(sorted(self.departments))
+            )
+            query = query.where(Ticket.ticket_no.in_(reach))
         if self.open is not None:
             closed = TicketStatus.CLOSED.value
             query = query.where(Ticket.status != closed if self.open else Ticket.status == closed)

@@ -76,12 +76,21 @@ class DepartmentFigures(Figures):
     rank: int | None
 
 
+class UnitFigures(Figures):
+    """A unit with units under it (二级派单's hierarchy): the tickets it and they led."""
+
+    department: str
+    units: list[str]  # the units under it whose tickets are counted in, at any depth
+
+
 class Statistics(BaseModel):
     period_from: datetime
     period_to: datetime
     weights: Weights
     overall: Figures
     departments: list[DepartmentFigures]
+    # Every unit that has units under it, its figures rolled up over them (not ranked).
+    rolled_up: list[UnitFigures] = Field(default_factory=list)
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -250,6 +259,7 @@ def statistics(
     period_to: datetime,
     weights: Weights,
     missed_report_ins: Mapping[str, int] | None = None,
+    parents: Mapping[str, str | None] | None = None,
 ) -> Statistics:
     """The figures of ticket facts in memory (tests, small sets): counted, then ranked."""
     by_department: dict[str | None, Counts] = defaultdict(Counts)
@@ -261,6 +271,7 @@ def statistics(
         period_to=period_to,
         weights=weights,
         missed_report_ins=missed_report_ins,
+        parents=parents,
     )
 
 
@@ -271,12 +282,14 @@ def ranked_statistics(
     period_to: datetime,
     weights: Weights,
     missed_report_ins: Mapping[str, int] | None = None,
+    parents: Mapping[str, str | None] | None = None,
 ) -> Statistics:
     """Every lead department's figures and rank, and the city's (the sum of them: every
     ticket without a lead counts for the city only, under the key ``None``).
 
     ``missed_report_ins``: per department, the joint meetings of the period it was
-    summoned to and did not report in to; a department with only these is listed too."""
+    summoned to and did not report in to; a department with only these is listed too.
+    ``parents``: each unit's parent, for the figures rolled up the hierarchy."""
     absences = dict(missed_report_ins or {})
     overall = sum(by_department.values(), Counts())
     groups: dict[str, Counts] = {
@@ -308,4 +321,38 @@ def ranked_statistics(
             update={"missed_report_ins": sum(absences.values())}
         ),
         departments=departments,
+        rolled_up=rolled_up(groups, absences, parents or {}, weights),
     )
+
+
+def rolled_up(
+    groups: Mapping[str, Counts],
+    absences: Mapping[str, int],
+    parents: Mapping[str, str | None],
+    weights: Weights,
+) -> list[UnitFigures]:
+    """Each unit's counts added to every unit above it: a district government's figures
+    take in its streets' and their communities'."""
+    totals: dict[str, Counts] = defaultdict(Counts)
+    missed: dict[str, int] = defaultdict(int)
+    below: dict[str, list[str]] = defaultdict(list)
+    for code in parents:
+        seen: set[str] = {code}
+        above = parents.get(code)
+        while above is not None and above not in seen:  # a cycle (refused anyway) stops
+            seen.add(above)
+            below[above].append(code)
+            totals[above] += groups.get(code, Counts())
+            missed[above] += absences.get(code, 0)
+            above = parents.get(above)
+    return [
+        UnitFigures(
+            department=code,
+            units=sorted(below[code]),
+            **rates(totals[code] + groups.get(code, Counts()), weights).model_dump(
+                exclude={"missed_report_ins"}
+            ),
+            missed_report_ins=missed[code] + absences.get(code, 0),
+        )
+        for code in sorted(below)
+    ]

@@ -14,7 +14,7 @@ from schema.body import (
     DepartmentReference,
 )
 
-DepartmentKind = Literal["department", "district_government", "township"]
+DepartmentKind = Literal["department", "district_government", "township", "community"]
 
 
 class DepartmentRead(BaseModel):
@@ -24,6 +24,7 @@ class DepartmentRead(BaseModel):
     kind: str
     district: str | None
     active: bool
+    parent: str | None = None  # the unit above it in the hierarchy
 
 
 class DepartmentCreate(Body):
@@ -32,6 +33,7 @@ class DepartmentCreate(Body):
     name_zh: str = Field(min_length=1, max_length=200)
     kind: DepartmentKind = "department"
     district: str | None = Field(default=None, max_length=100)
+    parent: str | None = Field(default=None, pattern=DEPARTMENT_REFERENCE_PATTERN)
     note: str | None = Field(default=None, max_length=2000)
 
 
@@ -43,6 +45,8 @@ class DepartmentUpdate(Body):
     kind: DepartmentKind | None = None
     district: str | None = Field(default=None, max_length=100)
     active: bool | None = None
+    # The unit above; null: none (the top of a hierarchy).
+    parent: str | None = Field(default=None, pattern=DEPARTMENT_REFERENCE_PATTERN)
     note: str | None = Field(default=None, max_length=2000)
 
 

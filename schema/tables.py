@@ -7,6 +7,7 @@ statistics and closed tickets. Migrations live in ``schema/migrations``.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -92,6 +93,9 @@ class Department(Base):
     kind: Mapped[str] = mapped_column(String(32))  # department | district_government | township
     district: Mapped[str | None] = mapped_column(String(100), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The unit above it (二级派单: district government → street → community; bureau →
+    # branch); None at the top. Changes are in the catalogue's history like any other.
+    parent: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class RoutingRule(Base):
@@ -183,6 +187,16 @@ class Ticket(Base):
     phone_lookup: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
+class Duty(StrEnum):
+    """What a department owes on a ticket other than the lead's sign and reply."""
+
+    PART = "part"  # 协办意见 not given yet
+    DELEGATED_SIGN = "delegated_sign"  # passed down to it, not signed for yet
+    DELEGATED_REPLY = "delegated_reply"  # passed down to it: a reply up
+    DELEGATED_REVIEW = "delegated_review"  # the unit below replied up: a review
+    PASSED_DOWN = "passed_down"  # it passed the ticket down and waits on the unit below
+
+
 class TicketDepartment(Base):
     """Which departments are on a ticket (lead or assisting), with what a department's
     queues select on: a department's open tickets by index, never by scanning them all."""
@@ -196,6 +210,10 @@ class TicketDepartment(Base):
     ticket_no: Mapped[str] = mapped_column(String(40), primary_key=True)
     status: Mapped[str] = mapped_column(String(20))
     lead: Mapped[bool] = mapped_column(Boolean)
+    # Passed down to it from the lead (二级派单), not dispatched to it by the centre.
+    delegated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the department owes on the ticket besides the lead's sign and reply (Duty).
+    duty: Mapped[str | None] = mapped_column(String(20))
     overdue: Mapped[bool] = mapped_column(Boolean)
     supervision_tier: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]

@@ -265,6 +265,65 @@ class AssistingPart(BaseModel):
     submitted_at: datetime | None = None
 
 
+class DelegateBody(Body):
+    """二级派单: the unit that holds the ticket passes it to a unit below it in the
+    hierarchy, to reply up by the end of ``reply_by`` (inside its own reply deadline)."""
+
+    unit: str = Field(pattern=DEPARTMENT_REFERENCE_PATTERN)
+    reply_by: date
+    note: str | None = Field(default=None, max_length=4000)
+
+
+class DelegatedReturnBody(Body):
+    """The unit below hands the ticket back up: not its remit, with the reason."""
+
+    reason: str = text_field()
+
+
+class DelegatedReplyBody(Body):
+    """The unit below reports its result up, for the unit above to review."""
+
+    outcome: ReplyOutcome
+    content: str = text_field()
+
+
+class DelegatedReviewBody(Body):
+    """The unit above accepts the reply from below (the lead: as the ticket's reply) or
+    sends it back down, by ``reply_by`` when given (else the deadline it had)."""
+
+    accept: bool
+    note: str | None = Field(default=None, max_length=4000)
+    reply_by: date | None = None
+    # When the lead accepts: the assisting departments' parts (协办意见) the reply draws on.
+    parts_used: list[str] = Field(default_factory=list, max_length=20)
+
+
+class DelegationStage(StrEnum):
+    TO_SIGN = "to_sign"  # passed down, not signed for yet
+    HANDLING = "handling"  # signed for: the unit below works on it (or passed it further)
+    REPLIED = "replied"  # replied up: the unit above reviews the reply
+
+
+class DelegatedReply(BaseModel):
+    outcome: ReplyOutcome
+    content: str
+    by: str  # the unit whose result it is (the lowest that worked on it)
+
+
+class Delegation(BaseModel):
+    """One step of 二级派单: ``by`` passed the ticket down to ``unit``, which owes it a reply
+    by ``due_at``. The lead stays responsible (首接负责制): its own clocks run on."""
+
+    by: str
+    unit: str
+    stage: DelegationStage = DelegationStage.TO_SIGN
+    due_at: datetime
+    passed_at: datetime
+    signed_at: datetime | None = None
+    reply: DelegatedReply | None = None
+    sent_back: int = 0  # times the unit above sent the reply back down
+
+
 class DepartmentReplySignal(ReplyBody):
     """The ``department_reply`` signal: a reply posted straight to Temporal."""
 
@@ -334,6 +393,13 @@ class TimelineAction(StrEnum):
     NO_ANSWER_FROM_110 = "no_answer_from_110"
     REOPENED_AS = "reopened_as"  # on the closed ticket: the new ticket that reopens it
     PART_SUBMITTED = "part_submitted"  # 协办意见: an assisting department's part
+    DELEGATED = "delegated"  # 二级派单: passed down to a unit below
+    DELEGATED_SIGNED = "delegated_signed"
+    DELEGATED_RETURNED = "delegated_returned"  # the unit below handed it back up
+    DELEGATED_REPLIED = "delegated_replied"  # the unit below reported its result up
+    DELEGATED_REPLY_ACCEPTED = "delegated_reply_accepted"
+    DELEGATED_REPLY_SENT_BACK = "delegated_reply_sent_back"
+    DELEGATIONS_ENDED = "delegations_ended"  # the ticket left the units below (reply, re-dispatch)
     REPLIED = "replied"  # 答复
     RATED = "rated"  # 回访
     RATING_EXCLUDED = "rating_excluded"
@@ -395,6 +461,8 @@ class TicketView(BaseModel):
     police_incident_no: str | None = None  # 警情编号 of a ticket 110 handed over
     reopens: str | None = None  # the closed ticket this one reopens (a repeat request)
     parts: list[AssistingPart] = Field(default_factory=list)  # 协办意见 owed or given
+    # 二级派单: the units the ticket is passed down to, from the lead's down.
+    delegations: list[Delegation] = Field(default_factory=list)
     citizen: Citizen
     lead_department: str | None
     assisting_departments: list[str]

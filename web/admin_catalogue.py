@@ -169,6 +169,8 @@ def _reason(text: str) -> str:
 
 # -- departments ----------------------------------------------------------------------
 
+TOP = "-"  # the form's "no unit above"
+
 
 @router.get("/admin/departments")
 async def departments(request: Request, me: UserDep, context: ContextDep) -> Response:
@@ -186,6 +188,7 @@ async def create_department(
     name: Name = "",
     kind: Annotated[str, Form(max_length=32)] = "department",
     district: Annotated[str, Form(max_length=100)] = "",
+    parent: Annotated[str, Form(max_length=64)] = "",
     note: Reason = "",
 ) -> Response:
 
@@ -197,6 +200,7 @@ async def create_department(
                 "name": name.strip() or name_zh.strip(),
                 "kind": kind,
                 "district": district.strip() or None,
+                "parent": parent.strip() or None,
                 "note": reason,
             }
         )
@@ -214,10 +218,14 @@ async def update_department(
     name_zh: Name = "",
     name: Name = "",
     active: Annotated[str, Form(max_length=5)] = "",
+    parent: Annotated[str, Form(max_length=64)] = "",
     note: Reason = "",
 ) -> Response:
-    """Rename (the names given), retire (``active=false``) or bring back (``active=true``)."""
+    """Rename (the names given), retire (``active=false``) or bring back (``active=true``),
+    or move under another unit (``parent``; ``-``: to the top)."""
     changes: dict[str, Any] = {}
+    if parent.strip():
+        changes["parent"] = None if parent.strip() == TOP else parent.strip()
     if name_zh.strip():
         changes["name_zh"] = name_zh.strip()
     if name.strip():

@@ -36,6 +36,11 @@ ACTION = {
     "return-review": N_("审核退单"),
     "progress": N_("阶段性答复"),
     "part": N_("协办意见"),
+    "delegate": N_("下派"),
+    "delegated-sign": N_("下级签收"),
+    "delegated-return": N_("退回上级"),
+    "delegated-reply": N_("下级答复"),
+    "delegated-review": N_("审核下级答复"),
     "extension": N_("申请延期"),
     "extension-review": N_("审核延期"),
     "suspend": N_("申请挂起"),
@@ -65,6 +70,7 @@ DEADLINE = {
     "leader_supervision": N_("领导督办时限"),
     "suspended": N_("挂起最迟至"),
     "police_acceptance": N_("110受理时限"),
+    "delegated_reply": N_("下级答复时限"),
     "joint_meeting": N_("联席会议"),
     "discipline_referral": N_("纪委监委"),
 }
@@ -117,6 +123,24 @@ FIELD = {
     "ticket": N_("工单"),
     "police_incident_no": N_("警情编号"),
     "count": N_("次数"),
+    "unit": N_("下派至"),
+    "reply_by": N_("下级答复期限（当日结束前）"),
+    "level": N_("层级"),
+    "units": N_("单位"),
+    "why": N_("原因"),
+    "to": N_("退回至"),
+}
+
+DELEGATION_STAGE = {
+    "to_sign": N_("待下级签收"),
+    "handling": N_("下级办理中"),
+    "replied": N_("下级已答复，待审核"),
+}
+
+# A field that means something else in one action's form: (action, field) → label.
+FIELD_IN_ACTION = {
+    ("delegated-review", "accept"): N_("采纳下级答复（不勾选则发回下级重办）"),
+    ("delegated-review", "reply_by"): N_("发回后的答复期限（留空沿用原期限）"),
 }
 
 # Bookkeeping in an event's detail that a person reading the timeline does not need.
@@ -238,6 +262,13 @@ EVENT = {
     _T.HANDED_BACK_BY_110: N_("110退回"),
     _T.NO_ANSWER_FROM_110: N_("110逾期未答复"),
     _T.REOPENED_AS: N_("已重新受理为新工单"),
+    _T.DELEGATED: N_("下派（二级派单）"),
+    _T.DELEGATED_SIGNED: N_("下级签收"),
+    _T.DELEGATED_RETURNED: N_("退回上级"),
+    _T.DELEGATED_REPLIED: N_("下级答复"),
+    _T.DELEGATED_REPLY_ACCEPTED: N_("采纳下级答复"),
+    _T.DELEGATED_REPLY_SENT_BACK: N_("下级答复发回重办"),
+    _T.DELEGATIONS_ENDED: N_("下派结束"),
     _T.PART_SUBMITTED: N_("协办意见"),
     _T.REPLIED: N_("答复"),
     _T.RATED: N_("回访评价"),
@@ -306,6 +337,7 @@ DEPARTMENT_KIND = {
     "department": N_("职能部门"),
     "district_government": N_("区县政府"),
     "township": N_("乡镇街道"),
+    "community": N_("社区（村）"),
 }
 
 CATALOGUE_ACTION = {"created": N_("新建"), "updated": N_("修改"), "deleted": N_("删除")}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,11 +19,12 @@ from api.escalation_queries import EscalationFilter, child_reports, list_escalat
 from api.routes.tickets import TicketPage, TicketSearch, shown_to
 from api.ticket_queries import list_tickets
 from schema.escalation import EscalationKind, EscalationOutcome
-from schema.tables import Ticket, TicketDepartment
+from schema.tables import Duty, Ticket, TicketDepartment
 from schema.ticket import Actor, PendingReview, Role, TicketStatus, TicketView
 from web.i18n import N_
 
 Conditions = list[ColumnElement[bool]]
+PART_DUE = "assisting_part"  # a part's deadline is the department's own, in ``parts``
 
 # A department's part is done once it has replied: what it still works on.
 _IN_ITS_HANDS = (TicketStatus.DISPATCHED.value, TicketStatus.HANDLING.value)
@@ -105,7 +107,18 @@ async def _supervised(_: AsyncSession, actor: Actor) -> Conditions:
 
 
 async def _assisting(_: AsyncSession, actor: Actor) -> Conditions:
-    return [_on_ticket(actor, TicketDepartment.lead.is_(False))]
+    return [
+        _on_ticket(actor, TicketDepartment.lead.is_(False), TicketDepartment.delegated.is_(False))
+    ]
+
+
+def _owing(duty: Duty) -> Callable[[AsyncSession, Actor], Awaitable[Conditions]]:
+    """The tickets on which this department owes ``duty`` (a part, a reply up, …)."""
+
+    async def conditions(_: AsyncSession, actor: Actor) -> Conditions:
+        return [_on_ticket(actor, TicketDepartment.duty == duty.value)]
+
+    return conditions
 
 
 async def _summoned(session: AsyncSession, actor: Actor) -> Conditions:
@@ -142,6 +155,36 @@ QUEUES = (
     QueueRule("suspended", N_("已挂起"), Role.DEPARTMENT, "suspended", _suspended),
     QueueRule("supervised", N_("督办中"), Role.DEPARTMENT, "supervision", _supervised),
     QueueRule("assisting", N_("协办"), Role.DEPARTMENT, "reply", _assisting),
+    QueueRule("parts", N_("协办意见待提交"), Role.DEPARTMENT, PART_DUE, _owing(Duty.PART)),
+    # 二级派单: what was passed down to this unit, and what it passed down.
+    QueueRule(
+        "delegated-sign",
+        N_("下派待签收"),
+        Role.DEPARTMENT,
+        "delegated_reply",
+        _owing(Duty.DELEGATED_SIGN),
+    ),
+    QueueRule(
+        "delegated-reply",
+        N_("下派待答复"),
+        Role.DEPARTMENT,
+        "delegated_reply",
+        _owing(Duty.DELEGATED_REPLY),
+    ),
+    QueueRule(
+        "delegated-review",
+        N_("下级答复待审核"),
+        Role.DEPARTMENT,
+        "reply",
+        _owing(Duty.DELEGATED_REVIEW),
+    ),
+    QueueRule(
+        "passed-down",
+        N_("已下派"),
+        Role.DEPARTMENT,
+        "delegated_reply",
+        _owing(Duty.PASSED_DOWN),
+    ),
 )
 BY_KEY = {rule.key: rule for rule in QUEUES}
 
@@ -151,6 +194,14 @@ class Queue:
     rule: QueueRule
     count: int
     first: list[TicketView]
+    department: str | None = None  # whose queue: its own part's deadline is shown
+
+    def due(self, ticket: TicketView) -> datetime | None:
+        """The deadline a row counts down to."""
+        if self.rule.due == PART_DUE:
+            owed = [p.due_at for p in ticket.parts if p.department == self.department]
+            return owed[0] if owed else None
+        return ticket.deadlines.get(self.rule.due) if self.rule.due else None
 
 
 def queues_of(actor: Actor) -> list[QueueRule]:
@@ -160,7 +211,7 @@ def queues_of(actor: Actor) -> list[QueueRule]:
 async def filled(session: AsyncSession, actor: Actor, rule: QueueRule, rows: int = 20) -> Queue:
     """The queue's count and its longest-waiting rows, as this user may see them."""
     first = await filled_page(session, actor, rule, TicketSearch(page_size=rows))
-    return Queue(rule, first.total, first.items)
+    return Queue(rule, first.total, first.items, actor.department)
 
 
 async def filled_page(

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from api.deps import AppContext, ContextDep
 from api.errors import ApiError, Pending, describe_validation, forbidden
 from api.escalation_queries import EscalationFilter, list_escalations
+from api.hierarchy import units_under
 from api.routes.actions import ACTION_ROUTES, run_action
 from api.routes.escalation_actions import CHILD_ACTIONS, ChildAction, run_child_action
 from api.routes.reopening import reopen
@@ -36,9 +37,12 @@ async def render(
 ) -> Response:
     actor = me.account.actor
     ticket = await current_ticket(context, no)
-    check_department_sees(actor, ticket)
+    await check_department_sees(context, actor, ticket)
     async with context.sessions() as session:
         choices = await catalogue_choices(session)
+        below: frozenset[str] = frozenset()
+        if actor.role is Role.DEPARTMENT and actor.department:  # 二级派单's choices
+            below = await units_under(session, actor.department) - {actor.department}
         events = await timeline(session, no)
         rungs, _ = await list_escalations(
             session, EscalationFilter(ticket_no=no), offset=0, limit=None
@@ -47,8 +51,7 @@ async def render(
     actions = [
         (name, form_fields(route.body))
         for name, route in ROUTES.items()
-        if offered(name, actor, ticket.status, ticket.lead_department, ticket.assisting_departments)
-        and (name != "part" or _owes_a_part(actor, ticket))
+        if offered(name, actor, ticket) and (name != "part" or _owes_a_part(actor, ticket))
     ] + [
         (name, form_fields(child.body))
         for name, child in CHILD_ACTIONS.items()
@@ -68,6 +71,7 @@ async def render(
         duplicates=duplicates,
         actions=actions,
         choices=choices,
+        units_below={c: name for c, name in choices.departments.items() if c in below},
         suspension_reasons=context.policy.suspension.reasons,
         status_code=status,
         # Each form's own key: a double click sends the same action once.
@@ -119,7 +123,7 @@ async def act_on(
         raise WebError(404, "unknown_action", f"no action '{action}'")
     actor = me.account.actor
     try:  # the ticket must be one this user may see at all, before anything is tried
-        check_department_sees(actor, await current_ticket(context, no))
+        await check_department_sees(context, actor, await current_ticket(context, no))
     except ApiError as problem:
         raise WebError.of(problem) from problem
     key = form.get("form_key", "")[:100] or None

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Body, Depends, Header, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel
 
+from api import hierarchy
 from api.deps import AppContext, ContextDep, StaffDep, require_roles
 from api.errors import ApiError, forbidden, not_found
 from api.escalation_queries import EscalationFilter, list_escalations
@@ -28,6 +29,7 @@ from schema.escalation import (
 from schema.tables import Department
 from schema.ticket import (
     Actor,
+    DelegateBody,
     DispatchBody,
     MergeBody,
     ReturnReviewBody,
@@ -97,6 +99,27 @@ async def _meeting_can_be_called(
     await departments_exist(context, body.departments)
 
 
+async def _unit_is_below(
+    context: AppContext, ticket_no: str, body: DelegateBody, actor: Actor
+) -> None:
+    """二级派单: a ticket is passed only down, to an active unit under the one passing it.
+    (A department that is not on the ticket at all hears the workflow's 403 instead.)"""
+    async with context.sessions() as session:
+        ticket = await stored_ticket(session, ticket_no)
+        chain = [ticket.lead_department, *(d.unit for d in ticket.delegations)] if ticket else []
+        if actor.department not in chain:
+            return
+        await departments_exist(context, [body.unit])
+        below = await hierarchy.units_under(session, actor.department or "")
+    if body.unit not in below - {actor.department}:
+        raise ApiError(
+            422,
+            "invalid_input",
+            f"'{body.unit}' is not under '{actor.department}' in the catalogue's hierarchy; "
+            "a ticket is passed down only, to a unit below the one that holds it",
+        )
+
+
 async def _referred_department_exists(
     context: AppContext, _: str, body: DisciplineReferralBody, actor: Actor
 ) -> None:
@@ -143,6 +166,7 @@ class ActionRoute:
 # cannot see the catalogue or other tickets): by action.
 PRECHECKS: dict[str, Precheck] = {
     "dispatch": lead_and_assisting_exist,
+    "delegate": _unit_is_below,
     "return-review": _new_lead_exists,
     "merge": _merge_target_open,
     "joint-meeting": _meeting_can_be_called,

@@ -51,7 +51,7 @@ async def _open_child_id(
         # Who asks comes before when: a department with no part in the ticket is refused
         # as such (403), whether or not a meeting happens to be open.
         if actor is not None:
-            check_department_sees(actor, ticket)
+            await check_department_sees(context, actor, ticket)
         raise ApiError(409, "invalid_state", f"ticket {ticket_no} has no open {what}")
     if len(found) > 1:
         departments = ", ".join(sorted(r.department or "" for r in found))

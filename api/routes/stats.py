@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query
 
+from api import hierarchy
 from api.deps import ContextDep, require_roles
 from api.errors import ApiError, require_offsets
 from hotline.statistics import Statistics, Weights, ranked_statistics
@@ -100,10 +101,12 @@ async def period_statistics(
     async with context.sessions() as session:
         counts = await department_counts(session, created_from=period_from, created_to=period_to)
         absences = await missed_report_ins(session, raised_from=period_from, raised_to=period_to)
+        tree = await hierarchy.parents(session)
     return ranked_statistics(
         counts,
         period_from=period_from,
         period_to=period_to,
         weights=weights,
         missed_report_ins=absences,
+        parents=tree,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated, TypeVar
 
@@ -9,9 +10,10 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from api import ticket_numbers
-from api.deps import ContextDep, IntakeActorDep, StaffDep
+from api.deps import AppContext, ContextDep, IntakeActorDep, StaffDep
 from api.duplicates import likely_duplicates
 from api.errors import ApiError, forbidden, not_found, require_offsets
+from api.hierarchy import units_under
 from api.idempotency import fingerprint, key_reused, scoped_key
 from api.ticket_queries import (
     TicketFilter,
@@ -79,11 +81,21 @@ def shown_to(actor: Actor, ticket: View) -> View:
     return masked_copy(ticket.model_copy(update={"citizen": ticket.citizen.masked()}))
 
 
-def check_department_sees(actor: Actor, ticket: TicketView) -> None:
-    """A department reads only the tickets it leads or assists on."""
+async def check_department_sees(context: AppContext, actor: Actor, ticket: TicketView) -> None:
+    """A department reads the tickets it is on (leading, assisting, passed down to it) and
+    those of every unit under it in the hierarchy."""
     if actor.role is not Role.DEPARTMENT:
         return
-    if actor.department not in [ticket.lead_department, *ticket.assisting_departments]:
+    on_ticket = {
+        ticket.lead_department,
+        *ticket.assisting_departments,
+        *(d.unit for d in ticket.delegations),
+    }
+    if actor.department in on_ticket:
+        return
+    async with context.sessions() as session:
+        units = await units_under(session, actor.department or "")
+    if not units & on_ticket:
         raise forbidden(f"department '{actor.department}' is not on ticket {ticket.ticket_no}")
 
 
@@ -212,15 +224,25 @@ async def search_tickets(
 
 
 async def find_tickets(context: ContextDep, actor: Actor, search: TicketSearch) -> TicketPage:
-    department = search.department
-    if actor.role is Role.DEPARTMENT:
-        if department not in (None, actor.department):
-            raise forbidden(f"department '{actor.department}' may list only its own tickets")
-        department = actor.department
+    """A page of the search; a department's reach is its own tickets and those of the units
+    under it (one of them, when ``department`` names it)."""
+    department, units = search.department, None
     page, page_size = search.page, search.page_size
     async with context.sessions() as session:
+        if actor.role is Role.DEPARTMENT:
+            units = await units_under(session, actor.department or "")
+            if department is not None and department not in units:
+                raise forbidden(
+                    f"department '{actor.department}' may list only its own tickets and those "
+                    "of the units under it"
+                )
+            if department is None and len(units) == 1:
+                department = actor.department  # no unit under it: its own index alone
+        where = search.where(department)
+        if units is not None and department is None:
+            where = replace(where, departments=units)
         items, total = await list_tickets(
-            session, search.where(department), offset=(page - 1) * page_size, limit=page_size
+            session, where, offset=(page - 1) * page_size, limit=page_size
         )
     return TicketPage(
         items=[shown_to(actor, item) for item in items], total=total, page=page, page_size=page_size
@@ -238,7 +260,7 @@ async def current_ticket(context: ContextDep, ticket_no: str) -> TicketView:
 async def get_ticket(ticket_no: TicketNo, actor: StaffDep, context: ContextDep) -> TicketView:
     """The ticket now. Integrators and the discipline commission see personal data masked."""
     ticket = await current_ticket(context, ticket_no)
-    check_department_sees(actor, ticket)
+    await check_department_sees(context, actor, ticket)
     return shown_to(actor, ticket)
 
 
@@ -248,7 +270,7 @@ async def get_citizen(ticket_no: TicketNo, actor: StaffDep, context: ContextDep)
     if actor.role not in CITIZEN_READERS:
         raise forbidden(f"role '{actor.role}' may not read citizens' personal data")
     ticket = await current_ticket(context, ticket_no)
-    check_department_sees(actor, ticket)
+    await check_department_sees(context, actor, ticket)
     return ticket.citizen
 
 
@@ -259,6 +281,6 @@ async def get_timeline(ticket_no: TicketNo, actor: StaffDep, context: ContextDep
         ticket = await stored_ticket(session, ticket_no)
         if ticket is None:
             raise not_found(ticket_no)
-        check_department_sees(actor, ticket)
+        await check_department_sees(context, actor, ticket)
         events = await timeline(session, ticket_no)
     return Timeline(ticket_no=ticket_no, events=readable_by(actor, events))

@@ -1,7 +1,8 @@
 """A demo city modelled on the source reports: departments and a dispatch catalogue.
 
-Three districts (Dinghai, Putuo, Xincheng) with their governments and a township each,
-the city's functional bureaus, and catalogue rows including the categories a joint
+Three districts (Dinghai, Putuo, Xincheng) with their governments, a street under each
+and a community under the street, the city's functional bureaus (one with a district
+branch), and catalogue rows including the categories a joint
 consultation had to settle (hotel hygiene refunds, street-stall product quality,
 opening walls of buildings). Loading is idempotent: rows are upserted by key.
 """
@@ -102,7 +103,40 @@ DEPARTMENTS: list[tuple[str, str, str, str, str | None]] = [
         "township",
         "xincheng",
     ),
+    ("huannan-sanjiang", "Sanjiang Community, Huannan", "环南街道三江社区", "community", "dinghai"),
+    (
+        "shenjiamen-dongheng",
+        "Dongheng Community, Shenjiamen",
+        "沈家门街道东横社区",
+        "community",
+        "putuo",
+    ),
+    (
+        "lincheng-changchun",
+        "Changchun Community, Lincheng",
+        "临城街道长春社区",
+        "community",
+        "xincheng",
+    ),
+    (
+        "urban-management-dinghai",
+        "Urban Management Bureau, Dinghai Branch",
+        "城市管理局定海分局",
+        "department",
+        "dinghai",
+    ),
 ]
+
+# The hierarchy tickets are passed down (二级派单): unit → the unit above it.
+PARENTS: dict[str, str] = {
+    "dinghai-huannan": "dinghai-gov",
+    "putuo-shenjiamen": "putuo-gov",
+    "xincheng-lincheng": "xincheng-gov",
+    "huannan-sanjiang": "dinghai-huannan",
+    "shenjiamen-dongheng": "putuo-shenjiamen",
+    "lincheng-changchun": "xincheng-lincheng",
+    "urban-management-dinghai": "urban-management",
+}
 
 # (category, district or None for all, lead, assisting, note)
 CATALOGUE: list[tuple[str, str | None, str, list[str], str | None]] = [
@@ -226,6 +260,7 @@ async def _upsert_departments(session: AsyncSession) -> None:
             "kind": kind,
             "district": district,
             "active": True,
+            "parent": PARENTS.get(code),
         }
         for code, name, name_zh, kind, district in DEPARTMENTS
     ]

@@ -52,6 +52,7 @@ async def start_callback(s: TicketState, now: datetime, due: DueFn) -> None:
     if s.pending_review is PendingReview.HANDED_BACK:  # answered on the spot after 110
         s.pending_review = None
     s.end_open_escalations(now, EscalationOutcome.DONE, SYSTEM, ORDER_RUNGS)
+    s.end_delegations(now, SYSTEM, "the lead replied to the citizen")
     at = await due([DueItem(key="callback", span=s.require_policy().callback, start=now)])
     s.clocks = {Step.CALLBACK: StepClock(step=Step.CALLBACK, started_at=now, due_at=at["callback"])}
     s.part_clocks = {}  # the reply is given: parts still owed are moot
@@ -147,6 +148,7 @@ def close(
     s.pending_review = None
     s.pending_extension = None
     s.end_open_escalations(now, EscalationOutcome.SUPERSEDED, actor, ORDER_RUNGS)
+    s.end_delegations(now, actor, f"the ticket closed ({closure})")
     closed = s.log(now, actor, TimelineAction.CLOSED, closure=closure, **detail)
     outcome = Outcome()
     for meeting in s.open_escalations(EscalationKind.JOINT_MEETING):

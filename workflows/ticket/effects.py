@@ -9,7 +9,7 @@ The effects themselves are in the modules of their stage of the chart: ``handlin
 from __future__ import annotations
 
 from schema.ticket import ClosureReason
-from workflows.ticket import children, closing, handling, ladder, police, suspension
+from workflows.ticket import children, closing, delegation, handling, ladder, police, suspension
 from workflows.ticket.outcome import Effect
 
 EFFECTS: dict[str, Effect] = {
@@ -17,6 +17,11 @@ EFFECTS: dict[str, Effect] = {
     "sign": handling.sign,
     "progress": handling.progress,
     "part": handling.submit_part,
+    "delegate": delegation.delegate,
+    "delegated-sign": delegation.sign_delegated,
+    "delegated-return": delegation.return_delegated,
+    "delegated-reply": delegation.reply_delegated,
+    "delegated-review": delegation.review_delegated_reply,
     "reply": closing.reply,
     "rating": closing.rate,
     "rating-review": closing.review_rating,

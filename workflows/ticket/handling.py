@@ -48,6 +48,7 @@ async def dispatch_to(
     # The dispatch the centre owed is done; rungs against the previous lead are moot.
     s.end_open_escalations(now, EscalationOutcome.DONE, actor, STEP_RUNGS, Step.DISPATCH)
     s.end_open_escalations(now, EscalationOutcome.SUPERSEDED, actor, ORDER_RUNGS)
+    s.end_delegations(now, actor, "the centre dispatched the ticket anew")
     policy = s.require_policy()
     sign_span, sign_rule = policy.limit("sign", s.intake)  # a fast lane's, or the urgency's
     reply_span, reply_rule = policy.limit("reply", s.intake)

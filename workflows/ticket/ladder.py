@@ -21,10 +21,12 @@ from schema.ticket import (
     Actor,
     ClosureReason,
     TimelineAction,
+    TimelineEvent,
 )
 from workflows.ticket.children import convene_meeting, meeting_deadline_missed
 from workflows.ticket.closing import close
 from workflows.ticket.deadlines import DueFn, due_after
+from workflows.ticket.delegation import tell_above
 from workflows.ticket.legacy import escalation_ladder as before_tiers
 from workflows.ticket.news import CENTRE, SUPERVISORS
 from workflows.ticket.outcome import Outcome
@@ -62,7 +64,9 @@ async def climb(
         CENTRE if clock.step is Step.DISPATCH else (s.lead_department or CENTRE)
     )
     if rung in (Rung.WARNING, Rung.REMINDER):
-        deadline_rung(s, now, actor, clock, recipient, rung)
+        event = deadline_rung(s, now, actor, clock, recipient, rung)
+        if clock.step is Step.DELEGATED:  # the unit that passed it down answers for it
+            tell_above(s, event, clock)
         if rung is Rung.REMINDER and clock.set_by_meeting is not None and s.lead_department:
             return await meeting_deadline_missed(s, now, actor, clock, due)
         return Outcome()
@@ -75,7 +79,7 @@ async def climb(
 
 def deadline_rung(
     s: TicketState, now: datetime, actor: str, clock: StepClock, recipient: str, rung: Rung
-) -> None:
+) -> TimelineEvent:
     """临期预警 (rung 1) before a deadline, 催办 (rung 2) when it passes (the ticket is then
     overdue): raised against the lead, or the centre for a dispatch it owes."""
     near = rung is Rung.WARNING
@@ -107,6 +111,7 @@ def deadline_rung(
         else f"催办 Ticket {s.ticket_no}: the {clock.step} deadline ({due_text}) has passed"
     )
     s.notify(event, recipient, message)
+    return event
 
 
 async def supervise_missed_step(

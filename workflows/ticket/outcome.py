@@ -1,6 +1,6 @@
 """What an effect returns besides the state it changed, and the names effects share.
 
-An effect (``handling``, ``closing``, ``ladder``, ``children``) takes the state, the
+An effect (``handling``, ``delegation``, ``closing``, ``ladder``, ``children``) takes the state, the
 instant, the actor, the body and a way to compute due instants (``DueFn``), changes the
 state (status, clocks, the timeline, the notices) and returns an ``Outcome``: the
 children the workflow must then start or cancel. Effects make no Temporal call of their

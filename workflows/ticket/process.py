@@ -24,6 +24,10 @@ from schema.escalation import DisciplineReferralBody, JointMeetingBody, Supervis
 from schema.ticket import (
     AnswerBody,
     AssistingPartBody,
+    DelegateBody,
+    DelegatedReplyBody,
+    DelegatedReturnBody,
+    DelegatedReviewBody,
     DispatchBody,
     ExtensionBody,
     ExtensionReviewBody,
@@ -58,6 +62,12 @@ class Scope(StrEnum):
     LEAD = "lead"  # 主办 only: 首接负责制
     INVOLVED = "involved"  # lead or assisting
     ASSISTING = "assisting"  # 协办 only
+    # 二级派单 (workflows.ticket.chain): the unit that holds the ticket (the lead, or the
+    # lowest unit it was passed down to, once signed); the unit below that owes a
+    # signature or a reply up; the unit above that owes the review of that reply.
+    HOLDER = "holder"
+    BELOW = "below"
+    ABOVE = "above"
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,7 @@ def step(
 
 AGENT, DEPARTMENT, SUPERVISOR = [Role.AGENT], [Role.DEPARTMENT], [Role.SUPERVISOR]
 ANY, LEAD, INVOLVED, ASSISTING = Scope.ANY, Scope.LEAD, Scope.INVOLVED, Scope.ASSISTING
+HOLDER, BELOW, ABOVE = Scope.HOLDER, Scope.BELOW, Scope.ABOVE
 STAYS: list[TicketStatus] = []
 
 # fmt: off
@@ -127,6 +138,23 @@ PROCESS: tuple[ProcessStep, ...] = (
          "submit_part", AssistingPartBody,
          "An assisting department gives the lead its part (协办意见), owed by the policy's "
          "assist_part from dispatch"),
+    # 二级派单: down the hierarchy and back up; the lead stays responsible (首接负责制).
+    step("delegate", "下派", DEPARTMENT, [S.HANDLING], STAYS, HOLDER,
+         "delegate", DelegateBody,
+         "Pass the ticket down to a unit below in the hierarchy (二级派单), to reply up by a "
+         "day inside the holder's own deadline"),
+    step("delegated-sign", "下级签收", DEPARTMENT, [S.HANDLING], STAYS, BELOW,
+         "sign_delegated", SignBody, "The unit below signs for the ticket passed down to it"),
+    step("delegated-return", "退回上级", DEPARTMENT, [S.HANDLING], STAYS, BELOW,
+         "return_delegated", DelegatedReturnBody,
+         "The unit below hands the ticket back up, with the reason"),
+    step("delegated-reply", "下级答复", DEPARTMENT, [S.HANDLING], STAYS, BELOW,
+         "reply_delegated", DelegatedReplyBody,
+         "The unit below reports its result up, for the unit above to review"),
+    step("delegated-review", "审核下级答复", DEPARTMENT, [S.HANDLING], [S.CALLBACK], ABOVE,
+         "review_delegated_reply", DelegatedReviewBody,
+         "Accept the reply from below (the lead's acceptance is the ticket's reply) or send "
+         "it back down"),
     step("answer", "直接办结", AGENT, [S.RECEIVED], [S.CALLBACK], ANY,
          "answer", AnswerBody, "Answered on the spot (直接办结)"),
     step("return", "退单", DEPARTMENT, [S.DISPATCHED, S.HANDLING], [S.RETURNED], LEAD,

@@ -9,8 +9,9 @@ an ``ApplicationError`` whose ``type`` the API turns into an HTTP status
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from schema.escalation import (
     DisciplineReferralBody,
@@ -20,6 +21,10 @@ from schema.escalation import (
 )
 from schema.ticket import (
     Actor,
+    DelegateBody,
+    DelegatedReviewBody,
+    Delegation,
+    DelegationStage,
     DispatchBody,
     DuplicateMergedSignal,
     ExtensionBody,
@@ -31,8 +36,10 @@ from schema.ticket import (
     Satisfaction,
     SuspensionBody,
     TicketStatus,
+    TicketView,
 )
 from workflows.refusals import RefusalType, refuse
+from workflows.ticket import chain
 from workflows.ticket.process import BY_ACTION, ProcessStep, Scope
 from workflows.ticket.state import Step, TicketState
 
@@ -64,42 +71,79 @@ def check_action(action: str, state: TicketState, actor: Actor) -> None:
         )
 
 
-def offered(
-    action: str, actor: Actor, status: TicketStatus, lead: str | None, assisting: list[str]
-) -> bool:
-    """Whether ``check_action`` lets this actor try ``action`` on a ticket like that: what a
-    page offers. The workflow still decides (windows, reviews pending, …), and says why."""
+def offered(action: str, actor: Actor, ticket: TicketView) -> bool:
+    """Whether ``check_action`` lets this actor try ``action`` on this ticket: what a page
+    offers. The workflow still decides (windows, reviews pending, …), and says why."""
     rule = ACTION_RULES[action]
-    if actor.role not in rule.roles or status not in rule.statuses:
+    if actor.role not in rule.roles or ticket.status not in rule.statuses:
         return False
     if actor.role is not Role.DEPARTMENT or rule.scope is Scope.ANY:
         return True
-    if rule.scope is Scope.LEAD:
-        return actor.department == lead
-    if rule.scope is Scope.ASSISTING:
-        return actor.department in assisting
-    return actor.department in [lead, *assisting]
+    return actor.department in _units_in_scope(
+        rule.scope, ticket.lead_department, ticket.assisting_departments, ticket.delegations
+    )
+
+
+def _units_in_scope(
+    scope: Scope, lead: str | None, assisting: list[str], delegations: list[Delegation]
+) -> list[str | None]:
+    """The departments an action of this scope is for, on a ticket like that."""
+    match scope:
+        case Scope.LEAD:
+            return [lead]
+        case Scope.ASSISTING:
+            return list(assisting)
+        case Scope.INVOLVED:
+            return [lead, *assisting, *chain.on_chain(delegations)]
+        case Scope.HOLDER:
+            return [chain.holder(lead, delegations)]
+        case Scope.BELOW:
+            return [chain.unit_below(delegations)]
+        case Scope.ABOVE:
+            return [chain.reviewer(delegations)]
+    return []
 
 
 def _check_department_scope(action: str, scope: Scope, state: TicketState, actor: Actor) -> None:
-    lead = state.lead_department
-    if scope is Scope.LEAD and actor.department != lead:
+    lead, assisting, below = state.lead_department, state.assisting_departments, state.delegations
+    if actor.department in _units_in_scope(scope, lead, assisting, below):
+        return
+    no, department = state.ticket_no, actor.department
+    if scope is Scope.LEAD:
         refuse(
             RefusalType.FORBIDDEN,
-            f"only the lead department ({lead}) may {action} ticket {state.ticket_no}; "
-            f"you act for '{actor.department}'",
+            f"only the lead department ({lead}) may {action} ticket {no}; "
+            f"you act for '{department}'",
         )
-    if scope is Scope.ASSISTING and actor.department not in state.assisting_departments:
+    if scope is Scope.ASSISTING:
+        refuse(RefusalType.FORBIDDEN, f"department '{department}' does not assist on ticket {no}")
+    if scope is Scope.INVOLVED:
         refuse(
             RefusalType.FORBIDDEN,
-            f"department '{actor.department}' does not assist on ticket {state.ticket_no}",
+            f"department '{department}' is neither lead nor assisting on ticket {no}",
         )
-    if scope is Scope.INVOLVED and actor.department not in [lead, *state.assisting_departments]:
+    passed_to = chain.on_chain(below)
+    if department not in [lead, *passed_to]:
         refuse(
             RefusalType.FORBIDDEN,
-            f"department '{actor.department}' is neither lead nor assisting on "
-            f"ticket {state.ticket_no}",
+            f"department '{department}' is not in the chain of ticket {no} "
+            f"(lead {lead}; passed down to: {', '.join(passed_to) or 'none'})",
         )
+    # On the chain, but it is not this unit's turn: a matter of the ticket's state.
+    refuse(
+        RefusalType.INVALID_STATE, f"'{action}' is not for '{department}' now: {_whose_turn(state)}"
+    )
+
+
+def _whose_turn(state: TicketState) -> str:
+    last = chain.lowest(state.delegations)
+    if last is None:
+        return f"the ticket is with its lead {state.lead_department}"
+    if last.stage is DelegationStage.TO_SIGN:
+        return f"it is passed down to {last.unit}, which has not signed for it yet"
+    if last.stage is DelegationStage.REPLIED:
+        return f"{last.unit} replied up; {last.by} reviews the reply"
+    return f"{last.unit} handles it, passed down by {last.by}"
 
 
 # -- action-specific checks -------------------------------------------------------
@@ -206,8 +250,8 @@ def check_part(state: TicketState, actor: Actor) -> None:
         )
 
 
-def check_reply_parts(state: TicketState, body: ReplyBody) -> None:
-    unknown = [code for code in body.parts_used if code not in state.parts_given]
+def check_parts_used(state: TicketState, parts_used: list[str]) -> None:
+    unknown = [code for code in parts_used if code not in state.parts_given]
     if unknown:
         given = ", ".join(state.parts_given) or "none"
         refuse(
@@ -218,7 +262,7 @@ def check_reply_parts(state: TicketState, body: ReplyBody) -> None:
 
 def check_reply_with_parts(state: TicketState, actor: Actor, body: ReplyBody) -> None:
     check_reply(state, actor)
-    check_reply_parts(state, body)
+    check_parts_used(state, body.parts_used)
 
 
 def check_reply(state: TicketState, actor: Actor) -> None:
@@ -346,6 +390,102 @@ def check_leader_assignment(state: TicketState) -> None:
             refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} is under {kind} already")
 
 
+# -- 二级派单 ---------------------------------------------------------------------------
+
+
+def _own_deadline(state: TicketState, unit: str | None) -> datetime | None:
+    """The deadline ``unit`` answers by on this ticket: the lead's reply deadline, or the
+    one it was passed down with."""
+    for delegation in state.delegations:
+        if delegation.unit == unit:
+            return delegation.due_at
+    reply = state.clocks.get(Step.REPLY)
+    return reply.due_at if reply is not None else None
+
+
+def check_reply_by(state: TicketState, unit: str | None, reply_by: date, now: datetime) -> None:
+    """A deadline passed down falls on a day from today to the last of the unit's own."""
+    timezone = ZoneInfo(state.require_policy().timezone)
+    if reply_by < now.astimezone(timezone).date():
+        refuse(RefusalType.INVALID_INPUT, f"'reply_by' ({reply_by.isoformat()}) is in the past")
+    own = _own_deadline(state, unit)
+    if own is None:
+        return
+    if own <= now:
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"{unit}'s own deadline on ticket {state.ticket_no} passed at {own.isoformat()}: "
+            "reply yourself, or ask for an extension first",
+        )
+    last_day = own.astimezone(timezone).date()
+    if reply_by > last_day:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"'reply_by' ({reply_by.isoformat()}) is after {unit}'s own deadline "
+            f"({own.isoformat()}); the last day it may give is {last_day.isoformat()}",
+        )
+
+
+def delegated_due(state: TicketState, unit: str | None, reply_by: date) -> datetime:
+    """The end of ``reply_by``, and never after the deadline of the unit passing it down."""
+    end = chain.due_end_of(reply_by, state.require_policy().timezone)
+    own = _own_deadline(state, unit)
+    return min(end, own) if own is not None else end
+
+
+def check_delegate(state: TicketState, actor: Actor, body: DelegateBody, now: datetime) -> None:
+    check_action("delegate", state, actor)
+    on_ticket = [
+        state.lead_department,
+        *state.assisting_departments,
+        *chain.on_chain(state.delegations),
+    ]
+    if body.unit in on_ticket:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"'{body.unit}' is on ticket {state.ticket_no} already; pass it to a unit below you",
+        )
+    if len(state.delegations) >= chain.DEEPEST:
+        refuse(
+            RefusalType.INVALID_STATE,
+            f"ticket {state.ticket_no} is passed down {chain.DEEPEST} levels already",
+        )
+    check_reply_by(state, actor.department, body.reply_by, now)
+
+
+def check_delegated_sign(state: TicketState, actor: Actor) -> None:
+    check_action("delegated-sign", state, actor)
+    if state.delegations[-1].stage is not DelegationStage.TO_SIGN:
+        refuse(RefusalType.INVALID_STATE, f"'{actor.department}' has signed for it already")
+
+
+def check_delegated_reply(state: TicketState, actor: Actor) -> None:
+    check_action("delegated-reply", state, actor)
+    if state.delegations[-1].stage is DelegationStage.TO_SIGN:
+        refuse(RefusalType.INVALID_STATE, f"sign for ticket {state.ticket_no} before replying up")
+
+
+def check_delegated_review(
+    state: TicketState, actor: Actor, body: DelegatedReviewBody, now: datetime
+) -> None:
+    check_action("delegated-review", state, actor)
+    if body.accept:
+        if len(state.delegations) == 1:  # the lead accepts: the reply to the citizen
+            _no_review_pending(state, "delegated-review")
+            check_parts_used(state, body.parts_used)
+        elif body.parts_used:
+            refuse(RefusalType.INVALID_INPUT, "'parts_used' is given only by the lead")
+        return
+    below = state.delegations[-1]
+    if body.reply_by is not None:
+        check_reply_by(state, actor.department, body.reply_by, now)
+    elif below.due_at <= now:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"{below.unit}'s deadline passed at {below.due_at.isoformat()}; give a new 'reply_by'",
+        )
+
+
 def needs_rating_review(satisfaction: Satisfaction) -> bool:
     return satisfaction is Satisfaction.UNSATISFIED
 
@@ -371,6 +511,11 @@ CHECKS: dict[str, Check] = {
     "extension": check_extension,
     "extension-review": lambda state, actor, body, now: check_extension_review(state, actor),
     "part": lambda state, actor, body, now: check_part(state, actor),
+    "delegate": check_delegate,
+    "delegated-sign": lambda state, actor, body, now: check_delegated_sign(state, actor),
+    "delegated-return": _shared("delegated-return"),
+    "delegated-reply": lambda state, actor, body, now: check_delegated_reply(state, actor),
+    "delegated-review": check_delegated_review,
     "suspend": check_suspension,
     "suspension-review": lambda state, actor, body, now: check_suspension_review(state, actor),
     "resume": _shared("resume"),

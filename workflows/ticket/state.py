@@ -26,6 +26,8 @@ from schema.policy import Policy
 from schema.ticket import (
     AssistingPart,
     ClosureReason,
+    Delegation,
+    DelegationStage,
     PendingReview,
     Rating,
     ReopenLink,
@@ -51,6 +53,7 @@ class Step(StrEnum):
     PART = "assisting_part"  # 协办意见: an assisting department's part, one clock each
     SUSPENDED = "suspended"  # 挂起: the longest suspension; the clocks resume by themselves
     POLICE = "police_acceptance"  # 转110: 110 accepts or hands back by then
+    DELEGATED = "delegated_reply"  # 二级派单: the unit below replies up by then
 
 
 class Rung(StrEnum):
@@ -145,6 +148,10 @@ class TicketState(BaseModel):
     # 协办意见: the parts still owed (a clock each, by department) and those given.
     part_clocks: dict[str, StepClock] = Field(default_factory=dict)
     parts_given: dict[str, AssistingPart] = Field(default_factory=dict)
+    # 二级派单: the chain passed down from the lead, and the clock of each unit that owes
+    # a reply up (by unit).
+    delegations: list[Delegation] = Field(default_factory=list)
+    delegation_clocks: dict[str, StepClock] = Field(default_factory=dict)
     status: TicketStatus = TicketStatus.RECEIVED
     status_before_return: TicketStatus | None = None
     lead_department: str | None = None
@@ -192,7 +199,11 @@ class TicketState(BaseModel):
         held = HELD_BY.get(self.status)  # suspended, or with 110: only that clock runs
         if held is not None:
             return [c for c in self.clocks.values() if c.step is held]
-        return [*self.clocks.values(), *self.part_clocks.values()]
+        return [
+            *self.clocks.values(),
+            *self.part_clocks.values(),
+            *self.delegation_clocks.values(),
+        ]
 
     def next_alarm(self) -> datetime | None:
         ratio = self.require_policy().warning_ratio
@@ -227,6 +238,9 @@ class TicketState(BaseModel):
         if self.status in HELD_BY:  # its own clocks stand still until it comes back
             return {**{c.step.value: c.due_at for c in self.active_clocks()}, **children}
         named = {clock.step.value: clock.due_at for clock in self.clocks.values()}
+        below = self.delegations[-1] if self.delegations else None
+        if below is not None and below.stage is not DelegationStage.REPLIED:
+            named[Step.DELEGATED.value] = below.due_at  # what the lowest unit owes
         return {**named, **self.other_deadlines, **children}
 
     def require_policy(self) -> Policy:
@@ -255,6 +269,24 @@ class TicketState(BaseModel):
                 seq=event.seq,
             )
         )
+
+    def end_delegations(self, now: datetime, actor: str, why: str) -> None:
+        """二级派单: the ticket leaves the units below (the lead replied itself, it was
+        dispatched anew, it closed): their clocks stop, their rungs are moot, each is told."""
+        if not self.delegations:
+            return
+        units = [d.unit for d in self.delegations]
+        for unit in units:
+            self.delegation_clocks.pop(unit, None)
+        superseded = (EscalationKind.WARNING, EscalationKind.REMINDER)
+        for unit in units:
+            self.end_open_escalations(
+                now, EscalationOutcome.SUPERSEDED, actor, superseded, Step.DELEGATED, unit
+            )
+        self.delegations = []
+        event = self.log(now, actor, TimelineAction.DELEGATIONS_ENDED, units=units, why=why)
+        for unit in units:
+            self.notify(event, unit, f"Ticket {self.ticket_no} is no longer with you: {why}")
 
     # -- the escalation history ---------------------------------------------------
 
@@ -379,6 +411,7 @@ class TicketState(BaseModel):
                 ),
                 *self.parts_given.values(),
             ],
+            delegations=[d.model_copy() for d in self.delegations],
             citizen=intake.citizen,
             lead_department=self.lead_department,
             assisting_departments=list(self.assisting_departments),

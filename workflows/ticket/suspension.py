@@ -15,6 +15,7 @@ from datetime import datetime
 from schema.activity_io import DueItem
 from schema.ticket import (
     Actor,
+    DelegationStage,
     PendingReview,
     ResumeBody,
     SuspensionBody,
@@ -100,11 +101,14 @@ def resume_clocks(s: TicketState, now: datetime, actor: str, note: str | None = 
     since = s.suspended_since or now
     standstill = now - since
     s.clocks.pop(Step.SUSPENDED, None)
-    for clock in [*s.clocks.values(), *s.part_clocks.values()]:
+    for clock in [*s.clocks.values(), *s.part_clocks.values(), *s.delegation_clocks.values()]:
         clock.started_at += standstill
         clock.due_at += standstill
         if clock.supervise_at is not None:
             clock.supervise_at += standstill
+    for delegation in s.delegations:  # the units below keep what they had left too
+        if delegation.stage is not DelegationStage.REPLIED:
+            delegation.due_at += standstill
     s.other_deadlines = {name: at + standstill for name, at in s.other_deadlines.items()}
     s.status = s.status_before_suspension or TicketStatus.HANDLING
     s.status_before_suspension = None

@@ -1,0 +1,200 @@
+"""二级派单 (dispatch down the hierarchy): the effects of passing a ticket down from the
+lead to a unit below it (district → street → community), the unit below signing, handing
+it back up or replying up, and the unit above reviewing that reply.
+
+The lead stays responsible (首接负责制): its own sign, reply and ladder clocks run on
+whatever the units below do. Each unit below has one clock of its own, its reply-up
+deadline, whose warning and reminder are raised against it and told to the unit above.
+Who may act is read from the chain (``chain``); the checks are in ``rules``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from schema.escalation import EscalationOutcome
+from schema.ticket import (
+    Actor,
+    DelegateBody,
+    DelegatedReply,
+    DelegatedReplyBody,
+    DelegatedReturnBody,
+    DelegatedReviewBody,
+    Delegation,
+    DelegationStage,
+    ReplyBody,
+    SignBody,
+    TimelineAction,
+    TimelineEvent,
+)
+from workflows.ticket import chain, rules
+from workflows.ticket.closing import reply
+from workflows.ticket.deadlines import DueFn
+from workflows.ticket.outcome import STEP_RUNGS, Outcome
+from workflows.ticket.state import Step, StepClock, TicketState
+
+
+def _start_clock(s: TicketState, now: datetime, delegation: Delegation) -> None:
+    s.delegation_clocks[delegation.unit] = StepClock(
+        step=Step.DELEGATED, started_at=now, due_at=delegation.due_at, department=delegation.unit
+    )
+
+
+def _stop_clock(s: TicketState, now: datetime, actor: str, unit: str) -> None:
+    """The unit below has done what it owed: its clock stops and its open rungs end."""
+    s.delegation_clocks.pop(unit, None)
+    s.end_open_escalations(
+        now, EscalationOutcome.DONE, actor, STEP_RUNGS, Step.DELEGATED, department=unit
+    )
+
+
+async def delegate(
+    s: TicketState, now: datetime, actor: Actor, body: DelegateBody, due: DueFn
+) -> Outcome:
+    holder = actor.department or ""
+    delegation = Delegation(
+        by=holder,
+        unit=body.unit,
+        due_at=rules.delegated_due(s, holder, body.reply_by),
+        passed_at=now,
+    )
+    s.delegations.append(delegation)
+    _start_clock(s, now, delegation)
+    event = s.log(
+        now,
+        actor.describe(),
+        TimelineAction.DELEGATED,
+        unit=body.unit,
+        level=len(s.delegations),
+        due=delegation.due_at.isoformat(),
+        note=body.note,
+    )
+    s.notify(
+        event,
+        body.unit,
+        f"Ticket {s.ticket_no} ({s.intake.category}) passed down to you by {holder}: sign for "
+        f"it and reply up by {delegation.due_at.isoformat()}",
+    )
+    return Outcome()
+
+
+async def sign_delegated(
+    s: TicketState, now: datetime, actor: Actor, body: SignBody, due: DueFn
+) -> Outcome:
+    below = s.delegations[-1]
+    below.stage = DelegationStage.HANDLING
+    below.signed_at = now
+    s.log(now, actor.describe(), TimelineAction.DELEGATED_SIGNED, unit=below.unit, note=body.note)
+    return Outcome()
+
+
+async def return_delegated(
+    s: TicketState, now: datetime, actor: Actor, body: DelegatedReturnBody, due: DueFn
+) -> Outcome:
+    """退回上级: the unit below hands the ticket back; the unit above holds it again."""
+    below = s.delegations.pop()
+    _stop_clock(s, now, actor.describe(), below.unit)
+    event = s.log(
+        now,
+        actor.describe(),
+        TimelineAction.DELEGATED_RETURNED,
+        unit=below.unit,
+        to=below.by,
+        reason=body.reason,
+    )
+    s.notify(event, below.by, f"Ticket {s.ticket_no} handed back up by {below.unit}: {body.reason}")
+    return Outcome()
+
+
+async def reply_delegated(
+    s: TicketState, now: datetime, actor: Actor, body: DelegatedReplyBody, due: DueFn
+) -> Outcome:
+    below = s.delegations[-1]
+    below.stage = DelegationStage.REPLIED
+    below.reply = DelegatedReply(outcome=body.outcome, content=body.content, by=below.unit)
+    _stop_clock(s, now, actor.describe(), below.unit)
+    event = s.log(
+        now,
+        actor.describe(),
+        TimelineAction.DELEGATED_REPLIED,
+        unit=below.unit,
+        outcome=body.outcome,
+        content=body.content,
+        past_due=now > below.due_at,
+    )
+    s.notify(event, below.by, f"Ticket {s.ticket_no}: {below.unit} replied up; review its reply")
+    return Outcome()
+
+
+async def review_delegated_reply(
+    s: TicketState, now: datetime, actor: Actor, body: DelegatedReviewBody, due: DueFn
+) -> Outcome:
+    """Accepted: the reply becomes the reviewer's own (the lead's: the ticket's reply, and
+    the callback starts). Sent back: the unit below works on, by the deadline given."""
+    below = s.delegations[-1]
+    result = below.reply
+    assert result is not None  # the check lets only a replied delegation be reviewed
+    if not body.accept:
+        below.stage = DelegationStage.HANDLING
+        below.reply = None
+        below.sent_back += 1
+        if body.reply_by is not None:
+            below.due_at = rules.delegated_due(s, below.by, body.reply_by)
+        _start_clock(s, now, below)
+        event = s.log(
+            now,
+            actor.describe(),
+            TimelineAction.DELEGATED_REPLY_SENT_BACK,
+            unit=below.unit,
+            note=body.note,
+            due=below.due_at.isoformat(),
+        )
+        s.notify(
+            event,
+            below.unit,
+            f"Ticket {s.ticket_no}: {below.by} sent your reply back; reply up by "
+            f"{below.due_at.isoformat()}",
+        )
+        return Outcome()
+    s.delegations.pop()
+    s.log(
+        now,
+        actor.describe(),
+        TimelineAction.DELEGATED_REPLY_ACCEPTED,
+        unit=below.unit,
+        note=body.note,
+    )
+    above = chain.lowest(s.delegations)
+    if above is None:  # the lead accepts: the ticket's reply, in the lead's name
+        answer = ReplyBody(
+            outcome=result.outcome, content=result.content, parts_used=body.parts_used
+        )
+        return await reply(s, now, actor, answer, due)
+    # A unit in between: the reply goes up as its own, for the unit above it to review.
+    above.stage = DelegationStage.REPLIED
+    above.reply = result
+    _stop_clock(s, now, actor.describe(), above.unit)
+    event = s.log(
+        now,
+        actor.describe(),
+        TimelineAction.DELEGATED_REPLIED,
+        unit=above.unit,
+        outcome=result.outcome,
+        content=result.content,
+        past_due=now > above.due_at,
+    )
+    s.notify(event, above.by, f"Ticket {s.ticket_no}: {above.unit} replied up; review its reply")
+    return Outcome()
+
+
+def tell_above(s: TicketState, event: TimelineEvent, clock: StepClock) -> None:
+    """A unit below is near or past its deadline: the unit that passed it down is told."""
+    for delegation in s.delegations:
+        if delegation.unit == clock.department:
+            near = event.action == TimelineAction.DEADLINE_WARNING
+            s.notify(
+                event,
+                delegation.by,
+                f"Ticket {s.ticket_no}: {delegation.unit}'s reply-up deadline "
+                f"({clock.due_at.isoformat()}) {'is near' if near else 'has passed'}",
+            )
