@@ -20,7 +20,7 @@ Parents = Mapping[str, str | None]
 async def parents(session: AsyncSession) -> dict[str, str | None]:
     """Every unit's parent (None at the top), retired units included: their tickets remain."""
     rows = await session.execute(select(Department.code, Department.parent))
-    return dict(rows.tuples().all())
+    return {code: parent for code, parent in rows}
 
 
 def ancestors(tree: Parents, code: str) -> list[str]:

@@ -103,11 +103,13 @@ async def _unit_is_below(
     context: AppContext, ticket_no: str, body: DelegateBody, actor: Actor
 ) -> None:
     """二级派单: a ticket is passed only down, to an active unit under the one passing it.
-    (A department that is not on the ticket at all hears the workflow's 403 instead.)"""
+    (A department that is not on the ticket at all, or a ticket not in hand, hears the
+    workflow's 403 or 409 instead.)"""
     async with context.sessions() as session:
         ticket = await stored_ticket(session, ticket_no)
-        chain = [ticket.lead_department, *(d.unit for d in ticket.delegations)] if ticket else []
-        if actor.department not in chain:
+        if ticket is None or ticket.status is not TicketStatus.HANDLING:
+            return  # the workflow says why not (404, 409)
+        if actor.department not in [ticket.lead_department, *(d.unit for d in ticket.delegations)]:
             return
         await departments_exist(context, [body.unit])
         below = await hierarchy.units_under(session, actor.department or "")
