@@ -124,6 +124,7 @@ FIELD = {
     "police_incident_no": N_("警情编号"),
     "count": N_("次数"),
     "unit": N_("下派至"),
+    "reply_up_due": N_("下级答复时限"),
     "reply_by": N_("下级答复期限（当日结束前）"),
     "level": N_("层级"),
     "units": N_("单位"),

@@ -48,10 +48,13 @@ async def render(
             session, EscalationFilter(ticket_no=no), offset=0, limit=None
         )
     duplicates = [e.detail.get("duplicate") for e in events if e.action == "duplicate_merged"]
+    units_below = {code: name for code, name in choices.departments.items() if code in below}
     actions = [
         (name, form_fields(route.body))
         for name, route in ROUTES.items()
-        if offered(name, actor, ticket) and (name != "part" or _owes_a_part(actor, ticket))
+        if offered(name, actor, ticket)
+        and (name != "part" or _owes_a_part(actor, ticket))
+        and (name != "delegate" or bool(units_below))  # none under it: nothing to pass down
     ] + [
         (name, form_fields(child.body))
         for name, child in CHILD_ACTIONS.items()
@@ -71,7 +74,7 @@ async def render(
         duplicates=duplicates,
         actions=actions,
         choices=choices,
-        units_below={c: name for c, name in choices.departments.items() if c in below},
+        units_below=units_below,
         suspension_reasons=context.policy.suspension.reasons,
         status_code=status,
         # Each form's own key: a double click sends the same action once.

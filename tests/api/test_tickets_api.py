@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from schema.tables import Ticket
 from schema.ticket import Role
 from tests.api.conftest import Api
 from tests.conftest import PolicyFile
@@ -509,3 +510,20 @@ async def test_a_citizen_calling_again_reopens_the_closed_ticket(api: Api) -> No
     assert retried.json()["ticket_no"] == reopened["ticket_no"]
     assert (await api.timeline(no))[-1] == "reopened_as"
     assert (await api.timeline(reopened["ticket_no"]))[:2] == ["received", "dispatched"]
+
+
+async def test_a_call_about_a_ticket_closed_long_ago_is_a_new_ticket(api: Api) -> None:
+    """Past the policy's reopen_window (30 days) a ticket is not reopened: 409, and the
+    closed ticket is left as it was."""
+    no = (await api.create(category="construction-noise"))["ticket_no"]
+    await api.act(no, "withdraw", api.agent, {})
+    async with api.read_model.sessions.begin() as session:  # as if it closed 31 days ago
+        row = await session.get(Ticket, no)
+        assert row is not None
+        long_ago = datetime.now(UTC) - timedelta(days=31)
+        row.document = {**row.document, "closed_at": long_ago.isoformat()}
+    before = await api.timeline(no)
+    again = {"description": "又开始夜间施工了", "channel": "phone"}
+    refused = await api.http.post(f"/v1/tickets/{no}/reopen", json=again, headers=api.agent)
+    assert refused.status_code == 409 and "closed more than 30d ago" in refused.text
+    assert await api.timeline(no) == before

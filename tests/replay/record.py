@@ -12,8 +12,9 @@ import asyncio
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from temporalio.client import WorkflowHandle, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
@@ -25,10 +26,14 @@ from schema.escalation import (
     MeetingReportBody,
     ReferralOutcomeBody,
 )
+from schema.policy import Policy
 from schema.ticket import (
     Actor,
     AnswerBody,
     AssistingPartBody,
+    DelegateBody,
+    DelegatedReplyBody,
+    DelegatedReviewBody,
     ExtensionBody,
     ExtensionReviewBody,
     MergeBody,
@@ -37,6 +42,7 @@ from schema.ticket import (
     ProgressBody,
     RatingBody,
     RatingReviewBody,
+    ReopenLink,
     ReplyBody,
     ResumeBody,
     ReturnBody,
@@ -252,6 +258,43 @@ async def assisting_parts(t: Tickets) -> WorkflowHandle:
     return handle
 
 
+async def delegation(t: Tickets) -> WorkflowHandle:
+    """二级派单: passed down to a unit below, late there (its warning and reminder), replied
+    up, sent back down with a new day, replied again and accepted as the ticket's reply."""
+    lead, below = department("urban-management"), department("urban-management-dinghai")
+    handle = await t.open()
+    signed = await handle.execute_update(TicketWorkflow.sign, args=[lead, SignBody()])
+    city = ZoneInfo(Policy().timezone)
+    today = signed.updated_at.astimezone(city).date()
+    down = DelegateBody(unit="urban-management-dinghai", reply_by=today + timedelta(days=1))
+    await handle.execute_update(TicketWorkflow.delegate, args=[lead, down])
+    await handle.execute_update(TicketWorkflow.sign_delegated, args=[below, SignBody()])
+    await t.skip(days=2)
+    up = DelegatedReplyBody(outcome="resolved", content="branch: done")
+    await handle.execute_update(TicketWorkflow.reply_delegated, args=[below, up])
+    again = DelegatedReviewBody(
+        accept=False, note="check on site", reply_by=today + timedelta(days=4)
+    )
+    await handle.execute_update(TicketWorkflow.review_delegated_reply, args=[lead, again])
+    await handle.execute_update(TicketWorkflow.reply_delegated, args=[below, up])
+    accept = DelegatedReviewBody(accept=True)
+    await handle.execute_update(TicketWorkflow.review_delegated_reply, args=[lead, accept])
+    await handle.execute_update(TicketWorkflow.rate, args=[AGENT, SATISFIED])
+    return handle
+
+
+async def reopened(t: Tickets) -> WorkflowHandle:
+    """重新受理: a ticket that reopens a closed one goes straight to the old lead."""
+    link = ReopenLink(ticket_no="T0000-closed", lead="urban-management")
+    handle = await t.open(reopened=link, category="uncatalogued")
+    lead = department("urban-management")
+    await handle.execute_update(TicketWorkflow.sign, args=[lead, SignBody()])
+    answer = ReplyBody(outcome="resolved", content="stalls cleared again")
+    await handle.execute_update(TicketWorkflow.reply, args=[lead, answer])
+    await handle.execute_update(TicketWorkflow.rate, args=[AGENT, SATISFIED])
+    return handle
+
+
 SCENARIOS: dict[str, Callable[[Tickets], Awaitable[WorkflowHandle]]] = {
     "normal_closure": normal_closure,
     "answered_on_the_spot": answered_on_the_spot,
@@ -265,6 +308,8 @@ SCENARIOS: dict[str, Callable[[Tickets], Awaitable[WorkflowHandle]]] = {
     "suspension": suspension,
     "transfer_110": transfer_110,
     "assisting_parts": assisting_parts,
+    "delegation": delegation,
+    "reopened": reopened,
 }
 
 

@@ -56,6 +56,16 @@ async def test_an_admin_keeps_departments_and_the_catalogue_with_reasons(
     await expect(unit).to_contain_text("市退役军人事务局")
     history = admin.locator("table.history")
     await expect(history).to_contain_text("退役军人事务局 → 市退役军人事务局")
+    # Placed under a unit above it (二级派单's hierarchy), with the reason in the history.
+    await unit.locator("summary").click()
+    await _submit(
+        admin,
+        f"tr[data-department='{code}'] form[data-form=move]",
+        parent="civil-affairs",
+        note="划归民政局管理",
+    )
+    await expect(unit.locator("td.parent")).to_have_text("民政局")
+    await expect(history).to_contain_text("划归民政局管理")
 
     # Routed to: the rule says why, and the unit cannot be retired while it is named.
     await admin.goto(f"{base}/admin/routing")

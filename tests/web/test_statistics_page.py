@@ -98,7 +98,7 @@ async def test_the_statistics_page_shows_what_the_api_computes(workbench: Workbe
     ).json()
     assert len(week["trend_tickets"]["labels"]) == 7  # a line a day, Monday to Sunday
     assert sum(week["trend_tickets"]["values"]) == week_stats["overall"]["tickets"]
-    row = supervisor.locator("tr[data-department=urban-management]")
+    row = supervisor.locator("table.ranking tr[data-department=urban-management]")
     urban = by_code["urban-management"]
     for metric in ("tickets", "closed"):
         await expect(row.locator(f"[data-metric={metric}]")).to_have_text(str(urban[metric]))
@@ -106,6 +106,12 @@ async def test_the_statistics_page_shows_what_the_api_computes(workbench: Workbe
         f"{urban['resolution_rate'] * 100:.1f}%"
     )
     await expect(row.locator("[data-metric=composite]")).to_have_text(f"{urban['composite']:.4f}")
+    # The bureau with its district branch, rolled up the hierarchy.
+    rolled = {u["department"]: u for u in stats["rolled_up"]}["urban-management"]
+    assert rolled["units"] == ["urban-management-dinghai"] and rolled["tickets"] >= urban["tickets"]
+    rolled_row = supervisor.locator("table.rolled-up tr[data-department=urban-management]")
+    await expect(rolled_row).to_contain_text("城市管理局定海分局")
+    await expect(rolled_row.locator("[data-metric=tickets]")).to_have_text(str(rolled["tickets"]))
 
     # Weights on the page weigh the composite as the API's do.
     await supervisor.fill("input[name=weight_response]", "0")

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.async_api import Page, expect
 
+from schema.policy import Policy
 from schema.ticket import Role
 from tests.web.conftest import PASSWORD, Workbench, shoot
 from tests.web.steps import act, expect_in_queue, status_of, take_call
+
+CITY = ZoneInfo(Policy().timezone)
 
 
 async def test_a_ticket_lives_from_call_to_closure_in_the_browser(workbench: Workbench) -> None:
@@ -310,10 +315,55 @@ async def test_an_assisting_department_gives_its_part(workbench: Workbench) -> N
         agent, base, f"夜间施工 {uuid.uuid4().hex[:6]}", category="construction-noise"
     )
     clerk = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "urban-management"))
-    await clerk.goto(f"{base}/tickets/{number}")
+    await expect_in_queue(clerk, base, "parts", number)
+    await clerk.click(f"table.tickets a:text('{number}')")
     await expect(clerk.locator("dd.parts")).to_contain_text("待提交")
     await act(clerk, "part", content="已核查施工许可，夜间施工未获批准")
     await expect(clerk.locator("dd.parts")).to_contain_text("已提交")
     await expect(clerk.locator("form[data-action='part']")).to_have_count(0)  # given once
     await expect(clerk.locator(".timeline")).to_contain_text("协办意见")
     await shoot(clerk, "ticket-page-assisting-part")
+
+
+async def test_a_ticket_passed_down_to_a_branch_and_reviewed_up(workbench: Workbench) -> None:
+    """二级派单 on the workbench: the bureau signs and passes the ticket down to its district
+    branch with a day to reply by; the branch finds it in its queue, signs and replies up;
+    the bureau sends the reply back once, then accepts it as the ticket's reply."""
+    base = workbench.url
+    agent = await workbench.signed_in(await workbench.account(Role.AGENT))
+    number = await take_call(agent, base, f"占道经营 {uuid.uuid4().hex[:6]}")
+    bureau = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "urban-management"))
+    branch = await workbench.signed_in(
+        await workbench.account(Role.DEPARTMENT, "urban-management-dinghai")
+    )
+    await bureau.goto(f"{base}/tickets/{number}")
+    await act(bureau, "sign")
+    in_two_days = (datetime.now(CITY) + timedelta(days=2)).date().isoformat()
+    units = bureau.locator("form[data-action='delegate'] select[name=unit] option")
+    await expect(units).to_have_count(2)  # the blank, and the one branch under the bureau
+    await act(
+        bureau, "delegate", unit="urban-management-dinghai", reply_by=in_two_days, note="请分局核实"
+    )
+    await expect(bureau.locator("dd.delegations")).to_contain_text("待下级签收")
+    await expect(bureau.locator(".deadlines")).to_contain_text("下级答复时限")
+
+    await expect_in_queue(branch, base, "delegated-sign", number)
+    await branch.click(f"table.tickets a:text('{number}')")
+    await act(branch, "delegated-sign")
+    await act(branch, "delegated-reply", outcome="explained", content="已劝离，明日复查")
+    await expect(branch.locator("dd.delegations")).to_contain_text("待审核")
+
+    await expect_in_queue(bureau, base, "delegated-review", number)
+    await bureau.click(f"table.tickets a:text('{number}')")
+    await act(bureau, "delegated-review", accept=False, note="请复查后再报")
+    await expect(bureau.locator("dd.delegations")).to_contain_text("发回 1 次")
+    await expect_in_queue(branch, base, "delegated-reply", number)
+    await branch.click(f"table.tickets a:text('{number}')")
+    await act(branch, "delegated-reply", outcome="resolved", content="复查：已无占道")
+    await bureau.goto(f"{base}/tickets/{number}")
+    await shoot(bureau, "ticket-page-passed-down")
+    await act(bureau, "delegated-review", accept=True, note="属实")
+    assert await status_of(bureau) == "callback"
+    timeline = bureau.locator(".timeline")
+    for step in ("下派（二级派单）", "下级签收", "下级答复发回重办", "采纳下级答复", "答复"):
+        await expect(timeline).to_contain_text(step)

@@ -20,7 +20,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from hotline.settings import Settings
 from schema.tables import StoredEscalation, StoredNotification, TicketEvent
-from schema.ticket import TicketCreate, TicketView
+from schema.ticket import ReopenLink, TicketCreate, TicketView
 from tests.conftest import ReadModel
 from tests.support import AGENT, TEST_CONVERTER, binary, intake, new_ticket_no
 from worker import build_worker
@@ -53,12 +53,14 @@ class Tickets:
     def client(self) -> Client:
         return self.via or self.env.client
 
-    async def open(self, body: TicketCreate | None = None, **fields: Any) -> WorkflowHandle:
-        handle, _ = await self.open_with_view(body, **fields)
+    async def open(
+        self, body: TicketCreate | None = None, reopened: ReopenLink | None = None, **fields: Any
+    ) -> WorkflowHandle:
+        handle, _ = await self.open_with_view(body, reopened, **fields)
         return handle
 
     async def open_with_view(
-        self, body: TicketCreate | None = None, **fields: Any
+        self, body: TicketCreate | None = None, reopened: ReopenLink | None = None, **fields: Any
     ) -> tuple[WorkflowHandle, TicketView]:
         ticket_no = new_ticket_no()
         self.opened.append(ticket_no)
@@ -69,6 +71,7 @@ class Tickets:
                 intake=body or intake(**fields),
                 created_by=AGENT.describe(),
                 index_search_attributes=False,
+                reopened=reopened,
             ),
             id=ticket_workflow_id(ticket_no),
             task_queue=self.settings.task_queue,

@@ -66,7 +66,7 @@ async def delegate(
         TimelineAction.DELEGATED,
         unit=body.unit,
         level=len(s.delegations),
-        due=delegation.due_at.isoformat(),
+        reply_up_due=delegation.due_at.isoformat(),
         note=body.note,
     )
     s.notify(
@@ -147,7 +147,7 @@ async def review_delegated_reply(
             TimelineAction.DELEGATED_REPLY_SENT_BACK,
             unit=below.unit,
             note=body.note,
-            due=below.due_at.isoformat(),
+            reply_up_due=below.due_at.isoformat(),
         )
         s.notify(
             event,
