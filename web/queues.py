@@ -79,7 +79,10 @@ async def _with_110(_: AsyncSession, __: Actor) -> Conditions:
 
 
 async def _handed_back(_: AsyncSession, __: Actor) -> Conditions:
-    return [Ticket.pending_review == PendingReview.HANDED_BACK.value]
+    # 110 hands a ticket back to where it was taken from; with the status named, the
+    # (status, review) index finds them instead of a scan of every ticket.
+    back_to = (TicketStatus.RECEIVED.value, TicketStatus.RETURNED.value)
+    return [Ticket.status.in_(back_to), Ticket.pending_review == PendingReview.HANDED_BACK.value]
 
 
 async def _unsatisfied(_: AsyncSession, __: Actor) -> Conditions:

@@ -110,20 +110,28 @@ async def reply_delegated(
     s: TicketState, now: datetime, actor: Actor, body: DelegatedReplyBody, due: DueFn
 ) -> Outcome:
     below = s.delegations[-1]
-    below.stage = DelegationStage.REPLIED
-    below.reply = DelegatedReply(outcome=body.outcome, content=body.content, by=below.unit)
-    _stop_clock(s, now, actor.describe(), below.unit)
+    result = DelegatedReply(outcome=body.outcome, content=body.content, by=below.unit)
+    _replied_up(s, now, actor.describe(), below, result)
+    return Outcome()
+
+
+def _replied_up(
+    s: TicketState, now: datetime, actor: str, delegation: Delegation, result: DelegatedReply
+) -> None:
+    """``delegation``'s unit has replied up: its clock stops, the unit above reviews."""
+    delegation.stage = DelegationStage.REPLIED
+    delegation.reply = result
+    _stop_clock(s, now, actor, delegation.unit)
     event = s.log(
         now,
-        actor.describe(),
+        actor,
         TimelineAction.DELEGATED_REPLIED,
-        unit=below.unit,
-        outcome=body.outcome,
-        content=body.content,
-        past_due=now > below.due_at,
+        unit=delegation.unit,
+        outcome=result.outcome,
+        content=result.content,
+        past_due=now > delegation.due_at,
     )
-    s.notify(event, below.by, f"Ticket {s.ticket_no}: {below.unit} replied up; review its reply")
-    return Outcome()
+    s.notify(event, delegation.by, f"Ticket {s.ticket_no}: {delegation.unit} replied up; review it")
 
 
 async def review_delegated_reply(
@@ -171,19 +179,7 @@ async def review_delegated_reply(
         )
         return await reply(s, now, actor, answer, due)
     # A unit in between: the reply goes up as its own, for the unit above it to review.
-    above.stage = DelegationStage.REPLIED
-    above.reply = result
-    _stop_clock(s, now, actor.describe(), above.unit)
-    event = s.log(
-        now,
-        actor.describe(),
-        TimelineAction.DELEGATED_REPLIED,
-        unit=above.unit,
-        outcome=result.outcome,
-        content=result.content,
-        past_due=now > above.due_at,
-    )
-    s.notify(event, above.by, f"Ticket {s.ticket_no}: {above.unit} replied up; review its reply")
+    _replied_up(s, now, actor.describe(), above, result)
     return Outcome()
 
 
