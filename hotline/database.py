@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -52,7 +53,12 @@ def _private_sqlite_file(url: str) -> None:
     if make_url(url).get_backend_name() == "sqlite" and database and database != ":memory:":
         path = Path(database)
         path.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        # Never open an existing database file here: closing any descriptor of it drops
+        # every POSIX lock this process's SQLite connections hold on it, and another
+        # process (``hotline user add`` beside ``hotline up``) would then take itself for
+        # the only user, checkpoint and remove the WAL under them ("disk I/O error").
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
