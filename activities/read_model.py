@@ -38,7 +38,7 @@ from schema.ticket import DelegationStage, TicketStatus
 def department_rows(record: TicketRecord) -> list[dict[str, object]]:
     """The ticket's departments (lead first, then assisting, then the units it is passed
     down to), for their queues (schema.tables.TicketDepartment)."""
-    passed_to = [d.unit for d in record.delegations]
+    passed_to = [*record.passed_to, *(d.unit for d in record.delegations)]
     codes = dict.fromkeys(
         c for c in (record.lead_department, *record.assisting_departments, *passed_to) if c
     )

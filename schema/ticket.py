@@ -461,8 +461,10 @@ class TicketView(BaseModel):
     police_incident_no: str | None = None  # 警情编号 of a ticket 110 handed over
     reopens: str | None = None  # the closed ticket this one reopens (a repeat request)
     parts: list[AssistingPart] = Field(default_factory=list)  # 协办意见 owed or given
-    # 二级派单: the units the ticket is passed down to, from the lead's down.
+    # 二级派单: the units the ticket is passed down to now, from the lead's down, and
+    # every unit it was ever passed down to (they keep reading it).
     delegations: list[Delegation] = Field(default_factory=list)
+    passed_to: list[str] = Field(default_factory=list)
     citizen: Citizen
     lead_department: str | None
     assisting_departments: list[str]

@@ -90,6 +90,7 @@ async def check_department_sees(context: AppContext, actor: Actor, ticket: Ticke
         ticket.lead_department,
         *ticket.assisting_departments,
         *(d.unit for d in ticket.delegations),
+        *ticket.passed_to,
     }
     if actor.department in on_ticket:
         return

@@ -91,6 +91,7 @@ async def test_passed_down_to_a_street_and_accepted_up(api: Api) -> None:
     assert (await api.http.get(f"/v1/tickets/{no}", headers=below)).status_code == 403
     passed = await api.act(no, "delegate", lead, {"unit": street, "reply_by": in_days(2)})
     assert passed["delegations"][0]["unit"] == street and "delegated_reply" in passed["deadlines"]
+    assert passed["delegations"][0]["due_at"].endswith("Z")  # an instant in UTC, as all are
     assert (await api.http.get(f"/v1/tickets/{no}", headers=below)).status_code == 200
     # The community is under the street, not above it: the street's tickets are not its own.
     lowest = api.department(community)
@@ -112,6 +113,9 @@ async def test_passed_down_to_a_street_and_accepted_up(api: Api) -> None:
     assert wrong_side.status_code == 409  # the street is on the chain, but the review is not its
     done = await api.act(no, "delegated-review", lead, {"accept": True, "note": "属实"})
     assert done["status"] == "callback" and done["delegations"] == []
+    assert done["passed_to"] == [street]  # the street keeps reading what it worked on
+    assert (await api.http.get(f"/v1/tickets/{no}/timeline", headers=below)).status_code == 200
+    assert done["deadlines"]["callback"].endswith("Z")
     events = await api.timeline(no)
     assert events.count("delegated_signed") == 1  # the retry was not applied again
     assert (

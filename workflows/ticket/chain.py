@@ -10,7 +10,7 @@ may pass the ticket further down only once it has signed for it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from schema.ticket import Delegation, DelegationStage
@@ -46,8 +46,10 @@ def reviewer(chain: Sequence[Delegation]) -> str | None:
 
 
 def due_end_of(day: date, timezone: str) -> datetime:
-    """A deadline named by its day: the end of that day, local time."""
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=ZoneInfo(timezone))
+    """A deadline named by its day: the end of that day, local time (as a UTC instant,
+    like every other deadline)."""
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=ZoneInfo(timezone))
+    return end.astimezone(UTC)
 
 
 def on_chain(chain: Sequence[Delegation]) -> list[str]:

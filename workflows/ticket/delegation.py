@@ -59,6 +59,8 @@ async def delegate(
         passed_at=now,
     )
     s.delegations.append(delegation)
+    if body.unit not in s.passed_to:
+        s.passed_to.append(body.unit)
     _start_clock(s, now, delegation)
     event = s.log(
         now,

@@ -152,6 +152,7 @@ class TicketState(BaseModel):
     # a reply up (by unit).
     delegations: list[Delegation] = Field(default_factory=list)
     delegation_clocks: dict[str, StepClock] = Field(default_factory=dict)
+    passed_to: list[str] = Field(default_factory=list)  # every unit it ever went down to
     status: TicketStatus = TicketStatus.RECEIVED
     status_before_return: TicketStatus | None = None
     lead_department: str | None = None
@@ -412,6 +413,7 @@ class TicketState(BaseModel):
                 *self.parts_given.values(),
             ],
             delegations=[d.model_copy() for d in self.delegations],
+            passed_to=list(self.passed_to),
             citizen=intake.citizen,
             lead_department=self.lead_department,
             assisting_departments=list(self.assisting_departments),
