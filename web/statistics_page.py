@@ -141,8 +141,11 @@ def ranking(figures: Statistics) -> list[DepartmentFigures]:
     return sorted(figures.departments, key=lambda d: (d.rank is None, d.rank or 0, d.department))
 
 
-def _rows(figures: Statistics, names: dict[str, str], city: str) -> list[list[object]]:
-    """The ranking, then the whole city's figures."""
+def _rows(
+    figures: Statistics, names: dict[str, str], city: str, with_units_under: str
+) -> list[list[object]]:
+    """The ranking, the whole city's figures, then each unit's rolled up over the units
+    under it (those with tickets)."""
     rows: list[list[object]] = []
     for d in ranking(figures):
         values = d.model_dump()
@@ -151,6 +154,10 @@ def _rows(figures: Statistics, names: dict[str, str], city: str) -> list[list[ob
         )
     overall = figures.overall.model_dump()
     rows.append(["", city, *(overall[m] for m in METRICS)])
+    for unit in figures.rolled_up:
+        if unit.tickets:
+            name = with_units_under % {"unit": names.get(unit.department, unit.department)}
+            rows.append(["", name, *(unit.model_dump()[m] for m in METRICS)])
     return rows
 
 
@@ -180,7 +187,8 @@ async def _export(
     tz = ZoneInfo(context.policy.timezone)
     last_day = figures.period_to.astimezone(tz) - timedelta(days=1)
     span = f"{figures.period_from.astimezone(tz):%Y%m%d}-{last_day:%Y%m%d}"
-    return header, _rows(figures, names, _("全市")), f"statistics-{span}"
+    rows = _rows(figures, names, _("全市"), _("%(unit)s（含下级单位）"))
+    return header, rows, f"statistics-{span}"
 
 
 @router.get("/stats.csv")
