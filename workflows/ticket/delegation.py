@@ -34,10 +34,22 @@ from workflows.ticket.outcome import STEP_RUNGS, Outcome
 from workflows.ticket.state import Step, StepClock, TicketState
 
 
-def _start_clock(s: TicketState, now: datetime, delegation: Delegation) -> None:
+def _owed_below(
+    s: TicketState,
+    now: datetime,
+    actor: str,
+    delegation: Delegation,
+    action: TimelineAction,
+    why: str,
+    **detail: object,
+) -> None:
+    """The unit below owes a reply up (again): its clock starts, and it is told by when."""
     s.delegation_clocks[delegation.unit] = StepClock(
         step=Step.DELEGATED, started_at=now, due_at=delegation.due_at, department=delegation.unit
     )
+    due_text = delegation.due_at.isoformat()
+    event = s.log(now, actor, action, unit=delegation.unit, reply_up_due=due_text, **detail)
+    s.notify(event, delegation.unit, f"Ticket {s.ticket_no}: {why}; reply up by {due_text}")
 
 
 def _stop_clock(s: TicketState, now: datetime, actor: str, unit: str) -> None:
@@ -61,21 +73,15 @@ async def delegate(
     s.delegations.append(delegation)
     if body.unit not in s.passed_to:
         s.passed_to.append(body.unit)
-    _start_clock(s, now, delegation)
-    event = s.log(
+    _owed_below(
+        s,
         now,
         actor.describe(),
+        delegation,
         TimelineAction.DELEGATED,
-        unit=body.unit,
+        f"{s.intake.category}, passed down to you by {holder}: sign for it",
         level=len(s.delegations),
-        reply_up_due=delegation.due_at.isoformat(),
         note=body.note,
-    )
-    s.notify(
-        event,
-        body.unit,
-        f"Ticket {s.ticket_no} ({s.intake.category}) passed down to you by {holder}: sign for "
-        f"it and reply up by {delegation.due_at.isoformat()}",
     )
     return Outcome()
 
@@ -150,20 +156,14 @@ async def review_delegated_reply(
         below.sent_back += 1
         if body.reply_by is not None:
             below.due_at = rules.delegated_due(s, below.by, body.reply_by)
-        _start_clock(s, now, below)
-        event = s.log(
+        _owed_below(
+            s,
             now,
             actor.describe(),
+            below,
             TimelineAction.DELEGATED_REPLY_SENT_BACK,
-            unit=below.unit,
+            f"{below.by} sent your reply back",
             note=body.note,
-            reply_up_due=below.due_at.isoformat(),
-        )
-        s.notify(
-            event,
-            below.unit,
-            f"Ticket {s.ticket_no}: {below.by} sent your reply back; reply up by "
-            f"{below.due_at.isoformat()}",
         )
         return Outcome()
     s.delegations.pop()
