@@ -33,12 +33,13 @@ from schema.tables import (
     TicketFigures,
 )
 from schema.ticket import DelegationStage, TicketStatus
+from workflows.ticket import chain
 
 
 def department_rows(record: TicketRecord) -> list[dict[str, object]]:
     """The ticket's departments (lead first, then assisting, then the units it is passed
     down to), for their queues (schema.tables.TicketDepartment)."""
-    passed_to = [*record.passed_to, *(d.unit for d in record.delegations)]
+    passed_to = record.passed_to  # every unit it went down to, those it is with now too
     codes = dict.fromkeys(
         c for c in (record.lead_department, *record.assisting_departments, *passed_to) if c
     )
@@ -64,17 +65,16 @@ def duty_of(record: TicketRecord, code: str) -> str | None:
         return None
     if any(p.department == code and p.submitted_at is None for p in record.parts):
         return Duty.PART
-    for delegation in record.delegations:
-        stage = delegation.stage
-        if delegation.unit == code and stage is DelegationStage.TO_SIGN:
-            return Duty.DELEGATED_SIGN
-        if delegation.by == code and stage is DelegationStage.REPLIED:
-            return Duty.DELEGATED_REVIEW
-        if delegation.unit == code and delegation is record.delegations[-1]:
-            return None if stage is DelegationStage.REPLIED else Duty.DELEGATED_REPLY
-        if delegation.by == code:
-            return Duty.PASSED_DOWN
-    return None
+    passed = record.delegations
+    lowest = chain.lowest(passed)
+    if lowest is None:
+        return None
+    if code == chain.reviewer(passed):
+        return Duty.DELEGATED_REVIEW
+    if code == chain.unit_below(passed):
+        signed = lowest.stage is not DelegationStage.TO_SIGN
+        return Duty.DELEGATED_REPLY if signed else Duty.DELEGATED_SIGN
+    return Duty.PASSED_DOWN if code in (d.by for d in passed) else None
 
 
 def ticket_row(record: TicketRecord) -> dict[str, object]:

@@ -130,7 +130,8 @@ async def _check_not_routed_to(session: AsyncSession, code: str) -> None:
         )
 
 
-async def _check_departments(session: AsyncSession, codes: list[str]) -> None:
+async def check_departments(session: AsyncSession, codes: list[str]) -> None:
+    """422 unless every code names an active unit of the catalogue."""
     unknown = await unknown_departments(session, codes)
     if unknown:
         raise ApiError(422, "unknown_department", f"unknown or inactive department(s): {unknown}")
@@ -141,7 +142,7 @@ async def create_rule(
 ) -> RoutingRule:
     if body.lead in body.assisting:
         raise ApiError(422, "invalid_input", "the lead department cannot also be assisting")
-    await _check_departments(session, [body.lead, *body.assisting])
+    await check_departments(session, [body.lead, *body.assisting])
     clash = await session.scalar(
         select(RoutingRule.id).where(
             RoutingRule.category == body.category,
@@ -182,7 +183,7 @@ async def update_rule(
     assisting = changes.get("assisting", row.assisting)
     if lead in assisting:
         raise ApiError(422, "invalid_input", "the lead department cannot also be assisting")
-    await _check_departments(session, [lead, *assisting])
+    await check_departments(session, [lead, *assisting])
     for field, value in changes.items():
         setattr(row, field, value)
     _record(

@@ -14,13 +14,14 @@ from fastapi import Path as PathParam
 from pydantic import BaseModel
 
 from api import hierarchy
+from api.catalogue_service import check_departments
 from api.deps import AppContext, ContextDep, StaffDep, require_roles
 from api.errors import ApiError, forbidden, not_found
 from api.escalation_queries import EscalationFilter, list_escalations
 from api.idempotency import action_id, bind_action_key
 from api.routes.tickets import TicketNo, shown_to
 from api.ticket_gateway import ActionRef
-from api.ticket_queries import stored_ticket, unknown_departments
+from api.ticket_queries import stored_ticket
 from schema.escalation import (
     DisciplineReferralBody,
     JointMeetingBody,
@@ -52,9 +53,7 @@ Precheck = Callable[[AppContext, str, Any, Actor], Awaitable[None]]
 
 async def departments_exist(context: AppContext, codes: list[str]) -> None:
     async with context.sessions() as session:
-        unknown = await unknown_departments(session, codes)
-    if unknown:
-        raise ApiError(422, "unknown_department", f"unknown or inactive department(s): {unknown}")
+        await check_departments(session, codes)
 
 
 async def lead_and_assisting_exist(
@@ -111,7 +110,7 @@ async def _unit_is_below(
             return  # the workflow says why not (404, 409)
         if actor.department not in [ticket.lead_department, *(d.unit for d in ticket.delegations)]:
             return
-        await departments_exist(context, [body.unit])
+        await check_departments(session, [body.unit])
         below = await hierarchy.units_under(session, actor.department or "")
     if body.unit not in below - {actor.department}:
         raise ApiError(

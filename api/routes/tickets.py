@@ -86,12 +86,7 @@ async def check_department_sees(context: AppContext, actor: Actor, ticket: Ticke
     those of every unit under it in the hierarchy."""
     if actor.role is not Role.DEPARTMENT:
         return
-    on_ticket = {
-        ticket.lead_department,
-        *ticket.assisting_departments,
-        *(d.unit for d in ticket.delegations),
-        *ticket.passed_to,
-    }
+    on_ticket = {ticket.lead_department, *ticket.assisting_departments, *ticket.passed_to}
     if actor.department in on_ticket:
         return
     async with context.sessions() as session:

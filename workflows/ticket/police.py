@@ -95,6 +95,6 @@ def no_answer(s: TicketState, now: datetime, actor: str, clock: StepClock) -> No
     s.notify(
         event,
         CENTRE,
-        f"Ticket {s.ticket_no}: 110 has neither accepted nor handed it back by "
-        f"{clock.due_at.isoformat()}; call 110",
+        f"Ticket {s.ticket_no}: 110 has neither accepted nor handed it back by {answer_by}; "
+        "call 110",
     )

@@ -277,10 +277,9 @@ class TicketState(BaseModel):
         if not self.delegations:
             return
         units = [d.unit for d in self.delegations]
-        for unit in units:
-            self.delegation_clocks.pop(unit, None)
         superseded = (EscalationKind.WARNING, EscalationKind.REMINDER)
         for unit in units:
+            self.delegation_clocks.pop(unit, None)
             self.end_open_escalations(
                 now, EscalationOutcome.SUPERSEDED, actor, superseded, Step.DELEGATED, unit
             )
