@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.spreadsheets import csv_text
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
 from schema.tables import StoredEscalation, TicketEvent
 
@@ -113,22 +112,10 @@ CSV_COLUMNS = [
 
 def escalations_csv(records: Iterable[Escalation]) -> str:
     """One row a rung; the leader and the officials named come out of the detail."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
+    rows = []
     for record in records:
         row = record.model_dump(mode="json")
         row["leader"] = record.detail.get("leader", "")
         row["officials"] = "; ".join(record.detail.get("officials", []))
-        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
-    return out.getvalue()
-
-
-def spreadsheet_safe(value: object) -> object:
-    """A cell a spreadsheet shows as text: one that starts like a formula (``=HYPERLINK(…)``)
-    gets a leading apostrophe, as OWASP advises against CSV injection."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        rows.append([row.get(column) for column in CSV_COLUMNS])
+    return csv_text(CSV_COLUMNS, rows)

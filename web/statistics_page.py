@@ -6,20 +6,18 @@ both)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from openpyxl import Workbook
 from pydantic import Field, ValidationError
 
 from api.deps import AppContext, ContextDep
 from api.errors import describe_validation
 from api.routes.stats import period_statistics
+from api.spreadsheets import csv_for_excel, xlsx
 from hotline.statistics import DepartmentFigures, Figures, Statistics, Weights, rates
 from hotline.ticket_facts import counts_between
 from schema.ticket import Role
@@ -194,12 +192,8 @@ async def _export(
 @router.get("/stats.csv")
 async def statistics_csv(request: Request, me: UserDep, context: ContextDep) -> Response:
     header, rows, name = await _export(request, me, context)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
     return Response(
-        "\\ufeff" + out.getvalue(),  # a BOM, so that Excel reads the Chinese as UTF-8
+        csv_for_excel(header, rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
@@ -208,16 +202,8 @@ async def statistics_csv(request: Request, me: UserDep, context: ContextDep) -> 
 @router.get("/stats.xlsx")
 async def statistics_xlsx(request: Request, me: UserDep, context: ContextDep) -> Response:
     header, rows, name = await _export(request, me, context)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "statistics"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
     return Response(
-        out.getvalue(),
+        xlsx("statistics", header, rows),
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )

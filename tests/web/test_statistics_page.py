@@ -5,6 +5,7 @@ CSV and XLSX carry the same ranking, and other roles are refused."""
 from __future__ import annotations
 
 import asyncio
+import csv
 import io
 import re
 import uuid
@@ -144,3 +145,41 @@ async def test_the_statistics_page_shows_what_the_api_computes(workbench: Workbe
         assert answer is not None and answer.status == 403
     bad = await supervisor.goto(f"{base}/stats?period=range&from=2026-12-05&to=2026-12-01")
     assert bad is not None and bad.status == 422
+
+
+async def test_the_exports_carry_a_unit_named_like_a_formula_as_text(
+    workbench: Workbench,
+) -> None:
+    base = workbench.url
+    supervisor = await workbench.signed_in(await workbench.account(Role.SUPERVISOR))
+    request = supervisor.request
+    admin = await _token(request, base, await workbench.account(Role.ADMIN))
+    code, category = f"formula-{uuid.uuid4().hex[:6]}", f"formula-{uuid.uuid4().hex[:6]}"
+    for path, body in (
+        ("departments", {"code": code, "name": "formula", "name_zh": "=ZH1+1"}),
+        ("routing-rules", {"category": category, "lead": code}),
+    ):
+        made = await request.post(f"{base}/v1/{path}", data=body, headers=admin)
+        assert made.status == 201, await made.text()
+    agent = await _token(request, base, await workbench.account(Role.AGENT))
+    ticket = {
+        "channel": "phone",
+        "type": "complaint",
+        "category": category,
+        "district": "xincheng",
+        "description": "公式注入测试",
+        "citizen": {"name": "孙八", "phone": "13611112222"},
+    }
+    created = await request.post(f"{base}/v1/tickets", data=ticket, headers=agent)
+    assert created.status == 201, await created.text()
+
+    exported = await (await request.get(f"{base}/stats.csv?period=today")).body()
+    assert exported[:3] == b"\xef\xbb\xbf"  # a real byte-order mark, not the text \ufeff
+    names = [row[1] for row in csv.reader(io.StringIO(exported[3:].decode("utf-8")))]
+    assert names[0] == "单位" and "'=ZH1+1" in names and "=ZH1+1" not in names
+    book = await (await request.get(f"{base}/stats.xlsx?period=today")).body()
+    sheet = load_workbook(io.BytesIO(book)).active
+    assert sheet is not None
+    cells = {row[1].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    assert "'=ZH1+1" in cells and cells["'=ZH1+1"].data_type == "s"
+    assert not [c for c in cells.values() if c.data_type == "f"]
