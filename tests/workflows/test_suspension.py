@@ -7,12 +7,15 @@ the policy's longest suspension (30 days by default) resumes the ticket by itsel
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from temporalio.client import WorkflowHandle
 
+from schema.policy import Policy
 from schema.ticket import (
+    ProgressBody,
     ResumeBody,
     SignBody,
     SuspensionBody,
@@ -115,3 +118,32 @@ async def test_a_suspension_needs_a_policy_reason_and_the_centre(tickets: Ticket
     with pytest.raises(Exception) as not_suspended:
         await handle.execute_update(TicketWorkflow.resume, args=[LEAD, ResumeBody()])
     assert refusal(not_suspended.value).type == "InvalidState"
+
+
+async def test_expected_resume_is_not_past_by_the_citys_date(tickets: Tickets) -> None:
+    """At 02:00 in Shanghai the UTC date is still yesterday's: yesterday is refused."""
+    handle = await tickets.open()
+    signed = await handle.execute_update(TicketWorkflow.sign, args=[LEAD, SignBody()])
+    city = ZoneInfo(Policy().timezone)
+    local = signed.updated_at.astimezone(city)
+    night = datetime.combine(local.date() + timedelta(days=1), time(2), city)
+    await tickets.skip(seconds=(night - signed.updated_at).total_seconds())
+    now = (
+        await handle.execute_update(
+            TicketWorkflow.report_progress, args=[LEAD, ProgressBody(content="on site")]
+        )
+    ).updated_at
+    assert now.astimezone(city).hour < 8  # the clock is where the test needs it
+    today = now.astimezone(city).date()
+    yesterday = today - timedelta(days=1)
+    assert yesterday == now.astimezone(UTC).date()
+    with pytest.raises(Exception) as past:
+        await handle.execute_update(
+            TicketWorkflow.request_suspension, args=[LEAD, suspension(yesterday)]
+        )
+    assert refusal(past.value).type == "InvalidInput"
+    assert "in the past" in refusal(past.value).message
+    asked = await handle.execute_update(
+        TicketWorkflow.request_suspension, args=[LEAD, suspension(today)]
+    )
+    assert asked.pending_review == "suspension"

@@ -149,6 +149,12 @@ def _whose_turn(state: TicketState) -> str:
 # -- action-specific checks -------------------------------------------------------
 
 
+def city_today(state: TicketState, now: datetime) -> date:
+    """Today in the city (the policy's time zone): every date a user gives is a city date,
+    and before 08:00 in Shanghai the UTC date is still yesterday's."""
+    return now.astimezone(ZoneInfo(state.require_policy().timezone)).date()
+
+
 def _no_review_pending(state: TicketState, action: str) -> None:
     if state.pending_review is not None:
         refuse(
@@ -215,7 +221,15 @@ def check_extension_review(state: TicketState, actor: Actor) -> None:
         refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} has no extension request")
 
 
-def check_suspension(state: TicketState, actor: Actor, body: SuspensionBody, now: datetime) -> None:
+def check_suspension(
+    state: TicketState,
+    actor: Actor,
+    body: SuspensionBody,
+    now: datetime,
+    today: date | None = None,
+) -> None:
+    """``today``: the day 'expected_resume' may not precede (the city's; tickets that asked
+    before the "user-dates-are-city-dates" patch replay with the UTC date)."""
     check_action("suspend", state, actor)
     _no_review_pending(state, "suspend")
     reasons = state.require_policy().suspension.reasons
@@ -225,7 +239,7 @@ def check_suspension(state: TicketState, actor: Actor, body: SuspensionBody, now
             f"'{body.reason}' is not a reason to suspend; the policy's reasons: "
             + "; ".join(reasons),
         )
-    if body.expected_resume < now.date():
+    if body.expected_resume < (today or city_today(state, now)):
         refuse(
             RefusalType.INVALID_INPUT,
             f"'expected_resume' ({body.expected_resume.isoformat()}) is in the past",
@@ -406,7 +420,7 @@ def _own_deadline(state: TicketState, unit: str | None) -> datetime | None:
 def check_reply_by(state: TicketState, unit: str | None, reply_by: date, now: datetime) -> None:
     """A deadline passed down falls on a day from today to the last of the unit's own."""
     timezone = ZoneInfo(state.require_policy().timezone)
-    if reply_by < now.astimezone(timezone).date():
+    if reply_by < city_today(state, now):
         refuse(RefusalType.INVALID_INPUT, f"'reply_by' ({reply_by.isoformat()}) is in the past")
     own = _own_deadline(state, unit)
     if own is None:

@@ -145,7 +145,7 @@ class TicketWorkflow:
     async def take(self, row: ProcessStep, actor: Actor, body: Any) -> TicketView:
         effect = legacy.effect_for(row.action, EFFECTS[row.action])
         return await self._act(
-            lambda: self.check(row, actor, body),
+            lambda: legacy.recheck(row.action, self.ticket, actor, body, workflow.now()),
             lambda: effect(self.ticket, workflow.now(), actor, body, due_for(self.ticket)),
         )
 

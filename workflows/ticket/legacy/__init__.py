@@ -7,9 +7,16 @@ architecture.md, "Changing workflow code while tickets are open").
 
 from __future__ import annotations
 
-from temporalio import workflow
+from datetime import datetime
+from typing import Any
 
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+from schema.ticket import Actor
+from workflows.ticket import rules
 from workflows.ticket.legacy import transfer_110_awaits_acceptance as before_110
+from workflows.ticket.legacy import user_dates_are_city_dates as before_city_dates
 from workflows.ticket.outcome import Effect
 from workflows.ticket.state import TicketState
 
@@ -17,6 +24,31 @@ from workflows.ticket.state import TicketState
 CHANGED_EFFECTS: dict[str, tuple[str, Effect]] = {
     before_110.ACTION: (before_110.PATCH, before_110.close_at_once),
 }
+
+
+# Actions whose check a patch made stricter: the patch, and the check before it.
+CHANGED_CHECKS: dict[str, tuple[str, rules.Check]] = {
+    before_city_dates.ACTION: (before_city_dates.PATCH, before_city_dates.check_on_the_utc_date),
+}
+
+
+def recheck(action: str, state: TicketState, actor: Actor, body: Any, now: datetime) -> None:
+    """The handler's check, again under the lock. Where a patch made the check stricter,
+    an update the old check let through replays as accepted; the patch is asked only
+    then, so a ticket records its marker only where the two checks disagree."""
+    try:
+        rules.CHECKS[action](state, actor, body, now)
+    except ApplicationError as refusal:
+        changed = CHANGED_CHECKS.get(action)
+        if changed is None:
+            raise
+        patch, before = changed
+        try:
+            before(state, actor, body, now)
+        except ApplicationError:
+            raise refusal from None  # refused before the patch too
+        if workflow.patched(patch):
+            raise
 
 
 def effect_for(action: str, effect: Effect) -> Effect:
