@@ -57,7 +57,8 @@ async def bind_action_key(
     action: str,
     body: BaseModel,
 ) -> None:
-    """Record which request the key names; refuse it if it already names another."""
+    """Record which request the key names; refuse it if it already names another. An
+    action on no ticket (compiling a report) has ``ticket_no`` empty."""
     row = {
         "key": scoped_key(actor, key),
         "ticket_no": ticket_no,
@@ -71,6 +72,10 @@ async def bind_action_key(
         stored = await session.get(ActionKey, row["key"])
     assert stored is not None  # just inserted, or there before
     if (stored.ticket_no, stored.action) != (ticket_no, action):
-        raise key_reused(f"'{stored.action}' on ticket {stored.ticket_no}")
+        raise key_reused(_described(stored.action, stored.ticket_no))
     if stored.fingerprint != row["fingerprint"]:
-        raise key_reused(f"'{action}' on ticket {ticket_no} with a different body")
+        raise key_reused(f"{_described(action, ticket_no)} with a different body")
+
+
+def _described(action: str, ticket_no: str) -> str:
+    return f"'{action}' on ticket {ticket_no}" if ticket_no else f"'{action}'"

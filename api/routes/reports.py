@@ -18,7 +18,8 @@ from temporalio.service import RPCError
 
 from api.deps import AppContext, ContextDep, require_roles
 from api.errors import ApiError
-from api.idempotency import scoped_key
+from api.idempotency import bind_action_key, scoped_key
+from schema.body import Body
 from schema.reports import ReportKind, ReportRequest, ReportSummary
 from schema.tables import Report
 from schema.ticket import Actor, Role
@@ -62,7 +63,7 @@ async def list_reports(
         return [ReportListed.model_validate(row, from_attributes=True) for row in rows]
 
 
-class CompileRequest(BaseModel):
+class CompileRequest(Body):
     kind: ReportKind
 
 
@@ -111,7 +112,17 @@ async def compile_report(
 ) -> ReportListed:
     """Compile one report now, as its schedule would (a dispatch meeting compiled now puts
     its hard tickets under leaders too). A retry with the same ``Idempotency-Key`` and kind
-    joins the first run."""
+    joins the first run; the same key with another kind is refused (422), as for ticket
+    actions."""
+    if idempotency_key is not None:
+        await bind_action_key(
+            context.sessions,
+            actor=actor,
+            key=idempotency_key,
+            ticket_no="",
+            action="compile-report",
+            body=body,
+        )
     summary = await compile_now(context, actor, body.kind, idempotency_key)
     async with context.sessions() as session:
         row = await session.get(Report, summary.id)

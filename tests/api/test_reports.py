@@ -201,6 +201,11 @@ async def test_a_supervisor_compiles_a_report_now_and_a_retry_joins_the_first_ru
             break
         await asyncio.sleep(0.1)
     assert len(runs) == 1  # the retry joined the first run
+    other = await api.http.post(
+        "/v1/reports", json={"kind": "daily"}, headers={**supervisor, **key}
+    )
+    assert other.status_code == 422, other.text
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
     listed = (await api.http.get("/v1/reports", headers=supervisor)).json()
     assert compiled["id"] in [r["id"] for r in listed]
 
