@@ -123,7 +123,7 @@ async def test_only_the_lead_department_acts(tickets: Tickets) -> None:
 async def test_wrong_state_is_refused_with_what_is_allowed(tickets: Tickets) -> None:
     handle = await tickets.open()
     await expect_refusal(
-        tickets, handle, "InvalidState", "sign for ticket", TicketWorkflow.reply, LEAD, REPLY
+        tickets, handle, "InvalidState", "'dispatched': sign it", TicketWorkflow.reply, LEAD, REPLY
     )
     await expect_refusal(
         tickets,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from schema.escalation import (
@@ -52,6 +52,11 @@ LONGEST_SUPERVISION = timedelta(days=90)
 ACTION_RULES: dict[str, ProcessStep] = BY_ACTION
 
 
+def refuse_in_state(state: TicketState, why: str) -> NoReturn:
+    """409: a 409's message names the ticket's state first (docs/api.md), then why."""
+    refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} is '{state.status}': {why}")
+
+
 def check_action(action: str, state: TicketState, actor: Actor) -> None:
     """The checks every action shares: role, department scope, ticket status."""
     rule = ACTION_RULES[action]
@@ -59,16 +64,12 @@ def check_action(action: str, state: TicketState, actor: Actor) -> None:
         allowed = ", ".join(sorted(r.value for r in rule.roles))
         refuse(RefusalType.FORBIDDEN, f"role '{actor.role}' may not {action}; allowed: {allowed}")
     if state.policy is None:
-        refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} is still being registered")
+        refuse_in_state(state, "it is still being registered")
     if actor.role is Role.DEPARTMENT:  # a department with no business here hears 403 first
         _check_department_scope(action, rule.scope, state, actor)
     if state.status not in rule.statuses:
         allowed = ", ".join(s.value for s in TicketStatus if s in rule.statuses)
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"ticket {state.ticket_no} is '{state.status}'; '{action}' is allowed only "
-            f"when it is: {allowed}",
-        )
+        refuse_in_state(state, f"'{action}' is allowed only when it is: {allowed}")
 
 
 def offered(action: str, actor: Actor, ticket: TicketView) -> bool:
@@ -130,9 +131,7 @@ def _check_department_scope(action: str, scope: Scope, state: TicketState, actor
             f"(lead {lead}; passed down to: {', '.join(passed_to) or 'none'})",
         )
     # On the chain, but it is not this unit's turn: a matter of the ticket's state.
-    refuse(
-        RefusalType.INVALID_STATE, f"'{action}' is not for '{department}' now: {_whose_turn(state)}"
-    )
+    refuse_in_state(state, f"'{action}' is not for '{department}' now: {_whose_turn(state)}")
 
 
 def _whose_turn(state: TicketState) -> str:
@@ -157,10 +156,9 @@ def city_today(state: TicketState, now: datetime) -> date:
 
 def _no_review_pending(state: TicketState, action: str) -> None:
     if state.pending_review is not None:
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"ticket {state.ticket_no} awaits the centre's {state.pending_review} review; "
-            f"'{action}' must wait for it",
+        refuse_in_state(
+            state,
+            f"it awaits the centre's {state.pending_review} review; '{action}' must wait for it",
         )
 
 
@@ -175,10 +173,7 @@ def check_return(state: TicketState, actor: Actor, now: datetime) -> None:
     _no_review_pending(state, "return")
     until = state.other_deadlines.get("return_until")
     if until is not None and now > until:
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"the return window of ticket {state.ticket_no} closed at {until.isoformat()}",
-        )
+        refuse_in_state(state, f"its return window closed at {until.isoformat()}")
 
 
 def check_return_review(state: TicketState, actor: Actor, body: ReturnReviewBody) -> None:
@@ -200,10 +195,9 @@ def check_extension(state: TicketState, actor: Actor, body: ExtensionBody, now: 
     _no_review_pending(state, "extension")
     reply = state.clocks.get(Step.REPLY)
     if reply is None or now >= reply.due_at:
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"an extension must be asked before the reply deadline; ticket {state.ticket_no}'s "
-            "deadline has passed",
+        refuse_in_state(
+            state,
+            "an extension must be asked before the reply deadline, and its deadline has passed",
         )
     cap = state.require_policy().extension_max_working_days
     left = cap - state.extension_days_granted
@@ -218,7 +212,7 @@ def check_extension(state: TicketState, actor: Actor, body: ExtensionBody, now: 
 def check_extension_review(state: TicketState, actor: Actor) -> None:
     check_action("extension-review", state, actor)
     if state.pending_extension is None:
-        refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} has no extension request")
+        refuse_in_state(state, "it has no extension request")
 
 
 def check_suspension(
@@ -249,18 +243,18 @@ def check_suspension(
 def check_suspension_review(state: TicketState, actor: Actor) -> None:
     check_action("suspension-review", state, actor)
     if state.pending_review is not PendingReview.SUSPENSION:
-        refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} has no suspension request")
+        refuse_in_state(state, "it has no suspension request")
 
 
 def check_part(state: TicketState, actor: Actor) -> None:
     check_action("part", state, actor)
     if actor.department in state.parts_given:
-        refuse(RefusalType.INVALID_STATE, f"'{actor.department}' has given its part already")
+        refuse_in_state(state, f"'{actor.department}' has given its part already")
     if actor.department not in state.part_clocks:
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"ticket {state.ticket_no} asks no part of '{actor.department}' (dispatched before "
-            "assisting departments owed one)",
+        refuse_in_state(
+            state,
+            f"it asks no part of '{actor.department}' (dispatched before assisting "
+            "departments owed one, or the reply is given)",
         )
 
 
@@ -282,7 +276,7 @@ def check_reply_with_parts(state: TicketState, actor: Actor, body: ReplyBody) ->
 def check_reply(state: TicketState, actor: Actor) -> None:
     is_lead = actor.role is Role.DEPARTMENT and actor.department == state.lead_department
     if state.status is TicketStatus.DISPATCHED and is_lead:
-        refuse(RefusalType.INVALID_STATE, f"sign for ticket {state.ticket_no} before replying")
+        refuse_in_state(state, "sign it before replying")
     check_action("reply", state, actor)
     _no_review_pending(state, "reply")
 
@@ -290,19 +284,13 @@ def check_reply(state: TicketState, actor: Actor) -> None:
 def check_rating(state: TicketState, actor: Actor) -> None:
     check_action("rating", state, actor)
     if state.rating is not None:
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"ticket {state.ticket_no} is already rated; the centre reviews the rating",
-        )
+        refuse_in_state(state, "it is already rated; the centre reviews the rating")
 
 
 def check_rating_review(state: TicketState, actor: Actor) -> None:
     check_action("rating-review", state, actor)
     if state.pending_review is not PendingReview.RATING:
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"ticket {state.ticket_no} has no unsatisfied rating to review",
-        )
+        refuse_in_state(state, "it has no unsatisfied rating to review")
 
 
 def check_merge(state: TicketState, actor: Actor, body: MergeBody) -> None:
@@ -319,23 +307,14 @@ def check_absorb(
     tickets merging into each other (or round a cycle) exactly one is then refused, so the
     requests always keep an open ticket that carries them."""
     if state.status is TicketStatus.CLOSED:
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"ticket {state.ticket_no} is closed ({state.closure_reason}); merge into an open one",
-        )
+        refuse_in_state(state, f"it closed as {state.closure_reason}; merge into an open one")
     if merging_into is not None and not notice.duplicate_ticket_no < state.ticket_no:
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"ticket {state.ticket_no} is itself being merged into {merging_into}",
-        )
+        refuse_in_state(state, f"it is itself being merged into {merging_into}")
 
 
 def check_not_merging(state: TicketState, merging_into: str | None) -> None:
     if merging_into is not None:
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"ticket {state.ticket_no} is being merged into {merging_into}; try again in a moment",
-        )
+        refuse_in_state(state, f"it is being merged into {merging_into}; try again in a moment")
 
 
 def check_supervise(state: TicketState, actor: Actor, body: SuperviseBody, now: datetime) -> None:
@@ -349,10 +328,8 @@ def check_supervise(state: TicketState, actor: Actor, body: SuperviseBody, now: 
             "a supervision order is due within weeks",
         )
     if state.open_escalations(EscalationKind.LEADER_SUPERVISION):
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"ticket {state.ticket_no} is already under leader supervision; the next rung "
-            "is a joint meeting",
+        refuse_in_state(
+            state, "it is already under leader supervision; the next rung is a joint meeting"
         )
     order = state.open_escalations(EscalationKind.SUPERVISION_ORDER)
     next_is_leader = bool(order) and order[-1].tier is SupervisionTier.RED
@@ -366,9 +343,8 @@ def check_supervise(state: TicketState, actor: Actor, body: SuperviseBody, now: 
 def check_joint_meeting(state: TicketState, actor: Actor) -> None:
     check_action("joint-meeting", state, actor)
     for meeting in state.open_escalations(EscalationKind.JOINT_MEETING):
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"joint meeting {meeting.workflow_id} is still open; it decides first",
+        refuse_in_state(
+            state, f"joint meeting {meeting.workflow_id} is still open; it decides first"
         )
 
 
@@ -384,8 +360,8 @@ def check_discipline_referral(
         )
     for referral in state.open_escalations(EscalationKind.DISCIPLINE_REFERRAL):
         if referral.department == department:
-            refuse(
-                RefusalType.INVALID_STATE,
+            refuse_in_state(
+                state,
                 f"{department} is already referred ({referral.workflow_id}); the commission "
                 "has not decided yet",
             )
@@ -394,14 +370,14 @@ def check_discipline_referral(
 def check_leader_assignment(state: TicketState) -> None:
     """Only an open ticket with a lead, not yet under a leader or higher, gets one."""
     if state.status is TicketStatus.CLOSED or state.lead_department is None:
-        refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} has no unit to supervise")
+        refuse_in_state(state, "it has no unit to supervise")
     for kind in (
         EscalationKind.LEADER_SUPERVISION,
         EscalationKind.JOINT_MEETING,
         EscalationKind.DISCIPLINE_REFERRAL,
     ):
         if state.open_escalations(kind):
-            refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} is under {kind} already")
+            refuse_in_state(state, f"it is under {kind} already")
 
 
 # -- 二级派单 ---------------------------------------------------------------------------
@@ -426,10 +402,10 @@ def check_reply_by(state: TicketState, unit: str | None, reply_by: date, now: da
     if own is None:
         return
     if own <= now:
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"{unit}'s own deadline on ticket {state.ticket_no} passed at {own.isoformat()}: "
-            "reply yourself, or ask for an extension first",
+        refuse_in_state(
+            state,
+            f"{unit}'s own deadline on it passed at {own.isoformat()}: reply yourself, or ask "
+            "for an extension first",
         )
     last_day = own.astimezone(timezone).date()
     if reply_by > last_day:
@@ -460,23 +436,20 @@ def check_delegate(state: TicketState, actor: Actor, body: DelegateBody, now: da
             f"'{body.unit}' is on ticket {state.ticket_no} already; pass it to a unit below you",
         )
     if len(state.delegations) >= chain.DEEPEST:
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"ticket {state.ticket_no} is passed down {chain.DEEPEST} levels already",
-        )
+        refuse_in_state(state, f"it is passed down {chain.DEEPEST} levels already")
     check_reply_by(state, actor.department, body.reply_by, now)
 
 
 def check_delegated_sign(state: TicketState, actor: Actor) -> None:
     check_action("delegated-sign", state, actor)
     if state.delegations[-1].stage is not DelegationStage.TO_SIGN:
-        refuse(RefusalType.INVALID_STATE, f"'{actor.department}' has signed for it already")
+        refuse_in_state(state, f"'{actor.department}' has signed for it already")
 
 
 def check_delegated_reply(state: TicketState, actor: Actor) -> None:
     check_action("delegated-reply", state, actor)
     if state.delegations[-1].stage is DelegationStage.TO_SIGN:
-        refuse(RefusalType.INVALID_STATE, f"sign for ticket {state.ticket_no} before replying up")
+        refuse_in_state(state, f"'{actor.department}' signs for it before replying up")
 
 
 def check_delegated_review(
