@@ -162,23 +162,26 @@ def _run_on_accounts(work: Callable[[Any], Awaitable[T]]) -> T:
         raise typer.BadParameter(str(problem)) from problem
 
 
-PasswordOption = Annotated[
-    str | None,
+PasswordFromStdin = Annotated[
+    bool,
     typer.Option(
-        help="the password; asked for (hidden) when left out, or made with --generate",
+        "--password-stdin",
+        help="read the password from the first line of standard input (for scripts); "
+        "without it the password is asked for, hidden, or made with --generate. It is "
+        "never an argument, which every user of the machine could read in the process list",
     ),
 ]
 
 
-def _password(password: str | None, generate: bool) -> str:
+def _password(from_stdin: bool, generate: bool) -> str:
     from hotline.accounts import new_password
 
     if generate:
         made = new_password()
         typer.echo(f"password: {made}")
         return made
-    if password is not None:
-        return password
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
     entered: str = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     return entered
 
@@ -189,13 +192,13 @@ def user_add(
     role: Annotated[Role, typer.Option(help="agent, department, supervisor, ...")],
     name: Annotated[str | None, typer.Option(help="display name; default the username")] = None,
     department: Annotated[str | None, typer.Option(help="for role department")] = None,
-    password: PasswordOption = None,
+    password_stdin: PasswordFromStdin = False,
     generate: Annotated[bool, typer.Option(help="make a password and print it")] = False,
 ) -> None:
     """Add an account."""
     from hotline.accounts import add_user
 
-    secret = _password(password, generate)
+    secret = _password(password_stdin, generate)
     made = _run_on_accounts(
         lambda sessions: add_user(
             sessions,
@@ -212,13 +215,13 @@ def user_add(
 @user_app.command("passwd")
 def user_passwd(
     username: str,
-    password: PasswordOption = None,
+    password_stdin: PasswordFromStdin = False,
     generate: Annotated[bool, typer.Option(help="make a password and print it")] = False,
 ) -> None:
     """Set a new password; the user's sessions and tokens end."""
     from hotline.accounts import set_password
 
-    secret = _password(password, generate)
+    secret = _password(password_stdin, generate)
     _run_on_accounts(lambda sessions: set_password(sessions, username, secret))
     typer.echo(f"new password set for {username}; their sessions have ended")
 
@@ -304,8 +307,8 @@ def exit_without_teardown() -> None:
 
 @app.command()
 def reseal() -> None:
-    """Seal every stored citizen with the first encryption key and recompute the phone
-    look-ups: after changing HOTLINE_ENCRYPTION_KEYS, and once after upgrading."""
+    """Seal every stored citizen and free text again with the first encryption key and
+    recompute the phone look-ups: after changing HOTLINE_ENCRYPTION_KEYS."""
     from hotline import sealing
     from hotline.database import create_engine, session_factory
     from hotline.reseal import reseal as reseal_all
@@ -313,15 +316,15 @@ def reseal() -> None:
     settings = Settings()
     sealing.use_keys(settings.resolved_encryption_keys())
 
-    async def run() -> int:
+    async def run() -> dict[str, int]:
         engine = create_engine(settings.resolved_database_url())
         try:
             return await reseal_all(session_factory(engine))
         finally:
             await engine.dispose()
 
-    count = asyncio.run(run())
-    typer.echo(f"{count} tickets resealed with key {settings.resolved_encryption_keys().active_id}")
+    counts = ", ".join(f"{table} {count}" for table, count in asyncio.run(run()).items())
+    typer.echo(f"resealed with key {settings.resolved_encryption_keys().active_id}: {counts}")
 
 
 @app.command("migrate")

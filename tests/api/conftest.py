@@ -16,6 +16,7 @@ import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
+from fastapi import FastAPI
 from sqlalchemy.engine.url import make_url
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
@@ -90,6 +91,12 @@ class Api:
     temporal: Client
     settings: Settings
     read_model: ReadModel
+    app: FastAPI
+
+    def client_from(self, address: str) -> httpx.AsyncClient:
+        """Another client of the same running app, as if from ``address``."""
+        transport = httpx.ASGITransport(app=self.app, client=(address, 40000))
+        return httpx.AsyncClient(transport=transport, base_url="http://hotline.test")
 
     def token(
         self, role: Role, department: str | None = None, ttl: timedelta = timedelta(hours=1)
@@ -159,4 +166,10 @@ async def api(
         build_worker(dev_server.client, settings, read_model.sessions),
         asgi_client(app) as http,
     ):
-        yield Api(http=http, temporal=dev_server.client, settings=settings, read_model=read_model)
+        yield Api(
+            http=http,
+            temporal=dev_server.client,
+            settings=settings,
+            read_model=read_model,
+            app=app,
+        )
