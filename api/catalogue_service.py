@@ -106,7 +106,9 @@ async def update_department(
 
 
 async def _check_parent(session: AsyncSession, code: str, parent: str) -> None:
-    """The unit above must exist and must not be the unit itself or one under it."""
+    """The unit above must exist and must not be the unit itself or one under it, checked
+    on the tree as no concurrent move can change it until this transaction ends."""
+    await hierarchy.serialise_moves(session)
     tree = await hierarchy.parents(session)
     if parent not in tree:
         raise ApiError(422, "unknown_department", f"no department {parent} to be the parent")

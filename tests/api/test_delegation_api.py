@@ -3,10 +3,12 @@ down and back up, who sees what under it, and statistics rolled up the hierarchy
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from api import hierarchy
 from schema.policy import Policy
 from schema.ticket import Role
 from tests.api.conftest import Api
@@ -72,6 +74,39 @@ async def test_the_hierarchy_is_kept_with_its_history(api: Api) -> None:
     ).json()
     assert [(c["before"] or {}).get("parent") for c in changes] == [government, street, None]
     assert [(c["after"] or {}).get("parent") for c in changes] == [None, government, street]
+
+
+async def test_two_concurrent_moves_never_leave_a_cycle(api: Api) -> None:
+    """A under B and B under A, sent together: exactly one is placed, the other refused
+    against the tree the first left; never both (a cycle: each would read the other's
+    tickets and pass tickets "down" to it)."""
+    _, government, street, community = await district_with_street_and_community(api)
+    admin = api.token(Role.ADMIN)
+
+    async def move(code: str, parent: str | None) -> int:
+        answer = await api.http.patch(
+            f"/v1/departments/{code}", headers=admin, json={"parent": parent}
+        )
+        return answer.status_code
+
+    for _ in range(8):
+        assert await move(street, None) == 200 and await move(community, None) == 200
+        statuses = await asyncio.gather(move(street, community), move(community, street))
+        assert sorted(statuses) == [200, 422], statuses
+        tree = {
+            unit["code"]: unit["parent"]
+            for unit in (await api.http.get("/v1/departments", headers=admin)).json()
+        }
+        assert not (tree[street] == community and tree[community] == street), tree
+    assert await move(street, government) == 200 and await move(community, street) == 200
+
+
+def test_a_stored_cycle_ends_every_walk() -> None:
+    """An older version may have stored a cycle: the walks up and down still end."""
+    tree = {"a": "b", "b": "c", "c": "a", "d": "a"}
+    assert hierarchy.ancestors(tree, "a") == ["b", "c"]
+    assert hierarchy.ancestors(tree, "d") == ["a", "b", "c"]
+    assert hierarchy.under(tree, "a") == {"a", "b", "c", "d"}
 
 
 async def test_passed_down_to_a_street_and_accepted_up(api: Api) -> None:
