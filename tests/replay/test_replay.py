@@ -17,6 +17,7 @@ from hotline.settings import WorkflowSandbox
 from tests.support import TEST_CONVERTER
 from worker import WORKFLOWS, sandbox_runner
 from workflows.ticket.legacy.escalation_ladder import PATCH as ESCALATION_LADDER
+from workflows.ticket.legacy.order_climbs_on_its_own_deadline import PATCH as OWN_DEADLINE
 from workflows.ticket.legacy.publish_in_one_local_activity import (
     PATCH as PUBLISH_IN_ONE_LOCAL_ACTIVITY,
 )
@@ -29,10 +30,16 @@ def read(path: Path) -> str:
 
 
 # The versions recorded since the "register-once-deadlines-in-workflow" patch.
-REGISTERED_ONCE = {"v5", "v6", "v7", "v8", "v9"}
+REGISTERED_ONCE = {"v5", "v6", "v7", "v8", "v9", "v10"}
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 # Children (joint meetings, referrals) are recorded as "<version>-<scenario>-<child>.json".
 TICKET_HISTORIES = [p for p in HISTORIES if p.stem.count("-") == 1 or "-run" in p.stem]
+
+
+def version(path: Path) -> str:
+    """A history's version: "v10" for "v10-supervision_tiers.json", not its first two
+    characters."""
+    return path.stem.split("-", 1)[0]
 
 
 def test_every_shape_is_recorded() -> None:
@@ -100,7 +107,7 @@ def test_both_sides_of_the_publishing_patch_are_recorded() -> None:
         assert "publish_transition" in local, path.name
         patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
         # v5 tickets began after the patch and take its new side without asking (legacy.since)
-        if path.stem[:2] in REGISTERED_ONCE:
+        if version(path) in REGISTERED_ONCE:
             assert PUBLISH_IN_ONE_LOCAL_ACTIVITY not in patches, path.name
         else:
             assert PUBLISH_IN_ONE_LOCAL_ACTIVITY in patches, path.name
@@ -116,6 +123,18 @@ def test_both_sides_of_the_escalation_ladder_patch_are_recorded() -> None:
         path = Path(__file__).parent / "histories" / f"{name}.json"
         patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
         assert ESCALATION_LADDER in patches, name
+
+
+def test_both_sides_of_the_own_deadline_patch_are_recorded() -> None:
+    """Before it, the reply's grace hardened the standing order (a leader came early);
+    after it, the order climbs on its own deadline (and forcing that on the old histories
+    makes them fail to replay)."""
+    for name in ("v3-overdue_ladder", "v3-supervision_tiers", "v5-supervision_tiers"):
+        path = HISTORIES[0].parent / f"{name}.json"
+        patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
+        assert OWN_DEADLINE not in patches, name
+    after = HISTORIES[0].parent / "v10-supervision_tiers.json"
+    assert OWN_DEADLINE in {m["id"] for m in _markers(after, "core_patch", "patch-data")}
 
 
 def test_both_sides_of_the_merge_patch_are_recorded() -> None:
@@ -143,8 +162,8 @@ def test_both_sides_of_the_merge_patch_are_recorded() -> None:
 def test_both_sides_of_the_registration_patch_are_recorded() -> None:
     """v1–v4 tickets register in two local activities and ask one per deadline; v5 register
     in one (policy, route, working-day sheet) and compute their deadlines themselves."""
-    before = [p for p in TICKET_HISTORIES if p.stem[:2] in {"v1", "v2", "v3", "v4"}]
-    after = [p for p in TICKET_HISTORIES if p.stem[:2] in REGISTERED_ONCE]
+    before = [p for p in TICKET_HISTORIES if version(p) in {"v1", "v2", "v3", "v4"}]
+    after = [p for p in TICKET_HISTORIES if version(p) in REGISTERED_ONCE]
     assert before and len(after) >= 9
     for path in before:
         local = [m["activity_type"] for m in _markers(path, "core_local_activity", "data")]

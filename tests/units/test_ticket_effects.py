@@ -136,9 +136,19 @@ def test_the_ladder_climbs_reminder_then_a_blue_order() -> None:
     s = dispatched(local(11, 2))
     sign = s.clocks[Step.SIGN]
     at = local(11, 2, 13)
-    run(ladder.climb(s, at, sign, Rung.REMINDER, due, tiered=lambda: True))
+    run(ladder.climb(s, at, sign, Rung.REMINDER, due, tiered=lambda: True, patched=lambda _: True))
     assert s.missed_deadlines == 1 and s.escalation_level == 2
-    run(ladder.climb(s, local(11, 3, 13), sign, Rung.SUPERVISION, due, tiered=lambda: True))
+    run(
+        ladder.climb(
+            s,
+            local(11, 3, 13),
+            sign,
+            Rung.SUPERVISION,
+            due,
+            tiered=lambda: True,
+            patched=lambda _: True,
+        )
+    )
     (order,) = s.open_escalations(EscalationKind.SUPERVISION_ORDER)
     assert order.tier == "blue" and order.due_at == local(11, 6, 13)  # 3 working days
     assert s.clocks[Step.SUPERVISION].follows_missed_deadline

@@ -4,6 +4,7 @@ and discipline referrals, on the time-skipping server with natural-time limits."
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from temporalio.client import WorkflowHandle
@@ -362,3 +363,40 @@ async def test_an_order_for_a_missed_deadline_keeps_the_ticket_overdue(
     )
     assert by_hand.supervision_tier == "blue"
     assert not by_hand.overdue  # a supervisor's order is overdue only once its own due passes
+
+
+async def test_a_second_missed_step_does_not_skip_the_standing_orders_deadline(
+    tickets: Tickets, policy: PolicyFile
+) -> None:
+    """Sign and reply both missed: blue → orange → red → leader, each rung at the previous
+    order's own deadline. The reply's grace passes while the orange order stands: it is
+    recorded and told to the supervisors, and hardens nothing."""
+    policy.write(FAST_LADDER.replace('general = "30d"', 'general = "2d"'))
+    handle, view = await tickets.open_with_view()
+    assert view.deadlines["reply"] - view.deadlines["sign"] == timedelta(days=2, hours=-1)
+    await tickets.skip(days=2, hours=1, minutes=1)  # blue at 2 h, orange at 1 d 2 h; reply missed
+    orange = await tickets.state(handle)
+    assert orange.supervision_tier == "orange" and orange.escalation_level == 3
+    assert orange.overdue
+    missed = [e for e in await tickets.events(handle) if e.action == "deadline_missed"]
+    assert [(e.detail["step"], e.detail["under"]) for e in missed] == [
+        ("reply", "supervision_order")
+    ]
+    assert ("supervisors", "deadline_missed") in await tickets.notifications(handle)
+    await tickets.skip(days=2)  # the orange order's deadline, then the red one's
+    led = await tickets.state(handle)
+    assert led.escalation_level == 4
+    rungs = [
+        r
+        for r in await tickets.escalations(view.ticket_no)
+        if r.kind in ("supervision_order", "leader_supervision")
+    ]
+    assert [(r.kind, r.tier, r.raised_by) for r in rungs] == [
+        ("supervision_order", "blue", "timer:sign"),
+        ("supervision_order", "orange", "timer:supervision"),
+        ("supervision_order", "red", "timer:supervision"),
+        ("leader_supervision", None, "timer:supervision"),
+    ]
+    for previous, rung in pairwise(rungs):
+        assert previous.due_at is not None
+        assert timedelta(0) <= rung.raised_at - previous.due_at < timedelta(seconds=5)

@@ -28,6 +28,7 @@ from workflows.ticket.closing import close
 from workflows.ticket.deadlines import DueFn, due_after
 from workflows.ticket.delegation import tell_above
 from workflows.ticket.legacy import escalation_ladder as before_tiers
+from workflows.ticket.legacy import order_climbs_on_its_own_deadline as own_deadline
 from workflows.ticket.news import CENTRE, SUPERVISORS
 from workflows.ticket.outcome import Outcome
 from workflows.ticket.police import no_answer
@@ -44,9 +45,11 @@ async def climb(
     rung: Rung,
     due: DueFn,
     tiered: Callable[[], bool],
+    patched: Callable[[str], bool],
 ) -> Outcome:
     """One rung of one clock. ``tiered``: whether this ticket climbs the tiered ladder (the
-    "escalation-ladder" patch; asked only where the two ladders part)."""
+    "escalation-ladder" patch; asked only where the two ladders part). ``patched``: the
+    workflow's ``workflow.patched``, for the later patches, asked the same way."""
     actor = f"timer:{clock.step.value}"
     if rung is Rung.EXPIRY:
         return close(
@@ -71,7 +74,7 @@ async def climb(
             return await meeting_deadline_missed(s, now, actor, clock, due)
         return Outcome()
     if tiered():
-        return await supervise_missed_step(s, now, actor, clock, due)
+        return await supervise_missed_step(s, now, actor, clock, due, patched)
     # tickets that reached this rung before the tiered ladder keep their old order
     await before_tiers.supervision_order(s, now, actor, clock, recipient, due)
     return Outcome()
@@ -115,9 +118,16 @@ def deadline_rung(
 
 
 async def supervise_missed_step(
-    s: TicketState, now: datetime, actor: str, clock: StepClock, due: DueFn
+    s: TicketState,
+    now: datetime,
+    actor: str,
+    clock: StepClock,
+    due: DueFn,
+    patched: Callable[[str], bool],
 ) -> Outcome:
-    """督办 (rung 3) after the grace period, unless a leader or a meeting holds the ticket."""
+    """督办 (rung 3) after the grace period, unless a rung above holds the ticket: a leader,
+    a meeting, or a supervision order already standing (another step's), which climbs only
+    when its own deadline is missed."""
     s.end_open_escalations(
         now, EscalationOutcome.ESCALATED, actor, [EscalationKind.REMINDER], clock.step
     )
@@ -125,7 +135,10 @@ async def supervise_missed_step(
         *s.open_escalations(EscalationKind.LEADER_SUPERVISION),
         *s.open_escalations(EscalationKind.JOINT_MEETING),
     ]
-    if above:  # no new blue order under them
+    standing = s.open_escalations(EscalationKind.SUPERVISION_ORDER)
+    if not above and standing and patched(own_deadline.PATCH):
+        above = standing
+    if above:  # no new or harder order under them
         event = s.log(
             now, actor, TimelineAction.DEADLINE_MISSED, step=clock.step, under=above[0].kind
         )

@@ -352,7 +352,13 @@ class TicketWorkflow:
             tiered = lambda: since(before_tiers.PATCH, self.ticket)  # noqa: E731
             await self._carry_out(
                 await ladder.climb(
-                    self.ticket, workflow.now(), clock, rung, due_for(self.ticket), tiered
+                    self.ticket,
+                    workflow.now(),
+                    clock,
+                    rung,
+                    due_for(self.ticket),
+                    tiered,
+                    workflow.patched,
                 )
             )
         if due:
