@@ -41,6 +41,7 @@ from schema.ticket import (
 from workflows.child_process import CHILD_BY_ACTION
 from workflows.ids import ticket_workflow_id
 from workflows.ticket.process import BY_ACTION, PROCESS
+from workflows.ticket.rules import department_refusal
 from workflows.ticket.workflow import TicketUpdate, TicketWorkflow
 
 router = APIRouter(prefix="/v1/tickets", tags=["actions"])
@@ -102,8 +103,8 @@ async def _unit_is_below(
     context: AppContext, ticket_no: str, body: DelegateBody, actor: Actor
 ) -> None:
     """二级派单: a ticket is passed only down, to an active unit under the one passing it.
-    (A department that is not on the ticket at all, or a ticket not in hand, hears the
-    workflow's 403 or 409 instead.)"""
+    (A department that is not on the ticket at all has heard 403 already; a ticket not in
+    hand hears the workflow's 409.)"""
     async with context.sessions() as session:
         ticket = await stored_ticket(session, ticket_no)
         if ticket is None or ticket.status is not TicketStatus.HANDLING:
@@ -126,6 +127,23 @@ async def _referred_department_exists(
 ) -> None:
     if body.department:
         await departments_exist(context, [body.department])
+
+
+async def _check_department_has_business(
+    context: AppContext, action: str, ticket_no: str, actor: Actor
+) -> None:
+    """403 for a department with no business taking ``action`` on the ticket, decided from
+    the token and the read model before the workflow is asked: whether the ticket is open
+    or closed (a closed ticket's 409 would tell it the closure and its reason) and whether
+    a worker is up or not (the update would wait for one and answer 202). The workflow's
+    validator checks the same again on the ticket's own state."""
+    if actor.role is not Role.DEPARTMENT:
+        return
+    async with context.sessions() as session:
+        ticket = await stored_ticket(session, ticket_no)
+    refusal = department_refusal(action, ticket, actor.department) if ticket else None
+    if refusal is not None:
+        raise forbidden(refusal)
 
 
 async def _closed_or_unknown(context: AppContext, ticket_no: str) -> ApiError:
@@ -235,8 +253,10 @@ async def run_action(
     idempotency_key: str | None,
     request: Request,
 ) -> TicketView:
-    """One ticket action, as the API and the workbench both run it: the route's precheck,
-    the action's id, then the workflow's update (which validates and applies it)."""
+    """One ticket action, as the API and the workbench both run it: who may act, the
+    route's precheck, the action's id, then the workflow's update (which validates and
+    applies it)."""
+    await _check_department_has_business(context, route.name, ticket_no, actor)
     if route.precheck is not None:
         await route.precheck(context, ticket_no, body, actor)
     action = await identify_action(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from api.app import create_app
 from api.routes.actions import ACTION_ROUTES
 from schema.ticket import Role
 from tests.api.conftest import Api
-from tests.support import intake_json
+from tests.support import asgi_client, intake_json
 from workflows.ticket.process import Scope
 from workflows.ticket.rules import ACTION_RULES
 
@@ -71,6 +73,8 @@ async def test_roles_against_actions(api: Api) -> None:
                 assert response.status_code == 422, response.text  # unknown target
             elif action == "joint-meeting" and role is Role.DEPARTMENT:
                 assert response.status_code == 403, response.text  # ecology is no township
+            elif role is Role.DEPARTMENT and rule.scope is Scope.ASSISTING:
+                assert response.status_code == 403, response.text  # ecology leads: no part
             else:
                 assert response.status_code == 409, (action, role, response.text)
     assert sum(status == 403 for status in outcomes.values()) >= 60  # of 90 pairs
@@ -109,6 +113,37 @@ async def test_departments_act_only_within_their_scope(api: Api) -> None:
         else:
             assert by_assisting.status_code == 403, (action, by_assisting.text)
     assert await api.timeline(no) == ["received", "dispatched", "progress", "part_submitted"]
+
+
+DEPARTMENT_ACTIONS = [a for a, rule in ACTION_RULES.items() if Role.DEPARTMENT in rule.roles]
+
+
+async def test_a_department_with_no_part_hears_403_closed_or_open_worker_or_none(
+    api: Api,
+) -> None:
+    """Who asks comes before when: an outsider learns neither that a ticket is closed
+    (nor why), nor, with no worker to answer, gets a 202 for an action it may not take."""
+    outsider = api.department("housing")
+    closed = (await api.create(category="construction-noise"))["ticket_no"]  # ecology leads
+    await api.act(closed, "withdraw", api.agent, {})
+    for action in DEPARTMENT_ACTIONS:
+        refused = await api.http.post(
+            f"/v1/tickets/{closed}/{action}", json=VALID_BODIES[action], headers=outsider
+        )
+        assert refused.status_code == 403, (action, refused.text)
+        assert "withdrawn" not in refused.text and "closed" not in refused.text, refused.text
+
+    open_no = (await api.create(category="construction-noise"))["ticket_no"]
+    nobody_home = api.settings.model_copy(
+        update={"task_queue": f"nobody-home-{uuid.uuid4().hex[:6]}", "answer_timeout_seconds": 0.5}
+    )
+    async with asgi_client(create_app(nobody_home, client=api.temporal)) as http:
+        for action in DEPARTMENT_ACTIONS:
+            refused = await http.post(
+                f"/v1/tickets/{open_no}/{action}", json=VALID_BODIES[action], headers=outsider
+            )
+            assert refused.status_code == 403, (action, refused.text)
+    assert await api.timeline(open_no) == ["received", "dispatched"]
 
 
 async def test_who_reads_personal_data(api: Api) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 from zoneinfo import ZoneInfo
 
 from schema.escalation import (
@@ -66,7 +66,7 @@ def check_action(action: str, state: TicketState, actor: Actor) -> None:
     if state.policy is None:
         refuse_in_state(state, "it is still being registered")
     if actor.role is Role.DEPARTMENT:  # a department with no business here hears 403 first
-        _check_department_scope(action, rule.scope, state, actor)
+        _check_department_scope(action, state, actor)
     if state.status not in rule.statuses:
         allowed = ", ".join(s.value for s in TicketStatus if s in rule.statuses)
         refuse_in_state(state, f"'{action}' is allowed only when it is: {allowed}")
@@ -78,10 +78,13 @@ def offered(action: str, actor: Actor, ticket: TicketView) -> bool:
     rule = ACTION_RULES[action]
     if actor.role not in rule.roles or ticket.status not in rule.statuses:
         return False
-    if actor.role is not Role.DEPARTMENT or rule.scope is Scope.ANY:
-        return True
-    return actor.department in _units_in_scope(
-        rule.scope, ticket.lead_department, ticket.assisting_departments, ticket.delegations
+    return actor.role is not Role.DEPARTMENT or _in_scope(action, ticket, actor.department)
+
+
+def _in_scope(action: str, ticket: OnTicket, department: str | None) -> bool:
+    scope = ACTION_RULES[action].scope
+    return scope is Scope.ANY or department in _units_in_scope(
+        scope, ticket.lead_department, ticket.assisting_departments, ticket.delegations
     )
 
 
@@ -105,33 +108,49 @@ def _units_in_scope(
     return []
 
 
-def _check_department_scope(action: str, scope: Scope, state: TicketState, actor: Actor) -> None:
-    lead, assisting, below = state.lead_department, state.assisting_departments, state.delegations
-    if actor.department in _units_in_scope(scope, lead, assisting, below):
-        return
-    no, department = state.ticket_no, actor.department
+class OnTicket(Protocol):
+    """What the scope checks read of a ticket: its state in the workflow, or its view in
+    the read model (the API decides who may act before it asks the workflow)."""
+
+    ticket_no: str
+    lead_department: str | None
+    assisting_departments: list[str]
+    delegations: list[Delegation]
+
+
+def department_refusal(action: str, ticket: OnTicket, department: str | None) -> str | None:
+    """Why ``department`` has no business taking ``action`` on this ticket (a 403), or None
+    when it has: in the action's scope, or on the ticket's chain though not its turn."""
+    if _in_scope(action, ticket, department):
+        return None
+    scope = ACTION_RULES[action].scope
+    lead, below, no = ticket.lead_department, ticket.delegations, ticket.ticket_no
     if scope is Scope.LEAD:
-        refuse(
-            RefusalType.FORBIDDEN,
+        return (
             f"only the lead department ({lead}) may {action} ticket {no}; "
-            f"you act for '{department}'",
+            f"you act for '{department}'"
         )
     if scope is Scope.ASSISTING:
-        refuse(RefusalType.FORBIDDEN, f"department '{department}' does not assist on ticket {no}")
+        return f"department '{department}' does not assist on ticket {no}"
     if scope is Scope.INVOLVED:
-        refuse(
-            RefusalType.FORBIDDEN,
-            f"department '{department}' is neither lead nor assisting on ticket {no}",
-        )
+        return f"department '{department}' is neither lead nor assisting on ticket {no}"
     passed_to = chain.on_chain(below)
     if department not in [lead, *passed_to]:
-        refuse(
-            RefusalType.FORBIDDEN,
+        return (
             f"department '{department}' is not in the chain of ticket {no} "
-            f"(lead {lead}; passed down to: {', '.join(passed_to) or 'none'})",
+            f"(lead {lead}; passed down to: {', '.join(passed_to) or 'none'})"
         )
+    return None
+
+
+def _check_department_scope(action: str, state: TicketState, actor: Actor) -> None:
+    refusal = department_refusal(action, state, actor.department)
+    if refusal is not None:
+        refuse(RefusalType.FORBIDDEN, refusal)
+    if _in_scope(action, state, actor.department):
+        return
     # On the chain, but it is not this unit's turn: a matter of the ticket's state.
-    refuse_in_state(state, f"'{action}' is not for '{department}' now: {_whose_turn(state)}")
+    refuse_in_state(state, f"'{action}' is not for '{actor.department}' now: {_whose_turn(state)}")
 
 
 def _whose_turn(state: TicketState) -> str:
