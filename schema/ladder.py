@@ -2,7 +2,8 @@
 raises it. The workflow, the API's filters, statistics, reports and the pages read their
 levels and rungs here instead of repeating numbers. Pure: workflows import it.
 
-A ticket's ``escalation_level`` is the highest level any of its rungs has reached.
+A ticket's ``escalation_level`` is the highest level any of the lead's rungs has reached
+(another unit's own clock — an assisting part, a unit below — climbs rungs of its own).
 """
 
 from __future__ import annotations

@@ -340,6 +340,38 @@ async def test_a_drill_policy_climbs_the_ladder_in_seconds(api: Api, policy: Pol
     assert found == [f"ticket-{no}"]
 
 
+async def test_a_late_part_leaves_the_tickets_level_and_its_search_attribute_at_the_leads(
+    api: Api, policy: PolicyFile
+) -> None:
+    """协办意见 owed in 2 s: its warning and reminder are the assisting department's, so the
+    ticket and its EscalationLevel stay at the lead's 0 while the lead is on time."""
+    policy.write('assist_part = "2s"\n')
+    no = (await api.create(category="construction-noise"))["ticket_no"]
+
+    async def part_reminded() -> bool:
+        return "reminder" in await api.timeline(no)
+
+    assert await eventually(part_reminded)
+    signed = await api.http.post(
+        f"/v1/tickets/{no}/sign", json={}, headers=api.department("ecology")
+    )
+    assert signed.status_code == 200
+    ticket = signed.json()
+    assert ticket["escalation_level"] == 0 and not ticket["overdue"]
+    (rung,) = ticket["open_escalations"]
+    assert (rung["kind"], rung["department"]) == ("reminder", "urban-management")
+    # Signing upserts the status after the reminder's rung: once Temporal's list shows it,
+    # it shows the level the reminder left.
+    query = f"WorkflowId = 'ticket-{no}' AND TicketStatus = 'handling' AND EscalationLevel = 0"
+    found: list[str] = []
+    for _ in range(50):  # visibility is eventually consistent
+        found = [w.id async for w in api.temporal.list_workflows(query)]
+        if found:
+            break
+        await asyncio.sleep(0.1)
+    assert found == [f"ticket-{no}"]
+
+
 async def test_prometheus_metrics(api: Api) -> None:
     no = (await api.create())["ticket_no"]
     await api.http.get(f"/v1/tickets/{no}", headers=api.agent)

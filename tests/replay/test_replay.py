@@ -22,6 +22,7 @@ from workflows.ticket.legacy.publish_in_one_local_activity import (
     PATCH as PUBLISH_IN_ONE_LOCAL_ACTIVITY,
 )
 from workflows.ticket.legacy.register_once_deadlines_in_workflow import PATCH as REGISTRATION
+from workflows.ticket.legacy.ticket_level_is_the_leads import PATCH as LEVEL_IS_THE_LEADS
 from workflows.ticket.legacy.transfer_110_awaits_acceptance import PATCH as TRANSFER_110
 
 
@@ -135,6 +136,18 @@ def test_both_sides_of_the_own_deadline_patch_are_recorded() -> None:
         assert OWN_DEADLINE not in patches, name
     after = HISTORIES[0].parent / "v10-supervision_tiers.json"
     assert OWN_DEADLINE in {m["id"] for m in _markers(after, "core_patch", "patch-data")}
+
+
+def test_both_sides_of_the_ticket_level_patch_are_recorded() -> None:
+    """Before it, a late part's or a unit below's rungs raised the ticket's level; after it,
+    they are those units' own (the ticket's level is the lead's)."""
+    for before, after in [("v8", "assisting_parts"), ("v9", "delegation")]:
+        old = HISTORIES[0].parent / f"{before}-{after}.json"
+        new = HISTORIES[0].parent / f"v10-{after}.json"
+        assert LEVEL_IS_THE_LEADS not in {
+            m["id"] for m in _markers(old, "core_patch", "patch-data")
+        }
+        assert LEVEL_IS_THE_LEADS in {m["id"] for m in _markers(new, "core_patch", "patch-data")}
 
 
 def test_both_sides_of_the_merge_patch_are_recorded() -> None:

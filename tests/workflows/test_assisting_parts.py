@@ -53,6 +53,10 @@ async def test_a_late_part_climbs_against_the_assisting_department(tickets: Tick
     state = await tickets.state(handle)
     climbed = [(r.kind, r.department) for r in state.open_escalations if r.step == "assisting_part"]
     assert climbed == [(EscalationKind.REMINDER, "urban-management")]
+    # The ticket's level is the lead's: its own warning (80 % of its 7 days), not the
+    # part's reminder; and the lead is on time.
+    assert [r.kind for r in state.open_escalations if r.step == "reply"] == ["warning"]
+    assert state.escalation_level == 1 and not state.overdue
     notices = await tickets.notifications(handle)
     assert ("urban-management", "deadline_warning") in notices
     assert ("urban-management", "reminder") in notices

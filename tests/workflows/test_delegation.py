@@ -117,6 +117,7 @@ async def test_a_late_street_climbs_the_districts_ladder(tickets: Tickets) -> No
     below = [(r.kind, r.department) for r in late.open_escalations if r.step == "delegated_reply"]
     assert below == [(EscalationKind.REMINDER, STREET)]
     assert not late.overdue  # the citizen's deadline has not passed
+    assert late.escalation_level == 0  # the street's rungs are its own, not the ticket's
     notices = await tickets.notifications(handle)
     assert (STREET, "reminder") in notices and (DISTRICT, "reminder") in notices
     await tickets.skip(days=4)  # past the district's own reply deadline

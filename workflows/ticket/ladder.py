@@ -29,6 +29,7 @@ from workflows.ticket.deadlines import DueFn, due_after
 from workflows.ticket.delegation import tell_above
 from workflows.ticket.legacy import escalation_ladder as before_tiers
 from workflows.ticket.legacy import order_climbs_on_its_own_deadline as own_deadline
+from workflows.ticket.legacy import ticket_level_is_the_leads as level_is_the_leads
 from workflows.ticket.news import CENTRE, SUPERVISORS
 from workflows.ticket.outcome import Outcome
 from workflows.ticket.police import no_answer
@@ -67,7 +68,7 @@ async def climb(
         CENTRE if clock.step is Step.DISPATCH else (s.lead_department or CENTRE)
     )
     if rung in (Rung.WARNING, Rung.REMINDER):
-        event = deadline_rung(s, now, actor, clock, recipient, rung)
+        event = deadline_rung(s, now, actor, clock, recipient, rung, patched)
         if clock.step is Step.DELEGATED:  # the unit that passed it down answers for it
             tell_above(s, event, clock)
         if rung is Rung.REMINDER and clock.set_by_meeting is not None and s.lead_department:
@@ -81,10 +82,18 @@ async def climb(
 
 
 def deadline_rung(
-    s: TicketState, now: datetime, actor: str, clock: StepClock, recipient: str, rung: Rung
+    s: TicketState,
+    now: datetime,
+    actor: str,
+    clock: StepClock,
+    recipient: str,
+    rung: Rung,
+    patched: Callable[[str], bool],
 ) -> TimelineEvent:
     """临期预警 (rung 1) before a deadline, 催办 (rung 2) when it passes (the ticket is then
-    overdue): raised against the lead, or the centre for a dispatch it owes."""
+    overdue): raised against the lead, or the centre for a dispatch it owes, or the unit
+    whose own clock it is (an assisting part, a unit below): that unit's rung, not the
+    ticket's level."""
     near = rung is Rung.WARNING
     if not near:
         s.missed_deadlines += 1
@@ -96,6 +105,7 @@ def deadline_rung(
             clock.step,
             department=clock.department,
         )
+    another_units = clock.department is not None and patched(level_is_the_leads.PATCH)
     s.raise_escalation(
         now,
         EscalationKind.WARNING if near else EscalationKind.REMINDER,
@@ -104,6 +114,7 @@ def deadline_rung(
         department=clock.department or (None if clock.step is Step.DISPATCH else s.lead_department),
         step=clock.step,
         due_at=clock.due_at,
+        raises_level=not another_units,
     )
     due_text = clock.due_at.isoformat()
     action = TimelineAction.DEADLINE_WARNING if near else TimelineAction.REMINDER

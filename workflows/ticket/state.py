@@ -302,9 +302,12 @@ class TicketState(BaseModel):
         tier: SupervisionTier | None = None,
         due_at: datetime | None = None,
         workflow_id: str | None = None,
+        raises_level: bool = True,
         **detail: Any,
     ) -> Escalation:
-        """Open a rung; the ticket's escalation level is the highest ever raised."""
+        """Open a rung; the ticket's escalation level is the highest ever raised against
+        the lead. ``raises_level`` false: a rung of another unit's own clock (a late part, a
+        unit below), on record with its department but not the ticket's level."""
         number = len(self.escalations) + 1
         level = LEVEL[kind]
         record = Escalation(
@@ -324,7 +327,8 @@ class TicketState(BaseModel):
             detail=detail,
         )
         self.escalations.append(record)
-        self.escalation_level = max(self.escalation_level, level)
+        if raises_level:
+            self.escalation_level = max(self.escalation_level, level)
         self._changed(record)
         return record
 
