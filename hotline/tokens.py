@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from schema.body import DEPARTMENT_REFERENCE_PATTERN
-from schema.ticket import Actor, Role
+from schema.ticket import PARTNER_LINES, Actor, Role
 
 ALGORITHM = "HS256"
 # Who a token speaks for is recorded on every action it takes: a bounded, printable name.
@@ -24,11 +24,17 @@ def issue_token(
     department: str | None = None,
     ttl: timedelta = timedelta(hours=12),
     account: bool = False,
+    speaks_for: frozenset[str] = frozenset(),
 ) -> str:
     """``account``: the token of a signed-in account (``sub`` its username), refused once
-    the account is disabled or its password changes; operators' tokens are not."""
+    the account is disabled or its password changes; operators' tokens are not.
+    ``speaks_for``: the partner lines an integration token may act for (``110``)."""
     if role is Role.DEPARTMENT and not department:
         raise ValueError("a department token needs --department CODE")
+    if speaks_for and role is not Role.INTEGRATOR:
+        raise ValueError("only an integrator's token speaks for a partner line")
+    if not speaks_for <= PARTNER_LINES:
+        raise ValueError(f"a partner line is one of: {', '.join(sorted(PARTNER_LINES))}")
     now = datetime.now(UTC)
     claims: dict[str, object] = {
         "sub": sub,
@@ -40,6 +46,8 @@ def issue_token(
         claims["department"] = department
     if account:
         claims["acct"] = True
+    if speaks_for:
+        claims["speaks_for"] = sorted(speaks_for)
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -119,9 +127,14 @@ def verify_claims(secret: str, token: str) -> Verified:
         raise InvalidToken("invalid token: 'department' must be one department code")
     if role is Role.DEPARTMENT and not department:
         raise InvalidToken("a department token must name its department")
+    speaks_for = claims.get("speaks_for", [])
+    if not (isinstance(speaks_for, list) and set(speaks_for) <= PARTNER_LINES):
+        raise InvalidToken(f"invalid token: 'speaks_for' lists only {sorted(PARTNER_LINES)}")
+    if speaks_for and role is not Role.INTEGRATOR:
+        raise InvalidToken("invalid token: only an integrator's token speaks for a partner line")
     issued = claims.get("iat")
     return Verified(
-        actor=Actor(sub=sub, role=role, department=department),
+        actor=Actor(sub=sub, role=role, department=department, speaks_for=frozenset(speaks_for)),
         issued_at=datetime.fromtimestamp(issued, UTC) if isinstance(issued, int | float) else None,
         account=claims.get("acct") is True,
     )

@@ -62,6 +62,10 @@ class Channel(StrEnum):
     POLICE = "110"  # handed over by the 110 police line (非警务警情)
 
 
+# The partner hotlines an integration may be granted to speak for (a token's speaks_for).
+PARTNER_LINES = frozenset({Channel.POLICE.value})
+
+
 class ReplyOutcome(StrEnum):
     RESOLVED = "resolved"
     EXPLAINED = "explained"
@@ -100,6 +104,9 @@ class Actor(BaseModel):
     sub: str
     role: Role
     department: str | None = None
+    # The partner lines (110) an integrator's token was granted to speak for by the
+    # deployment's operator. The API checks it; it never enters a workflow's payloads.
+    speaks_for: frozenset[str] = Field(default=frozenset(), exclude=True)
 
     def describe(self) -> str:
         if self.department:

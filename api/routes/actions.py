@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from api import hierarchy
 from api.catalogue_service import check_departments
-from api.deps import AppContext, ContextDep, StaffDep, require_roles
+from api.deps import AppContext, ContextDep, StaffDep, check_speaks_for, require_roles
 from api.errors import ApiError, forbidden, not_found
 from api.escalation_queries import EscalationFilter, list_escalations
 from api.idempotency import action_id, bind_action_key
@@ -30,6 +30,7 @@ from schema.escalation import (
 from schema.tables import Department
 from schema.ticket import (
     Actor,
+    Channel,
     DelegateBody,
     DispatchBody,
     MergeBody,
@@ -129,14 +130,21 @@ async def _referred_department_exists(
         await departments_exist(context, [body.department])
 
 
+# 110's answers to a ticket handed to it: only the integration named as 110's speaks them.
+POLICE_ACTIONS = frozenset({"police-accept", "police-hand-back"})
+
+
 async def _check_department_has_business(
     context: AppContext, action: str, ticket_no: str, actor: Actor
 ) -> None:
-    """403 for a department with no business taking ``action`` on the ticket, decided from
+    """403 for an integration speaking for 110 that was not granted to, and for a
+    department with no business taking ``action`` on the ticket, decided from
     the token and the read model before the workflow is asked: whether the ticket is open
     or closed (a closed ticket's 409 would tell it the closure and its reason) and whether
     a worker is up or not (the update would wait for one and answer 202). The workflow's
     validator checks the same again on the ticket's own state."""
+    if action in POLICE_ACTIONS:
+        check_speaks_for(actor, Channel.POLICE.value, f"'{action}'")
     if actor.role is not Role.DEPARTMENT:
         return
     async with context.sessions() as session:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from api import ticket_numbers
-from api.deps import AppContext, ContextDep, IntakeActorDep, StaffDep
+from api.deps import AppContext, ContextDep, IntakeActorDep, StaffDep, check_speaks_for
 from api.duplicates import likely_duplicates
 from api.errors import ApiError, forbidden, not_found, require_offsets
 from api.hierarchy import units_under
@@ -27,6 +27,7 @@ from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE
 from schema.ladder import TOP_LEVEL
 from schema.ticket import (
     Actor,
+    Channel,
     Citizen,
     ReopenLink,
     Role,
@@ -138,6 +139,8 @@ async def register_ticket(
 ) -> TicketView:
     """Intake, shared by the API, the Open311 facade and reopening. A retry with the caller's key
     answers as the first attempt did (201, ``Idempotent-Replayed: true``)."""
+    if body.channel is Channel.POLICE:
+        check_speaks_for(actor, Channel.POLICE.value, "handing a ticket over from 110")
     async with context.sessions() as session:
         districts = await known_districts(session)
     if body.district not in districts:

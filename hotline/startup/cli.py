@@ -76,6 +76,14 @@ def token(
     ] = None,
     sub: Annotated[str | None, typer.Option(help="who the token speaks for")] = None,
     hours: Annotated[int | None, typer.Option(help="validity in hours")] = None,
+    speaks_for: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--speaks-for",
+            help="for role integrator: a partner line this integration answers for (110); "
+            "only such a token accepts or hands back a ticket given to 110, or hands one over",
+        ),
+    ] = None,
 ) -> None:
     """Print a bearer token for the configured secret (HOTLINE_JWT_SECRET, or the one the
     running stack keeps in its data folder)."""
@@ -89,6 +97,7 @@ def token(
             sub=sub or f"cli-{role.value}",
             department=department,
             ttl=timedelta(hours=hours or settings.token_ttl_hours),
+            speaks_for=frozenset(speaks_for or ()),
         )
     except ValueError as problem:
         raise typer.BadParameter(str(problem)) from problem

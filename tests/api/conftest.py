@@ -99,10 +99,23 @@ class Api:
         return httpx.AsyncClient(transport=transport, base_url="http://hotline.test")
 
     def token(
-        self, role: Role, department: str | None = None, ttl: timedelta = timedelta(hours=1)
+        self,
+        role: Role,
+        department: str | None = None,
+        ttl: timedelta = timedelta(hours=1),
+        *,
+        sub: str | None = None,
+        speaks_for: frozenset[str] = frozenset(),
     ) -> dict[str, str]:
         secret = self.settings.resolved_jwt_secret()
-        token = issue_token(secret, role, sub=f"test-{role.value}", department=department, ttl=ttl)
+        token = issue_token(
+            secret,
+            role,
+            sub=sub or f"test-{role.value}",
+            department=department,
+            ttl=ttl,
+            speaks_for=speaks_for,
+        )
         return {"Authorization": f"Bearer {token}"}
 
     @property

@@ -47,6 +47,8 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
 
 
 def headers_for(api: Api, role: Role, department: str = "ecology") -> dict[str, str]:
+    if role is Role.INTEGRATOR:  # the 110 integration: it may speak for 110
+        return api.token(role, sub="police-110", speaks_for=frozenset({"110"}))
     return api.token(role, department if role is Role.DEPARTMENT else None)
 
 

@@ -131,7 +131,25 @@ async def test_answer_transfer_reject_withdraw(api: Api) -> None:
     assert waiting["status"] == "awaiting_110" and set(waiting["deadlines"]) == {
         "police_acceptance"
     }
-    police = api.token(Role.INTEGRATOR)
+    # Any integration may take calls in; only the one named as 110's speaks for 110.
+    sms_gateway = api.token(Role.INTEGRATOR, sub="sms-gateway")
+    for action, body in [
+        ("police-accept", {"incident_no": "J-made-up"}),
+        ("police-hand-back", {"reason": "not a police matter"}),
+    ]:
+        refused = await api.act(with_110, action, sms_gateway, body, expect=403)
+        assert "not granted to speak for 110" in refused["error"]["message"]
+    handed_over = await api.http.post(
+        "/v1/tickets",
+        json=intake_json(channel="110", police_incident_no="J2026-7"),
+        headers=sms_gateway,
+    )
+    assert handed_over.status_code == 403, handed_over.text
+    police = api.token(Role.INTEGRATOR, sub="police-110", speaks_for=frozenset({"110"}))
+    from_110 = await api.http.post(
+        "/v1/tickets", json=intake_json(channel="110", police_incident_no="J2026-7"), headers=police
+    )
+    assert from_110.status_code == 201, from_110.text
     accepted = await api.act(with_110, "police-accept", police, {"incident_no": "J2026-1"})
     assert accepted["closure_reason"] == "transferred_110"
     for action, body, reason in [
