@@ -12,13 +12,15 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import Depends, Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
 
 from api.deps import ContextDep
-from api.errors import ApiError
+from api.errors import ApiError, describe_validation
+from schema.body import DAY_OUT_OF_RANGE
 from schema.ladder import TOP_LEVEL
 from schema.ticket import Role
 from web import labels
-from web.i18n import from_header, gettext_for
+from web.i18n import N_, from_header, gettext_for
 from web.sessions import COOKIE, SignedIn, signed_in
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -58,6 +60,17 @@ def require_role(me: SignedIn, roles: Collection[Role], refusal: str) -> None:
     N_-marked message naming who the page is for)."""
     if me.account.role not in roles:
         raise WebError(403, "forbidden", refusal)
+
+
+# Said in full on the page (the model's own words are English); the days of schema.body.
+DAY_RANGE_REFUSAL = N_("日期须在 2000-01-01 至 2100-12-31 之间")
+
+
+def refusal_of(problem: ValidationError) -> str:
+    """A page's query the model refused, as the page says it."""
+    if any(error["type"] == DAY_OUT_OF_RANGE for error in problem.errors()):
+        return DAY_RANGE_REFUSAL
+    return describe_validation(problem)[0]
 
 
 def check_same_origin(request: Request) -> None:

@@ -13,10 +13,10 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from api.deps import AppContext, ContextDep
-from api.errors import ApiError, describe_validation
+from api.errors import ApiError
 from api.routes.escalations import EscalationSearch, escalations_export, find_escalations
 from schema.ticket import Role
-from web.base import UserDep, WebError, page, paging, require_role
+from web.base import UserDep, WebError, page, paging, refusal_of, require_role
 from web.choices import catalogue_choices
 from web.i18n import N_
 from web.search import day_bounds
@@ -65,9 +65,15 @@ async def escalation_history(request: Request, me: UserDep, context: ContextDep)
     try:  # the filters as the API reads them, refused in place when they do not parse
         search = _search(query, context)
     except ValidationError as problem:
-        message, _ = describe_validation(problem)
         return page(
-            request, "escalations.html", me, 422, error=message, found=None, query=query, **shown
+            request,
+            "escalations.html",
+            me,
+            422,
+            error=refusal_of(problem),
+            found=None,
+            query=query,
+            **shown,
         )
     try:
         found = await find_escalations(context, me.account.actor, search)
@@ -104,7 +110,6 @@ async def escalation_export(request: Request, me: UserDep, context: ContextDep) 
         search = _search(_filters(request), context)
         return await escalations_export(context, me.account.actor, search)
     except ValidationError as problem:
-        message, _ = describe_validation(problem)
-        raise WebError(422, "invalid_input", message) from problem
+        raise WebError(422, "invalid_input", refusal_of(problem)) from problem
     except ApiError as problem:
         raise WebError.of(problem) from problem

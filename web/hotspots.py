@@ -17,10 +17,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.deps import ContextDep
-from api.errors import describe_validation
 from schema.tables import Ticket
 from schema.ticket import ClosureReason, Role
-from web.base import UserDep, page, require_role
+from web.base import UserDep, page, refusal_of, require_role
 from web.i18n import N_
 from web.periods import PERIODS, PeriodQuery
 
@@ -72,8 +71,7 @@ async def hotspots(request: Request, me: UserDep, context: ContextDep) -> Respon
         )
         start, end = query.bounds(timezone)
     except ValidationError as problem:
-        message, _ = describe_validation(problem)
-        return page(request, "hotspots.html", me, 422, error=message, **shown)
+        return page(request, "hotspots.html", me, 422, error=refusal_of(problem), **shown)
     except ValueError as problem:
         return page(request, "hotspots.html", me, 422, error=str(problem), **shown)
     async with context.sessions() as session:

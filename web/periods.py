@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schema.body import BoundedDate
 from web.i18n import N_
 
 PERIODS = {
@@ -59,8 +60,8 @@ class PeriodQuery(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
     period: Literal["today", "week", "decade", "month", "last_month", "range"] = "month"
-    first_day: Annotated[date | None, Field(alias="from")] = None
-    last_day: Annotated[date | None, Field(alias="to")] = None  # inclusive, as people say
+    first_day: Annotated[BoundedDate | None, Field(alias="from")] = None
+    last_day: Annotated[BoundedDate | None, Field(alias="to")] = None  # inclusive, as people say
 
     def bounds(self, timezone: ZoneInfo) -> tuple[datetime, datetime]:
         if self.period != "range":

@@ -12,9 +12,10 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from api.deps import ContextDep
-from api.errors import ApiError, describe_validation
+from api.errors import ApiError
 from api.routes.tickets import TicketSearch, find_tickets
-from web.base import UserDep, WebError, page, paging
+from schema.body import out_of_day_range
+from web.base import UserDep, WebError, page, paging, refusal_of
 from web.choices import catalogue_choices
 from web.i18n import N_
 from web.queues import BY_KEY, filled_page
@@ -32,9 +33,11 @@ def day_bounds(
     for name, days in ((first, 0), (last, 1)):
         if name in query:
             try:
-                day = date.fromisoformat(query[name]) + timedelta(days=days)
+                day = date.fromisoformat(query[name])
             except ValueError:
                 continue  # left as written: the model refuses it with its own message
+            if out_of_day_range(day) is None:  # beyond, the model refuses it
+                day += timedelta(days=days)  # (and the day after may not exist)
             found[name] = datetime.combine(day, time(), timezone)
     return found
 
@@ -58,8 +61,7 @@ async def search(request: Request, me: UserDep, context: ContextDep) -> Response
             {"page_size": PAGE_SIZE, **day_bounds(query, timezone)}
         )
     except ValidationError as problem:
-        message, _ = describe_validation(problem)
-        return page(request, "search.html", me, 422, error=message, found=None, **shown)
+        return page(request, "search.html", me, 422, error=refusal_of(problem), found=None, **shown)
     try:
         if rule is not None:
             async with context.sessions() as session:

@@ -15,13 +15,12 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import Field, ValidationError
 
 from api.deps import AppContext, ContextDep
-from api.errors import describe_validation
 from api.routes.stats import period_statistics
 from api.spreadsheets import csv_for_excel, xlsx
 from hotline.statistics import DepartmentFigures, Figures, Statistics, Weights, rates
 from hotline.ticket_facts import counts_between
 from schema.ticket import Role
-from web.base import UserDep, WebError, page, require_role
+from web.base import UserDep, WebError, page, refusal_of, require_role
 from web.choices import catalogue_choices
 from web.i18n import N_, gettext_for
 from web.periods import PERIODS, PeriodQuery, trend_bounds
@@ -117,8 +116,9 @@ async def statistics_page(request: Request, me: UserDep, context: ContextDep) ->
         figures = await _figures(context, query)
         trend = await _trend(context, query)
     except ValidationError as problem:
-        message, _ = describe_validation(problem)
-        return page(request, "statistics.html", me, 422, error=message, query=None, **shown)
+        return page(
+            request, "statistics.html", me, 422, error=refusal_of(problem), query=None, **shown
+        )
     except ValueError as problem:
         return page(request, "statistics.html", me, 422, error=str(problem), query=None, **shown)
     ranked = ranking(figures)
@@ -168,7 +168,7 @@ async def _figures_or_refused(
     try:
         figures = await _figures(context, _query(request))
     except ValidationError as problem:
-        raise WebError(422, "invalid_input", describe_validation(problem)[0]) from problem
+        raise WebError(422, "invalid_input", refusal_of(problem)) from problem
     except ValueError as problem:
         raise WebError(422, "invalid_input", str(problem)) from problem
     async with context.sessions() as session:

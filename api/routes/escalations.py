@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -12,7 +11,7 @@ from api.deps import ContextDep, require_roles
 from api.errors import require_offsets
 from api.escalation_queries import EscalationFilter, escalations_csv, list_escalations
 from api.routes.tickets import readable_by
-from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE
+from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE, BoundedInstant
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
 from schema.ladder import TOP_LEVEL
 from schema.ticket import Actor, Role
@@ -43,8 +42,8 @@ class EscalationSearch(BaseModel):
     kind: EscalationKind | None = None
     outcome: EscalationOutcome | None = None
     ticket_no: Annotated[str | None, Field(max_length=40)] = None
-    raised_from: Annotated[datetime | None, Field(alias="from")] = None
-    raised_to: Annotated[datetime | None, Field(alias="to")] = None
+    raised_from: Annotated[BoundedInstant | None, Field(alias="from")] = None
+    raised_to: Annotated[BoundedInstant | None, Field(alias="to")] = None
     page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1
     page_size: Annotated[int, Field(ge=1, le=500)] = 50
 

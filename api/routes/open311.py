@@ -22,6 +22,7 @@ from api.errors import ApiError
 from api.routes.tickets import register_ticket
 from api.ticket_queries import known_districts
 from hotline.personal_data import mask_text
+from schema.body import out_of_day_range
 from schema.tables import Department, RoutingRule, Ticket
 from schema.ticket import Actor, Channel, Citizen, Role, TicketCreate, TicketType, TicketView
 
@@ -327,6 +328,9 @@ def _parse_date(text: str | None) -> datetime | None:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"not an ISO 8601 date: {text}") from None
+    problem = out_of_day_range(moment)
+    if problem is not None:
+        raise ValueError(f"{text}: {problem}")
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

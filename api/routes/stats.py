@@ -14,6 +14,7 @@ from api.deps import ContextDep, require_roles
 from api.errors import ApiError, require_offsets
 from hotline.statistics import Statistics, Weights, ranked_statistics
 from hotline.ticket_facts import department_counts, missed_report_ins
+from schema.body import out_of_day_range
 from schema.ticket import Actor, Role
 
 router = APIRouter(prefix="/v1", tags=["statistics"])
@@ -26,11 +27,12 @@ _PLUS_AS_SPACE = re.compile(r"\d \d{2}:?\d{2}$")
 
 def city_instant(text: str, name: str, timezone: str) -> datetime:
     """An instant from a query: ISO 8601 with an offset, or a plain date meaning that
-    day's midnight in the city."""
+    day's midnight in the city; in the range every request's days keep to."""
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(), ZoneInfo(timezone))
-        instant = datetime.fromisoformat(text)
+            instant = datetime.combine(date.fromisoformat(text), time(), ZoneInfo(timezone))
+        else:
+            instant = datetime.fromisoformat(text)
     except ValueError:
         if _PLUS_AS_SPACE.search(text):
             raise ApiError(
@@ -43,6 +45,9 @@ def city_instant(text: str, name: str, timezone: str) -> datetime:
             422, "invalid_input", f"'{name}': expected a date (2026-11-01) or an ISO instant"
         ) from None
     require_offsets(**{name: instant})
+    problem = out_of_day_range(instant)
+    if problem is not None:
+        raise ApiError(422, "invalid_input", f"'{name}': {problem}")
     return instant
 
 

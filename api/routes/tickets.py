@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Header, Path, Query, Response
@@ -23,7 +23,7 @@ from api.ticket_queries import (
     timeline,
 )
 from hotline.personal_data import masked_copy
-from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE
+from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE, BoundedInstant
 from schema.ladder import TOP_LEVEL
 from schema.ticket import (
     Actor,
@@ -201,8 +201,8 @@ class TicketSearch(BaseModel):
     category: Annotated[str | None, Field(max_length=100)] = None
     escalation_level: Annotated[int | None, Field(ge=0, le=TOP_LEVEL)] = None
     min_escalation_level: Annotated[int | None, Field(ge=0, le=TOP_LEVEL)] = None
-    created_from: datetime | None = None
-    created_to: datetime | None = None
+    created_from: BoundedInstant | None = None
+    created_to: BoundedInstant | None = None
     page: Annotated[int, Field(ge=1, le=MAX_PAGE)] = 1
     page_size: Annotated[int, Field(ge=1, le=200)] = 50
 

@@ -240,3 +240,31 @@ async def test_stats_default_to_this_month_and_take_plain_dates(api: Api) -> Non
         "/v1/stats?from=2026-11-01T00:00:00+08:00&to=2026-12-01T00:00:00Z", headers=supervisor
     )
     assert spaced.status_code == 422 and "%2B" in spaced.json()["error"]["message"]
+
+
+async def test_instants_beyond_the_documented_days_are_422_naming_the_field(api: Api) -> None:
+    supervisor = api.token(Role.SUPERVISOR)
+    year_one, year_9999 = "0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-08:00"
+    refused = [
+        ("/v1/tickets", {"created_from": year_one}, "created_from"),
+        ("/v1/tickets", {"created_to": year_9999}, "created_to"),
+        ("/v1/escalations", {"from": year_one}, "from"),
+        ("/v1/escalations", {"to": year_9999, "format": "csv"}, "to"),
+        ("/v1/stats", {"from": "0001-01-01"}, "from"),
+        ("/v1/stats", {"from": "2026-11-01", "to": year_9999}, "to"),
+    ]
+    for path, params, field in refused:
+        answer = await api.http.get(path, params=params, headers=supervisor)
+        assert answer.status_code == 422, (path, params, answer.text)
+        error = answer.json()["error"]
+        assert error["code"] == "invalid_input"
+        assert f"{field}" in error["message"] and "2000-01-01" in error["message"], error
+    for fmt in ("json", "xml"):
+        georeport = await api.http.get(
+            f"/open311/v2/requests.{fmt}", params={"start_date": year_one}
+        )
+        assert georeport.status_code == 400 and "2000-01-01" in georeport.text, georeport.text
+    # The first and the last day of the range are served.
+    edges = {"created_from": "2000-01-01T00:00:00+14:00", "created_to": "2100-12-31T23:59:59-12:00"}
+    served = await api.http.get("/v1/tickets", params=edges, headers=supervisor)
+    assert served.status_code == 200, served.text
