@@ -6,11 +6,12 @@ a staff token (agent, supervisor or admin) as ``Authorization: Bearer …`` (CLI
 ``--codec-auth``).
 
 A browser UI that cannot send a header gets a *codec token* inside the URL
-(``/codec/t/<token>``): ``hotline up`` configures the dev UI that way. Anyone who can
-reach that UI can read its settings, so that token opens the codec server and nothing
-else (the API refuses it), and it is revocable: it is good only while its id is the one
-in the data folder's ``codec-token-id``, which every ``hotline up`` replaces. CORS admits
-only the configured UI origins.
+(``/codec/t/<token>``): ``hotline up`` configures the dev UI that way when
+``HOTLINE_UI_CODEC`` is on. Anyone who can reach that UI can read its settings, so that
+token opens the codec server and nothing else (the API refuses it), lasts the token TTL,
+is admitted only with the UI's ``Origin``, and is revocable: it is good only while its
+id is the one in the data folder's ``codec-token-id``, which every ``hotline up``
+replaces. CORS admits only the UI's origins.
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ def codec_app(settings: Settings) -> FastAPI:
     secret = settings.resolved_jwt_secret()
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     install_error_handlers(app)
+    allowed_origins = settings.origins()
     app.add_middleware(
         CORSMiddleware,
-        allow_origins=settings.origins(),
+        allow_origins=allowed_origins,
         allow_methods=["POST"],
         allow_headers=["authorization", "content-type", "x-namespace"],
         allow_credentials=True,
@@ -71,6 +73,9 @@ def codec_app(settings: Settings) -> FastAPI:
     ) -> Response:
         if in_path and token:
             authorise_codec_token(token)
+            # The token in a URL is the Temporal UI's: it comes from the UI's page only.
+            if request.headers.get("origin") not in allowed_origins:
+                raise forbidden("a codec token in the URL is admitted only from the Temporal UI")
         else:
             authorise(token)
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -35,8 +36,14 @@ class Settings(BaseSettings):
     jwt_secret: str | None = None
     # id:base64key[,id:base64key…]: the first encrypts payloads, all decrypt (key rotation).
     encryption_keys: str | None = None
-    # Browser origins allowed to call the codec server (Temporal UI).
-    ui_origins: str = "http://127.0.0.1:8233,http://localhost:8233"
+    # The Temporal UI as browsers reach it (default: the one `hotline up` runs, on
+    # ui_port): the workbench links to it and the codec server admits its origin.
+    ui_address: str | None = None
+    # More browser origins allowed to call the codec server, comma-separated.
+    ui_origins: str = ""
+    # `hotline up` only: give the dev UI a codec token so that it shows payloads decrypted.
+    # Off by default: the dev UI has no sign-in, so anyone who reaches it could decrypt.
+    ui_codec: bool = False
     token_ttl_hours: int = 12
     # Intake lists open tickets this alike (0-1), same category and district, this recent.
     duplicate_similarity: float = 0.6
@@ -97,8 +104,18 @@ class Settings(BaseSettings):
             return EncryptionKeys.parse(self.encryption_keys)
         return keys_from_file(self.data_dir / "encryption-keys")
 
+    def temporal_ui_address(self) -> str:
+        return (self.ui_address or f"http://127.0.0.1:{self.ui_port}").rstrip("/")
+
     def origins(self) -> list[str]:
-        return [origin.strip() for origin in self.ui_origins.split(",") if origin.strip()]
+        """The browser origins that may call the codec server: the Temporal UI's (and, for
+        the local one, its localhost twin), then any more the settings name."""
+        ui = urlsplit(self.temporal_ui_address())
+        found = [f"{ui.scheme}://{ui.netloc}"]
+        if ui.hostname == "127.0.0.1":
+            found.append(f"{ui.scheme}://localhost" + (f":{ui.port}" if ui.port else ""))
+        more = [origin.strip() for origin in self.ui_origins.split(",") if origin.strip()]
+        return list(dict.fromkeys([*found, *more]))
 
     def sender_names(self) -> list[str]:
         return [name.strip() for name in self.notify_senders.split(",") if name.strip()]

@@ -73,7 +73,7 @@ def workflow_show(ports: dict[str, int], ticket_no: str, *options: str) -> str:
 def dev_server_command(ports: dict[str, int]) -> list[str]:
     """The command line of the dev server that `hotline up` started on our port."""
     found = subprocess.run(
-        ["pgrep", "-af", "ui-codec-endpoint"], capture_output=True, text=True, check=False
+        ["pgrep", "-af", "start-dev"], capture_output=True, text=True, check=False
     ).stdout
     mine = [line for line in found.splitlines() if str(ports["temporal"]) in line]
     return mine[0].split() if mine else []
@@ -126,10 +126,11 @@ def test_one_command_runs_everything_and_ctrl_c_stops_it(stack) -> None:
         f"Bearer {sign_in(api, banner, 'supervisor')}",
     )
     assert "13812341234" in decoded  # an authorised operator reads the ticket
-    command = dev_server_command(ports)  # the UI decodes through the API's codec server
-    assert command, "dev server not started with --ui-codec-endpoint"
-    endpoint = command[command.index("--ui-codec-endpoint") + 1]
-    assert endpoint.startswith(f"{api}/codec/t/")
+    # The dev UI has no sign-in: by default it is given no codec token to hand out.
+    command = dev_server_command(ports)
+    assert command and "--ui-codec-endpoint" not in command, command
+    ui_settings = httpx.get(f"http://127.0.0.1:{ports['ui']}/api/v1/settings", timeout=30)
+    assert ui_settings.status_code == 200 and "/codec/t/" not in ui_settings.text
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0, log.read_text()

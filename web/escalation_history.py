@@ -41,10 +41,9 @@ def _search(query: dict[str, str], context: AppContext) -> EscalationSearch:
 
 
 def temporal_ui(context: AppContext, workflow_id: str) -> str:
-    """Where ops see a workflow (the first UI origin the settings name)."""
+    """Where ops see a workflow: in the Temporal UI the settings name."""
     settings = context.settings
-    origins = settings.origins()
-    base = origins[0] if origins else f"http://127.0.0.1:{settings.ui_port}"
+    base = settings.temporal_ui_address()
     namespace = quote(settings.temporal_namespace, safe="")
     return f"{base}/namespaces/{namespace}/workflows/{quote(workflow_id, safe='')}"
 

