@@ -50,28 +50,44 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class SealedDocument(TypeDecorator[dict[str, Any]]):
-    """A ticket document whose citizen is sealed at rest (``hotline.sealing``): sealed on
-    the way in, opened on the way out; documents stored before sealing read as they are."""
+class SealedJson(TypeDecorator[Any]):
+    """A JSON value that holds what a person wrote (a note, a reason, a quoted phone
+    number), sealed at rest (``hotline.sealing``): sealed on the way in, opened on the way
+    out; values stored in clear before read as they are."""
 
     impl = JSON
     cache_ok = True
 
-    def process_bind_param(
-        self, value: dict[str, Any] | None, dialect: Dialect
-    ) -> dict[str, Any] | None:
-        citizen = value.get("citizen") if value is not None else None
-        if value is None or not isinstance(citizen, dict):
-            return value
-        return {**value, "citizen": sealer().seal(citizen)}
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else sealer().seal(value)
 
-    def process_result_value(
-        self, value: dict[str, Any] | None, dialect: Dialect
-    ) -> dict[str, Any] | None:
-        citizen = value.get("citizen") if value is not None else None
-        if value is None or not isinstance(citizen, str):
-            return value
-        return {**value, "citizen": sealer().open(citizen)}
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return sealer().opened(value)
+
+
+class SealedText(TypeDecorator[str]):
+    """A free text sealed at rest, as ``SealedJson``."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else sealer().seal(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> str | None:
+        opened: str | None = sealer().opened(value)
+        return opened
+
+
+class SealedDocument(SealedJson):
+    """A ticket's document sealed whole (citizen, description, address, replies, …): one
+    AES-GCM a row, as when only its citizen was sealed; documents stored so before, or in
+    clear, read as they are."""
+
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        return None if value is None else sealer().opened_document(value)
 
 
 class Base(DeclarativeBase):
@@ -113,7 +129,7 @@ class RoutingRule(Base):
     district: Mapped[str | None] = mapped_column(String(100))
     lead: Mapped[str] = mapped_column(String(64))
     assisting: Mapped[list[str]] = mapped_column(default=list)
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(SealedText)
 
 
 class CatalogueChange(Base):
@@ -128,9 +144,10 @@ class CatalogueChange(Base):
     entity: Mapped[str] = mapped_column(String(32))  # department | routing_rule
     key: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(16))  # created | updated | deleted
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    note: Mapped[str | None] = mapped_column(Text)
+    # Sealed: the reason is the admin's words, and a rule's note is in before and after.
+    before: Mapped[dict[str, Any] | None] = mapped_column(SealedJson)
+    after: Mapped[dict[str, Any] | None] = mapped_column(SealedJson)
+    note: Mapped[str | None] = mapped_column(SealedText)
 
 
 class Report(Base):
@@ -143,8 +160,8 @@ class Report(Base):
     period_from: Mapped[datetime]
     period_to: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(index=True)
-    content: Mapped[dict[str, Any]]
-    markdown: Mapped[str] = mapped_column(Text)
+    content: Mapped[dict[str, Any]] = mapped_column(SealedJson)  # quotes tickets' texts
+    markdown: Mapped[str] = mapped_column(SealedText)
 
 
 class Ticket(Base):
@@ -251,7 +268,7 @@ class TicketEvent(Base):
     at: Mapped[datetime] = mapped_column(index=True)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(64), index=True)
-    detail: Mapped[dict[str, Any]]
+    detail: Mapped[dict[str, Any]] = mapped_column(SealedJson)  # notes, reasons, replies
 
 
 class StoredNotification(Base):
@@ -268,7 +285,7 @@ class StoredNotification(Base):
     seq: Mapped[int | None] = mapped_column(Integer)  # the timeline event it tells of
     recipient: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(64))
-    message: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(SealedText)
     at: Mapped[datetime]
 
 
@@ -308,7 +325,7 @@ class StoredEscalation(Base):
     tier: Mapped[str | None] = mapped_column(String(16))
     department: Mapped[str | None] = mapped_column(String(64), index=True)
     step: Mapped[str | None] = mapped_column(String(32))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(SealedText)
     raised_by: Mapped[str] = mapped_column(String(200))
     raised_at: Mapped[datetime] = mapped_column(index=True)
     due_at: Mapped[datetime | None]
@@ -316,7 +333,7 @@ class StoredEscalation(Base):
     ended_at: Mapped[datetime | None]
     ended_by: Mapped[str | None] = mapped_column(String(200))
     workflow_id: Mapped[str | None] = mapped_column(String(200))
-    detail: Mapped[dict[str, Any]]
+    detail: Mapped[dict[str, Any]] = mapped_column(SealedJson)  # agendas, plans, notes
     version: Mapped[int] = mapped_column(Integer)
 
 

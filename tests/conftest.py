@@ -44,6 +44,13 @@ def quiet_alembic() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def read_model_keys() -> None:
+    """The suite's key seals every read model, those a migration test fills in clear too
+    (without it, migration 0015 would make a key in ./data)."""
+    sealing.use_keys(EncryptionKeys.parse(TEST_ENCRYPTION_KEYS))
+
+
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("hotline-data")

@@ -55,11 +55,13 @@ async def list_reports(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[ReportListed]:
     """Newest first."""
-    query = select(Report).order_by(Report.period_from.desc(), Report.id).limit(limit)
+    # The listed columns only: a report's content is sealed, and a list does not show it.
+    listed = (getattr(Report, name) for name in ReportListed.model_fields)
+    query = select(*listed).order_by(Report.period_from.desc(), Report.id).limit(limit)
     if kind is not None:
         query = query.where(Report.kind == kind)
     async with context.sessions() as session:
-        rows = await session.scalars(query)
+        rows = await session.execute(query)
         return [ReportListed.model_validate(row, from_attributes=True) for row in rows]
 
 
