@@ -265,11 +265,19 @@ class AssistingPartBody(Body):
 
 
 class AssistingPart(BaseModel):
-    """One assisting department's part: owed by ``due_at``, given at ``submitted_at``."""
+    """One assisting department's part: owed by ``due_at``, given at ``submitted_at``, and
+    ``used`` when the lead's reply drew on it; a part still owed when the reply came (or the
+    ticket closed) stays on the ticket, closed unanswered at ``closed_unanswered_at``."""
 
     department: str
     due_at: datetime
     submitted_at: datetime | None = None
+    used: bool = False
+    closed_unanswered_at: datetime | None = None
+
+    @property
+    def owed(self) -> bool:
+        return self.submitted_at is None and self.closed_unanswered_at is None
 
 
 class DelegateBody(Body):

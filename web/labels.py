@@ -119,7 +119,8 @@ FIELD = {
     "incident_no": N_("警情编号"),
     "answer_by": N_("110答复期限"),
     "reopens": N_("重新受理自"),
-    "parts_used": N_("采纳的协办意见（单位代码，逗号分隔）"),
+    "parts_used": N_("采纳的协办意见"),
+    "under": N_("所处督办"),
     "ticket": N_("工单"),
     "police_incident_no": N_("警情编号"),
     "count": N_("次数"),
@@ -140,6 +141,8 @@ DELEGATION_STAGE = {
 
 # A field that means something else in one action's form: (action, field) → label.
 FIELD_IN_ACTION = {
+    ("reply", "parts_used"): N_("采纳的协办意见（单位代码，逗号分隔）"),
+    ("delegated-review", "parts_used"): N_("采纳的协办意见（单位代码，逗号分隔）"),
     ("delegated-review", "accept"): N_("采纳下级答复（不勾选则发回下级重办）"),
     ("delegated-review", "reply_by"): N_("发回后的答复期限（留空沿用原期限）"),
 }
@@ -166,6 +169,10 @@ _DISCIPLINE_OUTCOMES = {
 
 # The values of the API's enumerations, as a select shows them.
 OPTION = {
+    # The rungs a deadline can be missed under (a deadline_missed event's "under").
+    "supervision_order": N_("督办件"),
+    "leader_supervision": N_("领导督办"),
+    "joint_meeting": N_("联席会议"),
     "phone": N_("电话"),
     "sms": N_("短信"),
     "wechat": N_("微信"),

@@ -85,7 +85,7 @@ async def render(
 
 def _owes_a_part(actor: Actor, ticket: TicketView) -> bool:
     """协办意见 is offered only to an assisting department whose part is still owed."""
-    return any(p.department == actor.department and p.submitted_at is None for p in ticket.parts)
+    return any(p.department == actor.department and p.owed for p in ticket.parts)
 
 
 def _child_offered(action: ChildAction, actor: Actor, rungs: list[Escalation]) -> bool:

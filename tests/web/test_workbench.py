@@ -323,6 +323,14 @@ async def test_an_assisting_department_gives_its_part(workbench: Workbench) -> N
     await expect(clerk.locator("form[data-action='part']")).to_have_count(0)  # given once
     await expect(clerk.locator(".timeline")).to_contain_text("协办意见")
     await shoot(clerk, "ticket-page-assisting-part")
+    # The lead replies drawing on it: the part shows as used, the reply's trace names it.
+    lead = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "ecology"))
+    await lead.goto(f"{base}/tickets/{number}")
+    await act(lead, "sign")
+    await act(lead, "reply", content="已责令停止夜间施工", parts_used="urban-management")
+    assert await status_of(lead) == "callback"
+    await expect(lead.locator("dd.parts")).to_contain_text("答复已采纳")
+    await expect(lead.locator(".timeline")).to_contain_text("采纳的协办意见")
 
 
 async def test_a_ticket_passed_down_to_a_branch_and_reviewed_up(workbench: Workbench) -> None:

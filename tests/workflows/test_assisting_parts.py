@@ -43,6 +43,10 @@ async def test_a_part_given_in_time_is_used_in_the_reply(tickets: Tickets) -> No
     used = ReplyBody(outcome="resolved", content="done", parts_used=["urban-management"])
     replied = await handle.execute_update(TicketWorkflow.reply, args=[LEAD, used])
     assert replied.status == "callback"
+    (part,) = replied.parts  # kept on the ticket, marked as used by the reply
+    assert part.submitted_at is not None and part.used and not part.owed
+    (reply,) = [e for e in await tickets.events(handle) if e.action == "replied"]
+    assert reply.detail["parts_used"] == ["urban-management"]
     assert ("ecology", "part_submitted") in await tickets.notifications(handle)
 
 
@@ -64,3 +68,17 @@ async def test_a_late_part_climbs_against_the_assisting_department(tickets: Tick
         TicketWorkflow.submit_part, args=[ASSISTING, AssistingPartBody(content="迟交")]
     )
     assert not [r for r in late.open_escalations if r.step == "assisting_part"]
+
+
+async def test_a_part_never_given_stays_on_the_ticket_closed_unanswered(tickets: Tickets) -> None:
+    handle = await tickets.open(category=NOISE)
+    await handle.execute_update(TicketWorkflow.sign, args=[LEAD, SignBody()])
+    alone = ReplyBody(outcome="resolved", content="done without the part")
+    replied = await handle.execute_update(TicketWorkflow.reply, args=[LEAD, alone])
+    (part,) = replied.parts
+    assert part.department == "urban-management" and part.submitted_at is None
+    assert part.closed_unanswered_at == replied.updated_at  # closed by the reply
+    assert not part.owed and not part.used
+    (reply,) = [e for e in await tickets.events(handle) if e.action == "replied"]
+    assert reply.detail["parts_used"] == []
+    assert not [r for r in replied.open_escalations if r.step == "assisting_part"]

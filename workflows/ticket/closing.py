@@ -42,7 +42,16 @@ async def reply(
 ) -> Outcome:
     s.replied_at = now
     s.reply_outcome = body.outcome
-    s.log(now, actor.describe(), TimelineAction.REPLIED, outcome=body.outcome, content=body.content)
+    for code, part in s.parts_given.items():  # 留痕: which parts this reply drew on
+        part.used = code in body.parts_used
+    s.log(
+        now,
+        actor.describe(),
+        TimelineAction.REPLIED,
+        outcome=body.outcome,
+        content=body.content,
+        parts_used=list(body.parts_used),
+    )
     await start_callback(s, now, due)
     return Outcome()
 
@@ -55,7 +64,7 @@ async def start_callback(s: TicketState, now: datetime, due: DueFn) -> None:
     s.end_delegations(now, SYSTEM, "the lead replied to the citizen")
     at = await due([DueItem(key="callback", span=s.require_policy().callback, start=now)])
     s.clocks = {Step.CALLBACK: StepClock(step=Step.CALLBACK, started_at=now, due_at=at["callback"])}
-    s.part_clocks = {}  # the reply is given: parts still owed are moot
+    s.close_parts_owed(now)  # the reply is given: parts still owed are moot
     s.other_deadlines = {}
     s.status = TicketStatus.CALLBACK
     s.rating = None
@@ -143,7 +152,7 @@ def close(
     s.closure_reason = closure
     s.closed_at = now
     s.clocks = {}
-    s.part_clocks = {}
+    s.close_parts_owed(now)
     s.other_deadlines = {}
     s.pending_review = None
     s.pending_extension = None

@@ -85,6 +85,7 @@ async def dispatch_to(
         for code in owing
     }
     s.parts_given = {}
+    s.parts_unanswered = {}
     s.status = TicketStatus.DISPATCHED
     if s.pending_review is PendingReview.HANDED_BACK:  # the centre has decided anew
         s.pending_review = None

@@ -269,6 +269,10 @@ def check_part(state: TicketState, actor: Actor) -> None:
     check_action("part", state, actor)
     if actor.department in state.parts_given:
         refuse_in_state(state, f"'{actor.department}' has given its part already")
+    if actor.department in state.parts_unanswered:
+        refuse_in_state(
+            state, f"the part of '{actor.department}' was closed unanswered when the reply came"
+        )
     if actor.department not in state.part_clocks:
         refuse_in_state(
             state,

@@ -145,9 +145,11 @@ class TicketState(BaseModel):
     working_days: WorkingDaySheet | None = None
     reopened: ReopenLink | None = None
     features: list[Feature] = Field(default_factory=list)  # recorded at registration
-    # 协办意见: the parts still owed (a clock each, by department) and those given.
+    # 协办意见: the parts still owed (a clock each, by department), those given, and those
+    # never given before the reply (or the closure) closed them.
     part_clocks: dict[str, StepClock] = Field(default_factory=dict)
     parts_given: dict[str, AssistingPart] = Field(default_factory=dict)
+    parts_unanswered: dict[str, AssistingPart] = Field(default_factory=dict)
     # 二级派单: the chain passed down from the lead, and the clock of each unit that owes
     # a reply up (by unit).
     delegations: list[Delegation] = Field(default_factory=list)
@@ -270,6 +272,15 @@ class TicketState(BaseModel):
                 seq=event.seq,
             )
         )
+
+    def close_parts_owed(self, now: datetime) -> None:
+        """The reply is given, or the ticket closed: the parts still owed are moot, their
+        clocks stop, and each stays on the ticket as never given."""
+        for code, clock in self.part_clocks.items():
+            self.parts_unanswered[code] = AssistingPart(
+                department=code, due_at=clock.due_at, closed_unanswered_at=now
+            )
+        self.part_clocks = {}
 
     def end_delegations(self, now: datetime, actor: str, why: str) -> None:
         """二级派单: the ticket leaves the units below (the lead replied itself, it was
@@ -414,6 +425,7 @@ class TicketState(BaseModel):
                     for code, clock in self.part_clocks.items()
                 ),
                 *self.parts_given.values(),
+                *self.parts_unanswered.values(),
             ],
             delegations=[d.model_copy() for d in self.delegations],
             passed_to=list(self.passed_to),
