@@ -484,8 +484,11 @@ class TicketView(BaseModel):
     lead_department: str | None
     assisting_departments: list[str]
     deadlines: dict[str, datetime]
-    # Which policy rule set each step's limit: "urgency:<level>" or "lane:<fast lane>".
+    # Which policy rule set each step's limit: "urgency:<level>", "lane:<fast lane>", or
+    # "rework" (发回重办's limit).
     deadline_rules: dict[str, str] = Field(default_factory=dict)
+    # 发回重办: re-handled under priority supervision (its reply rule is "rework").
+    priority_supervision: bool = False
     overdue: bool
     escalation_level: int
     # The open supervision order's tier (blue → orange → red), and every rung still open.

@@ -92,6 +92,26 @@ async def test_a_ticket_lives_from_call_to_closure_in_the_browser(workbench: Wor
     await expect(stranger.locator(".error")).to_contain_text("housing")
 
 
+async def test_a_ticket_sent_back_for_rework_shows_its_priority_supervision(
+    workbench: Workbench,
+) -> None:
+    """发回重办: a reasonable unsatisfied rating sends the ticket back under priority
+    supervision, which the ticket says beside its level and its reply deadline."""
+    base = workbench.url
+    agent = await workbench.signed_in(await workbench.account(Role.AGENT))
+    number = await take_call(agent, base, f"路灯不亮 {uuid.uuid4().hex[:6]}")
+    clerk = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "urban-management"))
+    await clerk.goto(f"{base}/tickets/{number}")
+    await act(clerk, "sign")
+    await act(clerk, "reply", outcome="resolved", content="已更换灯泡")
+    await agent.goto(f"{base}/tickets/{number}")
+    await act(agent, "rating", satisfaction="unsatisfied", solved=False, comment="仍不亮")
+    await act(agent, "rating-review", reasonable=True, note="属实，发回重办")
+    assert await status_of(agent) == "handling"
+    await expect(agent.locator(".priority-supervision")).to_contain_text("重点督办")
+    await expect(agent.locator("ul.deadlines")).to_contain_text("发回重办")
+
+
 async def test_a_return_is_reviewed_and_the_ticket_dispatched_again(workbench: Workbench) -> None:
     base = workbench.url
     agent = await workbench.signed_in(await workbench.account(Role.AGENT))

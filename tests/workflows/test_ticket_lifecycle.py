@@ -254,9 +254,12 @@ async def test_unsatisfied_reasonable_rating_sends_back_for_rework(tickets: Tick
     )
     assert rework.status == "handling"
     assert rework.rework_count == 1
+    # 发回重办 is under priority supervision, and its reply limit says which rule set it.
+    assert rework.deadline_rules == {"reply": "rework"} and rework.priority_supervision
     assert working_days_between(rework.updated_at, rework.deadlines["reply"]) == 3
     assert ("urban-management", "sent_back_for_rework") in await tickets.notifications(handle)
-    await handle.execute_update(TicketWorkflow.reply, args=[LEAD, REPLY])
+    redone = await handle.execute_update(TicketWorkflow.reply, args=[LEAD, REPLY])
+    assert not redone.priority_supervision  # redone: the callback's rule is no rework's
     closed = await handle.execute_update(TicketWorkflow.rate, args=[AGENT, SATISFIED])
     assert closed.closure_reason == "rated"
     assert closed.rework_count == 1

@@ -32,7 +32,7 @@ from workflows.ticket import rules
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.news import CENTRE
 from workflows.ticket.outcome import CITIZEN, ORDER_RUNGS, SYSTEM, Effect, Outcome
-from workflows.ticket.state import Step, StepClock, TicketState
+from workflows.ticket.state import REWORK_RULE, Step, StepClock, TicketState
 
 # -- 答复, 回访 ----------------------------------------------------------------------------
 
@@ -120,6 +120,7 @@ async def review_rating(
             started_at=now,
             due_at=at["reply"],
             supervise_at=at["reply_supervision"],
+            rule=REWORK_RULE,  # the policy's rework limit, under priority supervision
         )
     }
     event = s.log(

@@ -68,6 +68,10 @@ class Rung(StrEnum):
     NO_ANSWER = "no_answer"  # 110 neither accepted nor handed back: the centre is told
 
 
+# The rule of a reply limit set by 发回重办 (a ``deadline_rules`` value beside the policy's
+# "urgency:<level>" and "lane:<name>"): the rework is under priority supervision.
+REWORK_RULE = "rework"
+
 RUNG_LEVEL = {
     Rung.WARNING: LEVEL[EscalationKind.WARNING],
     Rung.REMINDER: LEVEL[EscalationKind.REMINDER],
@@ -373,6 +377,12 @@ class TicketState(BaseModel):
                 self.end_escalation(record, at, outcome, by)
 
     @property
+    def under_priority_supervision(self) -> bool:
+        """发回重办: re-handled after a reasonable unsatisfied rating, until the next reply."""
+        reply = self.clocks.get(Step.REPLY)
+        return reply is not None and reply.rule == REWORK_RULE
+
+    @property
     def supervision_tier(self) -> SupervisionTier | None:
         """The tier of the supervision order that stands now, if any."""
         orders = self.open_escalations(EscalationKind.SUPERVISION_ORDER)
@@ -434,6 +444,7 @@ class TicketState(BaseModel):
             assisting_departments=list(self.assisting_departments),
             deadlines=self.deadlines(),
             deadline_rules={c.step.value: c.rule for c in self.clocks.values() if c.rule},
+            priority_supervision=self.under_priority_supervision,
             overdue=self.overdue,
             escalation_level=self.escalation_level,
             supervision_tier=self.supervision_tier,
