@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api import hierarchy
 from api.errors import ApiError
 from api.ticket_queries import unknown_departments
+from schema.body import MAX_ROW_ID
 from schema.catalogue import (
     DepartmentCreate,
     DepartmentRead,
@@ -219,7 +220,8 @@ async def delete_rule(
 
 
 async def _rule(session: AsyncSession, rule_id: int) -> RoutingRule:
-    row = await session.get(RoutingRule, rule_id)
+    # An id no row can have is no rule (the database driver would fail on it).
+    row = await session.get(RoutingRule, rule_id) if 1 <= rule_id <= MAX_ROW_ID else None
     if row is None:
         raise ApiError(404, "unknown_rule", f"no routing rule {rule_id}")
     return row

@@ -29,10 +29,13 @@ NOT_HANDLED_HERE = {
 CONTENT = {Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED}
 
 
+MAX_WEIGHT = 100.0  # a composite's weight: far above any real one, far below an overflow
+
+
 class Weights(BaseModel):
-    response: float = Field(default=0.30, ge=0)
-    resolution: float = Field(default=0.35, ge=0)
-    satisfaction: float = Field(default=0.35, ge=0)
+    response: float = Field(default=0.30, ge=0, le=MAX_WEIGHT)
+    resolution: float = Field(default=0.35, ge=0, le=MAX_WEIGHT)
+    satisfaction: float = Field(default=0.35, ge=0, le=MAX_WEIGHT)
 
 
 @dataclass(frozen=True)

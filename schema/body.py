@@ -17,8 +17,9 @@ DEPARTMENT_CODE_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"
 DEPARTMENT_REFERENCE_PATTERN = r"^[a-z0-9][a-z0-9_-]{1,63}$"
 # The largest page number a list accepts: far past any real list, far below an overflow.
 MAX_PAGE = 1_000_000
-# The largest id a row can have (a signed 64-bit integer): beyond, no such row.
-MAX_ROW_ID = 2**63 - 1
+# The largest id a row can have: an INTEGER column holds 32 bits on PostgreSQL (64 on
+# SQLite). Beyond, no such row; asked for, the database driver would fail.
+MAX_ROW_ID = 2**31 - 1
 # The days a request may name: far around any real ticket, and far inside what Python and
 # the databases hold once turned into UTC (the year 1 at +08:00 is not). A date lies in
 # [FIRST_DAY, LAST_DAY]; an instant's day, as written, may also be the day after, so that

@@ -102,7 +102,9 @@ async def report_list(
 ) -> Response:
     _readers_only(me)
     chosen = ReportKind(kind) if kind in KINDS else None
-    number = int(wanted_page) if wanted_page.isdigit() and 0 < int(wanted_page) <= MAX_PAGE else 1
+    # ASCII digits only: "²" is a digit to str.isdigit, and int() refuses it.
+    given = wanted_page.isascii() and wanted_page.isdigit()
+    number = int(wanted_page) if given and 0 < int(wanted_page) <= MAX_PAGE else 1
     query = select(Report.id, Report.kind, Report.period_from, Report.period_to, Report.created_at)
     count = select(func.count()).select_from(Report)
     if chosen is not None:

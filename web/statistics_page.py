@@ -17,7 +17,14 @@ from pydantic import Field, ValidationError
 from api.deps import AppContext, ContextDep
 from api.routes.stats import period_statistics
 from api.spreadsheets import csv_for_excel, xlsx
-from hotline.statistics import DepartmentFigures, Figures, Statistics, Weights, rates
+from hotline.statistics import (
+    MAX_WEIGHT,
+    DepartmentFigures,
+    Figures,
+    Statistics,
+    Weights,
+    rates,
+)
 from hotline.ticket_facts import counts_between
 from schema.ticket import Role
 from web.base import UserDep, WebError, page, refusal_of, require_role
@@ -64,9 +71,9 @@ def _percent(value: float | None) -> float | None:
 class StatisticsQuery(PeriodQuery):
     """The period and the composite's weights."""
 
-    weight_response: Annotated[float, Field(ge=0, le=100)] = Weights().response
-    weight_resolution: Annotated[float, Field(ge=0, le=100)] = Weights().resolution
-    weight_satisfaction: Annotated[float, Field(ge=0, le=100)] = Weights().satisfaction
+    weight_response: Annotated[float, Field(ge=0, le=MAX_WEIGHT)] = Weights().response
+    weight_resolution: Annotated[float, Field(ge=0, le=MAX_WEIGHT)] = Weights().resolution
+    weight_satisfaction: Annotated[float, Field(ge=0, le=MAX_WEIGHT)] = Weights().satisfaction
 
     def weights(self) -> Weights:
         return Weights(

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy import select
 
 from api import catalogue_service as service
 from api.deps import ContextDep, StaffDep, require_roles
+from schema.body import MAX_ROW_ID
 from schema.catalogue import (
     CatalogueChangeRead,
     DepartmentCreate,
@@ -29,6 +30,7 @@ router = APIRouter(prefix="/v1", tags=["catalogue"])
 
 AdminDep = Annotated[Actor, Depends(require_roles([Role.ADMIN]))]
 OverseerDep = Annotated[Actor, Depends(require_roles([Role.ADMIN, Role.SUPERVISOR]))]
+RuleId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="a routing rule's id")]
 
 
 @router.get("/departments", response_model=list[DepartmentRead])
@@ -80,7 +82,7 @@ async def create_routing_rule(
 
 @router.patch("/routing-rules/{rule_id}", response_model=RoutingRuleRead)
 async def update_routing_rule(
-    rule_id: int, body: RoutingRuleUpdate, actor: AdminDep, context: ContextDep
+    rule_id: RuleId, body: RoutingRuleUpdate, actor: AdminDep, context: ContextDep
 ) -> RoutingRuleRead:
     async with context.sessions.begin() as session:
         row = await service.update_rule(session, rule_id=rule_id, body=body, actor=actor)
@@ -89,7 +91,7 @@ async def update_routing_rule(
 
 @router.delete("/routing-rules/{rule_id}", status_code=204)
 async def delete_routing_rule(
-    rule_id: int,
+    rule_id: RuleId,
     actor: AdminDep,
     context: ContextDep,
     note: Annotated[str | None, Query(max_length=2000)] = None,

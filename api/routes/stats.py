@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query
 from api import hierarchy
 from api.deps import ContextDep, require_roles
 from api.errors import ApiError, require_offsets
-from hotline.statistics import Statistics, Weights, ranked_statistics
+from hotline.statistics import MAX_WEIGHT, Statistics, Weights, ranked_statistics
 from hotline.ticket_facts import department_counts, missed_report_ins
 from schema.body import out_of_day_range
 from schema.ticket import Actor, Role
@@ -79,9 +79,9 @@ async def get_statistics(
             description="exclusive, the same way; default the first of next month",
         ),
     ] = None,
-    weight_response: Annotated[float, Query(ge=0)] = Weights().response,
-    weight_resolution: Annotated[float, Query(ge=0)] = Weights().resolution,
-    weight_satisfaction: Annotated[float, Query(ge=0)] = Weights().satisfaction,
+    weight_response: Annotated[float, Query(ge=0, le=MAX_WEIGHT)] = Weights().response,
+    weight_resolution: Annotated[float, Query(ge=0, le=MAX_WEIGHT)] = Weights().resolution,
+    weight_satisfaction: Annotated[float, Query(ge=0, le=MAX_WEIGHT)] = Weights().satisfaction,
 ) -> Statistics:
     """Figures per lead department and overall for tickets created in [from, to); this
     month in city time when no period is given."""

@@ -268,3 +268,24 @@ async def test_instants_beyond_the_documented_days_are_422_naming_the_field(api:
     edges = {"created_from": "2000-01-01T00:00:00+14:00", "created_to": "2100-12-31T23:59:59-12:00"}
     served = await api.http.get("/v1/tickets", params=edges, headers=supervisor)
     assert served.status_code == 200, served.text
+
+
+async def test_ids_and_weights_no_column_can_hold_are_422_not_500(api: Api) -> None:
+    admin = api.token(Role.ADMIN)
+    for rule_id in ("9223372036854775808", "-9223372036854775809", "2147483648", "0"):
+        patched = await api.http.patch(
+            f"/v1/routing-rules/{rule_id}", headers=admin, json={"note": "probe"}
+        )
+        deleted = await api.http.delete(f"/v1/routing-rules/{rule_id}", headers=admin)
+        for answer in (patched, deleted):
+            assert answer.status_code == 422, (rule_id, answer.text)
+            assert "rule_id" in answer.json()["error"]["message"]
+    largest = await api.http.delete("/v1/routing-rules/2147483647", headers=admin)
+    assert largest.status_code == 404 and largest.json()["error"]["code"] == "unknown_rule"
+    supervisor = api.token(Role.SUPERVISOR)
+    for weight in ("inf", "1e308"):
+        weighed = await api.http.get(
+            "/v1/stats", params={"weight_response": weight}, headers=supervisor
+        )
+        assert weighed.status_code == 422, weighed.text
+        assert "weight_response" in weighed.json()["error"]["message"]
