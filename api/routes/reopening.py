@@ -10,11 +10,14 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from api import ticket_numbers
 from api.deps import AppContext, ContextDep, require_roles
 from api.errors import ApiError, not_found
+from api.idempotency import scoped_key
 from api.routes.tickets import TicketNo, register_ticket, shown_to
-from api.ticket_queries import stored_ticket
+from api.ticket_queries import stored_ticket, timeline
 from schema.policy import natural_timedelta
 from schema.ticket import (
     Actor,
@@ -25,6 +28,7 @@ from schema.ticket import (
     TicketCreate,
     TicketStatus,
     TicketView,
+    TimelineAction,
 )
 
 router = APIRouter(prefix="/v1/tickets", tags=["tickets"])
@@ -42,6 +46,7 @@ async def reopen(
     """The new ticket that reopens ``ticket_no``, as the API and the workbench run it."""
     async with context.sessions() as session:
         closed = await stored_ticket(session, ticket_no)
+        still_open = await _open_reopening(session, ticket_no)
     if closed is None:
         raise not_found(ticket_no)
     if closed.status is not TicketStatus.CLOSED or closed.closed_at is None:
@@ -51,6 +56,16 @@ async def reopen(
     if closed.closure_reason is ClosureReason.MERGED:
         raise ApiError(
             409, "invalid_state", f"ticket {ticket_no} was merged into {closed.merged_into}"
+        )
+    if still_open is not None and not await _made_by_this_key(
+        context, actor, idempotency_key, still_open
+    ):
+        raise ApiError(
+            409,
+            "invalid_state",
+            f"ticket {ticket_no} was reopened already as {still_open}, which is still open: "
+            f"the new call is about {still_open}; act on it (register the call and merge it "
+            f"into {still_open} to count it)",
         )
     window = natural_timedelta(context.policy.reopen_window)
     assert window is not None  # the policy allows natural units only here
@@ -78,6 +93,29 @@ async def reopen(
     return await register_ticket(context, intake, actor, response, idempotency_key, link)
 
 
+async def _open_reopening(session: AsyncSession, ticket_no: str) -> str | None:
+    """The ticket that reopened ``ticket_no`` and is still open, if any: a second call
+    then belongs to it (a second new ticket would send the same matter to the same lead
+    twice)."""
+    events = await timeline(session, ticket_no)
+    for event in reversed(events):
+        if event.action == TimelineAction.REOPENED_AS and event.detail.get("ticket"):
+            later = await stored_ticket(session, str(event.detail["ticket"]))
+            if later is not None and later.status is not TicketStatus.CLOSED:
+                return later.ticket_no
+    return None
+
+
+async def _made_by_this_key(
+    context: AppContext, actor: Actor, idempotency_key: str | None, ticket_no: str | None
+) -> bool:
+    """Whether the caller's key made ``ticket_no``: a retry, answered as the first was."""
+    if idempotency_key is None or ticket_no is None:
+        return False
+    bound = await ticket_numbers.find_by_key(context.sessions, scoped_key(actor, idempotency_key))
+    return bound is not None and bound[0] == ticket_no
+
+
 @router.post("/{ticket_no}/reopen", status_code=201, response_model=TicketView)
 async def reopen_ticket(
     ticket_no: TicketNo,
@@ -88,6 +126,6 @@ async def reopen_ticket(
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> TicketView:
     """重新受理: a new ticket for the citizen's new call, linked to the closed one, sent
-    to its lead; 409 if the ticket is open, merged, or closed longer than the policy's
-    ``reopen_window``."""
+    to its lead; 409 if the ticket is open, merged, closed longer than the policy's
+    ``reopen_window``, or reopened already by a ticket still open."""
     return shown_to(actor, await reopen(context, ticket_no, body, actor, response, idempotency_key))

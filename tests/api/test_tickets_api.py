@@ -560,6 +560,12 @@ async def test_a_citizen_calling_again_reopens_the_closed_ticket(api: Api) -> No
     assert retried.json()["ticket_no"] == reopened["ticket_no"]
     assert (await api.timeline(no))[-1] == "reopened_as"
     assert (await api.timeline(reopened["ticket_no"]))[:2] == ["received", "dispatched"]
+    # A third call while the reopened ticket is open is about that ticket, not a new one.
+    twice = await api.http.post(f"/v1/tickets/{no}/reopen", json=again, headers=api.agent)
+    assert twice.status_code == 409 and reopened["ticket_no"] in twice.text, twice.text
+    await api.act(reopened["ticket_no"], "withdraw", api.agent, {})
+    later = await api.act(no, "reopen", api.agent, again, expect=201)  # once that one closed
+    assert later["reopens"] == no and later["ticket_no"] != reopened["ticket_no"]
 
 
 async def test_a_call_about_a_ticket_closed_long_ago_is_a_new_ticket(api: Api) -> None:
