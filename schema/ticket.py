@@ -319,6 +319,14 @@ class DelegationStage(StrEnum):
     REPLIED = "replied"  # replied up: the unit above reviews the reply
 
 
+class DelegationEnd(StrEnum):
+    """How a step of 二级派单 finished (it stays on the ticket, marked so)."""
+
+    ACCEPTED = "accepted"  # the unit above accepted its reply
+    HANDED_BACK = "handed_back"  # it handed the ticket back up (退回上级)
+    ENDED = "ended"  # the ticket left the units below (the lead replied, a re-dispatch, closed)
+
+
 class DelegatedReply(BaseModel):
     outcome: ReplyOutcome
     content: str
@@ -337,6 +345,8 @@ class Delegation(BaseModel):
     signed_at: datetime | None = None
     reply: DelegatedReply | None = None
     sent_back: int = 0  # times the unit above sent the reply back down
+    finished_at: datetime | None = None  # once finished: off the chain, kept on the ticket
+    ended: DelegationEnd | None = None
 
 
 class DepartmentReplySignal(ReplyBody):
@@ -476,9 +486,11 @@ class TicketView(BaseModel):
     police_incident_no: str | None = None  # 警情编号 of a ticket 110 handed over
     reopens: str | None = None  # the closed ticket this one reopens (a repeat request)
     parts: list[AssistingPart] = Field(default_factory=list)  # 协办意见 owed or given
-    # 二级派单: the units the ticket is passed down to now, from the lead's down, and
-    # every unit it was ever passed down to (they keep reading it).
+    # 二级派单: the units the ticket is passed down to now, from the lead's down, the steps
+    # finished (each says how), and every unit it was ever passed down to (they keep
+    # reading it).
     delegations: list[Delegation] = Field(default_factory=list)
+    finished_delegations: list[Delegation] = Field(default_factory=list)  # oldest first
     passed_to: list[str] = Field(default_factory=list)
     citizen: Citizen
     lead_department: str | None

@@ -139,6 +139,12 @@ DELEGATION_STAGE = {
     "replied": N_("下级已答复，待审核"),
 }
 
+DELEGATION_END = {  # a finished step of the chain, kept on the ticket
+    "accepted": N_("已结束：上级采纳答复"),
+    "handed_back": N_("已结束：退回上级"),
+    "ended": N_("已结束：工单已离开下级"),
+}
+
 # A field that means something else in one action's form: (action, field) → label.
 FIELD_IN_ACTION = {
     ("reply", "parts_used"): N_("采纳的协办意见（单位代码，逗号分隔）"),

@@ -392,6 +392,9 @@ async def test_a_ticket_passed_down_to_a_branch_and_reviewed_up(workbench: Workb
     await shoot(bureau, "ticket-page-passed-down")
     await act(bureau, "delegated-review", accept=True, note="属实")
     assert await status_of(bureau) == "callback"
+    chain = bureau.locator("dd.delegations li.finished")  # the chain stays on the ticket
+    await expect(chain).to_contain_text("已结束：上级采纳答复")
+    await expect(chain).to_contain_text("复查：已无占道")
     timeline = bureau.locator(".timeline")
     for step in ("下派（二级派单）", "下级签收", "下级答复发回重办", "采纳下级答复", "答复"):
         await expect(timeline).to_contain_text(step)

@@ -20,6 +20,7 @@ from schema.ticket import (
     DelegatedReplyBody,
     DelegatedReturnBody,
     DelegatedReviewBody,
+    DelegationEnd,
     DelegationStage,
     ReplyBody,
     ResumeBody,
@@ -166,6 +167,15 @@ async def test_three_levels_and_a_hand_back(tickets: Tickets) -> None:
         TicketWorkflow.review_delegated_reply, args=[LEAD, DelegatedReviewBody(accept=True)]
     )
     assert done.status is TicketStatus.CALLBACK
+    # The chain is off the ticket's hands, and still on the ticket, each step finished.
+    assert done.delegations == []
+    assert [(d.unit, d.ended) for d in done.finished_delegations] == [
+        (COMMUNITY, DelegationEnd.HANDED_BACK),
+        (COMMUNITY, DelegationEnd.ACCEPTED),
+        (STREET, DelegationEnd.ACCEPTED),
+    ]
+    assert all(d.finished_at is not None for d in done.finished_delegations)
+    assert done.finished_delegations[-1].reply is not None
 
 
 async def test_who_may_pass_down_and_what(tickets: Tickets) -> None:
@@ -202,6 +212,9 @@ async def test_the_lead_replying_itself_ends_the_chain(tickets: Tickets) -> None
         TicketWorkflow.reply, args=[LEAD, ReplyBody(outcome="resolved", content="区里直接处理")]
     )
     assert replied.status is TicketStatus.CALLBACK and replied.delegations == []
+    assert [(d.unit, d.ended) for d in replied.finished_delegations] == [
+        (STREET, DelegationEnd.ENDED)
+    ]
     assert (STREET, "delegations_ended") in await tickets.notifications(handle)
 
 

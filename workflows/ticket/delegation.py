@@ -21,6 +21,7 @@ from schema.ticket import (
     DelegatedReturnBody,
     DelegatedReviewBody,
     Delegation,
+    DelegationEnd,
     DelegationStage,
     ReplyBody,
     SignBody,
@@ -100,7 +101,7 @@ async def return_delegated(
     s: TicketState, now: datetime, actor: Actor, body: DelegatedReturnBody, due: DueFn
 ) -> Outcome:
     """退回上级: the unit below hands the ticket back; the unit above holds it again."""
-    below = s.delegations.pop()
+    below = s.finish_delegation(now, DelegationEnd.HANDED_BACK)
     _stop_clock(s, now, actor.describe(), below.unit)
     event = s.log(
         now,
@@ -166,7 +167,7 @@ async def review_delegated_reply(
             note=body.note,
         )
         return Outcome()
-    s.delegations.pop()
+    s.finish_delegation(now, DelegationEnd.ACCEPTED)
     s.log(
         now,
         actor.describe(),

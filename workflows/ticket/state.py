@@ -27,6 +27,7 @@ from schema.ticket import (
     AssistingPart,
     ClosureReason,
     Delegation,
+    DelegationEnd,
     DelegationStage,
     PendingReview,
     Rating,
@@ -158,6 +159,7 @@ class TicketState(BaseModel):
     # a reply up (by unit).
     delegations: list[Delegation] = Field(default_factory=list)
     delegation_clocks: dict[str, StepClock] = Field(default_factory=dict)
+    finished_delegations: list[Delegation] = Field(default_factory=list)  # off the chain
     passed_to: list[str] = Field(default_factory=list)  # every unit it ever went down to
     status: TicketStatus = TicketStatus.RECEIVED
     status_before_return: TicketStatus | None = None
@@ -298,10 +300,18 @@ class TicketState(BaseModel):
             self.end_open_escalations(
                 now, EscalationOutcome.SUPERSEDED, actor, superseded, Step.DELEGATED, unit
             )
-        self.delegations = []
+        while self.delegations:  # the lowest first, as each step of the chain finishes
+            self.finish_delegation(now, DelegationEnd.ENDED)
         event = self.log(now, actor, TimelineAction.DELEGATIONS_ENDED, units=units, why=why)
         for unit in units:
             self.notify(event, unit, f"Ticket {self.ticket_no} is no longer with you: {why}")
+
+    def finish_delegation(self, now: datetime, ended: DelegationEnd) -> Delegation:
+        """The lowest step of the chain is finished: off the chain, kept on the ticket."""
+        finished = self.delegations.pop()
+        finished.finished_at, finished.ended = now, ended
+        self.finished_delegations.append(finished)
+        return finished
 
     # -- the escalation history ---------------------------------------------------
 
@@ -438,6 +448,7 @@ class TicketState(BaseModel):
                 *self.parts_unanswered.values(),
             ],
             delegations=[d.model_copy() for d in self.delegations],
+            finished_delegations=[d.model_copy() for d in self.finished_delegations],
             passed_to=list(self.passed_to),
             citizen=intake.citizen,
             lead_department=self.lead_department,
