@@ -129,6 +129,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # FastAPI's "error parsing the body", chained to what failed (bytes that are
+            # not UTF-8, …): bad input like malformed JSON, so 422 naming the body.
+            problem = f"not readable as JSON in UTF-8 ({exc.__cause__})"
+            details = [{"field": "body", "problem": problem}]
+            return JSONResponse(
+                _body("invalid_input", f"body: {problem}", details=details), status_code=422
+            )
         return JSONResponse(
             _body(f"http_{exc.status_code}", str(exc.detail)),
             status_code=exc.status_code,

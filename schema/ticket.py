@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 
 from schema.body import DEPARTMENT_REFERENCE_PATTERN, Body, DepartmentReference, text_field
 from schema.escalation import Escalation, SupervisionTier
@@ -114,9 +114,19 @@ class Actor(BaseModel):
         return f"{self.role.value}:{self.sub}"
 
 
+PHONE_PATTERN = r"^\+?[0-9][0-9\- ]{4,19}$"
+# A phone as answers serve it: as given, or masked (Citizen.masked: 138****1234, ****).
+SERVED_PHONE_PATTERN = r"^(?:\+?[0-9][0-9\- ]{4,19}|[0-9]{3}\*{4}[0-9]{4}|\*{4})$"
+
+
 class Citizen(Body):
     name: str = text_field(100)
-    phone: str = Field(pattern=r"^\+?[0-9][0-9\- ]{4,19}$")
+    # Requests keep the strict pattern; the OpenAPI's answers admit the masked form.
+    phone: Annotated[
+        str,
+        Field(pattern=PHONE_PATTERN),
+        WithJsonSchema({"type": "string", "pattern": SERVED_PHONE_PATTERN}, mode="serialization"),
+    ]
 
     def masked(self) -> Citizen:
         """What a role without access to personal data sees: 张* and 138****1234."""

@@ -15,10 +15,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from api.deps import ContextDep
-from api.errors import ApiError
+from api.errors import ApiError, ErrorBody
 from api.routes.tickets import register_ticket
 from api.ticket_queries import known_districts
 from hotline.personal_data import mask_text
@@ -32,6 +33,38 @@ Format = Literal["json", "xml"]
 MAX_SPAN = timedelta(days=90)
 MAX_RECORDS = 1000
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+
+
+class GeoReportError(BaseModel):
+    """One of GeoReport v2's errors; an error answer is a list of them (XML: ``<errors>``)."""
+
+    code: int  # the HTTP status
+    description: str
+
+
+_XML = {"text/xml": {"schema": {"type": "string", "description": "GeoReport v2 XML"}}}
+_ERRORS = {
+    400: "a missing or malformed field, or a date out of range",
+    403: "no valid api_key, or this server takes no requests",
+    404: "no such service or service request",
+    503: "the hotline could not take the request now; retry",
+}
+
+
+def answers(*errors: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI answers of an operation: JSON or XML as the path's format says, errors in
+    GeoReport's shape, and a format other than json or xml refused as /v1 refuses input."""
+    documented: dict[int | str, dict[str, Any]] = {
+        200: {"description": "JSON, or XML for a path ending in .xml", "content": _XML}
+    }
+    for status in errors:
+        documented[status] = {
+            "model": list[GeoReportError],
+            "description": f"{_ERRORS[status]} (XML for .xml)",
+            "content": _XML,
+        }
+    documented[422] = {"model": ErrorBody, "description": "a format other than json or xml"}
+    return documented
 
 
 def render(data: Any, fmt: Format, root: str, item: str, status: int = 200) -> Response:
@@ -105,7 +138,7 @@ def _coordinates(lat: str | None, long: str | None) -> tuple[float | None, float
     return point
 
 
-@router.get("/discovery.{fmt}")
+@router.get("/discovery.{fmt}", responses=answers())
 async def discovery(fmt: Format, request: Request) -> Response:
     base = str(request.base_url).rstrip("/") + "/open311/v2/"
     return render(
@@ -153,12 +186,12 @@ async def _services(context: ContextDep) -> list[dict[str, Any]]:
         ]
 
 
-@router.get("/services.{fmt}")
+@router.get("/services.{fmt}", responses=answers())
 async def services(fmt: Format, context: ContextDep) -> Response:
     return render(await _services(context), fmt, "services", "service")
 
 
-@router.get("/services/{service_code}.{fmt}")
+@router.get("/services/{service_code}.{fmt}", responses=answers(404))
 async def service_definition(service_code: str, fmt: Format, context: ContextDep) -> Response:
     if service_code not in {s["service_code"] for s in await _services(context)}:
         return error(fmt, 404, f"no service {service_code}")
@@ -223,7 +256,7 @@ async def _agencies(context: ContextDep) -> dict[str, str]:
         }
 
 
-@router.post("/requests.{fmt}")
+@router.post("/requests.{fmt}", responses=answers(400, 403, 404, 503))
 async def post_request(fmt: Format, request: Request, context: ContextDep) -> Response:
     if not request.headers.get("content-type", "").startswith(FORM_TYPES):
         return error(fmt, 400, "send the request form-encoded (application/x-www-form-urlencoded)")
@@ -278,7 +311,7 @@ async def post_request(fmt: Format, request: Request, context: ContextDep) -> Re
     )
 
 
-@router.get("/requests.{fmt}")
+@router.get("/requests.{fmt}", responses=answers(400))
 async def get_requests(fmt: Format, request: Request, context: ContextDep) -> Response:
     query = request.query_params
     try:
@@ -309,7 +342,7 @@ async def get_requests(fmt: Format, request: Request, context: ContextDep) -> Re
     return render(records, fmt, "service_requests", "request")
 
 
-@router.get("/requests/{service_request_id}.{fmt}")
+@router.get("/requests/{service_request_id}.{fmt}", responses=answers(404))
 async def get_request(service_request_id: str, fmt: Format, context: ContextDep) -> Response:
     async with context.sessions() as session:
         document = await session.scalar(

@@ -133,7 +133,19 @@ async def compile_report(
     return ReportListed.model_validate(row, from_attributes=True)
 
 
-@router.get("/{report_id}", response_model=ReportRead)
+@router.get(
+    "/{report_id}",
+    response_model=ReportRead,
+    responses={
+        200: {
+            "content": {
+                "text/markdown": {
+                    "schema": {"type": "string", "description": "with format=markdown"}
+                }
+            }
+        }
+    },
+)
 async def get_report(
     report_id: str,
     _: ReaderDep,
