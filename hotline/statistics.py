@@ -69,6 +69,10 @@ class Figures(BaseModel):
     suspension_rate: float | None = None
     suspended_days: int = 0
     handed_back_by_110: int = 0  # tickets 110 handed back as no police matter
+    # 发回重办: unsatisfied ratings sent back whose rating after the rework is content, and
+    # their share of the reworked tickets scored.
+    reworked_to_satisfied: int = 0
+    rework_satisfaction_rate: float | None = None
     composite: float | None
     # Joint meetings the department was summoned to and did not report in to (吹哨报到).
     missed_report_ins: int = 0
@@ -127,6 +131,8 @@ class Counts:
     suspended_days: int = 0  # whole days the clocks stood still (a group's: the sum)
     reopened: int = 0  # reopens a ticket closed not long ago (重新受理): a repeat request
     handed_back: int = 0  # transferred to 110 and handed back as no police matter (110退回)
+    reworked: int = 0  # scored after being sent back for rework (发回重办) at least once
+    reworked_content: int = 0  # reworked, and then satisfied or basically satisfied
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(**{k: getattr(self, k) + getattr(other, k) for k in COUNTED})
@@ -189,6 +195,8 @@ def ticket_counts(
         suspended_days=math.ceil(suspended_seconds / 86400),
         reopened=int(reopens),
         handed_back=int(handed_back_by_110 > 0),
+        reworked=int(scored and rework_count > 0),
+        reworked_content=int(scored and rework_count > 0 and satisfaction in CONTENT),
     )
 
 
@@ -250,6 +258,8 @@ def rates(c: Counts, weights: Weights) -> Figures:
         suspension_rate=_share(c.suspended, c.dispatched),
         suspended_days=c.suspended_days,
         handed_back_by_110=c.handed_back,
+        reworked_to_satisfied=c.reworked_content,
+        rework_satisfaction_rate=_share(c.reworked_content, c.reworked),
         supervised_resolution_rate=_share(c.supervised_solved, c.supervised),
         composite=composite,
     )

@@ -55,6 +55,8 @@ METRICS = {
     "suspension_rate": N_("挂起率"),
     "suspended_days": N_("挂起天数"),
     "handed_back_by_110": N_("110退回件"),
+    "reworked_to_satisfied": N_("重办转满意"),
+    "rework_satisfaction_rate": N_("重办满意率"),
     "missed_report_ins": N_("未按时报到"),
     "composite": N_("综合得分"),
 }

@@ -60,3 +60,41 @@ async def test_stored_tickets_are_counted(tmp_path: Path) -> None:
     )  # fmt: skip
     assert late_row.lead_department == "housing"
     assert (answered_row.dispatched, answered_row.answered, answered_row.closed) == (0, 1, 1)
+
+
+async def test_tickets_reworked_before_0016_are_counted(tmp_path: Path) -> None:
+    """Reworked and rated before the rework figures existed: counted from the documents,
+    which 0015 sealed on the way."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'read-model.db'}"
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0014")
+    engine = create_engine(f"sqlite:///{tmp_path / 'read-model.db'}")
+
+    def rated(satisfaction: str, rework_count: int) -> dict[str, object]:
+        return {
+            "lead_department": "water",
+            "closure_reason": "rated",
+            "rework_count": rework_count,
+            "rating": {"satisfaction": satisfaction, "solved": True},
+        }
+
+    try:
+        tickets = Table("tickets", MetaData(), autoload_with=engine)
+        rows = [
+            _ticket("T-1", "closed", ",water,", rated("satisfied", 1)),
+            _ticket("T-2", "closed", ",water,", rated("unsatisfied", 2)),
+            _ticket("T-3", "closed", ",water,", rated("satisfied", 0)),
+        ]
+        with engine.begin() as connection:
+            connection.execute(insert(tickets), rows)
+        # 0010 counted them at 0009; here the figures come from the stored documents.
+        await asyncio.to_thread(command.downgrade, alembic_config(url), "0009")
+        await upgrade_database(url)
+        figures = Table("ticket_figures", MetaData(), autoload_with=engine)
+        with engine.connect() as connection:
+            counted = {
+                row.ticket_no: (row.reworked, row.reworked_content)
+                for row in connection.execute(select(figures)).all()
+            }
+    finally:
+        engine.dispose()
+    assert counted == {"T-1": (1, 1), "T-2": (1, 0), "T-3": (0, 0)}

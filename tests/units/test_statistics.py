@@ -192,3 +192,18 @@ def test_suspension_reopening_and_110_hand_backs_are_counted() -> None:
     assert overall.suspended_days == 4 + 1  # whole days, rounded up per ticket
     assert overall.repeat_request_rate == 0.25  # 3 reopens 1
     assert overall.handed_back_by_110 == 1  # ticket 4, however many times
+
+
+def test_reworked_tickets_rated_content_afterwards_are_counted() -> None:
+    """发回重办: of the scored tickets sent back for rework, those content afterwards."""
+    data = [
+        facts(ticket(1, "housing", rating=("satisfied", True), rework_count=1)),
+        facts(ticket(2, "housing", rating=("unsatisfied", False), rework_count=2)),
+        facts(ticket(3, "housing", rating=("satisfied", True))),  # never reworked
+        # excluded from the score (an unreasonable demand): not counted either way
+        facts(ticket(4, "housing", rating=("unsatisfied", False), rework_count=1,
+                     excluded_from_score=True)),
+    ]  # fmt: skip
+    overall = statistics(data, period_from=AT, period_to=AT, weights=Weights()).overall
+    assert overall.reworked_to_satisfied == 1
+    assert overall.rework_satisfaction_rate == 0.5
