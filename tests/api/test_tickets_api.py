@@ -317,18 +317,24 @@ async def test_catalogue_reads(api: Api) -> None:
     assert rules.json()[0]["lead"] == "market-supervision"
 
 
+async def listed_in_temporal(api: Api, query: str) -> list[str]:
+    """The workflows Temporal's list answers the query with, once it answers with any:
+    visibility is eventually consistent."""
+
+    async def listed() -> list[str]:
+        return [w.id async for w in api.temporal.list_workflows(query)]
+
+    found: list[str] = await eventually(listed, within=5)
+    return found
+
+
 async def test_search_attributes_show_the_ticket_in_temporal(api: Api) -> None:
     no = (await api.create(category="wall-opening"))["ticket_no"]
     query = (
         f"WorkflowId = 'ticket-{no}' AND TicketStatus = 'dispatched' "
         "AND LeadDepartment = 'housing' AND EscalationLevel = 0 AND Overdue = false"
     )
-    for _ in range(50):  # visibility is eventually consistent
-        found = [w.id async for w in api.temporal.list_workflows(query)]
-        if found:
-            break
-        await asyncio.sleep(0.1)
-    assert found == [f"ticket-{no}"]
+    assert await listed_in_temporal(api, query) == [f"ticket-{no}"]
 
 
 async def test_a_drill_policy_climbs_the_ladder_in_seconds(api: Api, policy: PolicyFile) -> None:
@@ -381,13 +387,7 @@ async def test_a_late_part_leaves_the_tickets_level_and_its_search_attribute_at_
     # Signing upserts the status after the reminder's rung: once Temporal's list shows it,
     # it shows the level the reminder left.
     query = f"WorkflowId = 'ticket-{no}' AND TicketStatus = 'handling' AND EscalationLevel = 0"
-    found: list[str] = []
-    for _ in range(50):  # visibility is eventually consistent
-        found = [w.id async for w in api.temporal.list_workflows(query)]
-        if found:
-            break
-        await asyncio.sleep(0.1)
-    assert found == [f"ticket-{no}"]
+    assert await listed_in_temporal(api, query) == [f"ticket-{no}"]
 
 
 async def test_prometheus_metrics(api: Api) -> None:
