@@ -30,7 +30,13 @@ async def list_notifications(
         if recipient not in (None, actor.department):
             raise forbidden(f"department '{actor.department}' reads only its own notifications")
         recipient = actor.department
-    query = select(StoredNotification).order_by(StoredNotification.at.desc()).limit(limit)
+    # Newest first; one event told to several recipients shares its instant: then by id,
+    # so that the same list reads the same every time.
+    query = (
+        select(StoredNotification)
+        .order_by(StoredNotification.at.desc(), StoredNotification.id)
+        .limit(limit)
+    )
     if recipient is not None:
         query = query.where(StoredNotification.recipient == recipient)
     if ticket_no is not None:
