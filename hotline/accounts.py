@@ -16,7 +16,7 @@ from functools import cache
 import sqlalchemy as sa
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from zxcvbn import zxcvbn
 
@@ -249,10 +249,11 @@ async def authenticate(
     if row is None or not row.active or not right:
         raise SignInRefused("wrong username or password, or the account is disabled")
     async with sessions.begin() as session:
-        await session.execute(delete(SignInFailures).where(SignInFailures.key == keys[0]))
+        # Its try given back, not the count cleared: the wrong ones around it in a burst
+        # still count, so a right password among many guesses opens no more of them.
         await session.execute(
             update(SignInFailures)
-            .where(SignInFailures.key == keys[1], SignInFailures.failures > 0)
+            .where(SignInFailures.key.in_(keys), SignInFailures.failures > 0)
             .values(failures=SignInFailures.failures - 1)
         )
         await session.execute(

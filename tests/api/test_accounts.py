@@ -99,6 +99,24 @@ async def test_a_concurrent_burst_tries_no_more_passwords_than_the_limit(api: Ap
     assert statuses[429] >= 30 - ACCOUNT_LIMIT - 1, statuses
 
 
+async def test_a_right_password_gives_its_try_back_but_clears_no_failures(api: Api) -> None:
+    """Guesses around a right password still count: a sign-in between them does not open
+    a fresh set of tries (it did when a success cleared the count)."""
+    username = await _account(api)
+    address = f"10.201.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    async with api.client_from(address) as client:
+
+        async def sign_in(password: str) -> int:
+            answer = await client.post(
+                "/v1/auth/token", json={"username": username, "password": password}
+            )
+            return answer.status_code
+
+        assert [await sign_in("guess again") for _ in range(4)] == [401] * 4
+        assert await sign_in(PASSWORD) == 200
+        assert [await sign_in("guess again") for _ in range(2)] == [401, 429]
+
+
 async def test_who_exists_is_not_told_by_the_time_a_refusal_takes(api: Api) -> None:
     """An unknown name, a disabled account with its right password and a wrong password
     all verify an Argon2 hash: each takes about as long as the others."""
