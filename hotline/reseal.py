@@ -10,7 +10,7 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hotline.sealing import sealer
-from schema.tables import Base, SealedJson, SealedText, Ticket
+from schema.tables import Base, Sealed, Ticket
 
 BATCH = 500
 
@@ -19,7 +19,7 @@ def sealed_columns() -> dict[type[Base], list[str]]:
     """Each table's sealed columns, by their type: a column sealed tomorrow is resealed too."""
     found = {}
     for mapper in Base.registry.mappers:
-        names = [c.key for c in mapper.columns if isinstance(c.type, SealedJson | SealedText)]
+        names = [c.key for c in mapper.columns if isinstance(c.type, Sealed)]
         if names:
             found[mapper.class_] = names
     return found
