@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api import ticket_numbers
@@ -17,8 +18,9 @@ from api.deps import AppContext, ContextDep, require_roles
 from api.errors import ApiError, not_found
 from api.idempotency import scoped_key
 from api.routes.tickets import TicketNo, register_ticket, shown_to
-from api.ticket_queries import stored_ticket, timeline
+from api.ticket_queries import stored_ticket
 from schema.policy import natural_timedelta
+from schema.tables import TicketEvent
 from schema.ticket import (
     Actor,
     ClosureReason,
@@ -97,12 +99,18 @@ async def _open_reopening(session: AsyncSession, ticket_no: str) -> str | None:
     """The ticket that reopened ``ticket_no`` and is still open, if any: a second call
     then belongs to it (a second new ticket would send the same matter to the same lead
     twice)."""
-    events = await timeline(session, ticket_no)
-    for event in reversed(events):
-        if event.action == TimelineAction.REOPENED_AS and event.detail.get("ticket"):
-            later = await stored_ticket(session, str(event.detail["ticket"]))
-            if later is not None and later.status is not TicketStatus.CLOSED:
-                return later.ticket_no
+    links = await session.scalars(
+        select(TicketEvent.detail)
+        .where(
+            TicketEvent.ticket_no == ticket_no,
+            TicketEvent.action == TimelineAction.REOPENED_AS,
+        )
+        .order_by(TicketEvent.seq.desc())
+    )
+    for detail in links:  # newest first: the reopening most likely still open
+        later = await stored_ticket(session, str(detail.get("ticket", "")))
+        if later is not None and later.status is not TicketStatus.CLOSED:
+            return later.ticket_no
     return None
 
 
