@@ -121,6 +121,7 @@ FIELD = {
     "reopens": N_("重新受理自"),
     "parts_used": N_("采纳的协办意见"),
     "under": N_("所处督办"),
+    "rework_count": N_("发回重办次数"),
     "ticket": N_("工单"),
     "police_incident_no": N_("警情编号"),
     "count": N_("次数"),

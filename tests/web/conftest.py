@@ -49,7 +49,12 @@ class Workbench:
 
     async def signed_in(self, username: str, password: str = PASSWORD) -> Page:
         """A fresh browser (its own cookies) that has signed in, or tried to."""
-        page = await (await self.browser.new_context(locale="zh-CN")).new_page()
+        page = await (
+            await self.browser.new_context(
+                locale="zh-CN",
+                viewport={"width": 1366, "height": 768},  # a clerk's screen
+            )
+        ).new_page()
         await page.goto(f"{self.url}/sign-in")
         await page.fill("input[name=username]", username)
         await page.fill("input[name=password]", password)

@@ -110,6 +110,7 @@ async def test_a_ticket_sent_back_for_rework_shows_its_priority_supervision(
     assert await status_of(agent) == "handling"
     await expect(agent.locator(".priority-supervision")).to_contain_text("重点督办")
     await expect(agent.locator("ul.deadlines")).to_contain_text("发回重办")
+    await shoot(agent, "ticket-page-rework")
 
 
 async def test_a_return_is_reviewed_and_the_ticket_dispatched_again(workbench: Workbench) -> None:
