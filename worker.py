@@ -9,7 +9,6 @@ workflow task. How the workflow modules themselves are loaded is ``workflow_sand
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 
 import structlog
@@ -28,11 +27,8 @@ from activities.registration import RegistrationActivities
 from activities.reports import ReportActivities
 from activities.routing import RoutingActivities
 from hotline import sealing
-from hotline.database import create_engine, session_factory
 from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings, WorkflowSandbox
-from hotline.startup.schedules import ensure_schedules
-from hotline.temporal import connect, ensure_search_attributes
 from schema.policy_file import read_policy
 from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.joint_meeting import JointMeetingWorkflow
@@ -160,24 +156,3 @@ def build_worker(
         # Open tickets beyond this are not held in memory: the next event replays one.
         max_cached_workflows=settings.worker_cached_workflows,
     )
-
-
-async def run_worker(settings: Settings) -> None:
-    client = await connect(settings, serve_metrics=True)
-    await ensure_search_attributes(client, settings.temporal_namespace)
-    await ensure_schedules(
-        client, task_queue=settings.task_queue, timezone=read_policy(settings.policy).timezone
-    )
-    engine = create_engine(settings.resolved_database_url())
-    try:
-        worker = build_worker(client, settings, session_factory(engine))
-        log.info(
-            "worker started", task_queue=settings.task_queue, temporal=settings.temporal_address
-        )
-        await worker.run()
-    finally:
-        await engine.dispose()
-
-
-if __name__ == "__main__":
-    asyncio.run(run_worker(Settings()))

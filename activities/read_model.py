@@ -18,9 +18,9 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
+from figures.ticket_facts import figures_row, timeline_facts
 from hotline.database import upsert, upsert_fenced
 from hotline.sealing import sealer
-from hotline.ticket_facts import figures_row, timeline_facts
 from schema.activity_io import ActivityName, TicketRecord, Transition
 from schema.escalation import Escalation
 from schema.tables import (

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hotline.statistics import Statistics
+from figures.statistics import Statistics
 from schema.ladder import LEADER_LEVEL
 from schema.policy import Policy
 from schema.ticket import TicketStatus, TicketView

@@ -15,10 +15,11 @@ from temporalio import activity
 
 from activities import report_compilers as compilers
 from activities.report_compilers import Period
+from figures.statistics import Weights, ranked_statistics
+from figures.ticket_facts import department_counts, missed_report_ins
 from hotline.database import upsert
-from hotline.statistics import HANDLED, Weights, ranked_statistics
-from hotline.ticket_facts import department_counts, missed_report_ins
 from schema.activity_io import ActivityName
+from schema.counts import HANDLED
 from schema.policy import Policy
 from schema.reports import ReportKind, ReportRequest, ReportSummary
 from schema.tables import Report, Ticket

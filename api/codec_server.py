@@ -26,11 +26,12 @@ from google.protobuf import json_format
 from google.protobuf.message import DecodeError
 from temporalio.api.common.v1 import Payloads
 
-from api.errors import ApiError, forbidden, install_error_handlers
+from api.errors import install_error_handlers
 from hotline.payload_codec import EncryptionCodec
 from hotline.settings import Settings
 from hotline.tokens import InvalidToken, verify_codec_token, verify_token
 from schema.ticket import Role
+from services.errors import ServiceError, forbidden
 
 CODEC_ROLES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
 Operation = Literal["encode", "decode"]
@@ -52,11 +53,11 @@ def codec_app(settings: Settings) -> FastAPI:
 
     def authorise(token: str | None) -> None:
         if not token:
-            raise ApiError(401, "unauthenticated", "the codec server needs a staff token")
+            raise ServiceError(401, "unauthenticated", "the codec server needs a staff token")
         try:
             actor = verify_token(secret, token)
         except InvalidToken as problem:
-            raise ApiError(401, "unauthenticated", str(problem)) from problem
+            raise ServiceError(401, "unauthenticated", str(problem)) from problem
         if actor.role not in CODEC_ROLES:
             raise forbidden(f"role '{actor.role}' may not read encrypted payloads")
 
@@ -64,9 +65,9 @@ def codec_app(settings: Settings) -> FastAPI:
         try:
             token_id = verify_codec_token(secret, token)
         except InvalidToken as problem:
-            raise ApiError(401, "unauthenticated", str(problem)) from problem
+            raise ServiceError(401, "unauthenticated", str(problem)) from problem
         if token_id != current_codec_token_id(settings.data_dir):
-            raise ApiError(401, "unauthenticated", "this codec token has been revoked")
+            raise ServiceError(401, "unauthenticated", "this codec token has been revoked")
 
     async def convert(
         request: Request, operation: Operation, token: str | None, *, in_path: bool = False
@@ -81,14 +82,16 @@ def codec_app(settings: Settings) -> FastAPI:
         try:
             payloads = json_format.Parse(await request.body(), Payloads())
         except (json_format.ParseError, DecodeError, UnicodeDecodeError) as problem:
-            raise ApiError(422, "invalid_input", f"expected Payloads JSON: {problem}") from problem
+            raise ServiceError(
+                422, "invalid_input", f"expected Payloads JSON: {problem}"
+            ) from problem
         try:
             if operation == "encode":
                 converted = await codec.encode(payloads.payloads)
             else:
                 converted = await codec.decode(payloads.payloads)
         except ValueError as problem:
-            raise ApiError(422, "undecryptable", str(problem)) from problem
+            raise ServiceError(422, "undecryptable", str(problem)) from problem
         body = json_format.MessageToJson(Payloads(payloads=converted))
         return Response(body, media_type="application/json")
 

@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from api.account_gate import AccountGate
-from api.errors import ApiError, forbidden
-from api.ticket_gateway import TicketGateway
-from hotline.settings import Settings
 from hotline.tokens import InvalidToken, verify_claims
-from schema.policy import Policy
 from schema.ticket import Actor, Role
-
-
-@dataclass
-class AppContext:
-    settings: Settings
-    policy: Policy
-    jwt_secret: str
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    tickets: TicketGateway
-    accounts: AccountGate
-
+from services.context import AppContext
+from services.errors import ServiceError, forbidden
 
 # The dependencies are coroutines: FastAPI runs plain functions in a thread pool, a hop
 # per dependency per request that cost the API more than the checks themselves.
@@ -49,11 +32,11 @@ async def current_actor(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     if credentials is None:
-        raise ApiError(401, "unauthenticated", "send 'Authorization: Bearer <token>'")
+        raise ServiceError(401, "unauthenticated", "send 'Authorization: Bearer <token>'")
     try:
         verified = verify_claims(context.jwt_secret, credentials.credentials)
     except InvalidToken as problem:
-        raise ApiError(401, "unauthenticated", str(problem)) from problem
+        raise ServiceError(401, "unauthenticated", str(problem)) from problem
     await context.accounts.admit(verified)
     return verified.actor
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from services.errors import Pending, ServiceError, describe_validation
 
 
 class ErrorDetail(BaseModel):
@@ -43,63 +42,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 """The error answers every /v1 operation may give, for the OpenAPI document."""
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-class Pending(Exception):
-    """Temporal has the request, and its outcome is not known yet: 202 Accepted, with where
-    to read the outcome (``Location``)."""
-
-    def __init__(self, location: str, message: str, **fields: str) -> None:
-        super().__init__(message)
-        self.location = location
-        self.body = {"status": "pending", "message": message, "outcome_url": location, **fields}
-
-
-def not_found(ticket_no: str) -> ApiError:
-    return ApiError(404, "unknown_ticket", f"no ticket {ticket_no}")
-
-
-def forbidden(message: str) -> ApiError:
-    return ApiError(403, "forbidden", message)
-
-
-def require_offsets(**instants: datetime | None) -> None:
-    """Query instants must say their UTC offset: a bare time is ambiguous across zones."""
-    for name, value in instants.items():
-        if value is not None and value.tzinfo is None:
-            raise ApiError(422, "invalid_input", f"'{name}' needs a UTC offset, e.g. +08:00")
-
-
 def _body(code: str, message: str, **extra: object) -> dict[str, object]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
-def describe_validation(
-    exc: RequestValidationError | ValidationError,
-) -> tuple[str, list[dict[str, object]]]:
-    details = [_detail(err) for err in exc.errors()]
-    summary = "; ".join(f"{d['field']}: {d['problem']}" for d in details)
-    return summary or "invalid request", details
-
-
-def _detail(error: Any) -> dict[str, object]:
-    location = list(error.get("loc", ()))
-    if error.get("type") == "json_invalid":  # its location is (body, character offset)
-        offset = location[1] if len(location) > 1 else "?"
-        reason = (error.get("ctx") or {}).get("error", "")
-        return {"field": "body", "problem": f"malformed JSON at character {offset}: {reason}"}
-    return {"field": ".".join(str(part) for part in location), "problem": error.get("msg")}
-
-
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+    @app.exception_handler(ServiceError)
+    async def _api_error(_: Request, exc: ServiceError) -> JSONResponse:
         return JSONResponse(_body(exc.code, exc.message), status_code=exc.status)
 
     @app.exception_handler(Pending)

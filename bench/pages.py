@@ -32,12 +32,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from activities.read_model import department_rows, ticket_row
 from bench.stack import ROOT, Stack, machine, percentile, running_stack
+from figures.ticket_facts import figures_row
 from hotline import sealing
-from hotline.accounts import add_user
 from hotline.database import create_engine, session_factory
-from hotline.statistics import TicketFacts
-from hotline.ticket_facts import figures_row
 from schema.activity_io import TicketRecord
+from schema.counts import TicketFacts
 from schema.tables import (
     Department,
     StoredEscalation,
@@ -47,6 +46,7 @@ from schema.tables import (
     TicketFigures,
 )
 from schema.ticket import PendingReview, Role, SupervisionTier, TicketStatus
+from services.accounts import add_user
 
 DEPARTMENT = "urban-management"
 PASSWORD = "a password for the page benchmark"

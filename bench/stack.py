@@ -24,10 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 from hotline.payload_codec import encrypted_data_converter  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
-from hotline.startup.devstack import installed_binary, prepare_database  # noqa: E402
 from hotline.tokens import issue_token  # noqa: E402
 from schema.search_attributes import ALL_KEYS  # noqa: E402
 from schema.ticket import Role  # noqa: E402
+from startup.devstack import installed_binary, prepare_database  # noqa: E402
 
 
 def free_port() -> int:

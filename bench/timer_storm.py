@@ -17,8 +17,8 @@ from typing import Any
 
 from bench.stack import Stack
 from bench.ticket_lives import INTAKE, run_concurrently
-from hotline.startup.demo_city import new_district_government
 from schema.ticket import Role
+from startup.demo_city import new_district_government
 
 
 async def open_tickets(stack: Stack, count: int, concurrency: int, district: str) -> list[str]:

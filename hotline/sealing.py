@@ -27,6 +27,7 @@ from typing import Any, TypeGuard
 from cryptography.exceptions import InvalidTag
 
 from hotline.payload_codec import EncryptionKeys
+from schema import tables
 
 PREFIX = "sealed"
 _NONCE_BYTES = 12
@@ -99,6 +100,7 @@ def use_keys(keys: EncryptionKeys) -> None:
     """Set the keys this process seals and opens the read model with."""
     global _sealer
     _sealer = Sealer(keys)
+    tables.seal_columns_with(_sealer)
 
 
 def sealer() -> Sealer:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -27,8 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from hotline.sealing import sealer
-from hotline.statistics import COUNTED
+from schema.counts import COUNTED
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -48,6 +47,32 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class ColumnSealer(Protocol):
+    """What the sealed columns need of the process's sealer (``hotline.sealing.Sealer``)."""
+
+    def seal(self, value: Any) -> str: ...
+
+    def opened(self, value: Any) -> Any: ...
+
+    def opened_document(self, stored: Any) -> Any: ...
+
+
+_column_sealer: ColumnSealer | None = None
+
+
+def seal_columns_with(column_sealer: ColumnSealer) -> None:
+    """Set what seals and opens the sealed columns: each process does it once, with its keys
+    (``hotline.sealing.use_keys``), so the tables need not know where keys come from."""
+    global _column_sealer
+    _column_sealer = column_sealer
+
+
+def sealer() -> ColumnSealer:
+    if _column_sealer is None:
+        raise RuntimeError("the read model's encryption keys are not set (hotline.sealing)")
+    return _column_sealer
 
 
 class Sealed(TypeDecorator[Any]):
@@ -236,7 +261,7 @@ class TicketDepartment(Base):
     created_at: Mapped[datetime]
 
 
-# The sets each ticket is counted in (hotline.statistics.Counts), one column each; a
+# The sets each ticket is counted in (figures.statistics.Counts), one column each; a
 # row is one ticket, so "tickets" is the rows' count.
 FIGURE_COLUMNS = tuple(name for name in COUNTED if name != "tickets")
 
@@ -301,7 +326,7 @@ class TicketCounter(Base):
 class IntakeKey(Base):
     """``Idempotency-Key`` → ticket number, so a retried intake returns the same ticket.
 
-    ``key`` is the caller's key scoped to the caller (``api.idempotency.scoped_key``);
+    ``key`` is the caller's key scoped to the caller (``services.idempotency.scoped_key``);
     ``fingerprint`` is the request body's, so a key reused for another body is refused."""
 
     __tablename__ = "intake_keys"

@@ -49,14 +49,14 @@ from temporalio.worker import (
     WorkflowOutboundInterceptor,
 )
 
-from api.app import create_app
 from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
-from hotline.startup.devstack import prepare_database
 from hotline.tokens import issue_token
 from schema.activity_io import ActivityName, Publication
 from schema.search_attributes import ALL_KEYS
 from schema.ticket import Role
+from startup.asgi import create_app
+from startup.devstack import prepare_database
 from tests.support import (
     TEST_CONVERTER,
     TEST_ENCRYPTION_KEYS,

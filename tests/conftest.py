@@ -19,7 +19,7 @@ from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.logs import configure_logging
 from hotline.payload_codec import EncryptionKeys
 from hotline.settings import Settings
-from hotline.startup.demo_city import load_demo_city
+from startup.demo_city import load_demo_city
 from tests.support import TEST_ENCRYPTION_KEYS, start_dev_server
 
 

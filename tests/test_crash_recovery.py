@@ -20,10 +20,10 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
 from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.ticket import Role
+from startup.asgi import create_app
 from tests.conftest import ReadModel
 from tests.support import asgi_client, binary, intake_json
 

@@ -20,15 +20,15 @@ from temporalio.service import RPCError, RPCStatusCode
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
-from api.app import create_app
-from api.errors import ApiError
-from api.ticket_gateway import TicketGateway
 from hotline.settings import Settings
-from hotline.startup.cli import app as cli
 from hotline.temporal import connect, ensure_search_attributes
 from hotline.tokens import issue_token, verify_token
 from schema.search_attributes import ALL_KEYS
 from schema.ticket import Role
+from services.errors import ServiceError
+from services.ticket_gateway import TicketGateway
+from startup.asgi import create_app
+from startup.cli import app as cli
 from tests.support import TEST_CONVERTER, asgi_client, free_port, intake, intake_json, new_ticket_no
 from worker import build_worker
 from workflows.ticket.state import TicketStart
@@ -166,7 +166,7 @@ async def test_the_clients_own_update_deadline_is_a_503_too(
     async def gives_up() -> None:
         raise WorkflowUpdateRPCTimeoutOrCancelledError()
 
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(ServiceError) as caught:
         await gateway._call("X-1", gives_up)
     assert caught.value.status == 503 and caught.value.code == "ticket_not_answering"
 
@@ -183,7 +183,7 @@ async def test_a_ticket_recovering_from_a_lost_task_is_a_503_not_a_502(
             b"",
         )
 
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(ServiceError) as caught:
         await gateway._call("X-1", turned_away)
     assert caught.value.status == 503 and caught.value.code == "ticket_not_answering"
     assert "nothing was applied" in caught.value.message

@@ -15,10 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api import catalogue_service as service
-from api.deps import AppContext, ContextDep
-from api.errors import ApiError, describe_validation
-from api.ticket_queries import known_districts
+from api.deps import ContextDep
 from schema.catalogue import (
     DepartmentCreate,
     DepartmentUpdate,
@@ -27,6 +24,10 @@ from schema.catalogue import (
 )
 from schema.tables import CatalogueChange, Department, RoutingRule
 from schema.ticket import Role
+from services import catalogue as service
+from services.context import AppContext
+from services.errors import ServiceError, describe_validation
+from services.ticket_queries import known_districts
 from web.base import UserDep, WebError, page, require_role
 from web.i18n import N_
 from web.sessions import SignedIn
@@ -154,7 +155,7 @@ async def _change(
             error=N_("填写有误：%(problem)s"),
             error_values={"problem": message},
         )
-    except ApiError as problem:
+    except ServiceError as problem:
         refusal = REFUSALS.get(problem.code, problem.message)
         return await _catalogue_page(request, me, context, name, problem.status, error=refusal)
     return RedirectResponse(back, status_code=303)

@@ -15,10 +15,10 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from api.deps import ContextDep
-from api.errors import ApiError, describe_validation
 from schema.body import DAY_OUT_OF_RANGE
 from schema.ladder import TOP_LEVEL
 from schema.ticket import Role
+from services.errors import ServiceError, describe_validation
 from web import labels
 from web.i18n import N_, from_header, gettext_for
 from web.sessions import COOKIE, SignedIn, signed_in
@@ -31,11 +31,11 @@ class SignInNeeded(Exception):
     pass
 
 
-class WebError(ApiError):
+class WebError(ServiceError):
     """A refusal on a page: answered as a page, with the API's status and message."""
 
     @classmethod
-    def of(cls, problem: ApiError) -> WebError:
+    def of(cls, problem: ServiceError) -> WebError:
         return cls(problem.status, problem.code, problem.message)
 
 

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.escalation_queries import EscalationFilter, child_reports, list_escalations
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
 from schema.ladder import rungs_shown
 from schema.tables import StoredEscalation, Ticket
 from schema.ticket import TicketStatus
+from services.escalation_queries import EscalationFilter, child_reports, list_escalations
 
 # The ladder's rungs in order, as the board counts them (a supervision order by tier).
 RUNGS = rungs_shown()

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.ticket_queries import known_districts
 from schema.tables import Department, RoutingRule
+from services.ticket_queries import known_districts
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,15 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from activities.routing import find_route
-from api.deps import AppContext, ContextDep
-from api.duplicates import likely_duplicates
-from api.errors import ApiError, Pending, describe_validation
+from api.deps import ContextDep
 from api.routes.tickets import register_ticket
 from hotline.sealing import sealer
 from schema.activity_io import RouteQuery
 from schema.tables import Ticket
 from schema.ticket import Role, TicketCreate
+from services.context import AppContext
+from services.duplicates import likely_duplicates
+from services.errors import Pending, ServiceError, describe_validation
 from web.base import UserDep, page, require_role
 from web.choices import catalogue_choices
 from web.forms import form_fields
@@ -150,7 +151,7 @@ async def take_call(request: Request, me: UserDep, context: ContextDep) -> Respo
     except ValidationError as problem:
         message, _ = describe_validation(problem)
         return await _desk(request, me, context, 422, error=message)
-    except ApiError as problem:
+    except ServiceError as problem:
         return await _desk(request, me, context, problem.status, error=problem.message)
     except Pending as pending:
         return await _desk(request, me, context, 202, notice=str(pending))

@@ -12,10 +12,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from api.deps import AppContext, ContextDep
-from api.errors import ApiError
+from api.deps import ContextDep
 from api.routes.escalations import EscalationSearch, escalations_export, find_escalations
 from schema.ticket import Role
+from services.context import AppContext
+from services.errors import ServiceError
 from web.base import UserDep, WebError, page, paging, refusal_of, require_role
 from web.choices import catalogue_choices
 from web.i18n import N_
@@ -76,7 +77,7 @@ async def escalation_history(request: Request, me: UserDep, context: ContextDep)
         )
     try:
         found = await find_escalations(context, me.account.actor, search)
-    except ApiError as problem:
+    except ServiceError as problem:
         return page(
             request,
             "escalations.html",
@@ -110,5 +111,5 @@ async def escalation_export(request: Request, me: UserDep, context: ContextDep) 
         return await escalations_export(context, me.account.actor, search)
     except ValidationError as problem:
         raise WebError(422, "invalid_input", refusal_of(problem)) from problem
-    except ApiError as problem:
+    except ServiceError as problem:
         raise WebError.of(problem) from problem

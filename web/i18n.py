@@ -20,7 +20,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from hotline.accounts import LANGUAGES
+from services.accounts import LANGUAGES
 
 LOCALE = Path(__file__).parent / "locale"
 DEFAULT = "zh"

@@ -17,12 +17,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
 from api.deps import ContextDep
-from api.errors import ApiError
 from api.routes.reports import compile_now
 from schema.body import MAX_PAGE
 from schema.reports import ReportKind
 from schema.tables import Report
 from schema.ticket import Role
+from services.errors import ServiceError
 from web.base import UserDep, WebError, page, paging, require_role
 from web.choices import Choices, catalogue_choices
 from web.i18n import N_
@@ -150,7 +150,7 @@ async def compile_report(
         raise WebError(422, "invalid_input", N_("请选择报告种类"))
     try:
         summary = await compile_now(context, me.account.actor, ReportKind(kind), form_key or None)
-    except ApiError as problem:
+    except ServiceError as problem:
         raise WebError.of(problem) from problem
     return RedirectResponse(f"/reports/{quote(summary.id)}", status_code=303)
 

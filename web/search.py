@@ -12,9 +12,9 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from api.deps import ContextDep
-from api.errors import ApiError
 from api.routes.tickets import TicketSearch, find_tickets
 from schema.body import out_of_day_range
+from services.errors import ServiceError
 from web.base import UserDep, WebError, page, paging, refusal_of
 from web.choices import catalogue_choices
 from web.i18n import N_
@@ -68,7 +68,7 @@ async def search(request: Request, me: UserDep, context: ContextDep) -> Response
                 found = await filled_page(session, me.account.actor, rule, search)
         else:
             found = await find_tickets(context, me.account.actor, search)
-    except ApiError as problem:
+    except ServiceError as problem:
         return page(
             request, "search.html", me, problem.status, error=problem.message, found=None, **shown
         )

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hotline.accounts import Account, account, account_of
 from schema.tables import User, WebSession
+from services.accounts import Account, account, account_of
 
 COOKIE = "hotline_session"
 LIFETIME = timedelta(hours=12)

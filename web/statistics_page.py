@@ -14,19 +14,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field, ValidationError
 
-from api.deps import AppContext, ContextDep
+from api.deps import ContextDep
 from api.routes.stats import period_statistics
-from api.spreadsheets import csv_for_excel, xlsx
-from hotline.statistics import (
-    MAX_WEIGHT,
-    DepartmentFigures,
-    Figures,
-    Statistics,
-    Weights,
-    rates,
-)
-from hotline.ticket_facts import counts_between
+from figures.statistics import MAX_WEIGHT, DepartmentFigures, Figures, Statistics, Weights, rates
+from figures.ticket_facts import counts_between
 from schema.ticket import Role
+from services.context import AppContext
+from services.spreadsheets import csv_for_excel, xlsx
 from web.base import UserDep, WebError, page, refusal_of, require_role
 from web.choices import catalogue_choices
 from web.i18n import N_, gettext_for

@@ -11,17 +11,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from api.deps import AppContext, ContextDep
-from api.errors import ApiError, Pending, describe_validation, forbidden
-from api.escalation_queries import EscalationFilter, list_escalations
-from api.hierarchy import units_under
+from api.deps import ContextDep
 from api.routes.actions import ACTION_ROUTES, run_action
 from api.routes.escalation_actions import CHILD_ACTIONS, ChildAction, run_child_action
 from api.routes.reopening import reopen
 from api.routes.tickets import check_department_sees, current_ticket, readable_by, shown_to
-from api.ticket_queries import timeline
 from schema.escalation import Escalation
 from schema.ticket import Actor, ReopenBody, Role, TicketStatus, TicketView
+from services.context import AppContext
+from services.errors import Pending, ServiceError, describe_validation, forbidden
+from services.escalation_queries import EscalationFilter, list_escalations
+from services.hierarchy import units_under
+from services.ticket_queries import timeline
 from web.base import UserDep, WebError, page
 from web.choices import catalogue_choices
 from web.forms import form_fields, read_form
@@ -108,7 +109,7 @@ def _child_offered(action: ChildAction, actor: Actor, rungs: list[Escalation]) -
 async def ticket_page(no: str, request: Request, me: UserDep, context: ContextDep) -> Response:
     try:
         return await render(request, me, context, no)
-    except ApiError as problem:  # unknown, or another department's: the API's answer
+    except ServiceError as problem:  # unknown, or another department's: the API's answer
         raise WebError.of(problem) from problem
 
 
@@ -127,7 +128,7 @@ async def act_on(
     actor = me.account.actor
     try:  # the ticket must be one this user may see at all, before anything is tried
         await check_department_sees(context, actor, await current_ticket(context, no))
-    except ApiError as problem:
+    except ServiceError as problem:
         raise WebError.of(problem) from problem
     key = form.get("form_key", "")[:100] or None
     try:
@@ -143,7 +144,7 @@ async def act_on(
     except ValidationError as problem:
         message, _ = describe_validation(problem)
         return await render(request, me, context, no, 422, refusal=message, failed=action)
-    except ApiError as problem:
+    except ServiceError as problem:
         return await render(
             request, me, context, no, problem.status, refusal=problem.message, failed=action
         )

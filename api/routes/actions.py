@@ -13,15 +13,8 @@ from fastapi import APIRouter, Body, Depends, Header, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel
 
-from api import hierarchy
-from api.catalogue_service import check_departments
-from api.deps import AppContext, ContextDep, StaffDep, check_speaks_for, require_roles
-from api.errors import ApiError, forbidden, not_found
-from api.escalation_queries import EscalationFilter, list_escalations
-from api.idempotency import action_id, bind_action_key
+from api.deps import ContextDep, StaffDep, check_speaks_for, require_roles
 from api.routes.tickets import TicketNo, shown_to
-from api.ticket_gateway import ActionRef
-from api.ticket_queries import stored_ticket
 from schema.escalation import (
     DisciplineReferralBody,
     JointMeetingBody,
@@ -39,6 +32,14 @@ from schema.ticket import (
     TicketStatus,
     TicketView,
 )
+from services import hierarchy
+from services.catalogue import check_departments
+from services.context import AppContext
+from services.errors import ServiceError, forbidden, not_found
+from services.escalation_queries import EscalationFilter, list_escalations
+from services.idempotency import action_id, bind_action_key
+from services.ticket_gateway import ActionRef
+from services.ticket_queries import stored_ticket
 from workflows.child_process import CHILD_BY_ACTION
 from workflows.ids import ticket_workflow_id
 from workflows.ticket.process import BY_ACTION, PROCESS
@@ -78,9 +79,9 @@ async def _merge_target_open(
     async with context.sessions() as session:
         target = await stored_ticket(session, body.into)
     if target is None:
-        raise ApiError(422, "unknown_ticket", f"no ticket {body.into} to merge into")
+        raise ServiceError(422, "unknown_ticket", f"no ticket {body.into} to merge into")
     if target.status is TicketStatus.CLOSED:
-        raise ApiError(
+        raise ServiceError(
             409, "invalid_state", f"ticket {body.into} is closed; merge into an open one"
         )
 
@@ -113,7 +114,7 @@ async def _unit_is_below(
         await check_departments(session, [body.unit])
         below = await hierarchy.units_under(session, actor.department or "")
     if body.unit not in below - {actor.department}:
-        raise ApiError(
+        raise ServiceError(
             422,
             "invalid_input",
             f"'{body.unit}' is not under '{actor.department}' in the catalogue's hierarchy; "
@@ -152,13 +153,15 @@ async def _check_department_has_business(
         raise forbidden(refusal)
 
 
-async def _closed_or_unknown(context: AppContext, ticket_no: str) -> ApiError:
+async def _closed_or_unknown(context: AppContext, ticket_no: str) -> ServiceError:
     """Temporal says only 'not found' for a completed ticket; the read model knows which."""
     async with context.sessions() as session:
         stored = await stored_ticket(session, ticket_no)
     if stored is None:
         return not_found(ticket_no)
-    return ApiError(409, "invalid_state", f"ticket {ticket_no} is closed ({stored.closure_reason})")
+    return ServiceError(
+        409, "invalid_state", f"ticket {ticket_no} is closed ({stored.closure_reason})"
+    )
 
 
 IdempotencyKey = Annotated[str | None, Header(max_length=200, pattern=r"^[\x21-\x7e]+$")]
@@ -270,7 +273,7 @@ async def run_action(
     )
     try:
         return await context.tickets.act(ticket_no, route.update, actor, body, action)
-    except ApiError as problem:
+    except ServiceError as problem:
         if problem.status == 404:
             raise await _closed_or_unknown(context, ticket_no) from problem
         raise
@@ -331,7 +334,7 @@ async def action_outcome(
     for workflow_id in await workflows_acting_for(context, ticket_no, action):
         try:
             result = await context.tickets.outcome(workflow_id, ref.update_id(actor))
-        except ApiError as problem:
+        except ServiceError as problem:
             if problem.code == "unknown_action":
                 continue
             if problem.status in (403, 409, 422):
@@ -347,7 +350,7 @@ async def action_outcome(
         if action not in CHILD_BY_ACTION:  # the ticket after it, shown as to any of its reads
             result = shown_to(actor, TicketView.model_validate(result)).model_dump(mode="json")
         return answer.model_copy(update={"status": "done", "ticket": result})
-    raise ApiError(
+    raise ServiceError(
         404,
         "unknown_action",
         f"no action '{action}' with id {action_id} of yours on ticket {ticket_no}: it never "

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from api.deps import ContextDep
-from api.errors import ApiError
-from hotline.accounts import SignInRefused, authenticate
 from hotline.tokens import issue_token
 from schema.body import Body
+from services.accounts import SignInRefused, authenticate
+from services.errors import ServiceError
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
@@ -43,7 +43,7 @@ async def issue_account_token(
         )
     except SignInRefused as refused:
         status, code = (429, "throttled") if refused.throttled else (401, "unauthenticated")
-        raise ApiError(status, code, refused.message) from refused
+        raise ServiceError(status, code, refused.message) from refused
     ttl = timedelta(hours=context.settings.token_ttl_hours)
     token = issue_token(
         context.jwt_secret,

@@ -11,7 +11,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy import select
 
-from api import catalogue_service as service
 from api.deps import ContextDep, StaffDep, require_roles
 from schema.body import MAX_ROW_ID
 from schema.catalogue import (
@@ -25,6 +24,7 @@ from schema.catalogue import (
 )
 from schema.tables import CatalogueChange, Department, RoutingRule
 from schema.ticket import Actor, Role
+from services import catalogue as service
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 

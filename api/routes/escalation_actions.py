@@ -10,9 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Request
 from pydantic import BaseModel
 
-from api.deps import AppContext, ContextDep, require_roles
-from api.errors import ApiError, forbidden, not_found
-from api.escalation_queries import open_child
+from api.deps import ContextDep, require_roles
 from api.routes.actions import (
     IdempotencyKey,
     Precheck,
@@ -20,13 +18,16 @@ from api.routes.actions import (
     lead_and_assisting_exist,
 )
 from api.routes.tickets import TicketNo, check_department_sees
-from api.ticket_queries import stored_ticket
 from schema.escalation import (
     EscalationKind,
     JointMeetingView,
     ReferralView,
 )
 from schema.ticket import Actor, Role
+from services.context import AppContext
+from services.errors import ServiceError, forbidden, not_found
+from services.escalation_queries import open_child
+from services.ticket_queries import stored_ticket
 from workflows.child_process import CHILD_PROCESS, ChildStep
 from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.joint_meeting import JointMeetingWorkflow
@@ -52,10 +53,10 @@ async def _open_child_id(
         # as such (403), whether or not a meeting happens to be open.
         if actor is not None:
             await check_department_sees(context, actor, ticket)
-        raise ApiError(409, "invalid_state", f"ticket {ticket_no} has no open {what}")
+        raise ServiceError(409, "invalid_state", f"ticket {ticket_no} has no open {what}")
     if len(found) > 1:
         departments = ", ".join(sorted(r.department or "" for r in found))
-        raise ApiError(
+        raise ServiceError(
             409,
             "ambiguous",
             f"ticket {ticket_no} has several open {what}s ({departments}); name the 'department'",

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ContextDep, require_roles
-from api.errors import require_offsets
-from api.escalation_queries import EscalationFilter, escalations_csv, list_escalations
 from api.routes.tickets import readable_by
 from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE, BoundedInstant
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
 from schema.ladder import TOP_LEVEL
 from schema.ticket import Actor, Role
+from services.errors import require_offsets
+from services.escalation_queries import EscalationFilter, escalations_csv, list_escalations
 
 router = APIRouter(prefix="/v1", tags=["escalations"])
 

@@ -13,12 +13,8 @@ from fastapi import APIRouter, Depends, Header, Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api import ticket_numbers
-from api.deps import AppContext, ContextDep, require_roles
-from api.errors import ApiError, not_found
-from api.idempotency import scoped_key
+from api.deps import ContextDep, require_roles
 from api.routes.tickets import TicketNo, register_ticket, shown_to
-from api.ticket_queries import stored_ticket
 from schema.policy import natural_timedelta
 from schema.tables import TicketEvent
 from schema.ticket import (
@@ -32,6 +28,11 @@ from schema.ticket import (
     TicketView,
     TimelineAction,
 )
+from services import ticket_numbers
+from services.context import AppContext
+from services.errors import ServiceError, not_found
+from services.idempotency import scoped_key
+from services.ticket_queries import stored_ticket
 
 router = APIRouter(prefix="/v1/tickets", tags=["tickets"])
 AgentDep = Annotated[Actor, Depends(require_roles([Role.AGENT]))]
@@ -52,17 +53,17 @@ async def reopen(
     if closed is None:
         raise not_found(ticket_no)
     if closed.status is not TicketStatus.CLOSED or closed.closed_at is None:
-        raise ApiError(
+        raise ServiceError(
             409, "invalid_state", f"ticket {ticket_no} is still open ({closed.status}): act on it"
         )
     if closed.closure_reason is ClosureReason.MERGED:
-        raise ApiError(
+        raise ServiceError(
             409, "invalid_state", f"ticket {ticket_no} was merged into {closed.merged_into}"
         )
     if still_open is not None and not await _made_by_this_key(
         context, actor, idempotency_key, still_open
     ):
-        raise ApiError(
+        raise ServiceError(
             409,
             "invalid_state",
             f"ticket {ticket_no} was reopened already as {still_open}, which is still open: "
@@ -72,7 +73,7 @@ async def reopen(
     window = natural_timedelta(context.policy.reopen_window)
     assert window is not None  # the policy allows natural units only here
     if datetime.now(UTC) - closed.closed_at > window:
-        raise ApiError(
+        raise ServiceError(
             409,
             "invalid_state",
             f"ticket {ticket_no} closed more than {context.policy.reopen_window} ago: "

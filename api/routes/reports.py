@@ -16,13 +16,14 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
-from api.deps import AppContext, ContextDep, require_roles
-from api.errors import ApiError
-from api.idempotency import bind_action_key, scoped_key
+from api.deps import ContextDep, require_roles
 from schema.body import Body
 from schema.reports import ReportKind, ReportRequest, ReportSummary
 from schema.tables import Report
 from schema.ticket import Actor, Role
+from services.context import AppContext
+from services.errors import ServiceError
+from services.idempotency import bind_action_key, scoped_key
 from workflows.reports import ReportWorkflow
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
@@ -89,20 +90,20 @@ async def compile_now(
     except WorkflowAlreadyStartedError:  # this key's run is over: read its answer
         handle = client.get_workflow_handle(workflow_id, result_type=ReportSummary)
     except RPCError as problem:
-        raise ApiError(
+        raise ServiceError(
             503, "temporal_unavailable", f"the report could not be started: {problem.message}"
         ) from problem
     try:
         return await asyncio.wait_for(handle.result(), COMPILE_WAIT_SECONDS)
     except TimeoutError as slow:
-        raise ApiError(
+        raise ServiceError(
             503,
             "report_pending",
             f"the report is still being compiled (workflow {workflow_id}); "
             "it will be in the list when done",
         ) from slow
     except WorkflowFailureError as failed:
-        raise ApiError(503, "report_failed", f"the report failed: {failed.cause}") from failed
+        raise ServiceError(503, "report_failed", f"the report failed: {failed.cause}") from failed
 
 
 @router.post("", response_model=ReportListed, status_code=201)
@@ -129,7 +130,7 @@ async def compile_report(
     async with context.sessions() as session:
         row = await session.get(Report, summary.id)
     if row is None:
-        raise ApiError(503, "report_pending", f"report {summary.id} is not readable yet")
+        raise ServiceError(503, "report_pending", f"report {summary.id} is not readable yet")
     return ReportListed.model_validate(row, from_attributes=True)
 
 
@@ -155,7 +156,7 @@ async def get_report(
     async with context.sessions() as session:
         row = await session.get(Report, report_id)
     if row is None:
-        raise ApiError(404, "unknown_report", f"no report {report_id}")
+        raise ServiceError(404, "unknown_report", f"no report {report_id}")
     if format == "markdown":
         return Response(row.markdown, media_type="text/markdown; charset=utf-8")
     return ReportRead.model_validate(row, from_attributes=True)

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query
 
-from api import hierarchy
 from api.deps import ContextDep, require_roles
-from api.errors import ApiError, require_offsets
-from hotline.statistics import MAX_WEIGHT, Statistics, Weights, ranked_statistics
-from hotline.ticket_facts import department_counts, missed_report_ins
+from figures.statistics import MAX_WEIGHT, Statistics, Weights, ranked_statistics
+from figures.ticket_facts import department_counts, missed_report_ins
 from schema.body import out_of_day_range
 from schema.ticket import Actor, Role
+from services import hierarchy
+from services.errors import ServiceError, require_offsets
 
 router = APIRouter(prefix="/v1", tags=["statistics"])
 
@@ -35,19 +35,19 @@ def city_instant(text: str, name: str, timezone: str) -> datetime:
             instant = datetime.fromisoformat(text)
     except ValueError:
         if _PLUS_AS_SPACE.search(text):
-            raise ApiError(
+            raise ServiceError(
                 422,
                 "invalid_input",
                 f"'{name}': a '+' in a query string arrives as a space; send it as %2B, "
                 "or give the time in UTC with Z",
             ) from None
-        raise ApiError(
+        raise ServiceError(
             422, "invalid_input", f"'{name}': expected a date (2026-11-01) or an ISO instant"
         ) from None
     require_offsets(**{name: instant})
     problem = out_of_day_range(instant)
     if problem is not None:
-        raise ApiError(422, "invalid_input", f"'{name}': {problem}")
+        raise ServiceError(422, "invalid_input", f"'{name}': {problem}")
     return instant
 
 
@@ -92,7 +92,7 @@ async def get_statistics(
     if to_text is not None:
         period_to = city_instant(to_text, "to", timezone)
     if period_to <= period_from:
-        raise ApiError(422, "invalid_input", "'to' must come after 'from'")
+        raise ServiceError(422, "invalid_input", "'to' must come after 'from'")
     weights = Weights(
         response=weight_response, resolution=weight_resolution, satisfaction=weight_satisfaction
     )

@@ -9,19 +9,7 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from api import ticket_numbers
-from api.deps import AppContext, ContextDep, IntakeActorDep, StaffDep, check_speaks_for
-from api.duplicates import likely_duplicates
-from api.errors import ApiError, forbidden, not_found, require_offsets
-from api.hierarchy import units_under
-from api.idempotency import fingerprint, key_reused, scoped_key
-from api.ticket_queries import (
-    TicketFilter,
-    known_districts,
-    list_tickets,
-    stored_ticket,
-    timeline,
-)
+from api.deps import ContextDep, IntakeActorDep, StaffDep, check_speaks_for
 from hotline.personal_data import masked_copy
 from schema.body import DEPARTMENT_REFERENCE_PATTERN, MAX_PAGE, BoundedInstant
 from schema.ladder import TOP_LEVEL
@@ -36,6 +24,19 @@ from schema.ticket import (
     TicketStatus,
     TicketView,
     TimelineEvent,
+)
+from services import ticket_numbers
+from services.context import AppContext
+from services.duplicates import likely_duplicates
+from services.errors import ServiceError, forbidden, not_found, require_offsets
+from services.hierarchy import units_under
+from services.idempotency import fingerprint, key_reused, scoped_key
+from services.ticket_queries import (
+    TicketFilter,
+    known_districts,
+    list_tickets,
+    stored_ticket,
+    timeline,
 )
 
 router = APIRouter(prefix="/v1/tickets", tags=["tickets"])
@@ -144,7 +145,7 @@ async def register_ticket(
     async with context.sessions() as session:
         districts = await known_districts(session)
     if body.district not in districts:
-        raise ApiError(
+        raise ServiceError(
             422,
             "unknown_district",
             f"district '{body.district}' is not one the catalogue serves: {', '.join(districts)}",
@@ -181,7 +182,7 @@ async def _live_or_archived(context: ContextDep, ticket_no: str) -> TicketView |
         live = await context.tickets.view(ticket_no)
         if live.status is not TicketStatus.CLOSED:
             return live
-    except ApiError as problem:
+    except ServiceError as problem:
         if problem.status != 404:
             raise
         live = None

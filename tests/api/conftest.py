@@ -21,11 +21,11 @@ from sqlalchemy.engine.url import make_url
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
 from hotline.settings import Settings
-from hotline.startup.demo_city import new_district_government
 from hotline.tokens import issue_token
 from schema.ticket import Role
+from startup.asgi import create_app
+from startup.demo_city import new_district_government
 from tests.conftest import ReadModel, open_read_model
 from tests.support import asgi_client, intake_json, postgres_url
 from worker import build_worker

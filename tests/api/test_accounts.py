@@ -10,11 +10,11 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from api.account_gate import AccountGate
-from api.errors import ApiError
-from hotline.accounts import ACCOUNT_LIMIT, AccountError, add_user, disable_user, set_password
 from hotline.tokens import verify_claims
 from schema.ticket import Role
+from services.account_gate import AccountGate
+from services.accounts import ACCOUNT_LIMIT, AccountError, add_user, disable_user, set_password
+from services.errors import ServiceError
 from tests.api.conftest import Api
 
 PASSWORD = "correct horse battery"
@@ -183,7 +183,7 @@ async def test_disabling_or_a_new_password_ends_the_tokens_issued_before(api: Ap
     try:
         await gate.admit(verify_claims(secret, before["access_token"]))
         raise AssertionError("a token from before the new password was admitted")
-    except ApiError as problem:
+    except ServiceError as problem:
         assert problem.status == 401
     _, after = await _sign_in(api, changed, "another long password")
     await gate.admit(verify_claims(secret, after["access_token"]))  # the new one is fine
@@ -199,5 +199,5 @@ async def test_the_gate_rechecks_within_a_minute(api: Api) -> None:
     try:
         await gate.admit(verified)
         raise AssertionError("a disabled account's token was admitted after the recheck")
-    except ApiError as problem:
+    except ServiceError as problem:
         assert problem.status == 401

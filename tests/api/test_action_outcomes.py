@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import uuid
 
-from api.app import create_app
 from schema.ticket import Role
+from startup.asgi import create_app
 from tests.api.conftest import Api
 from tests.support import asgi_client, eventually, intake_json
 from worker import build_worker

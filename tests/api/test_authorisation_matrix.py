@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from api.app import create_app
 from api.routes.actions import ACTION_ROUTES
 from schema.ticket import Role
+from startup.asgi import create_app
 from tests.api.conftest import Api
 from tests.support import asgi_client, intake_json
 from workflows.ticket.process import Scope

@@ -7,8 +7,8 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payloads
 from temporalio.client import Client
 
-from hotline.startup.devstack import ui_codec_arguments
 from schema.ticket import Role
+from startup.devstack import ui_codec_arguments
 from tests.api.conftest import Api
 from tests.support import TEST_CONVERTER
 

@@ -8,9 +8,9 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from api import hierarchy
 from schema.policy import Policy
 from schema.ticket import Role
+from services import hierarchy
 from tests.api.conftest import Api
 
 CITY = ZoneInfo(Policy().timezone)

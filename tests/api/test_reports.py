@@ -9,10 +9,10 @@ from typing import Any
 
 from temporalio.client import ScheduleSpec
 
-from api.idempotency import scoped_key
-from hotline.startup.schedules import REPORT_SCHEDULES, ensure_schedules
 from schema.reports import ReportKind, ReportRequest
 from schema.ticket import Actor, Role
+from services.idempotency import scoped_key
+from startup.schedules import REPORT_SCHEDULES, ensure_schedules
 from tests.api.conftest import Api
 from tests.conftest import PolicyFile
 from workflows.reports import ReportWorkflow

@@ -8,9 +8,10 @@ import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from figures.statistics import Weights, ranked_statistics, statistics
+from figures.ticket_facts import counts_between, department_counts, figures_row
 from hotline.database import upsert
-from hotline.statistics import TicketFacts, Weights, ranked_statistics, statistics
-from hotline.ticket_facts import counts_between, department_counts, figures_row
+from schema.counts import TicketFacts
 from schema.tables import TicketFigures
 from tests.conftest import ReadModel
 from tests.units.test_statistics import DATA

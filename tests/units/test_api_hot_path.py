@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
-from api.app import ROUTERS
+from startup.asgi import ROUTERS
 
 
 def _calls(dependant: Dependant) -> list[Any]:

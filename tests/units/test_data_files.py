@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from hotline.database import create_engine
 from hotline.payload_codec import keys_from_file
 from hotline.settings import Settings
-from hotline.startup.cli import app
-from hotline.startup.devstack import prepare_database
+from startup.cli import app
+from startup.devstack import prepare_database
 
 
 def mode(path: Path) -> int:

@@ -10,7 +10,7 @@ import yaml
 from typer.main import get_command
 
 from hotline.settings import Settings
-from hotline.startup.cli import app
+from startup.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from activities import report_compilers as reports
-from hotline.statistics import TicketFacts, Weights, statistics
+from figures.statistics import Weights, statistics
+from schema.counts import TicketFacts
 from schema.escalation import Escalation
 from schema.policy import Policy
 from tests.units.test_statistics import AT, ticket

@@ -7,7 +7,7 @@ import io
 
 from openpyxl import load_workbook
 
-from api.spreadsheets import csv_for_excel, csv_text, xlsx
+from services.spreadsheets import csv_for_excel, csv_text, xlsx
 
 ATTACKS = ["=ZH1+1", "+ZH1", "-2+3", "@SUM(A1)", '=HYPERLINK("http://evil.example","x")']
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from hotline.statistics import TicketFacts, Weights, statistics
+from figures.statistics import Weights, statistics
+from schema.counts import TicketFacts
 from schema.ticket import Citizen, Rating, TicketView
 
 AT = datetime(2026, 11, 2, 9, tzinfo=UTC)

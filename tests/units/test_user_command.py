@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from hotline.startup.cli import app
+from startup.cli import app
 
 
 def test_accounts_are_added_listed_given_a_password_and_disabled(tmp_path: Path) -> None:

@@ -16,10 +16,10 @@ import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from hotline.accounts import add_user
 from hotline.settings import Settings
 from schema.ticket import Role
+from services.accounts import add_user
+from startup.asgi import create_app
 from tests.conftest import ReadModel
 from tests.support import free_port
 from worker import build_worker

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from hotline.statistics import ticket_counts
+from schema.counts import ticket_counts
 
 revision: str = "0010"
 down_revision: str | None = "0009"

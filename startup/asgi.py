@@ -10,10 +10,8 @@ from fastapi_offline import FastAPIOffline
 from temporalio.client import Client
 
 from api import metrics
-from api.account_gate import AccountGate
 from api.body_limit import BodySizeLimit
 from api.codec_server import codec_app
-from api.deps import AppContext
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.metrics import ApiMetrics
 from api.request_logging import RequestObserver
@@ -30,11 +28,13 @@ from api.routes import (
     stats,
     tickets,
 )
-from api.ticket_gateway import TicketGateway
 from hotline import sealing
 from hotline.database import create_engine, session_factory
 from hotline.settings import Settings
 from schema.policy_file import read_policy
+from services.account_gate import AccountGate
+from services.context import AppContext
+from services.ticket_gateway import TicketGateway
 from web.workbench import install as install_workbench
 
 ROUTERS = (

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.statistics import COUNTED, Counts, TicketFacts, facts_counts
+from schema.counts import COUNTED, Counts, TicketFacts, facts_counts
 from schema.escalation import EscalationKind
 from schema.tables import FIGURE_COLUMNS, StoredEscalation, TicketEvent, TicketFigures
 from schema.ticket import TicketView, TimelineAction

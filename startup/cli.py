@@ -29,7 +29,7 @@ app = typer.Typer(help="12345 government service hotline on Temporal.", no_args_
 @app.command()
 def up() -> None:
     """Run everything on this machine: Temporal dev server + UI, worker, API, demo city."""
-    from hotline.startup.devstack import run_stack
+    from startup.devstack import run_stack
 
     settings = Settings()
     configure_logging(settings)
@@ -41,7 +41,7 @@ def up() -> None:
 @app.command()
 def worker() -> None:
     """Run a worker against the configured Temporal cluster (HOTLINE_TEMPORAL_ADDRESS)."""
-    from worker import run_worker
+    from startup.worker_process import run_worker
 
     settings = Settings()
     configure_logging(settings)
@@ -53,7 +53,7 @@ def api() -> None:
     """Serve the HTTP API (HOTLINE_API_HOST, HOTLINE_API_PORT)."""
     import uvicorn
 
-    from api.app import create_app
+    from startup.asgi import create_app
 
     settings = Settings()
     configure_logging(settings)
@@ -152,8 +152,8 @@ app.add_typer(user_app, name="user")
 
 def _run_on_accounts(work: Callable[[Any], Awaitable[T]]) -> T:
     """Run ``work`` with sessions on the migrated read model, where accounts live."""
-    from hotline.accounts import AccountError
     from hotline.database import create_engine, session_factory, upgrade_database
+    from services.accounts import AccountError
 
     url = Settings().resolved_database_url()
 
@@ -183,7 +183,7 @@ PasswordFromStdin = Annotated[
 
 
 def _password(from_stdin: bool, generate: bool) -> str:
-    from hotline.accounts import new_password
+    from services.accounts import new_password
 
     if generate:
         made = new_password()
@@ -205,7 +205,7 @@ def user_add(
     generate: Annotated[bool, typer.Option(help="make a password and print it")] = False,
 ) -> None:
     """Add an account."""
-    from hotline.accounts import add_user
+    from services.accounts import add_user
 
     secret = _password(password_stdin, generate)
     made = _run_on_accounts(
@@ -228,7 +228,7 @@ def user_passwd(
     generate: Annotated[bool, typer.Option(help="make a password and print it")] = False,
 ) -> None:
     """Set a new password; the user's sessions and tokens end."""
-    from hotline.accounts import set_password
+    from services.accounts import set_password
 
     secret = _password(password_stdin, generate)
     _run_on_accounts(lambda sessions: set_password(sessions, username, secret))
@@ -238,7 +238,7 @@ def user_passwd(
 @user_app.command("disable")
 def user_disable(username: str) -> None:
     """Disable an account; its sessions end now and its tokens within a minute."""
-    from hotline.accounts import disable_user
+    from services.accounts import disable_user
 
     _run_on_accounts(lambda sessions: disable_user(sessions, username))
     typer.echo(f"{username} disabled")
@@ -247,7 +247,7 @@ def user_disable(username: str) -> None:
 @user_app.command("list")
 def user_list() -> None:
     """Every account: username, role, department, active, last sign-in."""
-    from hotline.accounts import list_users
+    from services.accounts import list_users
 
     for account in _run_on_accounts(list_users):
         last = account.last_sign_in_at.isoformat() if account.last_sign_in_at else "never"
@@ -339,7 +339,7 @@ def reseal() -> None:
 @app.command("migrate")
 def migrate() -> None:
     """Apply the read model's database migrations (SQLite or PostgreSQL)."""
-    from hotline.startup.devstack import prepare_database
+    from startup.devstack import prepare_database
 
     asyncio.run(prepare_database(Settings(), demo=False))
 
@@ -348,8 +348,8 @@ def migrate() -> None:
 def seed_demo() -> None:
     """Migrate and load the demo city's departments and dispatch catalogue."""
     from hotline.database import create_engine, session_factory
-    from hotline.startup.demo_city import load_demo_city
-    from hotline.startup.devstack import prepare_database
+    from startup.demo_city import load_demo_city
+    from startup.devstack import prepare_database
 
     settings = Settings()
 

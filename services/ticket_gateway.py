@@ -23,10 +23,10 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.errors import ApiError, Pending, not_found
 from hotline.settings import Settings
 from hotline.temporal import connect
 from schema.ticket import Actor, ReopenLink, TicketCreate, TicketView
+from services.errors import Pending, ServiceError, not_found
 from workflows.ids import ticket_workflow_id
 from workflows.refusals import RefusalType
 from workflows.ticket.state import TicketStart
@@ -152,14 +152,14 @@ class TicketGateway:
                 ),
                 pending=action.pending(),
             )
-        except ApiError as problem:
+        except ServiceError as problem:
             if problem.status == 404:  # the child has completed since the read model said open
-                raise ApiError(409, "invalid_state", f"{workflow_id} has ended") from problem
+                raise ServiceError(409, "invalid_state", f"{workflow_id} has ended") from problem
             raise
 
     async def outcome(self, workflow_id: str, update_id: str) -> Any:
         """An action's outcome by its update id: the result, a refusal raised as its
-        ``ApiError``, or None while it is still pending. 404 if Temporal has no such update."""
+        ``ServiceError``, or None while it is still pending. 404 if Temporal has no such update."""
         handle = (await self.client()).get_workflow_handle(workflow_id)
         poll = handle.get_update_handle(update_id)
         try:
@@ -171,7 +171,7 @@ class TicketGateway:
         except RPCError as failure:
             if failure.status is RPCStatusCode.NOT_FOUND:
                 unknown = f"no action {update_id} on {workflow_id}"
-                raise ApiError(404, "unknown_action", unknown) from failure
+                raise ServiceError(404, "unknown_action", unknown) from failure
             raise _rpc_error(workflow_id, failure) from failure
 
     async def _call(
@@ -185,7 +185,7 @@ class TicketGateway:
         except WorkflowUpdateFailedError as failure:
             raise _refusal(failure.cause) from failure
         except WorkflowQueryFailedError as failure:
-            raise ApiError(500, "query_failed", str(failure)) from failure
+            raise ServiceError(500, "query_failed", str(failure)) from failure
         except RPCError as failure:
             raise _rpc_error(ticket_no, failure) from failure
         except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as failure:
@@ -195,7 +195,7 @@ class TicketGateway:
                 raise _unavailable(failure, sent=pending is not None) from failure
             if pending is not None:  # Temporal has it: applied later, or refused later
                 raise pending from failure
-            raise ApiError(
+            raise ServiceError(
                 503,
                 "ticket_not_answering",
                 f"ticket {ticket_no} did not answer within {timeout:g} s "
@@ -203,21 +203,21 @@ class TicketGateway:
             ) from failure
 
 
-def _refusal(cause: BaseException | None) -> ApiError:
+def _refusal(cause: BaseException | None) -> ServiceError:
     if isinstance(cause, ApplicationError) and cause.type in _REFUSAL_STATUS:
         status, code = _REFUSAL_STATUS[cause.type]
-        return ApiError(status, code, cause.message)
+        return ServiceError(status, code, cause.message)
     message = getattr(cause, "message", None) or str(cause)
-    return ApiError(409, "action_failed", message)
+    return ServiceError(409, "action_failed", message)
 
 
-def _rpc_error(ticket_no: str, failure: RPCError) -> ApiError:
+def _rpc_error(ticket_no: str, failure: RPCError) -> ServiceError:
     if failure.status is RPCStatusCode.NOT_FOUND:  # no such workflow, or it has completed
         return not_found(ticket_no)
     if failure.status is RPCStatusCode.FAILED_PRECONDITION and _RECOVERING in failure.message:
         # A worker died mid-task (or the server restarted): until another worker completes
         # the retried task, Temporal turns queries and updates away. Nothing was applied.
-        return ApiError(
+        return ServiceError(
             503,
             "ticket_not_answering",
             f"ticket {ticket_no} is recovering (a worker is retrying its last step); "
@@ -225,20 +225,20 @@ def _rpc_error(ticket_no: str, failure: RPCError) -> ApiError:
         )
     if failure.status in _UNREACHABLE:
         return _unavailable(failure, sent=True)
-    return ApiError(502, "temporal_error", failure.message)
+    return ServiceError(502, "temporal_error", failure.message)
 
 
-def _unavailable(problem: BaseException, *, sent: bool = False) -> ApiError:
+def _unavailable(problem: BaseException, *, sent: bool = False) -> ServiceError:
     """Temporal is unreachable. Said so plainly when nothing was sent; when a write may have
     been on its way as Temporal went down, that is said too."""
     log.warning("temporal unreachable", error=str(problem))
     if not sent:
-        return ApiError(
+        return ServiceError(
             503,
             "temporal_unavailable",
             "the workflow service (Temporal) is unreachable; nothing was sent, retry shortly",
         )
-    return ApiError(
+    return ServiceError(
         503,
         "temporal_unavailable",
         "the workflow service (Temporal) is unreachable, so the request most likely never "

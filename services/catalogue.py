@@ -9,9 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api import hierarchy
-from api.errors import ApiError
-from api.ticket_queries import unknown_departments
 from schema.body import MAX_ROW_ID
 from schema.catalogue import (
     DepartmentCreate,
@@ -23,6 +20,9 @@ from schema.catalogue import (
 )
 from schema.tables import CatalogueChange, Department, RoutingRule
 from schema.ticket import Actor
+from services import hierarchy
+from services.errors import ServiceError
+from services.ticket_queries import unknown_departments
 
 
 def _department_view(row: Department) -> dict[str, Any]:
@@ -62,7 +62,7 @@ async def create_department(
     session: AsyncSession, *, body: DepartmentCreate, actor: Actor
 ) -> Department:
     if await session.get(Department, body.code) is not None:
-        raise ApiError(409, "exists", f"department {body.code} exists; change it with PATCH")
+        raise ServiceError(409, "exists", f"department {body.code} exists; change it with PATCH")
     if body.parent is not None:
         await _check_parent(session, body.code, body.parent)
     row = Department(**body.model_dump(exclude={"note"}), active=True)
@@ -85,7 +85,7 @@ async def update_department(
 ) -> Department:
     row = await session.get(Department, code)
     if row is None:
-        raise ApiError(404, "unknown_department", f"no department {code}")
+        raise ServiceError(404, "unknown_department", f"no department {code}")
     before = _department_view(row)
     if body.active is False and row.active:
         await _check_not_routed_to(session, code)
@@ -112,9 +112,9 @@ async def _check_parent(session: AsyncSession, code: str, parent: str) -> None:
     await hierarchy.serialise_moves(session)
     tree = await hierarchy.parents(session)
     if parent not in tree:
-        raise ApiError(422, "unknown_department", f"no department {parent} to be the parent")
+        raise ServiceError(422, "unknown_department", f"no department {parent} to be the parent")
     if parent in hierarchy.under(tree, code):
-        raise ApiError(
+        raise ServiceError(
             422,
             "invalid_input",
             f"{parent} is {code} or under it: a unit cannot be placed under itself",
@@ -126,7 +126,7 @@ async def _check_not_routed_to(session: AsyncSession, code: str) -> None:
     rules = await session.scalars(select(RoutingRule).order_by(RoutingRule.id))
     naming = [rule.id for rule in rules if code == rule.lead or code in rule.assisting]
     if naming:
-        raise ApiError(
+        raise ServiceError(
             409,
             "in_use",
             f"department {code} is named by routing rule(s) {naming}; change them first",
@@ -137,14 +137,16 @@ async def check_departments(session: AsyncSession, codes: list[str]) -> None:
     """422 unless every code names an active unit of the catalogue."""
     unknown = await unknown_departments(session, codes)
     if unknown:
-        raise ApiError(422, "unknown_department", f"unknown or inactive department(s): {unknown}")
+        raise ServiceError(
+            422, "unknown_department", f"unknown or inactive department(s): {unknown}"
+        )
 
 
 async def create_rule(
     session: AsyncSession, *, body: RoutingRuleCreate, actor: Actor
 ) -> RoutingRule:
     if body.lead in body.assisting:
-        raise ApiError(422, "invalid_input", "the lead department cannot also be assisting")
+        raise ServiceError(422, "invalid_input", "the lead department cannot also be assisting")
     await check_departments(session, [body.lead, *body.assisting])
     clash = await session.scalar(
         select(RoutingRule.id).where(
@@ -155,7 +157,7 @@ async def create_rule(
         )
     )
     if clash is not None:
-        raise ApiError(
+        raise ServiceError(
             409,
             "exists",
             f"rule {clash} already routes {body.category!r} there; change it with PATCH",
@@ -185,7 +187,7 @@ async def update_rule(
     lead = changes.get("lead", row.lead)
     assisting = changes.get("assisting", row.assisting)
     if lead in assisting:
-        raise ApiError(422, "invalid_input", "the lead department cannot also be assisting")
+        raise ServiceError(422, "invalid_input", "the lead department cannot also be assisting")
     await check_departments(session, [lead, *assisting])
     for field, value in changes.items():
         setattr(row, field, value)
@@ -223,5 +225,5 @@ async def _rule(session: AsyncSession, rule_id: int) -> RoutingRule:
     # An id no row can have is no rule (the database driver would fail on it).
     row = await session.get(RoutingRule, rule_id) if 1 <= rule_id <= MAX_ROW_ID else None
     if row is None:
-        raise ApiError(404, "unknown_rule", f"no routing rule {rule_id}")
+        raise ServiceError(404, "unknown_rule", f"no routing rule {rule_id}")
     return row

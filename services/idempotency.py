@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.errors import ApiError
 from hotline.database import insert_for
 from schema.tables import ActionKey
 from schema.ticket import Actor
+from services.errors import ServiceError
 
 
 def scoped_key(actor: Actor, key: str) -> str:
@@ -35,8 +35,8 @@ def fingerprint(body: BaseModel) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def key_reused(what: str) -> ApiError:
-    return ApiError(
+def key_reused(what: str) -> ServiceError:
+    return ServiceError(
         422,
         "idempotency_key_reused",
         f"this Idempotency-Key was first used for {what}; a new request needs a new key",

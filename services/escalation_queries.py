@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.spreadsheets import csv_text
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
 from schema.tables import StoredEscalation, TicketEvent
+from services.spreadsheets import csv_text
 
 
 @dataclass(frozen=True)

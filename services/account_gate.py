@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.errors import ApiError
-from hotline.accounts import valid_since
 from hotline.tokens import Verified
+from services.accounts import valid_since
+from services.errors import ServiceError
 
 RECHECK_SECONDS = 60.0
 
@@ -35,7 +35,7 @@ class AccountGate:
             self._checked[username] = checked
         valid_after = checked[1]
         if valid_after is None or verified.issued_at is None or verified.issued_at < valid_after:
-            raise ApiError(
+            raise ServiceError(
                 401,
                 "unauthenticated",
                 "this account's tokens have ended (disabled, or a new password): sign in again",

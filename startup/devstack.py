@@ -22,21 +22,21 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
 from api.codec_server import new_codec_token_id
 from hotline import sealing
-from hotline.accounts import add_user, list_users, new_password
 from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.payload_codec import encrypted_data_converter
 from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
-from hotline.startup.demo_city import load_demo_city
-from hotline.startup.schedules import ensure_schedules
 from hotline.tokens import issue_codec_token
 from schema.policy_file import read_policy
 from schema.search_attributes import ALL_KEYS
 from schema.tables import Department
 from schema.ticket import Role
+from services.accounts import add_user, list_users, new_password
+from startup.asgi import create_app
+from startup.demo_city import load_demo_city
+from startup.schedules import ensure_schedules
 from worker import build_worker
 
 log = structlog.get_logger(__name__)
