@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from services.errors import Pending, ServiceError, describe_validation
+from services.errors import Pending, Refusal, ServiceError, refusal_of
 
 
 class ErrorDetail(BaseModel):
@@ -46,10 +46,15 @@ def _body(code: str, message: str, **extra: object) -> dict[str, object]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
+def _answer(refusal: Refusal) -> JSONResponse:
+    extra = {"details": refusal.details} if refusal.details is not None else {}
+    return JSONResponse(_body(refusal.code, refusal.message, **extra), status_code=refusal.status)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
-    async def _api_error(_: Request, exc: ServiceError) -> JSONResponse:
-        return JSONResponse(_body(exc.code, exc.message), status_code=exc.status)
+    async def _refused(_: Request, exc: ServiceError) -> JSONResponse:
+        return _answer(refusal_of(exc))
 
     @app.exception_handler(Pending)
     async def _pending(_: Request, exc: Pending) -> JSONResponse:
@@ -57,8 +62,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        message, details = describe_validation(exc)
-        return JSONResponse(_body("invalid_input", message, details=details), status_code=422)
+        return _answer(refusal_of(exc))
 
     async def _database(_: Request, exc: Exception) -> JSONResponse:
         if isinstance(exc, IntegrityError):  # a bug, not an outage

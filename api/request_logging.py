@@ -49,7 +49,7 @@ class RequestObserver:
                 started_response = True
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-ID"] = request_id
-                # An action's id (api.routes.actions.identify_action) goes with every
+                # An action's id (services.actions.identify_action) goes with every
                 # answer to it: done, refused or still pending.
                 action_id = scope.get("state", {}).get("action_id")
                 if action_id is not None:

@@ -6,8 +6,11 @@ both sides share."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+
+from pydantic import ValidationError
 
 
 class ValidationErrors(Protocol):
@@ -64,3 +67,29 @@ def _detail(error: Any) -> dict[str, object]:
         reason = (error.get("ctx") or {}).get("error", "")
         return {"field": "body", "problem": f"malformed JSON at character {offset}: {reason}"}
     return {"field": ".".join(str(part) for part in location), "problem": error.get("msg")}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What a service answered instead of a value, as every caller tells it: the API as its
+    status and error body, a page as its status and the message beside the form."""
+
+    status: int
+    code: str
+    message: str
+    details: list[dict[str, object]] | None = None  # a refused body's fields
+    location: str | None = None  # where a pending outcome will be (202)
+
+
+def refusal_of(problem: ServiceError | Pending | ValidationErrors) -> Refusal:
+    """The one mapping of a service's refusal (or a body the models refused) to its answer."""
+    if isinstance(problem, ServiceError):
+        return Refusal(problem.status, problem.code, problem.message)
+    if isinstance(problem, Pending):
+        return Refusal(202, "pending", str(problem), location=problem.location)
+    message, details = describe_validation(problem)
+    return Refusal(422, "invalid_input", message, details)
+
+
+REFUSALS = (ServiceError, Pending, ValidationError)
+"""What a service call may raise instead of answering: catch these, answer ``refusal_of``."""

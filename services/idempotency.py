@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hotline.database import insert_for
 from schema.tables import ActionKey
 from schema.ticket import Actor
+from services.context import AppContext
 from services.errors import ServiceError
+from services.ticket_gateway import ActionRef
 
 
 def scoped_key(actor: Actor, key: str) -> str:
@@ -79,3 +81,25 @@ async def bind_action_key(
 
 def _described(action: str, ticket_no: str) -> str:
     return f"'{action}' on ticket {ticket_no}" if ticket_no else f"'{action}'"
+
+
+async def identify_action(
+    context: AppContext,
+    actor: Actor,
+    ticket_no: str,
+    action: str,
+    body: BaseModel,
+    idempotency_key: str | None,
+) -> ActionRef:
+    """The action's id: the caller's key, bound to this request, or a new one (the caller
+    is told it, so that a retry can send it)."""
+    if idempotency_key is not None:
+        await bind_action_key(
+            context.sessions,
+            actor=actor,
+            key=idempotency_key,
+            ticket_no=ticket_no,
+            action=action,
+            body=body,
+        )
+    return ActionRef(ticket_no=ticket_no, action=action, action_id=action_id(idempotency_key))

@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import ContextDep
 from schema.catalogue import (
     DepartmentCreate,
     DepartmentUpdate,
@@ -28,7 +27,7 @@ from services import catalogue as service
 from services.context import AppContext
 from services.errors import ServiceError, describe_validation
 from services.ticket_queries import known_districts
-from web.base import UserDep, WebError, page, require_role
+from web.base import ContextDep, UserDep, WebError, page, require_role
 from web.i18n import N_
 from web.sessions import SignedIn
 

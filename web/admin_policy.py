@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.deps import ContextDep
 from schema.policy import Lane, Policy
 from schema.ticket import Role
-from web.base import UserDep, page, require_role
+from web.base import ContextDep, UserDep, page, require_role
 from web.i18n import N_
 
 router = APIRouter(include_in_schema=False)

@@ -10,11 +10,10 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import ContextDep
 from schema.ticket import Role
 from services.accounts import add_user, change_role, disable_user, list_users, set_password
 from services.context import AppContext
-from web.base import UserDep, WebError, page, require_role
+from web.base import ContextDep, UserDep, WebError, page, require_role
 from web.choices import catalogue_choices
 from web.i18n import N_
 from web.sessions import SignedIn

@@ -14,10 +14,10 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
-from api.deps import ContextDep
 from schema.body import DAY_OUT_OF_RANGE
 from schema.ladder import TOP_LEVEL
 from schema.ticket import Role
+from services.context import AppContext
 from services.errors import ServiceError, describe_validation
 from web import labels
 from web.i18n import N_, from_header, gettext_for
@@ -37,6 +37,15 @@ class WebError(ServiceError):
     @classmethod
     def of(cls, problem: ServiceError) -> WebError:
         return cls(problem.status, problem.code, problem.message)
+
+
+async def _context(request: Request) -> AppContext:
+    """The services' context, which the start-up put on the application."""
+    context: AppContext = request.app.state.context
+    return context
+
+
+ContextDep = Annotated[AppContext, Depends(_context)]
 
 
 async def user(request: Request, context: ContextDep) -> SignedIn:

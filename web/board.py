@@ -13,10 +13,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import ContextDep
 from schema.ticket import Role
 from services.context import AppContext
-from web.base import UserDep, page, require_role
+from web.base import ContextDep, UserDep, page, require_role
 from web.board_figures import ChartFigures, board_figures, chart_figures
 from web.choices import catalogue_choices
 from web.i18n import N_, gettext_for

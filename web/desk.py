@@ -11,20 +11,18 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 from sqlalchemy import select
 
 from activities.routing import find_route
-from api.deps import ContextDep
-from api.routes.tickets import register_ticket
 from hotline.sealing import sealer
 from schema.activity_io import RouteQuery
 from schema.tables import Ticket
 from schema.ticket import Role, TicketCreate
 from services.context import AppContext
 from services.duplicates import likely_duplicates
-from services.errors import Pending, ServiceError, describe_validation
-from web.base import UserDep, page, require_role
+from services.errors import REFUSALS, refusal_of
+from services.tickets import register_ticket
+from web.base import ContextDep, UserDep, page, require_role
 from web.choices import catalogue_choices
 from web.forms import form_fields
 from web.i18n import N_
@@ -147,14 +145,12 @@ async def take_call(request: Request, me: UserDep, context: ContextDep) -> Respo
                 "citizen": {"name": form.get("citizen_name", ""), "phone": phone},
             }
         )
-        ticket = await register_ticket(context, body, me.account.actor, Response(), key)
-    except ValidationError as problem:
-        message, _ = describe_validation(problem)
-        return await _desk(request, me, context, 422, error=message)
-    except ServiceError as problem:
-        return await _desk(request, me, context, problem.status, error=problem.message)
-    except Pending as pending:
-        return await _desk(request, me, context, 202, notice=str(pending))
+        ticket = (await register_ticket(context, body, me.account.actor, key)).ticket
+    except REFUSALS as problem:
+        refusal = refusal_of(problem)
+        if refusal.status == 202:
+            return await _desk(request, me, context, 202, notice=refusal.message)
+        return await _desk(request, me, context, refusal.status, error=refusal.message)
     into = form.get("merge_into", "").strip()
     if into:  # the one-click merge offered by the preview
         merge = {"into": into, "form_key": f"{key}-merge" if key else ""}

@@ -11,12 +11,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import ContextDep
-from api.routes.tickets import readable_by
 from schema.escalation import DisciplineOutcome, Escalation, EscalationKind, EscalationOutcome
 from schema.ticket import Role
 from services.escalation_queries import EscalationFilter, child_reports, list_escalations
-from web.base import UserDep, page, require_role
+from services.tickets import readable_by
+from web.base import ContextDep, UserDep, page, require_role
 from web.choices import catalogue_choices
 from web.i18n import N_
 

@@ -12,13 +12,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from api.deps import ContextDep
-from api.routes.escalations import EscalationSearch, escalations_export, find_escalations
 from schema.ticket import Role
 from services.context import AppContext
 from services.errors import ServiceError
-from web.base import UserDep, WebError, page, paging, refusal_of, require_role
+from services.escalations import EscalationSearch, escalations_export, find_escalations
+from web.base import ContextDep, UserDep, WebError, page, paging, refusal_of, require_role
 from web.choices import catalogue_choices
+from web.downloads import csv_download
 from web.i18n import N_
 from web.search import day_bounds
 from web.sessions import SignedIn
@@ -108,7 +108,7 @@ async def escalation_export(request: Request, me: UserDep, context: ContextDep) 
     _readers_only(me)
     try:
         search = _search(_filters(request), context)
-        return await escalations_export(context, me.account.actor, search)
+        return csv_download(await escalations_export(context, me.account.actor, search))
     except ValidationError as problem:
         raise WebError(422, "invalid_input", refusal_of(problem)) from problem
     except ServiceError as problem:

@@ -16,10 +16,9 @@ from pydantic import ValidationError
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.deps import ContextDep
 from schema.tables import Ticket
 from schema.ticket import ClosureReason, Role
-from web.base import UserDep, page, refusal_of, require_role
+from web.base import ContextDep, UserDep, page, refusal_of, require_role
 from web.i18n import N_
 from web.periods import PERIODS, PeriodQuery
 

@@ -15,12 +15,12 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.routes.tickets import TicketPage, TicketSearch, shown_to
 from schema.escalation import EscalationKind, EscalationOutcome
 from schema.tables import Duty, Ticket, TicketDepartment
 from schema.ticket import Actor, PendingReview, Role, TicketStatus, TicketView
 from services.escalation_queries import EscalationFilter, child_reports, list_escalations
 from services.ticket_queries import list_tickets
+from services.tickets import TicketPage, TicketSearch, shown_to
 from web.i18n import N_
 
 Conditions = list[ColumnElement[bool]]

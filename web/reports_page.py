@@ -16,14 +16,13 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
-from api.deps import ContextDep
-from api.routes.reports import compile_now
 from schema.body import MAX_PAGE
 from schema.reports import ReportKind
 from schema.tables import Report
 from schema.ticket import Role
 from services.errors import ServiceError
-from web.base import UserDep, WebError, page, paging, require_role
+from services.reports import compile_now
+from web.base import ContextDep, UserDep, WebError, page, paging, require_role
 from web.choices import Choices, catalogue_choices
 from web.i18n import N_
 from web.sessions import SignedIn

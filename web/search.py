@@ -11,11 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from api.deps import ContextDep
-from api.routes.tickets import TicketSearch, find_tickets
 from schema.body import out_of_day_range
 from services.errors import ServiceError
-from web.base import UserDep, WebError, page, paging, refusal_of
+from services.tickets import TicketSearch, find_tickets
+from web.base import ContextDep, UserDep, WebError, page, paging, refusal_of
 from web.choices import catalogue_choices
 from web.i18n import N_
 from web.queues import BY_KEY, filled_page

@@ -7,10 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import ContextDep
 from schema.ticket import Role
 from services.accounts import AccountError, SignInRefused, authenticate, set_language
-from web.base import UserDep, WebError, check_same_origin, page
+from web.base import ContextDep, UserDep, WebError, check_same_origin, page
 from web.i18n import N_
 from web.sessions import COOKIE, LIFETIME, end_session, open_session
 

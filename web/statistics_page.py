@@ -14,15 +14,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field, ValidationError
 
-from api.deps import ContextDep
-from api.routes.stats import period_statistics
 from figures.statistics import MAX_WEIGHT, DepartmentFigures, Figures, Statistics, Weights, rates
 from figures.ticket_facts import counts_between
 from schema.ticket import Role
 from services.context import AppContext
 from services.spreadsheets import csv_for_excel, xlsx
-from web.base import UserDep, WebError, page, refusal_of, require_role
+from services.statistics import period_statistics
+from web.base import ContextDep, UserDep, WebError, page, refusal_of, require_role
 from web.choices import catalogue_choices
+from web.downloads import XLSX, csv_download, download
 from web.i18n import N_, gettext_for
 from web.periods import PERIODS, PeriodQuery, trend_bounds
 from web.sessions import SignedIn
@@ -195,21 +195,13 @@ async def _export(
 @router.get("/stats.csv")
 async def statistics_csv(request: Request, me: UserDep, context: ContextDep) -> Response:
     header, rows, name = await _export(request, me, context)
-    return Response(
-        csv_for_excel(header, rows),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
+    return csv_download(csv_for_excel(header, rows), f"{name}.csv")
 
 
 @router.get("/stats.xlsx")
 async def statistics_xlsx(request: Request, me: UserDep, context: ContextDep) -> Response:
     header, rows, name = await _export(request, me, context)
-    return Response(
-        xlsx("statistics", header, rows),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
-    )
+    return download(xlsx("statistics", header, rows), f"{name}.xlsx", XLSX)
 
 
 @router.get("/stats/charts.json")

@@ -9,28 +9,26 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 
-from api.deps import ContextDep
-from api.routes.actions import ACTION_ROUTES, run_action
-from api.routes.escalation_actions import CHILD_ACTIONS, ChildAction, run_child_action
-from api.routes.reopening import reopen
-from api.routes.tickets import check_department_sees, current_ticket, readable_by, shown_to
 from schema.escalation import Escalation
 from schema.ticket import Actor, ReopenBody, Role, TicketStatus, TicketView
+from services.actions import TICKET_ACTIONS, run_action
+from services.child_actions import CHILD_ACTIONS, ChildAction, run_child_action
 from services.context import AppContext
-from services.errors import Pending, ServiceError, describe_validation, forbidden
+from services.errors import REFUSALS, ServiceError, forbidden, refusal_of
 from services.escalation_queries import EscalationFilter, list_escalations
 from services.hierarchy import units_under
+from services.reopening import reopen
 from services.ticket_queries import timeline
-from web.base import UserDep, WebError, page
+from services.tickets import check_department_sees, current_ticket, readable_by, shown_to
+from web.base import ContextDep, UserDep, WebError, page
 from web.choices import catalogue_choices
 from web.forms import form_fields, read_form
 from web.sessions import SignedIn
 from workflows.ticket.rules import offered
 
 router = APIRouter(include_in_schema=False)
-ROUTES = {route.name: route for route in ACTION_ROUTES}
+ACTIONS = {action.name: action for action in TICKET_ACTIONS}
 
 
 async def render(
@@ -52,7 +50,7 @@ async def render(
     units_below = {code: name for code, name in choices.departments.items() if code in below}
     actions = [
         (name, form_fields(route.body))
-        for name, route in ROUTES.items()
+        for name, route in ACTIONS.items()
         if offered(name, actor, ticket)
         and (name != "part" or _owes_a_part(actor, ticket))
         and (name != "delegate" or bool(units_below))  # none under it: nothing to pass down
@@ -122,7 +120,7 @@ async def act_on(
     form: dict[str, str],
 ) -> Response:
     """Run one action as the API would; the ticket page again, with the outcome."""
-    route, child = ROUTES.get(action), CHILD_ACTIONS.get(action)
+    route, child = ACTIONS.get(action), CHILD_ACTIONS.get(action)
     if route is None and child is None and action != "reopen":
         raise WebError(404, "unknown_action", f"no action '{action}'")
     actor = me.account.actor
@@ -137,19 +135,16 @@ async def act_on(
                 f"/tickets/{await _reopened(context, no, actor, form, key)}", 303
             )
         if route is not None:
-            await run_action(context, route, no, actor, read_form(route.body, form), key, request)
+            await run_action(context, route, no, actor, read_form(route.body, form), key)
         elif child is not None:
-            body = read_form(child.body, form)
-            await run_child_action(context, child, no, actor, body, key, request)
-    except ValidationError as problem:
-        message, _ = describe_validation(problem)
-        return await render(request, me, context, no, 422, refusal=message, failed=action)
-    except ServiceError as problem:
+            await run_child_action(context, child, no, actor, read_form(child.body, form), key)
+    except REFUSALS as problem:
+        refusal = refusal_of(problem)
+        if refusal.status == 202:
+            return await render(request, me, context, no, 202, notice=refusal.message)
         return await render(
-            request, me, context, no, problem.status, refusal=problem.message, failed=action
+            request, me, context, no, refusal.status, refusal=refusal.message, failed=action
         )
-    except Pending as pending:
-        return await render(request, me, context, no, 202, notice=str(pending))
     return RedirectResponse(f"/tickets/{no}", status_code=303)
 
 
@@ -160,7 +155,7 @@ async def _reopened(
     if actor.role is not Role.AGENT:  # the API's route asks the same of its caller
         raise forbidden("only an agent takes the citizen's new call")
     body = cast(ReopenBody, read_form(ReopenBody, form))
-    return (await reopen(context, no, body, actor, Response(), key)).ticket_no
+    return (await reopen(context, no, body, actor, key)).ticket.ticket_no
 
 
 @router.post("/tickets/{no}/act/{action}")

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from api.deps import ContextDep, StaffDep
-from api.routes.tickets import readable_by
 from schema.activity_io import Notification
 from schema.tables import StoredNotification
 from schema.ticket import Role
 from services.errors import forbidden
+from services.tickets import readable_by
 
 router = APIRouter(prefix="/v1", tags=["notifications"])
 

@@ -20,13 +20,13 @@ from sqlalchemy import func, select
 
 from api.deps import ContextDep
 from api.errors import ErrorBody
-from api.routes.tickets import register_ticket
 from hotline.personal_data import mask_text
 from schema.body import out_of_day_range
 from schema.tables import Department, RoutingRule, Ticket
 from schema.ticket import Actor, Channel, Citizen, Role, TicketCreate, TicketType, TicketView
 from services.errors import ServiceError
 from services.ticket_queries import known_districts
+from services.tickets import register_ticket
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
 
@@ -299,7 +299,7 @@ async def post_request(fmt: Format, request: Request, context: ContextDep) -> Re
         return error(fmt, 400, f"invalid request: {problem}".splitlines()[0])
     actor = Actor(sub=f"open311:{api_key[:6]}", role=Role.INTEGRATOR)
     try:
-        ticket = await register_ticket(context, body, actor, Response(), None)
+        ticket = (await register_ticket(context, body, actor, None)).ticket
     except ServiceError as problem:
         return error(fmt, 503 if problem.status == 503 else 400, problem.message)
     lead = (await _agencies(context)).get(ticket.lead_department or "", "")
