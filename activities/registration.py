@@ -8,7 +8,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from activities.deadlines import policy_from, sheet_from
-from activities.routing import find_route
 from schema.activity_io import (
     ActivityName,
     Feature,
@@ -16,6 +15,7 @@ from schema.activity_io import (
     RegistrationQuery,
     RouteQuery,
 )
+from schema.dispatch_catalogue import find_route
 
 
 class RegistrationActivities:

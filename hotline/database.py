@@ -22,10 +22,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-import schema
 from schema.tables import Base
 
-MIGRATIONS_DIR = Path(schema.__file__).parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def create_engine(url: str) -> AsyncEngine:

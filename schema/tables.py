@@ -1,7 +1,7 @@
 """The SQL read model: projections of ticket workflows, plus the catalogue data.
 
 Live tickets are owned by their workflows; these tables serve lists, search,
-statistics and closed tickets. Migrations live in ``schema/migrations``.
+statistics and closed tickets. Migrations live in ``hotline/migrations``.
 """
 
 from __future__ import annotations

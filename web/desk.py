@@ -13,9 +13,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from activities.routing import find_route
 from hotline.sealing import sealer
 from schema.activity_io import RouteQuery
+from schema.dispatch_catalogue import find_route
 from schema.tables import Ticket
 from schema.ticket import Role, TicketCreate
 from services.context import AppContext

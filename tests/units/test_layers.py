@@ -1,0 +1,89 @@
+"""The layers only look down (docs/architecture.md, "Layers"): read from the code's own
+imports, so a new import that runs back up fails here, not in review."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Bottom to top. A package imports only packages of lower layers; packages that share a
+# layer never import each other.
+LAYERS: tuple[frozenset[str], ...] = (
+    frozenset({"schema"}),  # data types, tables, pure helpers
+    frozenset({"workflows", "hotline"}),  # deterministic code; infrastructure
+    frozenset({"figures"}),  # the statistics over the read model
+    frozenset({"activities", "services"}),  # the worker's side effects; the callers' side
+    frozenset({"api", "web", "worker"}),  # HTTP routes; pages; the worker's composition
+    frozenset({"startup"}),  # the composition root: the command, the app, the stack
+    frozenset({"bench"}),  # measures the whole
+)
+LAYER_OF = {package: level for level, layer in enumerate(LAYERS) for package in layer}
+
+
+def _package_of(path: Path, root: Path) -> str:
+    relative = path.relative_to(root)
+    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+
+
+def _sources(root: Path) -> Iterator[Path]:
+    for package in LAYER_OF:
+        folder = root / package
+        if folder.is_dir():
+            yield from folder.rglob("*.py")
+        elif (root / f"{package}.py").is_file():
+            yield root / f"{package}.py"
+
+
+def _imported_packages(path: Path) -> Iterator[tuple[int, str]]:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.lineno, node.module.split(".")[0]
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name.split(".")[0]
+
+
+def imports_that_do_not_look_down(root: Path = ROOT) -> list[str]:
+    wrong = []
+    for path in _sources(root):
+        package = _package_of(path, root)
+        for line, imported in _imported_packages(path):
+            if imported == package or imported not in LAYER_OF:
+                continue
+            if LAYER_OF[imported] >= LAYER_OF[package]:
+                wrong.append(f"{path.relative_to(root)}:{line} imports {imported}")
+    return wrong
+
+
+def test_every_import_looks_down() -> None:
+    assert imports_that_do_not_look_down() == []
+
+
+def test_every_package_has_a_layer() -> None:
+    """A new top-level package must be placed before it can be checked."""
+    packages = {
+        p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file() and p.name != "tests"
+    }
+    assert packages <= set(LAYER_OF), packages - set(LAYER_OF)
+
+
+def test_the_rule_finds_imports_up_and_between_peers(tmp_path: Path) -> None:
+    """The reader itself, on a made-up tree: an import up a layer and one between two
+    packages of the same layer are found; one down is not."""
+    for package, source in {
+        "schema": "from services.tickets import shown_to\n",
+        "api": "import web.base\nfrom services import tickets\n",
+        "worker.py": "from activities import routing\n",
+    }.items():
+        if package.endswith(".py"):
+            (tmp_path / package).write_text(source)
+        else:
+            (tmp_path / package).mkdir()
+            (tmp_path / package / "module.py").write_text(source)
+    assert sorted(imports_that_do_not_look_down(tmp_path)) == [
+        "api/module.py:1 imports web",
+        "schema/module.py:1 imports services",
+    ]
