@@ -10,7 +10,8 @@ from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hotline.sealing import sealer
-from schema.tables import Base, Sealed, Ticket
+from schema.column_types import Sealed
+from schema.tables import Base, Ticket
 
 BATCH = 500
 

@@ -9,7 +9,7 @@ document, a keyed hash of the phone number (HMAC-SHA256) lets a caller's earlier
 be found without storing the number. ``hotline reseal`` re-seals every sealed column with
 the first key and recomputes the hashes: run it after changing the key list.
 
-The column types (``schema.tables.SealedJson``, ``SealedText``, ``SealedDocument``) seal
+The column types (``schema.column_types.SealedJson``, ``SealedText``, ``SealedDocument``) seal
 and open, so no reader can forget to; each process sets the keys once, when it builds its
 worker or its API.
 """
@@ -27,7 +27,7 @@ from typing import Any, TypeGuard
 from cryptography.exceptions import InvalidTag
 
 from hotline.payload_codec import EncryptionKeys
-from schema import tables
+from schema import column_types
 
 PREFIX = "sealed"
 _NONCE_BYTES = 12
@@ -100,7 +100,7 @@ def use_keys(keys: EncryptionKeys) -> None:
     """Set the keys this process seals and opens the read model with."""
     global _sealer
     _sealer = Sealer(keys)
-    tables.seal_columns_with(_sealer)
+    column_types.seal_columns_with(_sealer)
 
 
 def sealer() -> Sealer:

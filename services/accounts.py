@@ -22,7 +22,8 @@ from zxcvbn import zxcvbn
 
 from hotline.database import insert_for
 from schema.body import DEPARTMENT_REFERENCE_PATTERN
-from schema.tables import Department, SignInFailures, User, UtcDateTime
+from schema.column_types import UtcDateTime
+from schema.tables import Department, SignInFailures, User
 from schema.ticket import Actor, Role
 
 _HASHER = PasswordHash((Argon2Hasher(),))
