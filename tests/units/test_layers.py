@@ -46,6 +46,12 @@ def _imported_packages(path: Path) -> Iterator[tuple[int, str]]:
                 yield node.lineno, alias.name.split(".")[0]
 
 
+def production_sources() -> Iterator[Path]:
+    """Every module of the product (not its migrations, which are history)."""
+    migrations = ROOT / "hotline" / "migrations"
+    return (path for path in _sources(ROOT) if migrations not in path.parents)
+
+
 def imports_that_do_not_look_down(root: Path = ROOT) -> list[str]:
     wrong = []
     for path in _sources(root):
