@@ -21,6 +21,7 @@ from temporalio import activity
 from hotline.database import upsert, upsert_fenced
 from hotline.sealing import sealer
 from hotline.ticket_facts import figures_row, timeline_facts
+from schema import delegation_chain as chain
 from schema.activity_io import ActivityName, TicketRecord, Transition
 from schema.escalation import Escalation
 from schema.tables import (
@@ -33,7 +34,6 @@ from schema.tables import (
     TicketFigures,
 )
 from schema.ticket import DelegationStage, TicketStatus
-from workflows.ticket import chain
 
 
 def department_rows(record: TicketRecord) -> list[dict[str, object]]:

@@ -5,13 +5,14 @@ it back up or replying up, and the unit above reviewing that reply.
 The lead stays responsible (首接负责制): its own sign, reply and ladder clocks run on
 whatever the units below do. Each unit below has one clock of its own, its reply-up
 deadline, whose warning and reminder are raised against it and told to the unit above.
-Who may act is read from the chain (``chain``); the checks are in ``rules``.
+Who may act is read from the chain (``schema.delegation_chain``); the checks are in ``rules``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from schema import delegation_chain as chain
 from schema.escalation import EscalationOutcome
 from schema.ticket import (
     Actor,
@@ -28,7 +29,7 @@ from schema.ticket import (
     TimelineAction,
     TimelineEvent,
 )
-from workflows.ticket import chain, rules
+from workflows.ticket import rules
 from workflows.ticket.closing import reply
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.outcome import STEP_RUNGS, Outcome

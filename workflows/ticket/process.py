@@ -62,7 +62,7 @@ class Scope(StrEnum):
     LEAD = "lead"  # 主办 only: 首接负责制
     INVOLVED = "involved"  # lead or assisting
     ASSISTING = "assisting"  # 协办 only
-    # 二级派单 (workflows.ticket.chain): the unit that holds the ticket (the lead, or the
+    # 二级派单 (schema.delegation_chain): the unit that holds the ticket (the lead, or the
     # lowest unit it was passed down to, once signed); the unit below that owes a
     # signature or a reply up; the unit above that owes the review of that reply.
     HOLDER = "holder"

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, NoReturn, Protocol
 from zoneinfo import ZoneInfo
 
+from schema import delegation_chain as chain
 from schema.escalation import (
     DisciplineReferralBody,
     EscalationKind,
@@ -39,7 +40,6 @@ from schema.ticket import (
     TicketView,
 )
 from workflows.refusals import RefusalType, refuse
-from workflows.ticket import chain
 from workflows.ticket.process import BY_ACTION, ProcessStep, Scope
 from workflows.ticket.state import Step, TicketState
 
