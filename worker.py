@@ -85,6 +85,7 @@ WORKFLOW_SAFE_MODULES = (
     "workflows.joint_meeting",
     "workflows.discipline_referral",
     "hotline.request_context",
+    "schema.request_context",  # the request id's variable: the one the interceptor sets
 )
 
 # The modules whose workflows start on their own (the ticket, the reports). ``strict``

@@ -8,9 +8,9 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
 
-from hotline.request_context import REQUEST_ID
 from schema import search_attributes as attrs
 from schema.activity_io import Publication, Transition
+from schema.request_context import REQUEST_ID
 from workflows import activity_calls as calls
 from workflows.ticket.legacy import publish_in_one_local_activity as before_one_activity
 from workflows.ticket.legacy import since
