@@ -13,7 +13,7 @@ from schema.activity_io import Publication, Transition
 from schema.request_context import REQUEST_ID
 from workflows import activity_calls as calls
 from workflows.ticket.legacy import publish_in_one_local_activity as before_one_activity
-from workflows.ticket.legacy import since
+from workflows.ticket.legacy import registered_with_sheet
 from workflows.ticket.state import Step, TicketState
 
 # A publication's fence grows with every workflow task, attempts included, and across
@@ -36,7 +36,7 @@ class Publisher:
             fence=s.runs_before * FENCE_PER_RUN + workflow.info().get_current_history_length(),
         )
         publication = Publication(transition=transition, notifications=s.outbox)
-        if since(before_one_activity.PATCH, s):
+        if registered_with_sheet(s) or workflow.patched(before_one_activity.PATCH):
             await calls.publish_transition(publication)
         else:
             await before_one_activity.publish(publication)

@@ -40,7 +40,7 @@ from workflows.ticket.effects import EFFECTS
 from workflows.ticket.handlers import TicketUpdate, action_update
 from workflows.ticket.legacy import escalation_ladder as before_tiers
 from workflows.ticket.legacy import merge_claims_target as before_claims
-from workflows.ticket.legacy import since
+from workflows.ticket.legacy import registered_with_sheet
 from workflows.ticket.news import (
     ABSORB_DUPLICATE_UPDATE,
     ASSIGN_LEADER_SIGNAL,
@@ -152,7 +152,7 @@ class TicketWorkflow:
     @workflow.update
     async def merge(self, actor: Actor, body: MergeBody) -> TicketView:
         """并单: the target is asked first and the duplicate closes only on its yes."""
-        if not since(before_claims.PATCH, self.ticket):
+        if not (registered_with_sheet(self.ticket) or workflow.patched(before_claims.PATCH)):
             return await self._act(
                 lambda: self.validate_merge(actor, body),
                 lambda: self._merged_as_before(actor, body),
@@ -349,7 +349,9 @@ class TicketWorkflow:
             if self.ticket.status is TicketStatus.CLOSED:
                 break
             clock.fired.append(rung)
-            tiered = lambda: since(before_tiers.PATCH, self.ticket)  # noqa: E731
+            tiered = lambda: (  # noqa: E731
+                registered_with_sheet(self.ticket) or workflow.patched(before_tiers.PATCH)
+            )
             await self._carry_out(
                 await ladder.climb(
                     self.ticket,

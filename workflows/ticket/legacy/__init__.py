@@ -60,12 +60,15 @@ def effect_for(action: str, effect: Effect) -> Effect:
     return effect
 
 
-def since(patch: str, s: TicketState) -> bool:
-    """Whether the ticket takes the new side of a patch older than the registration's.
-
-    A ticket registered since "register-once-deadlines-in-workflow" (it carries a
-    working-day sheet) began after every older patch, so it takes their new sides without
-    asking: each ``workflow.patched`` costs a marker and a ``TemporalChangeVersion``
-    upsert, two history events and a visibility write per ticket.
+def registered_with_sheet(s: TicketState) -> bool:
+    """Whether the ticket was registered since "register-once-deadlines-in-workflow": it
+    carries a working-day sheet (``registration.register`` records it on that patch's new
+    side only). Such a ticket began after every patch older than that one
+    (``publish-in-one-local-activity``, ``escalation-ladder``, ``merge-claims-target``),
+    so it takes their new sides without asking ``workflow.patched``: each call costs a
+    marker and a ``TemporalChangeVersion`` upsert, two history events and a visibility
+    write per ticket. The call sites of those patches therefore read
+    ``registered_with_sheet(s) or workflow.patched(PATCH)``: a marker is recorded only by
+    a ticket registered before the sheet. Later patches are asked of every ticket.
     """
-    return s.working_days is not None or workflow.patched(patch)
+    return s.working_days is not None
