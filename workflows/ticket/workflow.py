@@ -2,10 +2,11 @@
 
 An entity workflow (docs/architecture.md): its run loop sleeps until the next deadline
 rung and climbs the ladder when it passes, while updates and signals move the ticket
-through the process table (``process``). Every update is validated first
-(``rules.CHECKS``), so a refused action never enters history; accepted ones run one at
-a time under a lock, apply their effect (``effects``, ``ladder``), start or cancel the
-children it asks for, then publish the new state before answering.
+through the process table (``process``). Every update is validated first (its row's
+check), so a refused action never enters history; accepted ones run one at a time under
+a lock, apply their row's effect, start or cancel the children it asks for, then publish
+the new state before answering. Each row's check and effect are in its stage module
+(``STAGES``).
 """
 
 from __future__ import annotations
@@ -34,9 +35,20 @@ from schema.ticket import (
 )
 from workflows import activity_calls as calls
 from workflows.refusals import RefusalType
-from workflows.ticket import children, closing, ladder, legacy, registration, rules
+from workflows.ticket import (
+    children,
+    closing,
+    delegation,
+    extension,
+    handling,
+    ladder,
+    legacy,
+    police,
+    registration,
+    rules,
+    suspension,
+)
 from workflows.ticket.deadlines import due_for
-from workflows.ticket.effects import EFFECTS
 from workflows.ticket.handlers import TicketUpdate, action_update
 from workflows.ticket.legacy import escalation_ladder as before_tiers
 from workflows.ticket.legacy import merge_claims_target as before_claims
@@ -51,7 +63,11 @@ from workflows.ticket.process import ProcessStep
 from workflows.ticket.publishing import Publisher
 from workflows.ticket.state import TicketStart, TicketState
 
-__all__ = ["TicketUpdate", "TicketWorkflow"]
+__all__ = ["STAGES", "TicketUpdate", "TicketWorkflow"]
+
+# The stage modules of the chart: importing them registers every row's check and effect
+# (``process.check``, ``process.effect``), so the table is whole wherever this class is.
+STAGES = (handling, extension, delegation, suspension, closing, police, ladder, children)
 
 
 @workflow.defn(name="Ticket")
@@ -140,10 +156,10 @@ class TicketWorkflow:
     refer_to_discipline = action_update("discipline-referral")
 
     def check(self, row: ProcessStep, actor: Actor, body: Any) -> None:
-        rules.CHECKS[row.action](self.ticket, actor, body, workflow.now())
+        row.check(self.ticket, actor, body, workflow.now())
 
     async def take(self, row: ProcessStep, actor: Actor, body: Any) -> TicketView:
-        effect = legacy.effect_for(row.action, EFFECTS[row.action])
+        effect = legacy.effect_for(row.action, row.effect)
         return await self._act(
             lambda: legacy.recheck(row.action, self.ticket, actor, body, workflow.now()),
             lambda: effect(self.ticket, workflow.now(), actor, body, due_for(self.ticket)),
@@ -188,7 +204,7 @@ class TicketWorkflow:
 
     @merge.validator
     def validate_merge(self, actor: Actor, body: MergeBody) -> None:
-        rules.check_merge(self.ticket, actor, body)
+        closing.check_merge(self.ticket, actor, body, workflow.now())
         rules.check_not_merging(self.ticket, self._merging_into)
 
     async def _merged_as_before(self, actor: Actor, body: MergeBody) -> Outcome:
@@ -206,7 +222,7 @@ class TicketWorkflow:
 
     @absorb_duplicate.validator
     def validate_absorb_duplicate(self, notice: DuplicateMergedSignal) -> None:
-        rules.check_absorb(self.ticket, notice, self._merging_into)
+        closing.check_absorb(self.ticket, notice, self._merging_into)
 
     async def _noted(self, notice: DuplicateMergedSignal) -> Outcome:
         closing.note_duplicate(self.ticket, workflow.now(), notice)
@@ -220,7 +236,7 @@ class TicketWorkflow:
         reply = ReplyBody(outcome=body.outcome, content=body.content)
         await self._act_on_signal(
             "department_reply",
-            lambda: rules.check_reply(self.ticket, actor),
+            lambda: closing.check_reply(self.ticket, actor, reply, workflow.now()),
             lambda: closing.reply(self.ticket, workflow.now(), actor, reply, due_for(self.ticket)),
         )
 
@@ -229,7 +245,7 @@ class TicketWorkflow:
         actor = Actor(sub="citizen_rating", role=Role.INTEGRATOR)
         await self._act_on_signal(
             "citizen_rating",
-            lambda: rules.check_rating(self.ticket, actor),
+            lambda: closing.check_rating(self.ticket, actor, body, workflow.now()),
             lambda: closing.rate(self.ticket, workflow.now(), actor, body, due_for(self.ticket)),
         )
 
@@ -252,7 +268,7 @@ class TicketWorkflow:
         """The dispatch meeting names a leader for this hard ticket (领导督办)."""
         await self._act_on_signal(
             ASSIGN_LEADER_SIGNAL,
-            lambda: rules.check_leader_assignment(self.ticket),
+            lambda: ladder.check_leader_assignment(self.ticket),
             lambda: ladder.assign_leader(self.ticket, workflow.now(), order, due_for(self.ticket)),
         )
 

@@ -18,6 +18,7 @@ from workflows.ticket import rules
 from workflows.ticket.legacy import transfer_110_awaits_acceptance as before_110
 from workflows.ticket.legacy import user_dates_are_city_dates as before_city_dates
 from workflows.ticket.outcome import Effect
+from workflows.ticket.process import BY_ACTION
 from workflows.ticket.state import TicketState
 
 # Actions whose effect a patch changed: the patch, and the effect before it.
@@ -37,7 +38,7 @@ def recheck(action: str, state: TicketState, actor: Actor, body: Any, now: datet
     an update the old check let through replays as accepted; the patch is asked only
     then, so a ticket records its marker only where the two checks disagree."""
     try:
-        rules.CHECKS[action](state, actor, body, now)
+        BY_ACTION[action].check(state, actor, body, now)
     except ApplicationError as refusal:
         changed = CHANGED_CHECKS.get(action)
         if changed is None:
