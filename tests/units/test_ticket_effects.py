@@ -39,6 +39,7 @@ from workflows.ticket import children, closing, handling, ladder
 from workflows.ticket.outcome import Outcome
 from workflows.ticket.process import BY_ACTION, CHECKS, EFFECTS, PROCESS
 from workflows.ticket.state import Rung, Step, TicketState
+from workflows.ticket.state.projections import view
 from workflows.ticket.workflow import TicketWorkflow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -174,4 +175,4 @@ def test_a_fast_lane_sets_the_enterprise_reply_and_says_so() -> None:
     )
     run(handling.dispatch(s, local(11, 2), AGENT, DispatchBody(lead="housing"), due))
     assert s.clocks[Step.REPLY].due_at == local(11, 5)  # 3 working days, not 7 days
-    assert s.view().deadline_rules == {"sign": "urgency:general", "reply": "lane:涉企三速"}
+    assert view(s).deadline_rules == {"sign": "urgency:general", "reply": "lane:涉企三速"}

@@ -37,6 +37,7 @@ from workflows.ticket.news import CENTRE, SUPERVISORS
 from workflows.ticket.outcome import Outcome
 from workflows.ticket.police import no_answer
 from workflows.ticket.state import RUNG_LEVEL, Rung, Step, StepClock, TicketState
+from workflows.ticket.state.clocks import supervision_tier
 from workflows.ticket.suspension import resume_clocks
 
 # A supervision order set by hand is due within this: far past any real order, and it
@@ -180,7 +181,7 @@ async def ladder_deadline_missed(
     s.clocks.pop(clock.step, None)
     s.missed_deadlines += 1
     if clock.step is Step.SUPERVISION:
-        tier = s.supervision_tier or SupervisionTier.BLUE
+        tier = supervision_tier(s) or SupervisionTier.BLUE
         await raise_order(
             s, now, actor, f"the {tier} supervision order's deadline passed", due, missed=True
         )

@@ -62,6 +62,8 @@ from workflows.ticket.outcome import Outcome
 from workflows.ticket.process import ProcessStep
 from workflows.ticket.publishing import Publisher
 from workflows.ticket.state import TicketStart, TicketState
+from workflows.ticket.state.clocks import due_alarms, next_alarm
+from workflows.ticket.state.projections import view
 
 __all__ = ["STAGES", "TicketUpdate", "TicketWorkflow"]
 
@@ -110,19 +112,19 @@ class TicketWorkflow:
             async with self._lock:
                 await self._climb_due_rungs()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return self.ticket.view()
+        return view(self.ticket)
 
     # -- queries and the intake handshake ------------------------------------
 
     @workflow.query
     def state(self) -> TicketView:
-        return self.ticket.view()
+        return view(self.ticket)
 
     @workflow.update
     async def registered(self) -> TicketView:
         """Answers once intake (policy, routing, first dispatch) is recorded: used with start."""
         await workflow.wait_condition(lambda: self._ready)
-        return self.ticket.view()
+        return view(self.ticket)
 
     # -- the process table's actions, one update each ---------------------------
 
@@ -200,7 +202,7 @@ class TicketWorkflow:
         finally:
             self._merging_into = None
         self._woken = True
-        return self.ticket.view()
+        return view(self.ticket)
 
     @merge.validator
     def validate_merge(self, actor: Actor, body: MergeBody) -> None:
@@ -289,7 +291,7 @@ class TicketWorkflow:
             await self._carry_out(await apply())
             await self._publisher.publish(self.ticket)
         self._woken = True
-        return self.ticket.view()
+        return view(self.ticket)
 
     async def _act_on_signal(
         self, name: str, check: Callable[[], None], apply: Callable[[], Awaitable[Outcome]]
@@ -349,7 +351,7 @@ class TicketWorkflow:
 
     async def _sleep_until_next_rung(self) -> None:
         self._woken = False
-        next_at = self.ticket.next_alarm()
+        next_at = next_alarm(self.ticket)
         if next_at is None:
             await workflow.wait_condition(lambda: self._woken)
             return
@@ -360,7 +362,7 @@ class TicketWorkflow:
             await workflow.wait_condition(lambda: self._woken, timeout=delay)
 
     async def _climb_due_rungs(self) -> None:
-        due = self.ticket.due_alarms(workflow.now())
+        due = due_alarms(self.ticket, workflow.now())
         for clock, rung in due:
             if self.ticket.status is TicketStatus.CLOSED:
                 break
