@@ -54,7 +54,8 @@ WORKFLOW_SAFE_MODULES = (
     "schema.activity_io",
     "schema.reports",
     "workflows.ticket.state",
-    "workflows.ticket.effects",
+    "workflows.ticket.extension",
+    "workflows.ticket.delegation",
     "workflows.ticket.police",
     "workflows.ticket.suspension",
     "workflows.ticket.registration",
@@ -81,6 +82,7 @@ WORKFLOW_SAFE_MODULES = (
     "workflows.joint_meeting",
     "workflows.discipline_referral",
     "hotline.request_context",
+    "schema.request_context",  # the request id's variable: the one the interceptor sets
 )
 
 # The modules whose workflows start on their own (the ticket, the reports). ``strict``

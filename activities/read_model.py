@@ -21,6 +21,7 @@ from temporalio import activity
 from figures.ticket_facts import figures_row, timeline_facts
 from hotline.database import upsert, upsert_fenced
 from hotline.sealing import sealer
+from schema import delegation_chain as chain
 from schema.activity_io import ActivityName, TicketRecord, Transition
 from schema.escalation import Escalation
 from schema.tables import (
@@ -33,7 +34,6 @@ from schema.tables import (
     TicketFigures,
 )
 from schema.ticket import DelegationStage, TicketStatus
-from workflows.ticket import chain
 
 
 def department_rows(record: TicketRecord) -> list[dict[str, object]]:

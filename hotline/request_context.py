@@ -5,7 +5,8 @@ Temporal headers when the API starts, updates or signals a ticket, restores it i
 the workflow's handlers, and passes it on to the activities they run. Logs everywhere
 pick it up (``hotline.logs``), so one request can be followed from HTTP to SQL.
 
-Pure module (temporalio and the standard library only): workflows may import it.
+The variable and the header's name are in ``schema.request_context`` (workflows read
+the id there, and import nothing of ``hotline``); they are re-exported here.
 """
 
 from __future__ import annotations
@@ -13,15 +14,21 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from temporalio import client, worker
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import default as default_converter
 
-REQUEST_ID: ContextVar[str | None] = ContextVar("hotline_request_id", default=None)
-HEADER = "hotline-request-id"
+from schema.request_context import HEADER, REQUEST_ID
+
+__all__ = [
+    "HEADER",
+    "REQUEST_ID",
+    "RequestContextInterceptor",
+    "request_id_from",
+    "with_request_id",
+]
 
 
 def with_request_id(headers: Mapping[str, Payload]) -> Mapping[str, Payload]:

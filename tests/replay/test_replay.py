@@ -107,7 +107,8 @@ def test_both_sides_of_the_publishing_patch_are_recorded() -> None:
         local = {m["activity_type"] for m in _markers(path, "core_local_activity", "data")}
         assert "publish_transition" in local, path.name
         patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
-        # v5 tickets began after the patch and take its new side without asking (legacy.since)
+        # v5 tickets began after the patch and take its new side without asking
+        # (legacy.registered_with_sheet)
         if version(path) in REGISTERED_ONCE:
             assert PUBLISH_IN_ONE_LOCAL_ACTIVITY not in patches, path.name
         else:

@@ -4,7 +4,6 @@ no production module over 400 lines, no class over 30 methods."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 from tests.units.test_layers import ROOT, production_sources
 

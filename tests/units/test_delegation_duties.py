@@ -6,6 +6,7 @@ from __future__ import annotations
 from activities.read_model import department_rows
 from schema.ticket import Delegation, DelegationStage, TicketStatus
 from tests.units.test_ticket_effects import dispatched, local
+from workflows.ticket.state.projections import record
 
 LEAD, STREET, COMMUNITY = "urban-management", "street", "community"
 S = DelegationStage
@@ -20,7 +21,7 @@ def duties(*stages: DelegationStage) -> dict[str, str | None]:
         for (by, unit), stage in zip(links, stages, strict=False)
     ]
     s.passed_to = [d.unit for d in s.delegations]
-    return {row["department"]: row["duty"] for row in department_rows(s.record())}  # type: ignore[misc]
+    return {row["department"]: row["duty"] for row in department_rows(record(s))}  # type: ignore[misc]
 
 
 def test_each_unit_on_the_chain_owes_its_step() -> None:

@@ -16,6 +16,7 @@ from schema.ticket import TicketCreate, TimelineAction
 from tests.conftest import ReadModel
 from tests.support import intake_json
 from workflows.ticket.state import TicketState
+from workflows.ticket.state.projections import record
 
 
 def _ticket(no: str) -> TicketState:
@@ -35,7 +36,7 @@ def _transition(state: TicketState, fence: int, *notes: str) -> Transition:
     for note in notes:
         attempt.log(datetime.now(UTC), "department:x:y", TimelineAction.PROGRESS, content=note)
     return Transition(
-        ticket=attempt.record(), events=attempt.unpublished_events, escalations=[], fence=fence
+        ticket=record(attempt), events=attempt.unpublished_events, escalations=[], fence=fence
     )
 
 

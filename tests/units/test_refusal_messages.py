@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import inspect
 from datetime import timedelta
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -25,7 +26,9 @@ from tests.support import AGENT, SUPERVISOR, department
 from tests.units.test_ticket_effects import dispatched, due, local, run
 from workflows.refusals import RefusalType
 from workflows.ticket import handling, ladder, rules
+from workflows.ticket.process import BY_ACTION
 from workflows.ticket.state import TicketState
+from workflows.ticket.workflow import STAGES
 
 LEAD = department("urban-management")
 REPLY = ReplyBody(outcome="resolved", content="done")
@@ -33,7 +36,7 @@ REPLY = ReplyBody(outcome="resolved", content="done")
 
 def refused_for_state(action: str, state: TicketState, actor: Actor, body: Any) -> str:
     with pytest.raises(ApplicationError) as caught:
-        rules.CHECKS[action](state, actor, body, state.updated_at)
+        BY_ACTION[action].check(state, actor, body, state.updated_at)
     assert caught.value.type == RefusalType.INVALID_STATE.value, caught.value.message
     return caught.value.message
 
@@ -64,14 +67,20 @@ def test_each_409_names_the_state_first() -> None:
     assert "leader supervision" in message
 
 
-def test_the_rules_refuse_for_a_state_only_through_the_helper() -> None:
-    """No 409 of the rules can forget the state: ``refuse_in_state`` is the only caller."""
-    tree = ast.parse(inspect.getsource(rules))
-    callers = [
+def _invalid_state_callers(module: ModuleType) -> list[str]:
+    tree = ast.parse(inspect.getsource(module))
+    return [
         function.name
         for function in ast.walk(tree)
         if isinstance(function, ast.FunctionDef)
         for node in ast.walk(function)
         if isinstance(node, ast.Attribute) and node.attr == "INVALID_STATE"
     ]
-    assert callers == ["refuse_in_state"]
+
+
+def test_the_rules_refuse_for_a_state_only_through_the_helper() -> None:
+    """No 409 of the rules can forget the state: ``refuse_in_state`` is the only caller,
+    in the shared rules and in every stage module's checks."""
+    assert _invalid_state_callers(rules) == ["refuse_in_state"]
+    for stage in STAGES:
+        assert _invalid_state_callers(stage) == [], stage.__name__

@@ -35,11 +35,11 @@ from schema.ticket import (
 )
 from schema.working_days import due_instants
 from tests.support import AGENT, SUPERVISOR, department, intake
-from workflows.ticket import children, closing, handling, ladder, rules
-from workflows.ticket.effects import EFFECTS
+from workflows.ticket import children, closing, handling, ladder
 from workflows.ticket.outcome import Outcome
-from workflows.ticket.process import PROCESS
+from workflows.ticket.process import BY_ACTION, CHECKS, EFFECTS, PROCESS
 from workflows.ticket.state import Rung, Step, TicketState
+from workflows.ticket.state.projections import view
 from workflows.ticket.workflow import TicketWorkflow
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -85,7 +85,7 @@ def test_every_row_has_its_check_its_effect_and_its_update() -> None:
     # The definition the worker registers (the SDK keeps it private; it is what counts).
     registered_updates = workflow._Definition.must_from_class(TicketWorkflow).updates
     for row in PROCESS:
-        assert row.action in rules.CHECKS, row.action
+        assert row.action in CHECKS, row.action
         assert row.action in EFFECTS or row.action == "merge", row.action  # merge: by hand
         definition = registered_updates[row.update]
         assert definition.validator is not None, row.action
@@ -128,7 +128,7 @@ def test_the_main_line_closes_a_ticket() -> None:
 def test_a_checked_action_is_refused_before_its_effect() -> None:
     s = dispatched(local(11, 2))
     with pytest.raises(ApplicationError, match="only the lead department"):
-        rules.CHECKS["sign"](s, department("housing"), SignBody(), local(11, 2, 11))
+        BY_ACTION["sign"].check(s, department("housing"), SignBody(), local(11, 2, 11))
     assert s.status is TicketStatus.DISPATCHED
 
 
@@ -160,7 +160,9 @@ def test_a_joint_meeting_is_a_child_to_start_and_closing_cancels_it() -> None:
     outcome = run(children.joint_meeting(s, local(11, 3), SUPERVISOR, body, due))
     (meeting,) = outcome.children
     assert isinstance(meeting, JointMeetingStart) and meeting.departments == ["housing"]
-    closed = run(EFFECTS["withdraw"](s, local(11, 4), AGENT, WithdrawBody(reason="x"), due))
+    closed = run(
+        BY_ACTION["withdraw"].effect(s, local(11, 4), AGENT, WithdrawBody(reason="x"), due)
+    )
     assert closed.cancel == [meeting.workflow_id]
     assert s.closure_reason is ClosureReason.WITHDRAWN
 
@@ -173,4 +175,4 @@ def test_a_fast_lane_sets_the_enterprise_reply_and_says_so() -> None:
     )
     run(handling.dispatch(s, local(11, 2), AGENT, DispatchBody(lead="housing"), due))
     assert s.clocks[Step.REPLY].due_at == local(11, 5)  # 3 working days, not 7 days
-    assert s.view().deadline_rules == {"sign": "urgency:general", "reply": "lane:涉企三速"}
+    assert view(s).deadline_rules == {"sign": "urgency:general", "reply": "lane:涉企三速"}

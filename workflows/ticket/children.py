@@ -1,7 +1,7 @@
 """The escalation ladder's rungs 5–6 as child workflows: 联席会议 (joint meeting, 吹哨报到)
 and 纪委监委 (discipline referral), what the ticket does with their news, and both
-raised by hand. An effect here returns the child to start in its ``Outcome``; the
-workflow starts it."""
+raised by hand (each check beside its effect). An effect here returns the child to start
+in its ``Outcome``; the workflow starts it."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ from schema.ticket import (
     TimelineAction,
 )
 from workflows.ids import discipline_referral_workflow_id, joint_meeting_workflow_id
+from workflows.refusals import RefusalType, refuse
+from workflows.ticket import process, rules
 from workflows.ticket.deadlines import DueFn, due_after
 from workflows.ticket.handling import dispatch_to
 from workflows.ticket.news import DISCIPLINE_COMMISSION, SUPERVISORS
@@ -226,12 +228,45 @@ async def dispatch_by_meeting(
     s.clocks[Step.REPLY].set_by_meeting = meeting.number
 
 
+@process.check("joint-meeting")
+def check_joint_meeting(
+    state: TicketState, actor: Actor, body: JointMeetingBody, now: datetime
+) -> None:
+    rules.check_action("joint-meeting", state, actor)
+    for meeting in state.open_escalations(EscalationKind.JOINT_MEETING):
+        rules.refuse_in_state(
+            state, f"joint meeting {meeting.workflow_id} is still open; it decides first"
+        )
+
+
+@process.effect("joint-meeting")
 async def joint_meeting(
     s: TicketState, now: datetime, actor: Actor, body: JointMeetingBody, due: DueFn
 ) -> Outcome:
     return await convene_meeting(s, now, actor.describe(), body.departments, body.agenda, due)
 
 
+@process.check("discipline-referral")
+def check_discipline_referral(
+    state: TicketState, actor: Actor, body: DisciplineReferralBody, now: datetime
+) -> None:
+    rules.check_action("discipline-referral", state, actor)
+    department = body.department or state.lead_department
+    if department is None:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"ticket {state.ticket_no} has no lead department; name the 'department' referred",
+        )
+    for referral in state.open_escalations(EscalationKind.DISCIPLINE_REFERRAL):
+        if referral.department == department:
+            rules.refuse_in_state(
+                state,
+                f"{department} is already referred ({referral.workflow_id}); the commission "
+                "has not decided yet",
+            )
+
+
+@process.effect("discipline-referral")
 async def discipline_referral(
     s: TicketState, now: datetime, actor: Actor, body: DisciplineReferralBody, due: DueFn
 ) -> Outcome:

@@ -1,5 +1,5 @@
 """答复 → 回访 → 办结, with 发回重办 and the ways a ticket closes early (并单, 撤诉, 转110,
-不予受理): the effects of the chart's second half."""
+不予受理): the chart's second half, each action's check beside its effect."""
 
 from __future__ import annotations
 
@@ -22,13 +22,16 @@ from schema.ticket import (
     RatingReviewBody,
     RejectBody,
     ReplyBody,
+    Role,
+    Satisfaction,
     TicketStatus,
     TimelineAction,
     TimelineEvent,
     Transfer110Body,
     WithdrawBody,
 )
-from workflows.ticket import rules
+from workflows.refusals import RefusalType, refuse
+from workflows.ticket import process, rules
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.news import CENTRE
 from workflows.ticket.outcome import CITIZEN, ORDER_RUNGS, SYSTEM, Effect, Outcome
@@ -37,6 +40,17 @@ from workflows.ticket.state import REWORK_RULE, Step, StepClock, TicketState
 # -- 答复, 回访 ----------------------------------------------------------------------------
 
 
+@process.check("reply")
+def check_reply(state: TicketState, actor: Actor, body: ReplyBody, now: datetime) -> None:
+    is_lead = actor.role is Role.DEPARTMENT and actor.department == state.lead_department
+    if state.status is TicketStatus.DISPATCHED and is_lead:
+        rules.refuse_in_state(state, "sign it before replying")
+    rules.check_action("reply", state, actor)
+    rules.check_no_review_pending(state, "reply")
+    rules.check_parts_used(state, body.parts_used)
+
+
+@process.effect("reply")
 async def reply(
     s: TicketState, now: datetime, actor: Actor, body: ReplyBody, due: DueFn
 ) -> Outcome:
@@ -70,6 +84,18 @@ async def start_callback(s: TicketState, now: datetime, due: DueFn) -> None:
     s.rating = None
 
 
+@process.check("rating")
+def check_rating(state: TicketState, actor: Actor, body: RatingBody, now: datetime) -> None:
+    rules.check_action("rating", state, actor)
+    if state.rating is not None:
+        rules.refuse_in_state(state, "it is already rated; the centre reviews the rating")
+
+
+def needs_rating_review(satisfaction: Satisfaction) -> bool:
+    return satisfaction is Satisfaction.UNSATISFIED
+
+
+@process.effect("rating")
 async def rate(
     s: TicketState, now: datetime, actor: Actor, body: RatingBody, due: DueFn
 ) -> Outcome:
@@ -89,13 +115,23 @@ async def rate(
         solved=body.solved,
         comment=body.comment,
     )
-    if rules.needs_rating_review(body.satisfaction):
+    if needs_rating_review(body.satisfaction):
         s.pending_review = PendingReview.RATING
         s.notify(event, CENTRE, f"Ticket {s.ticket_no}: the citizen is unsatisfied; review")
         return Outcome()
     return close(s, now, SYSTEM, ClosureReason.RATED)[1]
 
 
+@process.check("rating-review")
+def check_rating_review(
+    state: TicketState, actor: Actor, body: RatingReviewBody, now: datetime
+) -> None:
+    rules.check_action("rating-review", state, actor)
+    if state.pending_review is not PendingReview.RATING:
+        rules.refuse_in_state(state, "it has no unsatisfied rating to review")
+
+
+@process.effect("rating-review")
 async def review_rating(
     s: TicketState, now: datetime, actor: Actor, body: RatingReviewBody, due: DueFn
 ) -> Outcome:
@@ -181,6 +217,45 @@ def closing(closure: ClosureReason) -> Effect:
         return close(s, now, actor.describe(), closure, reason=body.reason)[1]
 
     return effect
+
+
+@process.check("withdraw")
+def check_withdraw(state: TicketState, actor: Actor, body: WithdrawBody, now: datetime) -> None:
+    rules.check_action("withdraw", state, actor)
+
+
+withdraw = process.effect("withdraw")(closing(ClosureReason.WITHDRAWN))
+
+
+@process.check("reject")
+def check_reject(state: TicketState, actor: Actor, body: RejectBody, now: datetime) -> None:
+    rules.check_action("reject", state, actor)
+
+
+reject = process.effect("reject")(closing(ClosureReason.REJECTED))
+
+
+# -- 并单: the workflow asks the target first (``TicketWorkflow.merge``), then closes ------
+
+
+@process.check("merge")
+def check_merge(state: TicketState, actor: Actor, body: MergeBody, now: datetime) -> None:
+    rules.check_action("merge", state, actor)
+    if body.into == state.ticket_no:
+        refuse(RefusalType.INVALID_INPUT, "a ticket cannot be merged into itself")
+
+
+def check_absorb(
+    state: TicketState, notice: DuplicateMergedSignal, merging_into: str | None
+) -> None:
+    """May a duplicate merge into this ticket? Not once it is closed. Not, either, while
+    this ticket is itself being merged, unless the duplicate's number is the lower: of two
+    tickets merging into each other (or round a cycle) exactly one is then refused, so the
+    requests always keep an open ticket that carries them."""
+    if state.status is TicketStatus.CLOSED:
+        rules.refuse_in_state(state, f"it closed as {state.closure_reason}; merge into an open one")
+    if merging_into is not None and not notice.duplicate_ticket_no < state.ticket_no:
+        rules.refuse_in_state(state, f"it is itself being merged into {merging_into}")
 
 
 def close_as_merged(s: TicketState, now: datetime, actor: Actor, body: MergeBody) -> Outcome:

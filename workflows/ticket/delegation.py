@@ -5,13 +5,16 @@ it back up or replying up, and the unit above reviewing that reply.
 The lead stays responsible (首接负责制): its own sign, reply and ladder clocks run on
 whatever the units below do. Each unit below has one clock of its own, its reply-up
 deadline, whose warning and reminder are raised against it and told to the unit above.
-Who may act is read from the chain (``chain``); the checks are in ``rules``.
+Who may act is read from the chain (``schema.delegation_chain``); each action's check sits
+beside its effect.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from schema import delegation_chain as chain
 from schema.escalation import EscalationOutcome
 from schema.ticket import (
     Actor,
@@ -28,11 +31,57 @@ from schema.ticket import (
     TimelineAction,
     TimelineEvent,
 )
-from workflows.ticket import chain, rules
+from workflows.refusals import RefusalType, refuse
+from workflows.ticket import process, rules
 from workflows.ticket.closing import reply
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.outcome import STEP_RUNGS, Outcome
 from workflows.ticket.state import Step, StepClock, TicketState
+
+# -- the deadline a unit below is given ------------------------------------------------
+
+
+def _own_deadline(state: TicketState, unit: str | None) -> datetime | None:
+    """The deadline ``unit`` answers by on this ticket: the lead's reply deadline, or the
+    one it was passed down with."""
+    for delegation in state.delegations:
+        if delegation.unit == unit:
+            return delegation.due_at
+    reply = state.clocks.get(Step.REPLY)
+    return reply.due_at if reply is not None else None
+
+
+def check_reply_by(state: TicketState, unit: str | None, reply_by: date, now: datetime) -> None:
+    """A deadline passed down falls on a day from today to the last of the unit's own."""
+    timezone = ZoneInfo(state.require_policy().timezone)
+    if reply_by < rules.city_today(state, now):
+        refuse(RefusalType.INVALID_INPUT, f"'reply_by' ({reply_by.isoformat()}) is in the past")
+    own = _own_deadline(state, unit)
+    if own is None:
+        return
+    if own <= now:
+        rules.refuse_in_state(
+            state,
+            f"{unit}'s own deadline on it passed at {own.isoformat()}: reply yourself, or ask "
+            "for an extension first",
+        )
+    last_day = own.astimezone(timezone).date()
+    if reply_by > last_day:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"'reply_by' ({reply_by.isoformat()}) is after {unit}'s own deadline "
+            f"({own.isoformat()}); the last day it may give is {last_day.isoformat()}",
+        )
+
+
+def delegated_due(state: TicketState, unit: str | None, reply_by: date) -> datetime:
+    """The end of ``reply_by``, and never after the deadline of the unit passing it down."""
+    end = chain.due_end_of(reply_by, state.require_policy().timezone)
+    own = _own_deadline(state, unit)
+    return min(end, own) if own is not None else end
+
+
+# -- the actions -----------------------------------------------------------------------
 
 
 def _owed_below(
@@ -61,6 +110,25 @@ def _stop_clock(s: TicketState, now: datetime, actor: str, unit: str) -> None:
     )
 
 
+@process.check("delegate")
+def check_delegate(state: TicketState, actor: Actor, body: DelegateBody, now: datetime) -> None:
+    rules.check_action("delegate", state, actor)
+    on_ticket = [
+        state.lead_department,
+        *state.assisting_departments,
+        *chain.on_chain(state.delegations),
+    ]
+    if body.unit in on_ticket:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"'{body.unit}' is on ticket {state.ticket_no} already; pass it to a unit below you",
+        )
+    if len(state.delegations) >= chain.DEEPEST:
+        rules.refuse_in_state(state, f"it is passed down {chain.DEEPEST} levels already")
+    check_reply_by(state, actor.department, body.reply_by, now)
+
+
+@process.effect("delegate")
 async def delegate(
     s: TicketState, now: datetime, actor: Actor, body: DelegateBody, due: DueFn
 ) -> Outcome:
@@ -68,7 +136,7 @@ async def delegate(
     delegation = Delegation(
         by=holder,
         unit=body.unit,
-        due_at=rules.delegated_due(s, holder, body.reply_by),
+        due_at=delegated_due(s, holder, body.reply_by),
         passed_at=now,
     )
     s.delegations.append(delegation)
@@ -87,6 +155,14 @@ async def delegate(
     return Outcome()
 
 
+@process.check("delegated-sign")
+def check_delegated_sign(state: TicketState, actor: Actor, body: SignBody, now: datetime) -> None:
+    rules.check_action("delegated-sign", state, actor)
+    if state.delegations[-1].stage is not DelegationStage.TO_SIGN:
+        rules.refuse_in_state(state, f"'{actor.department}' has signed for it already")
+
+
+@process.effect("delegated-sign")
 async def sign_delegated(
     s: TicketState, now: datetime, actor: Actor, body: SignBody, due: DueFn
 ) -> Outcome:
@@ -97,6 +173,14 @@ async def sign_delegated(
     return Outcome()
 
 
+@process.check("delegated-return")
+def check_delegated_return(
+    state: TicketState, actor: Actor, body: DelegatedReturnBody, now: datetime
+) -> None:
+    rules.check_action("delegated-return", state, actor)
+
+
+@process.effect("delegated-return")
 async def return_delegated(
     s: TicketState, now: datetime, actor: Actor, body: DelegatedReturnBody, due: DueFn
 ) -> Outcome:
@@ -115,6 +199,16 @@ async def return_delegated(
     return Outcome()
 
 
+@process.check("delegated-reply")
+def check_delegated_reply(
+    state: TicketState, actor: Actor, body: DelegatedReplyBody, now: datetime
+) -> None:
+    rules.check_action("delegated-reply", state, actor)
+    if state.delegations[-1].stage is DelegationStage.TO_SIGN:
+        rules.refuse_in_state(state, f"'{actor.department}' signs for it before replying up")
+
+
+@process.effect("delegated-reply")
 async def reply_delegated(
     s: TicketState, now: datetime, actor: Actor, body: DelegatedReplyBody, due: DueFn
 ) -> Outcome:
@@ -143,6 +237,29 @@ def _replied_up(
     s.notify(event, delegation.by, f"Ticket {s.ticket_no}: {delegation.unit} replied up; review it")
 
 
+@process.check("delegated-review")
+def check_delegated_review(
+    state: TicketState, actor: Actor, body: DelegatedReviewBody, now: datetime
+) -> None:
+    rules.check_action("delegated-review", state, actor)
+    if body.accept:
+        if len(state.delegations) == 1:  # the lead accepts: the reply to the citizen
+            rules.check_no_review_pending(state, "delegated-review")
+            rules.check_parts_used(state, body.parts_used)
+        elif body.parts_used:
+            refuse(RefusalType.INVALID_INPUT, "'parts_used' is given only by the lead")
+        return
+    below = state.delegations[-1]
+    if body.reply_by is not None:
+        check_reply_by(state, actor.department, body.reply_by, now)
+    elif below.due_at <= now:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"{below.unit}'s deadline passed at {below.due_at.isoformat()}; give a new 'reply_by'",
+        )
+
+
+@process.effect("delegated-review")
 async def review_delegated_reply(
     s: TicketState, now: datetime, actor: Actor, body: DelegatedReviewBody, due: DueFn
 ) -> Outcome:
@@ -156,7 +273,7 @@ async def review_delegated_reply(
         below.reply = None
         below.sent_back += 1
         if body.reply_by is not None:
-            below.due_at = rules.delegated_due(s, below.by, body.reply_by)
+            below.due_at = delegated_due(s, below.by, body.reply_by)
         _owed_below(
             s,
             now,

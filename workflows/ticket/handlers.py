@@ -2,7 +2,7 @@
 
 Each action of ``process.PROCESS`` is one Temporal update, named by its row, taking the
 actor and the row's body and answering the ticket after it; its validator asks the
-row's check (``rules.CHECKS``) so that a refused action never enters history. Writing
+row's check (``ProcessStep.check``) so that a refused action never enters history. Writing
 the eighteen by hand gave eighteen near-copies; this gives one.
 """
 

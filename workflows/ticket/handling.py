@@ -1,4 +1,5 @@
-"""派单 → 签收 → 办理, with 退单 and 延期: the effects of the chart's first half."""
+"""派单 → 签收 → 办理, with 退单 and 协办意见: the chart's first half, each action's check
+beside its effect (registered in the process table's rows). 延期 is in ``extension``."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ from schema.ticket import (
     AssistingPart,
     AssistingPartBody,
     DispatchBody,
-    ExtensionBody,
-    ExtensionReviewBody,
     PendingReview,
     ProgressBody,
     ReturnBody,
@@ -25,11 +24,13 @@ from schema.ticket import (
     TicketStatus,
     TimelineAction,
 )
+from workflows.refusals import RefusalType, refuse
+from workflows.ticket import process, rules
 from workflows.ticket.closing import start_callback
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.news import CENTRE
-from workflows.ticket.outcome import ORDER_RUNGS, STEP_RUNGS, SYSTEM, Outcome, ask_the_centre
-from workflows.ticket.state import PendingExtension, Step, StepClock, TicketState
+from workflows.ticket.outcome import ORDER_RUNGS, STEP_RUNGS, SYSTEM, Outcome
+from workflows.ticket.state import Step, StepClock, TicketState
 
 # -- 派单 ---------------------------------------------------------------------------------
 
@@ -143,6 +144,14 @@ async def await_manual_dispatch(s: TicketState, now: datetime, due: DueFn) -> No
     )
 
 
+@process.check("dispatch")
+def check_dispatch(state: TicketState, actor: Actor, body: DispatchBody, now: datetime) -> None:
+    rules.check_action("dispatch", state, actor)
+    if body.lead in body.assisting:
+        refuse(RefusalType.INVALID_INPUT, "the lead department cannot also be assisting")
+
+
+@process.effect("dispatch")
 async def dispatch(
     s: TicketState, now: datetime, actor: Actor, body: DispatchBody, due: DueFn
 ) -> Outcome:
@@ -150,6 +159,12 @@ async def dispatch(
     return Outcome()
 
 
+@process.check("answer")
+def check_answer(state: TicketState, actor: Actor, body: AnswerBody, now: datetime) -> None:
+    rules.check_action("answer", state, actor)
+
+
+@process.effect("answer")
 async def answer(
     s: TicketState, now: datetime, actor: Actor, body: AnswerBody, due: DueFn
 ) -> Outcome:
@@ -163,6 +178,12 @@ async def answer(
 # -- 签收, 办理, 退单 ------------------------------------------------------------------------
 
 
+@process.check("sign")
+def check_sign(state: TicketState, actor: Actor, body: SignBody, now: datetime) -> None:
+    rules.check_action("sign", state, actor)
+
+
+@process.effect("sign")
 async def sign(s: TicketState, now: datetime, actor: Actor, body: SignBody, due: DueFn) -> Outcome:
     s.status = TicketStatus.HANDLING
     s.signed_at = now
@@ -172,6 +193,12 @@ async def sign(s: TicketState, now: datetime, actor: Actor, body: SignBody, due:
     return Outcome()
 
 
+@process.check("progress")
+def check_progress(state: TicketState, actor: Actor, body: ProgressBody, now: datetime) -> None:
+    rules.check_action("progress", state, actor)
+
+
+@process.effect("progress")
 async def progress(
     s: TicketState, now: datetime, actor: Actor, body: ProgressBody, due: DueFn
 ) -> Outcome:
@@ -179,6 +206,16 @@ async def progress(
     return Outcome()
 
 
+@process.check("return")
+def check_return(state: TicketState, actor: Actor, body: ReturnBody, now: datetime) -> None:
+    rules.check_action("return", state, actor)
+    rules.check_no_review_pending(state, "return")
+    until = state.other_deadlines.get("return_until")
+    if until is not None and now > until:
+        rules.refuse_in_state(state, f"its return window closed at {until.isoformat()}")
+
+
+@process.effect("return")
 async def return_ticket(
     s: TicketState, now: datetime, actor: Actor, body: ReturnBody, due: DueFn
 ) -> Outcome:
@@ -197,6 +234,24 @@ async def return_ticket(
     return Outcome()
 
 
+@process.check("return-review")
+def check_return_review(
+    state: TicketState, actor: Actor, body: ReturnReviewBody, now: datetime
+) -> None:
+    rules.check_action("return-review", state, actor)
+    if body.accept:
+        if body.lead is None:
+            refuse(RefusalType.INVALID_INPUT, "accepting a return needs the new 'lead'")
+        if body.lead == state.lead_department:
+            refuse(
+                RefusalType.INVALID_INPUT,
+                f"'{body.lead}' returned this ticket; name a different lead department",
+            )
+        if body.lead in body.assisting:
+            refuse(RefusalType.INVALID_INPUT, "the lead department cannot also be assisting")
+
+
+@process.effect("return-review")
 async def review_return(
     s: TicketState, now: datetime, actor: Actor, body: ReturnReviewBody, due: DueFn
 ) -> Outcome:
@@ -223,6 +278,24 @@ async def review_return(
     return Outcome()
 
 
+@process.check("part")
+def check_part(state: TicketState, actor: Actor, body: AssistingPartBody, now: datetime) -> None:
+    rules.check_action("part", state, actor)
+    if actor.department in state.parts_given:
+        rules.refuse_in_state(state, f"'{actor.department}' has given its part already")
+    if actor.department in state.parts_unanswered:
+        rules.refuse_in_state(
+            state, f"the part of '{actor.department}' was closed unanswered when the reply came"
+        )
+    if actor.department not in state.part_clocks:
+        rules.refuse_in_state(
+            state,
+            f"it asks no part of '{actor.department}' (dispatched before assisting "
+            "departments owed one, or the reply is given)",
+        )
+
+
+@process.effect("part")
 async def submit_part(
     s: TicketState, now: datetime, actor: Actor, body: AssistingPartBody, due: DueFn
 ) -> Outcome:
@@ -242,70 +315,4 @@ async def submit_part(
     )
     if s.lead_department:
         s.notify(event, s.lead_department, f"Ticket {s.ticket_no}: {code} gave its part")
-    return Outcome()
-
-
-# -- 延期 ----------------------------------------------------------------------------------
-
-
-async def request_extension(
-    s: TicketState, now: datetime, actor: Actor, body: ExtensionBody, due: DueFn
-) -> Outcome:
-    s.pending_extension = PendingExtension(
-        working_days=body.working_days,
-        reason=body.reason,
-        requested_by=actor.describe(),
-        requested_at=now,
-    )
-    ask_the_centre(
-        s,
-        now,
-        actor.describe(),
-        PendingReview.EXTENSION,
-        TimelineAction.EXTENSION_REQUESTED,
-        f"Ticket {s.ticket_no}: {s.lead_department} asks {body.working_days} more working days",
-        working_days=body.working_days,
-        reason=body.reason,
-    )
-    return Outcome()
-
-
-async def review_extension(
-    s: TicketState, now: datetime, actor: Actor, body: ExtensionReviewBody, due: DueFn
-) -> Outcome:
-    request = s.pending_extension
-    s.pending_extension = None
-    s.pending_review = None
-    clock = s.clocks.get(Step.REPLY)
-    if not body.approve or request is None or clock is None:
-        event = s.log(now, actor.describe(), TimelineAction.EXTENSION_REFUSED, note=body.note)
-        message = f"Ticket {s.ticket_no}: extension refused; the reply deadline stands"
-    else:
-        grace = s.require_policy().supervision_grace
-        at = await due(
-            [
-                DueItem(key="reply", span=f"{request.working_days}wd", start=clock.due_at),
-                DueItem(key="reply_supervision", span=grace, after="reply"),
-            ]
-        )
-        s.clocks[Step.REPLY] = StepClock(
-            step=Step.REPLY,
-            started_at=clock.started_at,
-            due_at=at["reply"],
-            supervise_at=at["reply_supervision"],
-            rule=clock.rule,
-        )
-        s.extension_days_granted += request.working_days
-        s.other_deadlines.pop("supervision", None)
-        event = s.log(
-            now,
-            actor.describe(),
-            TimelineAction.EXTENSION_APPROVED,
-            working_days=request.working_days,
-            note=body.note,
-            reply_due=at["reply"].isoformat(),
-        )
-        message = f"Ticket {s.ticket_no}: extension approved; reply by {at['reply'].isoformat()}"
-    if s.lead_department:
-        s.notify(event, s.lead_department, message)
     return Outcome()

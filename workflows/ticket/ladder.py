@@ -1,5 +1,5 @@
 """The escalation ladder's rungs 1–4: what each does when a clock passes it (临期预警, 催办,
-督办 blue → orange → red, 领导督办), and 督办 raised by hand.
+督办 blue → orange → red, 领导督办), and 督办 raised by hand, its check beside it.
 
 Rungs, kinds and levels are in ``schema.ladder``; the clocks that fire them in
 ``state``; rungs 5–6, the child workflows, in ``children``. Like every effect these
@@ -8,7 +8,7 @@ change the state and return an ``Outcome``, with no Temporal call of their own."
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from schema.escalation import (
     EscalationKind,
@@ -20,9 +20,12 @@ from schema.escalation import (
 from schema.ticket import (
     Actor,
     ClosureReason,
+    TicketStatus,
     TimelineAction,
     TimelineEvent,
 )
+from workflows.refusals import RefusalType, refuse
+from workflows.ticket import process, rules
 from workflows.ticket.children import convene_meeting, meeting_deadline_missed
 from workflows.ticket.closing import close
 from workflows.ticket.deadlines import DueFn, due_after
@@ -34,7 +37,12 @@ from workflows.ticket.news import CENTRE, SUPERVISORS
 from workflows.ticket.outcome import Outcome
 from workflows.ticket.police import no_answer
 from workflows.ticket.state import RUNG_LEVEL, Rung, Step, StepClock, TicketState
+from workflows.ticket.state.clocks import supervision_tier
 from workflows.ticket.suspension import resume_clocks
+
+# A supervision order set by hand is due within this: far past any real order, and it
+# keeps a typo (9999-12-31) from parking a ticket's ladder for ever.
+LONGEST_SUPERVISION = timedelta(days=90)
 
 # -- climbing: a clock's instant has passed ------------------------------------------------
 
@@ -173,7 +181,7 @@ async def ladder_deadline_missed(
     s.clocks.pop(clock.step, None)
     s.missed_deadlines += 1
     if clock.step is Step.SUPERVISION:
-        tier = s.supervision_tier or SupervisionTier.BLUE
+        tier = supervision_tier(s) or SupervisionTier.BLUE
         await raise_order(
             s, now, actor, f"the {tier} supervision order's deadline passed", due, missed=True
         )
@@ -306,6 +314,19 @@ async def raise_leader_supervision(
     s.notify(event, SUPERVISORS, message)
 
 
+def check_leader_assignment(state: TicketState) -> None:
+    """Only an open ticket with a lead, not yet under a leader or higher, gets one."""
+    if state.status is TicketStatus.CLOSED or state.lead_department is None:
+        rules.refuse_in_state(state, "it has no unit to supervise")
+    for kind in (
+        EscalationKind.LEADER_SUPERVISION,
+        EscalationKind.JOINT_MEETING,
+        EscalationKind.DISCIPLINE_REFERRAL,
+    ):
+        if state.open_escalations(kind):
+            rules.refuse_in_state(state, f"it is under {kind} already")
+
+
 async def assign_leader(
     s: TicketState, now: datetime, order: LeaderAssignment, due: DueFn
 ) -> Outcome:
@@ -314,6 +335,31 @@ async def assign_leader(
     return Outcome()
 
 
+@process.check("supervise")
+def check_supervise(state: TicketState, actor: Actor, body: SuperviseBody, now: datetime) -> None:
+    rules.check_action("supervise", state, actor)
+    if body.due is not None and body.due <= now:
+        refuse(RefusalType.INVALID_INPUT, f"'due' ({body.due.isoformat()}) is not in the future")
+    if body.due is not None and body.due > now + LONGEST_SUPERVISION:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"'due' ({body.due.isoformat()}) is more than {LONGEST_SUPERVISION.days} days away; "
+            "a supervision order is due within weeks",
+        )
+    if state.open_escalations(EscalationKind.LEADER_SUPERVISION):
+        rules.refuse_in_state(
+            state, "it is already under leader supervision; the next rung is a joint meeting"
+        )
+    order = state.open_escalations(EscalationKind.SUPERVISION_ORDER)
+    next_is_leader = bool(order) and order[-1].tier is SupervisionTier.RED
+    if body.leader is not None and not next_is_leader:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            "a 'leader' is named only when a red supervision order goes to leader supervision",
+        )
+
+
+@process.effect("supervise")
 async def supervise(
     s: TicketState, now: datetime, actor: Actor, body: SuperviseBody, due: DueFn
 ) -> Outcome:

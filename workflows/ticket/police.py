@@ -21,6 +21,7 @@ from schema.ticket import (
     TimelineAction,
     Transfer110Body,
 )
+from workflows.ticket import process, rules
 from workflows.ticket.closing import close
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.news import CENTRE, POLICE_110
@@ -28,6 +29,14 @@ from workflows.ticket.outcome import Outcome, ask_the_centre
 from workflows.ticket.state import Step, StepClock, TicketState
 
 
+@process.check("transfer-110")
+def check_transfer_110(
+    state: TicketState, actor: Actor, body: Transfer110Body, now: datetime
+) -> None:
+    rules.check_action("transfer-110", state, actor)
+
+
+@process.effect("transfer-110")
 async def transfer_to_110(
     s: TicketState, now: datetime, actor: Actor, body: Transfer110Body, due: DueFn
 ) -> Outcome:
@@ -54,6 +63,14 @@ async def transfer_to_110(
     return Outcome()
 
 
+@process.check("police-accept")
+def check_police_accept(
+    state: TicketState, actor: Actor, body: PoliceAcceptBody, now: datetime
+) -> None:
+    rules.check_action("police-accept", state, actor)
+
+
+@process.effect("police-accept")
 async def accept_for_110(
     s: TicketState, now: datetime, actor: Actor, body: PoliceAcceptBody, due: DueFn
 ) -> Outcome:
@@ -67,6 +84,14 @@ async def accept_for_110(
     return close(s, now, actor.describe(), ClosureReason.TRANSFERRED_110)[1]
 
 
+@process.check("police-hand-back")
+def check_police_hand_back(
+    state: TicketState, actor: Actor, body: PoliceHandBackBody, now: datetime
+) -> None:
+    rules.check_action("police-hand-back", state, actor)
+
+
+@process.effect("police-hand-back")
 async def hand_back_from_110(
     s: TicketState, now: datetime, actor: Actor, body: PoliceHandBackBody, due: DueFn
 ) -> Outcome:

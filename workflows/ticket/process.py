@@ -9,14 +9,22 @@ the statuses it leads to (none: the status stays), the workflow update that take
 its body. The workflow's validators check the first three
 (``workflows.ticket.rules.check_action``) and its update handlers are made from the rows
 (``workflows.ticket.handlers``); the pages offer an action from the same row
-(``offered``); the API's routes are generated from it. What each action does is its
-effect (``workflows.ticket.effects``, ``workflows.ticket.ladder``). Pure.
+(``offered``); the API's routes are generated from it.
+
+Each row's check (what else refuses it) and effect (what it does) sit side by side in
+the module of its stage of the chart (``handling``, ``extension``, ``delegation``,
+``suspension``, ``closing``, ``police``, ``ladder``, ``children``), registered there with
+``@process.check("<action>")`` and ``@process.effect("<action>")``; the row reads them
+(``ProcessStep.check``, ``ProcessStep.effect``). Pure: this module imports no stage
+module (they import it), so the API and the pages read the table without them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel
 
@@ -51,6 +59,10 @@ from schema.ticket import (
     WithdrawBody,
 )
 
+if TYPE_CHECKING:
+    from workflows.ticket.outcome import Effect
+    from workflows.ticket.rules import Check
+
 S = TicketStatus
 OPEN = frozenset(s for s in TicketStatus if s is not TicketStatus.CLOSED)
 
@@ -62,7 +74,7 @@ class Scope(StrEnum):
     LEAD = "lead"  # 主办 only: 首接负责制
     INVOLVED = "involved"  # lead or assisting
     ASSISTING = "assisting"  # 协办 only
-    # 二级派单 (workflows.ticket.chain): the unit that holds the ticket (the lead, or the
+    # 二级派单 (schema.delegation_chain): the unit that holds the ticket (the lead, or the
     # lowest unit it was passed down to, once signed); the unit below that owes a
     # signature or a reply up; the unit above that owes the review of that reply.
     HOLDER = "holder"
@@ -81,6 +93,17 @@ class ProcessStep:
     update: str  # the workflow's update (its name is in every history: never rename it)
     body: type[BaseModel]
     summary: str  # what the API's reference says of it
+
+    @property
+    def check(self) -> Check:
+        """What refuses this action besides its row (``rules.check_action`` first, as a
+        rule): (state, actor, body, now), raising the refusal."""
+        return _registered(CHECKS, "check", self.action)
+
+    @property
+    def effect(self) -> Effect:
+        """What the action does: (state, now, actor, body, due) → the ``Outcome``."""
+        return _registered(EFFECTS, "effect", self.action)
 
 
 def step(
@@ -213,3 +236,54 @@ PROCESS: tuple[ProcessStep, ...] = (
 # fmt: on
 
 BY_ACTION = {row.action: row for row in PROCESS}
+
+# -- each row's check and effect, registered by its stage module ----------------------
+
+CHECKS: dict[str, Check] = {}
+EFFECTS: dict[str, Effect] = {}  # 并单 (merge) has none: the workflow asks the target first
+
+_C = TypeVar("_C", bound="Check")
+_E = TypeVar("_E", bound="Effect")
+
+
+def check(action: str) -> Callable[[_C], _C]:
+    """Register the decorated function as the check of the row ``action``."""
+
+    def register(function: _C) -> _C:
+        _not_yet(CHECKS, "check", action)
+        CHECKS[action] = function
+        return function
+
+    return register
+
+
+def effect(action: str) -> Callable[[_E], _E]:
+    """Register the decorated coroutine function as the effect of the row ``action``."""
+
+    def register(function: _E) -> _E:
+        _not_yet(EFFECTS, "effect", action)
+        EFFECTS[action] = function
+        return function
+
+    return register
+
+
+def _not_yet(registry: Mapping[str, object], what: str, action: str) -> None:
+    if action not in BY_ACTION:
+        raise LookupError(f"no row '{action}' in the process table for this {what}")
+    # A second registration means a stage module was imported twice (e.g. afresh inside a
+    # workflow sandbox, where it must be passed through like this module): refuse it.
+    if action in registry:
+        raise RuntimeError(f"the {what} of '{action}' is registered twice")
+
+
+_F = TypeVar("_F")
+
+
+def _registered(registry: Mapping[str, _F], what: str, action: str) -> _F:
+    try:
+        return registry[action]
+    except KeyError:
+        raise LookupError(
+            f"'{action}' has no {what} registered: its stage module is not imported"
+        ) from None

@@ -8,13 +8,15 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
 
-from hotline.request_context import REQUEST_ID
 from schema import search_attributes as attrs
 from schema.activity_io import Publication, Transition
+from schema.request_context import REQUEST_ID
 from workflows import activity_calls as calls
 from workflows.ticket.legacy import publish_in_one_local_activity as before_one_activity
-from workflows.ticket.legacy import since
+from workflows.ticket.legacy import registered_with_sheet
 from workflows.ticket.state import Step, TicketState
+from workflows.ticket.state.clocks import refresh_overdue
+from workflows.ticket.state.projections import record
 
 # A publication's fence grows with every workflow task, attempts included, and across
 # continue-as-new (activities.read_model): runs count above any one history's length.
@@ -28,15 +30,15 @@ class Publisher:
     async def publish(self, s: TicketState) -> None:
         """Read model and notifications first (one local activity), then the log and the
         search attributes that changed."""
-        s.refresh_overdue(workflow.now())
+        refresh_overdue(s, workflow.now())
         transition = Transition(
-            ticket=s.record(),
+            ticket=record(s),
             events=s.unpublished_events,
             escalations=s.take_escalations_to_publish(),
             fence=s.runs_before * FENCE_PER_RUN + workflow.info().get_current_history_length(),
         )
         publication = Publication(transition=transition, notifications=s.outbox)
-        if since(before_one_activity.PATCH, s):
+        if registered_with_sheet(s) or workflow.patched(before_one_activity.PATCH):
             await calls.publish_transition(publication)
         else:
             await before_one_activity.publish(publication)

@@ -10,7 +10,7 @@ count it apart and suspension cannot hide delay.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from schema.activity_io import DueItem
 from schema.ticket import (
@@ -23,11 +23,40 @@ from schema.ticket import (
     TicketStatus,
     TimelineAction,
 )
+from workflows.refusals import RefusalType, refuse
+from workflows.ticket import process, rules
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.outcome import Outcome, ask_the_centre
 from workflows.ticket.state import PendingSuspension, Step, StepClock, TicketState
 
 
+@process.check("suspend")
+def check_suspension(
+    state: TicketState,
+    actor: Actor,
+    body: SuspensionBody,
+    now: datetime,
+    today: date | None = None,
+) -> None:
+    """``today``: the day 'expected_resume' may not precede (the city's; tickets that asked
+    before the "user-dates-are-city-dates" patch replay with the UTC date)."""
+    rules.check_action("suspend", state, actor)
+    rules.check_no_review_pending(state, "suspend")
+    reasons = state.require_policy().suspension.reasons
+    if body.reason not in reasons:
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"'{body.reason}' is not a reason to suspend; the policy's reasons: "
+            + "; ".join(reasons),
+        )
+    if body.expected_resume < (today or rules.city_today(state, now)):
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"'expected_resume' ({body.expected_resume.isoformat()}) is in the past",
+        )
+
+
+@process.effect("suspend")
 async def request_suspension(
     s: TicketState, now: datetime, actor: Actor, body: SuspensionBody, due: DueFn
 ) -> Outcome:
@@ -52,6 +81,16 @@ async def request_suspension(
     return Outcome()
 
 
+@process.check("suspension-review")
+def check_suspension_review(
+    state: TicketState, actor: Actor, body: SuspensionReviewBody, now: datetime
+) -> None:
+    rules.check_action("suspension-review", state, actor)
+    if state.pending_review is not PendingReview.SUSPENSION:
+        rules.refuse_in_state(state, "it has no suspension request")
+
+
+@process.effect("suspension-review")
 async def review_suspension(
     s: TicketState, now: datetime, actor: Actor, body: SuspensionReviewBody, due: DueFn
 ) -> Outcome:
@@ -89,6 +128,12 @@ async def review_suspension(
     return Outcome()
 
 
+@process.check("resume")
+def check_resume(state: TicketState, actor: Actor, body: ResumeBody, now: datetime) -> None:
+    rules.check_action("resume", state, actor)
+
+
+@process.effect("resume")
 async def resume(
     s: TicketState, now: datetime, actor: Actor, body: ResumeBody, due: DueFn
 ) -> Outcome:

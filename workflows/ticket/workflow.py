@@ -2,10 +2,11 @@
 
 An entity workflow (docs/architecture.md): its run loop sleeps until the next deadline
 rung and climbs the ladder when it passes, while updates and signals move the ticket
-through the process table (``process``). Every update is validated first
-(``rules.CHECKS``), so a refused action never enters history; accepted ones run one at
-a time under a lock, apply their effect (``effects``, ``ladder``), start or cancel the
-children it asks for, then publish the new state before answering.
+through the process table (``process``). Every update is validated first (its row's
+check), so a refused action never enters history; accepted ones run one at a time under
+a lock, apply their row's effect, start or cancel the children it asks for, then publish
+the new state before answering. Each row's check and effect are in its stage module
+(``STAGES``).
 """
 
 from __future__ import annotations
@@ -34,13 +35,24 @@ from schema.ticket import (
 )
 from workflows import activity_calls as calls
 from workflows.refusals import RefusalType
-from workflows.ticket import children, closing, ladder, legacy, registration, rules
+from workflows.ticket import (
+    children,
+    closing,
+    delegation,
+    extension,
+    handling,
+    ladder,
+    legacy,
+    police,
+    registration,
+    rules,
+    suspension,
+)
 from workflows.ticket.deadlines import due_for
-from workflows.ticket.effects import EFFECTS
 from workflows.ticket.handlers import TicketUpdate, action_update
 from workflows.ticket.legacy import escalation_ladder as before_tiers
 from workflows.ticket.legacy import merge_claims_target as before_claims
-from workflows.ticket.legacy import since
+from workflows.ticket.legacy import registered_with_sheet
 from workflows.ticket.news import (
     ABSORB_DUPLICATE_UPDATE,
     ASSIGN_LEADER_SIGNAL,
@@ -50,8 +62,14 @@ from workflows.ticket.outcome import Outcome
 from workflows.ticket.process import ProcessStep
 from workflows.ticket.publishing import Publisher
 from workflows.ticket.state import TicketStart, TicketState
+from workflows.ticket.state.clocks import due_alarms, next_alarm
+from workflows.ticket.state.projections import view
 
-__all__ = ["TicketUpdate", "TicketWorkflow"]
+__all__ = ["STAGES", "TicketUpdate", "TicketWorkflow"]
+
+# The stage modules of the chart: importing them registers every row's check and effect
+# (``process.check``, ``process.effect``), so the table is whole wherever this class is.
+STAGES = (handling, extension, delegation, suspension, closing, police, ladder, children)
 
 
 @workflow.defn(name="Ticket")
@@ -94,19 +112,19 @@ class TicketWorkflow:
             async with self._lock:
                 await self._climb_due_rungs()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return self.ticket.view()
+        return view(self.ticket)
 
     # -- queries and the intake handshake ------------------------------------
 
     @workflow.query
     def state(self) -> TicketView:
-        return self.ticket.view()
+        return view(self.ticket)
 
     @workflow.update
     async def registered(self) -> TicketView:
         """Answers once intake (policy, routing, first dispatch) is recorded: used with start."""
         await workflow.wait_condition(lambda: self._ready)
-        return self.ticket.view()
+        return view(self.ticket)
 
     # -- the process table's actions, one update each ---------------------------
 
@@ -140,10 +158,10 @@ class TicketWorkflow:
     refer_to_discipline = action_update("discipline-referral")
 
     def check(self, row: ProcessStep, actor: Actor, body: Any) -> None:
-        rules.CHECKS[row.action](self.ticket, actor, body, workflow.now())
+        row.check(self.ticket, actor, body, workflow.now())
 
     async def take(self, row: ProcessStep, actor: Actor, body: Any) -> TicketView:
-        effect = legacy.effect_for(row.action, EFFECTS[row.action])
+        effect = legacy.effect_for(row.action, row.effect)
         return await self._act(
             lambda: legacy.recheck(row.action, self.ticket, actor, body, workflow.now()),
             lambda: effect(self.ticket, workflow.now(), actor, body, due_for(self.ticket)),
@@ -152,7 +170,7 @@ class TicketWorkflow:
     @workflow.update
     async def merge(self, actor: Actor, body: MergeBody) -> TicketView:
         """并单: the target is asked first and the duplicate closes only on its yes."""
-        if not since(before_claims.PATCH, self.ticket):
+        if not (registered_with_sheet(self.ticket) or workflow.patched(before_claims.PATCH)):
             return await self._act(
                 lambda: self.validate_merge(actor, body),
                 lambda: self._merged_as_before(actor, body),
@@ -184,11 +202,11 @@ class TicketWorkflow:
         finally:
             self._merging_into = None
         self._woken = True
-        return self.ticket.view()
+        return view(self.ticket)
 
     @merge.validator
     def validate_merge(self, actor: Actor, body: MergeBody) -> None:
-        rules.check_merge(self.ticket, actor, body)
+        closing.check_merge(self.ticket, actor, body, workflow.now())
         rules.check_not_merging(self.ticket, self._merging_into)
 
     async def _merged_as_before(self, actor: Actor, body: MergeBody) -> Outcome:
@@ -206,7 +224,7 @@ class TicketWorkflow:
 
     @absorb_duplicate.validator
     def validate_absorb_duplicate(self, notice: DuplicateMergedSignal) -> None:
-        rules.check_absorb(self.ticket, notice, self._merging_into)
+        closing.check_absorb(self.ticket, notice, self._merging_into)
 
     async def _noted(self, notice: DuplicateMergedSignal) -> Outcome:
         closing.note_duplicate(self.ticket, workflow.now(), notice)
@@ -220,7 +238,7 @@ class TicketWorkflow:
         reply = ReplyBody(outcome=body.outcome, content=body.content)
         await self._act_on_signal(
             "department_reply",
-            lambda: rules.check_reply(self.ticket, actor),
+            lambda: closing.check_reply(self.ticket, actor, reply, workflow.now()),
             lambda: closing.reply(self.ticket, workflow.now(), actor, reply, due_for(self.ticket)),
         )
 
@@ -229,7 +247,7 @@ class TicketWorkflow:
         actor = Actor(sub="citizen_rating", role=Role.INTEGRATOR)
         await self._act_on_signal(
             "citizen_rating",
-            lambda: rules.check_rating(self.ticket, actor),
+            lambda: closing.check_rating(self.ticket, actor, body, workflow.now()),
             lambda: closing.rate(self.ticket, workflow.now(), actor, body, due_for(self.ticket)),
         )
 
@@ -252,7 +270,7 @@ class TicketWorkflow:
         """The dispatch meeting names a leader for this hard ticket (领导督办)."""
         await self._act_on_signal(
             ASSIGN_LEADER_SIGNAL,
-            lambda: rules.check_leader_assignment(self.ticket),
+            lambda: ladder.check_leader_assignment(self.ticket),
             lambda: ladder.assign_leader(self.ticket, workflow.now(), order, due_for(self.ticket)),
         )
 
@@ -273,7 +291,7 @@ class TicketWorkflow:
             await self._carry_out(await apply())
             await self._publisher.publish(self.ticket)
         self._woken = True
-        return self.ticket.view()
+        return view(self.ticket)
 
     async def _act_on_signal(
         self, name: str, check: Callable[[], None], apply: Callable[[], Awaitable[Outcome]]
@@ -333,7 +351,7 @@ class TicketWorkflow:
 
     async def _sleep_until_next_rung(self) -> None:
         self._woken = False
-        next_at = self.ticket.next_alarm()
+        next_at = next_alarm(self.ticket)
         if next_at is None:
             await workflow.wait_condition(lambda: self._woken)
             return
@@ -344,12 +362,14 @@ class TicketWorkflow:
             await workflow.wait_condition(lambda: self._woken, timeout=delay)
 
     async def _climb_due_rungs(self) -> None:
-        due = self.ticket.due_alarms(workflow.now())
+        due = due_alarms(self.ticket, workflow.now())
         for clock, rung in due:
             if self.ticket.status is TicketStatus.CLOSED:
                 break
             clock.fired.append(rung)
-            tiered = lambda: since(before_tiers.PATCH, self.ticket)  # noqa: E731
+            tiered = lambda: (  # noqa: E731
+                registered_with_sheet(self.ticket) or workflow.patched(before_tiers.PATCH)
+            )
             await self._carry_out(
                 await ladder.climb(
                     self.ticket,

@@ -18,6 +18,7 @@ from workflows.ticket import rules
 from workflows.ticket.legacy import transfer_110_awaits_acceptance as before_110
 from workflows.ticket.legacy import user_dates_are_city_dates as before_city_dates
 from workflows.ticket.outcome import Effect
+from workflows.ticket.process import BY_ACTION
 from workflows.ticket.state import TicketState
 
 # Actions whose effect a patch changed: the patch, and the effect before it.
@@ -37,7 +38,7 @@ def recheck(action: str, state: TicketState, actor: Actor, body: Any, now: datet
     an update the old check let through replays as accepted; the patch is asked only
     then, so a ticket records its marker only where the two checks disagree."""
     try:
-        rules.CHECKS[action](state, actor, body, now)
+        BY_ACTION[action].check(state, actor, body, now)
     except ApplicationError as refusal:
         changed = CHANGED_CHECKS.get(action)
         if changed is None:
@@ -60,12 +61,15 @@ def effect_for(action: str, effect: Effect) -> Effect:
     return effect
 
 
-def since(patch: str, s: TicketState) -> bool:
-    """Whether the ticket takes the new side of a patch older than the registration's.
-
-    A ticket registered since "register-once-deadlines-in-workflow" (it carries a
-    working-day sheet) began after every older patch, so it takes their new sides without
-    asking: each ``workflow.patched`` costs a marker and a ``TemporalChangeVersion``
-    upsert, two history events and a visibility write per ticket.
+def registered_with_sheet(s: TicketState) -> bool:
+    """Whether the ticket was registered since "register-once-deadlines-in-workflow": it
+    carries a working-day sheet (``registration.register`` records it on that patch's new
+    side only). Such a ticket began after every patch older than that one
+    (``publish-in-one-local-activity``, ``escalation-ladder``, ``merge-claims-target``),
+    so it takes their new sides without asking ``workflow.patched``: each call costs a
+    marker and a ``TemporalChangeVersion`` upsert, two history events and a visibility
+    write per ticket. The call sites of those patches therefore read
+    ``registered_with_sheet(s) or workflow.patched(PATCH)``: a marker is recorded only by
+    a ticket registered before the sheet. Later patches are asked of every ticket.
     """
-    return s.working_days is not None or workflow.patched(patch)
+    return s.working_days is not None

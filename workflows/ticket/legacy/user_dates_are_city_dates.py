@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from schema.ticket import Actor, SuspensionBody
-from workflows.ticket import rules
+from workflows.ticket import suspension
 from workflows.ticket.state import TicketState
 
 PATCH = "user-dates-are-city-dates"
@@ -23,4 +23,4 @@ ACTION = "suspend"
 def check_on_the_utc_date(
     state: TicketState, actor: Actor, body: SuspensionBody, now: datetime
 ) -> None:
-    rules.check_suspension(state, actor, body, now, today=now.date())
+    suspension.check_suspension(state, actor, body, now, today=now.date())

@@ -1,6 +1,6 @@
 """二级派单: who holds a ticket passed down the hierarchy, read from its chain of
-delegations (lead → street → community). Pure: the rules, the effects and the pages ask
-the same questions of the same list.
+delegations (lead → street → community). Pure: the workflow's rules and effects, the read
+model and the pages ask the same questions of the same list (workflows import it).
 
 The chain's last delegation is where the work is. Its unit signs for it, returns it up or
 replies up; once it has replied, the unit that passed it down reviews the reply. A unit
