@@ -50,6 +50,7 @@ WORKFLOW_SAFE_MODULES = (
     "schema.escalation",
     "schema.ladder",
     "schema.ticket",
+    "schema.action_bodies",
     "schema.policy",
     "schema.activity_io",
     "schema.reports",

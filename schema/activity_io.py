@@ -12,9 +12,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from schema.action_bodies import DuplicateMergedSignal
 from schema.escalation import Escalation
 from schema.policy import CalendarOverrides, Policy
-from schema.ticket import DuplicateMergedSignal, ReplyOutcome, TicketView, TimelineEvent
+from schema.ticket import ReplyOutcome, TicketView, TimelineEvent
 from schema.working_days import WorkingDaySheet
 
 

@@ -6,17 +6,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from schema.action_bodies import DelegateBody, DispatchBody, MergeBody, ReturnReviewBody
 from schema.escalation import DisciplineReferralBody, JointMeetingBody, MeetingDecisionBody
 from schema.tables import Department
-from schema.ticket import (
-    Actor,
-    DelegateBody,
-    DispatchBody,
-    MergeBody,
-    ReturnReviewBody,
-    Role,
-    TicketStatus,
-)
+from schema.ticket import Actor, Role, TicketStatus
 from services import hierarchy
 from services.catalogue import check_departments
 from services.context import AppContext

@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from schema.action_bodies import ReopenBody
 from schema.policy import natural_timedelta
 from schema.tables import TicketEvent
 from schema.ticket import (
     Actor,
     ClosureReason,
-    ReopenBody,
     ReopenLink,
     TicketCreate,
     TicketStatus,

@@ -11,7 +11,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.testing import WorkflowEnvironment
 
 from hotline.settings import Settings
-from schema.ticket import ProgressBody, SignBody, WithdrawBody
+from schema.action_bodies import ProgressBody, SignBody, WithdrawBody
 from tests.conftest import ReadModel
 from tests.support import (
     AGENT,

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from schema.action_bodies import ReopenBody
 from schema.escalation import Escalation
-from schema.ticket import Actor, ReopenBody, Role, TicketStatus, TicketView
+from schema.ticket import Actor, Role, TicketStatus, TicketView
 from services.actions import TICKET_ACTIONS, run_action
 from services.child_actions import CHILD_ACTIONS, ChildAction, run_child_action
 from services.context import AppContext

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Depends, Header, Response
 
 from api.deps import ContextDep, require_roles
 from api.routes.tickets import TicketNo, answer_registered
-from schema.ticket import Actor, ReopenBody, Role, TicketView
+from schema.action_bodies import ReopenBody
+from schema.ticket import Actor, Role, TicketView
 from services.reopening import reopen
 from services.tickets import shown_to
 

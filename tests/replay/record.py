@@ -20,15 +20,7 @@ from temporalio.client import WorkflowHandle, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 
 from hotline.settings import Settings
-from schema.escalation import (
-    JointMeetingBody,
-    MeetingDecisionBody,
-    MeetingReportBody,
-    ReferralOutcomeBody,
-)
-from schema.policy import Policy
-from schema.ticket import (
-    Actor,
+from schema.action_bodies import (
     AnswerBody,
     AssistingPartBody,
     DelegateBody,
@@ -42,18 +34,24 @@ from schema.ticket import (
     ProgressBody,
     RatingBody,
     RatingReviewBody,
-    ReopenLink,
     ReplyBody,
     ResumeBody,
     ReturnBody,
     ReturnReviewBody,
-    Role,
     SignBody,
     SuspensionBody,
     SuspensionReviewBody,
     Transfer110Body,
     WithdrawBody,
 )
+from schema.escalation import (
+    JointMeetingBody,
+    MeetingDecisionBody,
+    MeetingReportBody,
+    ReferralOutcomeBody,
+)
+from schema.policy import Policy
+from schema.ticket import Actor, ReopenLink, Role
 from tests.conftest import open_read_model
 from tests.support import (
     AGENT,

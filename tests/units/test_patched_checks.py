@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from temporalio.exceptions import ApplicationError
 
-from schema.ticket import SignBody, SuspensionBody
+from schema.action_bodies import SignBody, SuspensionBody
 from tests.support import department
 from tests.units.test_ticket_effects import SHANGHAI, dispatched, due, run
 from workflows.ticket import handling, legacy

@@ -12,9 +12,7 @@ from typing import Any
 import pytest
 from temporalio.exceptions import ApplicationError
 
-from schema.escalation import SuperviseBody
-from schema.ticket import (
-    Actor,
+from schema.action_bodies import (
     ExtensionBody,
     ExtensionReviewBody,
     RatingReviewBody,
@@ -22,6 +20,8 @@ from schema.ticket import (
     ReturnBody,
     SignBody,
 )
+from schema.escalation import SuperviseBody
+from schema.ticket import Actor
 from tests.support import AGENT, SUPERVISOR, department
 from tests.units.test_ticket_effects import dispatched, due, local, run
 from workflows.refusals import RefusalType

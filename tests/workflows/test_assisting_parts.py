@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from schema.action_bodies import AssistingPartBody, ReplyBody, SignBody
 from schema.escalation import EscalationKind
-from schema.ticket import AssistingPartBody, ReplyBody, SignBody
 from tests.support import department, refusal
 from tests.workflows.conftest import Tickets
 from workflows.ticket.workflow import TicketWorkflow

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from schema.ticket import ProgressBody, RatingBody, ReplyBody, SignBody
+from schema.action_bodies import ProgressBody, RatingBody, ReplyBody, SignBody
 from tests.conftest import PolicyFile
 from tests.support import AGENT, department
 from tests.workflows.conftest import Tickets

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from schema.ticket import DispatchBody, ReplyBody, ReturnBody, SignBody
+from schema.action_bodies import DispatchBody, ReplyBody, ReturnBody, SignBody
 from tests.conftest import PolicyFile
 from tests.support import AGENT, department, refusal
 from tests.workflows.conftest import Tickets

@@ -13,23 +13,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from temporalio.client import WorkflowHandle
 
-from schema.escalation import EscalationKind
-from schema.policy import Policy
-from schema.ticket import (
+from schema.action_bodies import (
     DelegateBody,
     DelegatedReplyBody,
     DelegatedReturnBody,
     DelegatedReviewBody,
-    DelegationEnd,
-    DelegationStage,
     ReplyBody,
     ResumeBody,
     SignBody,
     SuspensionBody,
     SuspensionReviewBody,
-    TicketStatus,
-    TicketView,
 )
+from schema.escalation import EscalationKind
+from schema.policy import Policy
+from schema.ticket import DelegationEnd, DelegationStage, TicketStatus, TicketView
 from tests.support import AGENT, department, refusal
 from tests.workflows.conftest import Tickets
 from workflows.ticket.workflow import TicketWorkflow

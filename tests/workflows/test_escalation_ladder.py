@@ -9,6 +9,7 @@ from itertools import pairwise
 import pytest
 from temporalio.client import WorkflowHandle
 
+from schema.action_bodies import ReplyBody, SignBody, WithdrawBody
 from schema.escalation import (
     DisciplineReferralBody,
     JointMeetingBody,
@@ -19,7 +20,7 @@ from schema.escalation import (
     SuperviseBody,
 )
 from schema.tables import StoredEscalation
-from schema.ticket import Actor, ReplyBody, Role, SignBody, TicketView, WithdrawBody
+from schema.ticket import Actor, Role, TicketView
 from tests.conftest import PolicyFile
 from tests.support import AGENT, SUPERVISOR, department, eventually, refusal
 from tests.workflows.conftest import Tickets

@@ -8,8 +8,7 @@ import pytest
 from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
-from schema.policy import Policy
-from schema.ticket import (
+from schema.action_bodies import (
     AnswerBody,
     DepartmentReplySignal,
     DispatchBody,
@@ -25,6 +24,7 @@ from schema.ticket import (
     SignBody,
     WithdrawBody,
 )
+from schema.policy import Policy
 from tests.support import AGENT, INTEGRATOR, SUPERVISOR, department, refusal
 from tests.workflows.conftest import Tickets
 from workflows.ticket.workflow import TicketUpdate, TicketWorkflow

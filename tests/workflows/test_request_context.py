@@ -9,7 +9,7 @@ import uuid
 from temporalio.client import Client
 
 from hotline.request_context import REQUEST_ID, RequestContextInterceptor
-from schema.ticket import SignBody
+from schema.action_bodies import SignBody
 from tests.support import department
 from tests.workflows.conftest import Tickets
 from worker import build_worker

@@ -13,16 +13,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from temporalio.client import WorkflowHandle
 
-from schema.policy import Policy
-from schema.ticket import (
+from schema.action_bodies import (
     ProgressBody,
     ResumeBody,
     SignBody,
     SuspensionBody,
     SuspensionReviewBody,
-    TicketStatus,
-    TicketView,
 )
+from schema.policy import Policy
+from schema.ticket import TicketStatus, TicketView
 from tests.support import AGENT, department, refusal
 from tests.workflows.conftest import Tickets
 from workflows.ticket.workflow import TicketWorkflow

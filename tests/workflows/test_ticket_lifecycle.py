@@ -9,7 +9,7 @@ import chinese_calendar
 import pytest
 
 from activities.statutory_holidays import statutory_holidays
-from schema.ticket import (
+from schema.action_bodies import (
     AnswerBody,
     DepartmentReplySignal,
     DispatchBody,

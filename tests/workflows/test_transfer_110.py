@@ -8,15 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from schema.ticket import (
-    Channel,
-    DispatchBody,
-    PendingReview,
-    PoliceAcceptBody,
-    PoliceHandBackBody,
-    TicketStatus,
-    Transfer110Body,
-)
+from schema.action_bodies import DispatchBody, PoliceAcceptBody, PoliceHandBackBody, Transfer110Body
+from schema.ticket import Channel, PendingReview, TicketStatus
 from tests.support import AGENT, INTEGRATOR, department, refusal
 from tests.workflows.conftest import Tickets
 from workflows.ticket.workflow import TicketWorkflow

@@ -19,11 +19,7 @@ from schema.escalation import (
     JointMeetingStart,
     MeetingDecisionBody,
 )
-from schema.ticket import (
-    Actor,
-    TicketStatus,
-    TimelineAction,
-)
+from schema.ticket import Actor, TicketStatus, TimelineAction
 from workflows.ids import discipline_referral_workflow_id, joint_meeting_workflow_id
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket import process, rules

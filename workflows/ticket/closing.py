@@ -6,6 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from schema.action_bodies import (
+    DuplicateMergedSignal,
+    MergeBody,
+    RatingBody,
+    RatingReviewBody,
+    RejectBody,
+    ReplyBody,
+    Transfer110Body,
+    WithdrawBody,
+)
 from schema.activity_io import DueItem
 from schema.escalation import (
     EscalationKind,
@@ -14,21 +24,13 @@ from schema.escalation import (
 from schema.ticket import (
     Actor,
     ClosureReason,
-    DuplicateMergedSignal,
-    MergeBody,
     PendingReview,
     Rating,
-    RatingBody,
-    RatingReviewBody,
-    RejectBody,
-    ReplyBody,
     Role,
     Satisfaction,
     TicketStatus,
     TimelineAction,
     TimelineEvent,
-    Transfer110Body,
-    WithdrawBody,
 )
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket import process, rules

@@ -15,19 +15,21 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from schema import delegation_chain as chain
-from schema.escalation import EscalationOutcome
-from schema.ticket import (
-    Actor,
+from schema.action_bodies import (
     DelegateBody,
-    DelegatedReply,
     DelegatedReplyBody,
     DelegatedReturnBody,
     DelegatedReviewBody,
+    ReplyBody,
+    SignBody,
+)
+from schema.escalation import EscalationOutcome
+from schema.ticket import (
+    Actor,
+    DelegatedReply,
     Delegation,
     DelegationEnd,
     DelegationStage,
-    ReplyBody,
-    SignBody,
     TimelineAction,
     TimelineEvent,
 )

@@ -6,14 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from schema.action_bodies import ExtensionBody, ExtensionReviewBody
 from schema.activity_io import DueItem
-from schema.ticket import (
-    Actor,
-    ExtensionBody,
-    ExtensionReviewBody,
-    PendingReview,
-    TimelineAction,
-)
+from schema.ticket import Actor, PendingReview, TimelineAction
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket import process, rules
 from workflows.ticket.deadlines import DueFn

@@ -6,24 +6,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from schema.activity_io import DueItem, Feature
-from schema.escalation import (
-    EscalationOutcome,
-)
-from schema.ticket import (
-    Actor,
+from schema.action_bodies import (
     AnswerBody,
-    AssistingPart,
     AssistingPartBody,
     DispatchBody,
-    PendingReview,
     ProgressBody,
     ReturnBody,
     ReturnReviewBody,
     SignBody,
-    TicketStatus,
-    TimelineAction,
 )
+from schema.activity_io import DueItem, Feature
+from schema.escalation import (
+    EscalationOutcome,
+)
+from schema.ticket import Actor, AssistingPart, PendingReview, TicketStatus, TimelineAction
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket import process, rules
 from workflows.ticket.closing import start_callback

@@ -17,13 +17,7 @@ from schema.escalation import (
     SuperviseBody,
     SupervisionTier,
 )
-from schema.ticket import (
-    Actor,
-    ClosureReason,
-    TicketStatus,
-    TimelineAction,
-    TimelineEvent,
-)
+from schema.ticket import Actor, ClosureReason, TicketStatus, TimelineAction, TimelineEvent
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket import process, rules
 from workflows.ticket.children import convene_meeting, meeting_deadline_missed

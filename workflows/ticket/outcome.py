@@ -19,11 +19,7 @@ from schema.escalation import (
     EscalationKind,
     JointMeetingStart,
 )
-from schema.ticket import (
-    Actor,
-    PendingReview,
-    TimelineAction,
-)
+from schema.ticket import Actor, PendingReview, TimelineAction
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.news import CENTRE
 from workflows.ticket.state import TicketState

@@ -28,8 +28,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel
 
-from schema.escalation import DisciplineReferralBody, JointMeetingBody, SuperviseBody
-from schema.ticket import (
+from schema.action_bodies import (
     AnswerBody,
     AssistingPartBody,
     DelegateBody,
@@ -50,14 +49,14 @@ from schema.ticket import (
     ResumeBody,
     ReturnBody,
     ReturnReviewBody,
-    Role,
     SignBody,
     SuspensionBody,
     SuspensionReviewBody,
-    TicketStatus,
     Transfer110Body,
     WithdrawBody,
 )
+from schema.escalation import DisciplineReferralBody, JointMeetingBody, SuperviseBody
+from schema.ticket import Role, TicketStatus
 
 if TYPE_CHECKING:
     from workflows.ticket.outcome import Effect

@@ -18,14 +18,7 @@ from typing import Any, NoReturn, Protocol
 from zoneinfo import ZoneInfo
 
 from schema import delegation_chain as chain
-from schema.ticket import (
-    Actor,
-    Delegation,
-    DelegationStage,
-    Role,
-    TicketStatus,
-    TicketView,
-)
+from schema.ticket import Actor, Delegation, DelegationStage, Role, TicketStatus, TicketView
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket.process import BY_ACTION, ProcessStep, Scope
 from workflows.ticket.state import TicketState

@@ -12,17 +12,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from schema.action_bodies import ResumeBody, SuspensionBody, SuspensionReviewBody
 from schema.activity_io import DueItem
-from schema.ticket import (
-    Actor,
-    DelegationStage,
-    PendingReview,
-    ResumeBody,
-    SuspensionBody,
-    SuspensionReviewBody,
-    TicketStatus,
-    TimelineAction,
-)
+from schema.ticket import Actor, DelegationStage, PendingReview, TicketStatus, TimelineAction
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket import process, rules
 from workflows.ticket.deadlines import DueFn

@@ -19,20 +19,16 @@ from typing import Any
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from schema.activity_io import DuplicateClaim
-from schema.escalation import DisciplineReferralStart, EscalationNews, LeaderAssignment
-from schema.ticket import (
-    Actor,
+from schema.action_bodies import (
     DepartmentReplySignal,
     DuplicateMergedSignal,
     MergeBody,
     RatingBody,
     ReplyBody,
-    Role,
-    TicketStatus,
-    TicketView,
-    TimelineAction,
 )
+from schema.activity_io import DuplicateClaim
+from schema.escalation import DisciplineReferralStart, EscalationNews, LeaderAssignment
+from schema.ticket import Actor, Role, TicketStatus, TicketView, TimelineAction
 from workflows import activity_calls as calls
 from workflows.refusals import RefusalType
 from workflows.ticket import (

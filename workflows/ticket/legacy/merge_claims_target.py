@@ -10,7 +10,8 @@ from collections.abc import Awaitable, Callable
 
 from temporalio import workflow
 
-from schema.ticket import Actor, DuplicateMergedSignal, MergeBody, TimelineAction
+from schema.action_bodies import DuplicateMergedSignal, MergeBody
+from schema.ticket import Actor, TimelineAction
 from workflows.ids import ticket_workflow_id
 from workflows.ticket.closing import close_as_merged
 from workflows.ticket.outcome import SYSTEM, Outcome

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from schema.ticket import Actor, SuspensionBody
+from schema.action_bodies import SuspensionBody
+from schema.ticket import Actor
 from workflows.ticket import suspension
 from workflows.ticket.state import TicketState
 
