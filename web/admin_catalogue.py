@@ -25,9 +25,9 @@ from schema.tables import CatalogueChange, Department, RoutingRule
 from schema.ticket import Role
 from services import catalogue as service
 from services.context import AppContext
-from services.errors import ServiceError, describe_validation
+from services.errors import ServiceError
 from services.ticket_queries import known_districts
-from web.base import ContextDep, UserDep, WebError, page, require_role
+from web.base import ContextDep, UserDep, WebError, page, refused, require_role
 from web.i18n import N_
 from web.sessions import SignedIn
 
@@ -144,7 +144,7 @@ async def _change(
         async with context.sessions.begin() as session:
             await change(session, reason)
     except ValidationError as problem:
-        message, _ = describe_validation(problem)
+        message = refused(problem).message
         return await _catalogue_page(
             request,
             me,

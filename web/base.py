@@ -4,6 +4,7 @@ on every state-changing request), and refusals answered as pages."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +19,7 @@ from schema.body import DAY_OUT_OF_RANGE
 from schema.ladder import TOP_LEVEL
 from schema.ticket import Role
 from services.context import AppContext
-from services.errors import ServiceError, describe_validation
+from services.errors import Pending, Refusal, ServiceError, refusal_of
 from web import labels
 from web.i18n import N_, from_header, gettext_for
 from web.sessions import COOKIE, SignedIn, signed_in
@@ -75,11 +76,15 @@ def require_role(me: SignedIn, roles: Collection[Role], refusal: str) -> None:
 DAY_RANGE_REFUSAL = N_("日期须在 2000-01-01 至 2100-12-31 之间")
 
 
-def refusal_of(problem: ValidationError) -> str:
-    """A page's query the model refused, as the page says it."""
-    if any(error["type"] == DAY_OUT_OF_RANGE for error in problem.errors()):
-        return DAY_RANGE_REFUSAL
-    return describe_validation(problem)[0]
+def refused(problem: ServiceError | Pending | ValidationError) -> Refusal:
+    """A refusal as a page tells it: the services' one mapping, in the page's words for a
+    day out of range."""
+    refusal = refusal_of(problem)
+    if isinstance(problem, ValidationError) and any(
+        error["type"] == DAY_OUT_OF_RANGE for error in problem.errors()
+    ):
+        return replace(refusal, message=DAY_RANGE_REFUSAL)
+    return refusal
 
 
 def check_same_origin(request: Request) -> None:

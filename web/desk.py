@@ -20,9 +20,9 @@ from schema.tables import Ticket
 from schema.ticket import Role, TicketCreate
 from services.context import AppContext
 from services.duplicates import likely_duplicates
-from services.errors import REFUSALS, refusal_of
+from services.errors import REFUSALS
 from services.tickets import register_ticket
-from web.base import ContextDep, UserDep, page, require_role
+from web.base import ContextDep, UserDep, page, refused, require_role
 from web.choices import catalogue_choices
 from web.forms import form_fields
 from web.i18n import N_
@@ -147,7 +147,7 @@ async def take_call(request: Request, me: UserDep, context: ContextDep) -> Respo
         )
         ticket = (await register_ticket(context, body, me.account.actor, key)).ticket
     except REFUSALS as problem:
-        refusal = refusal_of(problem)
+        refusal = refused(problem)
         if refusal.status == 202:
             return await _desk(request, me, context, 202, notice=refusal.message)
         return await _desk(request, me, context, refusal.status, error=refusal.message)

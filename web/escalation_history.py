@@ -16,7 +16,7 @@ from schema.ticket import Role
 from services.context import AppContext
 from services.errors import ServiceError
 from services.escalations import EscalationSearch, escalations_export, find_escalations
-from web.base import ContextDep, UserDep, WebError, page, paging, refusal_of, require_role
+from web.base import ContextDep, UserDep, WebError, page, paging, refused, require_role
 from web.choices import catalogue_choices
 from web.downloads import csv_download
 from web.i18n import N_
@@ -70,7 +70,7 @@ async def escalation_history(request: Request, me: UserDep, context: ContextDep)
             "escalations.html",
             me,
             422,
-            error=refusal_of(problem),
+            error=refused(problem).message,
             found=None,
             query=query,
             **shown,
@@ -110,6 +110,6 @@ async def escalation_export(request: Request, me: UserDep, context: ContextDep) 
         search = _search(_filters(request), context)
         return csv_download(await escalations_export(context, me.account.actor, search))
     except ValidationError as problem:
-        raise WebError(422, "invalid_input", refusal_of(problem)) from problem
+        raise WebError(422, "invalid_input", refused(problem).message) from problem
     except ServiceError as problem:
         raise WebError.of(problem) from problem

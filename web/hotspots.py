@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.tables import Ticket
 from schema.ticket import ClosureReason, Role
-from web.base import ContextDep, UserDep, page, refusal_of, require_role
+from web.base import ContextDep, UserDep, page, refused, require_role
 from web.i18n import N_
 from web.periods import PERIODS, PeriodQuery
 
@@ -70,7 +70,7 @@ async def hotspots(request: Request, me: UserDep, context: ContextDep) -> Respon
         )
         start, end = query.bounds(timezone)
     except ValidationError as problem:
-        return page(request, "hotspots.html", me, 422, error=refusal_of(problem), **shown)
+        return page(request, "hotspots.html", me, 422, error=refused(problem).message, **shown)
     except ValueError as problem:
         return page(request, "hotspots.html", me, 422, error=str(problem), **shown)
     async with context.sessions() as session:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from schema.body import out_of_day_range
 from services.errors import ServiceError
 from services.tickets import TicketSearch, find_tickets
-from web.base import ContextDep, UserDep, WebError, page, paging, refusal_of
+from web.base import ContextDep, UserDep, WebError, page, paging, refused
 from web.choices import catalogue_choices
 from web.i18n import N_
 from web.queues import BY_KEY, filled_page
@@ -60,7 +60,9 @@ async def search(request: Request, me: UserDep, context: ContextDep) -> Response
             {"page_size": PAGE_SIZE, **day_bounds(query, timezone)}
         )
     except ValidationError as problem:
-        return page(request, "search.html", me, 422, error=refusal_of(problem), found=None, **shown)
+        return page(
+            request, "search.html", me, 422, error=refused(problem).message, found=None, **shown
+        )
     try:
         if rule is not None:
             async with context.sessions() as session:

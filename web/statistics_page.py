@@ -20,7 +20,7 @@ from schema.ticket import Role
 from services.context import AppContext
 from services.spreadsheets import csv_for_excel, xlsx
 from services.statistics import period_statistics
-from web.base import ContextDep, UserDep, WebError, page, refusal_of, require_role
+from web.base import ContextDep, UserDep, WebError, page, refused, require_role
 from web.choices import catalogue_choices
 from web.downloads import XLSX, csv_download, download
 from web.i18n import N_, gettext_for
@@ -120,7 +120,7 @@ async def statistics_page(request: Request, me: UserDep, context: ContextDep) ->
         trend = await _trend(context, query)
     except ValidationError as problem:
         return page(
-            request, "statistics.html", me, 422, error=refusal_of(problem), query=None, **shown
+            request, "statistics.html", me, 422, error=refused(problem).message, query=None, **shown
         )
     except ValueError as problem:
         return page(request, "statistics.html", me, 422, error=str(problem), query=None, **shown)
@@ -171,7 +171,7 @@ async def _figures_or_refused(
     try:
         figures = await _figures(context, _query(request))
     except ValidationError as problem:
-        raise WebError(422, "invalid_input", refusal_of(problem)) from problem
+        raise WebError(422, "invalid_input", refused(problem).message) from problem
     except ValueError as problem:
         raise WebError(422, "invalid_input", str(problem)) from problem
     async with context.sessions() as session:

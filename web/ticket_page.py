@@ -16,13 +16,13 @@ from schema.ticket import Actor, Role, TicketStatus, TicketView
 from services.actions import TICKET_ACTIONS, run_action
 from services.child_actions import CHILD_ACTIONS, ChildAction, run_child_action
 from services.context import AppContext
-from services.errors import REFUSALS, ServiceError, forbidden, refusal_of
+from services.errors import REFUSALS, ServiceError, forbidden
 from services.escalation_queries import EscalationFilter, list_escalations
 from services.hierarchy import units_under
 from services.reopening import reopen
 from services.ticket_queries import timeline
 from services.tickets import check_department_sees, current_ticket, readable_by, shown_to
-from web.base import ContextDep, UserDep, WebError, page
+from web.base import ContextDep, UserDep, WebError, page, refused
 from web.choices import catalogue_choices
 from web.forms import form_fields, read_form
 from web.sessions import SignedIn
@@ -140,7 +140,7 @@ async def act_on(
         elif child is not None:
             await run_child_action(context, child, no, actor, read_form(child.body, form), key)
     except REFUSALS as problem:
-        refusal = refusal_of(problem)
+        refusal = refused(problem)
         if refusal.status == 202:
             return await render(request, me, context, no, 202, notice=refusal.message)
         return await render(
