@@ -8,13 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
 from activities.deadlines import policy_from, sheet_from
-from schema.activity_io import (
-    ActivityName,
-    Feature,
-    Registration,
-    RegistrationQuery,
-    RouteQuery,
-)
+from schema.activity_io import ActivityName, Feature, Registration, RegistrationQuery, RouteQuery
 from schema.dispatch_catalogue import find_route
 
 

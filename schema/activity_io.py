@@ -16,7 +16,7 @@ from schema.action_bodies import DuplicateMergedSignal
 from schema.escalation import Escalation
 from schema.policy import CalendarOverrides, Policy
 from schema.ticket import ReplyOutcome, TicketView, TimelineEvent
-from schema.working_days import WorkingDaySheet
+from schema.working_days import DueItem, WorkingDaySheet
 
 
 class ActivityName(StrEnum):
@@ -79,15 +79,6 @@ class WorkingDaysQuery(BaseModel):
     calendar: CalendarOverrides
     first: date
     last: date
-
-
-class DueItem(BaseModel):
-    """One instant to compute: ``span`` after ``start``, or after an earlier item's result."""
-
-    key: str
-    span: str
-    start: datetime | None = None
-    after: str | None = None
 
 
 class DueQuery(BaseModel):

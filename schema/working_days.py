@@ -13,15 +13,20 @@ Pure (no I/O, no clock): workflows and activities share this arithmetic.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
 from schema.policy import SpanUnit, natural_timedelta, parse_span
 
-if TYPE_CHECKING:  # activity_io carries sheets: importing it here would be circular
-    from schema.activity_io import DueItem
+
+class DueItem(BaseModel):
+    """One instant to compute: ``span`` after ``start``, or after an earlier item's result."""
+
+    key: str
+    span: str
+    start: datetime | None = None
+    after: str | None = None
 
 
 # How many days a sheet covers from its first day. A ticket rarely needs more; when one

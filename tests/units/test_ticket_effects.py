@@ -21,11 +21,10 @@ from temporalio.exceptions import ApplicationError
 
 from activities.working_calendar import WorkingCalendar
 from schema.action_bodies import DispatchBody, RatingBody, ReplyBody, SignBody, WithdrawBody
-from schema.activity_io import DueItem
 from schema.escalation import EscalationKind, JointMeetingBody, JointMeetingStart
 from schema.policy import Policy
 from schema.ticket import ClosureReason, TicketStatus, TimelineAction
-from schema.working_days import due_instants
+from schema.working_days import DueItem, due_instants
 from tests.support import AGENT, SUPERVISOR, department, intake
 from workflows.ticket import children, closing, handling, ladder
 from workflows.ticket.outcome import Outcome

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from schema.activity_io import DueItem
 from schema.escalation import (
     DisciplineReferralBody,
     DisciplineReferralStart,
@@ -20,6 +19,7 @@ from schema.escalation import (
     MeetingDecisionBody,
 )
 from schema.ticket import Actor, TicketStatus, TimelineAction
+from schema.working_days import DueItem
 from workflows.ids import discipline_referral_workflow_id, joint_meeting_workflow_id
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket import process, rules

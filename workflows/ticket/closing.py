@@ -16,7 +16,6 @@ from schema.action_bodies import (
     Transfer110Body,
     WithdrawBody,
 )
-from schema.activity_io import DueItem
 from schema.escalation import (
     EscalationKind,
     EscalationOutcome,
@@ -32,6 +31,7 @@ from schema.ticket import (
     TimelineAction,
     TimelineEvent,
 )
+from schema.working_days import DueItem
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket import process, rules
 from workflows.ticket.deadlines import DueFn

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from schema.activity_io import DueItem, DueQuery, WorkingDaysQuery
-from schema.working_days import SheetTooShort, due_instants, extended
+from schema.activity_io import DueQuery, WorkingDaysQuery
+from schema.working_days import DueItem, SheetTooShort, due_instants, extended
 from workflows import activity_calls as calls
 from workflows.ticket.state import TicketState
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from schema.action_bodies import ExtensionBody, ExtensionReviewBody
-from schema.activity_io import DueItem
 from schema.ticket import Actor, PendingReview, TimelineAction
+from schema.working_days import DueItem
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket import process, rules
 from workflows.ticket.deadlines import DueFn

@@ -15,11 +15,12 @@ from schema.action_bodies import (
     ReturnReviewBody,
     SignBody,
 )
-from schema.activity_io import DueItem, Feature
+from schema.activity_io import Feature
 from schema.escalation import (
     EscalationOutcome,
 )
 from schema.ticket import Actor, AssistingPart, PendingReview, TicketStatus, TimelineAction
+from schema.working_days import DueItem
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket import process, rules
 from workflows.ticket.closing import start_callback

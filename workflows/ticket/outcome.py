@@ -69,3 +69,9 @@ def ask_the_centre(
 
 Effect = Callable[[TicketState, datetime, Actor, Any, DueFn], Awaitable[Outcome]]
 """An action's effect: (state, now, actor, body, due) → what the workflow does next."""
+
+
+Check = Callable[[TicketState, Actor, Any, datetime], None]
+"""An action's check, the one signature of them all: (state, actor, body, now); raises the
+refusal, returns nothing. Each sits beside its effect in its stage module and is
+registered with ``@process.check``; it asks ``rules.check_action`` first."""

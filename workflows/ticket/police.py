@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from schema.action_bodies import PoliceAcceptBody, PoliceHandBackBody, Transfer110Body
-from schema.activity_io import DueItem
 from schema.ticket import Actor, ClosureReason, PendingReview, TicketStatus, TimelineAction
+from schema.working_days import DueItem
 from workflows.ticket import process, rules
 from workflows.ticket.closing import close
 from workflows.ticket.deadlines import DueFn

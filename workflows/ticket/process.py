@@ -59,8 +59,7 @@ from schema.escalation import DisciplineReferralBody, JointMeetingBody, Supervis
 from schema.ticket import Role, TicketStatus
 
 if TYPE_CHECKING:
-    from workflows.ticket.outcome import Effect
-    from workflows.ticket.rules import Check
+    from workflows.ticket.outcome import Check, Effect
 
 S = TicketStatus
 OPEN = frozenset(s for s in TicketStatus if s is not TicketStatus.CLOSED)

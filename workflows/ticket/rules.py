@@ -12,9 +12,8 @@ passes the current instant.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, NoReturn, Protocol
+from typing import NoReturn, Protocol
 from zoneinfo import ZoneInfo
 
 from schema import delegation_chain as chain
@@ -169,9 +168,3 @@ def check_parts_used(state: TicketState, parts_used: list[str]) -> None:
 def check_not_merging(state: TicketState, merging_into: str | None) -> None:
     if merging_into is not None:
         refuse_in_state(state, f"it is being merged into {merging_into}; try again in a moment")
-
-
-Check = Callable[[TicketState, Actor, Any, datetime], None]
-"""An action's check, the one signature of them all: (state, actor, body, now); raises the
-refusal, returns nothing. Each sits beside its effect in its stage module and is
-registered with ``@process.check``; it asks ``check_action`` first."""

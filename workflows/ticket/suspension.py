@@ -13,8 +13,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from schema.action_bodies import ResumeBody, SuspensionBody, SuspensionReviewBody
-from schema.activity_io import DueItem
 from schema.ticket import Actor, DelegationStage, PendingReview, TicketStatus, TimelineAction
+from schema.working_days import DueItem
 from workflows.refusals import RefusalType, refuse
 from workflows.ticket import process, rules
 from workflows.ticket.deadlines import DueFn

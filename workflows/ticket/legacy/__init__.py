@@ -14,10 +14,9 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from schema.ticket import Actor
-from workflows.ticket import rules
 from workflows.ticket.legacy import transfer_110_awaits_acceptance as before_110
 from workflows.ticket.legacy import user_dates_are_city_dates as before_city_dates
-from workflows.ticket.outcome import Effect
+from workflows.ticket.outcome import Check, Effect
 from workflows.ticket.process import BY_ACTION
 from workflows.ticket.state import TicketState
 
@@ -28,7 +27,7 @@ CHANGED_EFFECTS: dict[str, tuple[str, Effect]] = {
 
 
 # Actions whose check a patch made stricter: the patch, and the check before it.
-CHANGED_CHECKS: dict[str, tuple[str, rules.Check]] = {
+CHANGED_CHECKS: dict[str, tuple[str, Check]] = {
     before_city_dates.ACTION: (before_city_dates.PATCH, before_city_dates.check_on_the_utc_date),
 }
 
