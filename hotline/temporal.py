@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import structlog
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import (
     AddSearchAttributesRequest,
     ListSearchAttributesRequest,
 )
+from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
 from temporalio.client import Client
 from temporalio.common import SearchAttributeIndexedValueType
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
+from temporalio.service import RPCError, RPCStatusCode
 
 from hotline.payload_codec import encrypted_data_converter
 from hotline.request_context import RequestContextInterceptor
@@ -39,6 +44,26 @@ async def connect(settings: Settings, *, serve_metrics: bool = False) -> Client:
         tls=settings.temporal_tls(),
         api_key=settings.temporal_api_key,
     )
+
+
+async def wait_for_namespace(client: Client, namespace: str, within_seconds: float = 60) -> None:
+    """A server that has just started answers before its namespace is registered (the dev
+    server beside a worker, a compose stack coming up): a worker waits for it rather than
+    failing its start on "namespace not found"."""
+    deadline = time.monotonic() + within_seconds
+    pause = 0.2
+    while True:
+        try:
+            await client.workflow_service.describe_namespace(
+                DescribeNamespaceRequest(namespace=namespace)
+            )
+            return
+        except RPCError as problem:
+            if problem.status is not RPCStatusCode.NOT_FOUND or time.monotonic() >= deadline:
+                raise
+        log.info("waiting for the namespace", namespace=namespace)
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 2.0)
 
 
 async def ensure_search_attributes(client: Client, namespace: str) -> None:

@@ -7,7 +7,7 @@ import structlog
 
 from hotline.database import create_engine, session_factory
 from hotline.settings import Settings
-from hotline.temporal import connect, ensure_search_attributes
+from hotline.temporal import connect, ensure_search_attributes, wait_for_namespace
 from schema.policy_file import read_policy
 from startup.schedules import ensure_schedules
 from worker import build_worker
@@ -17,6 +17,7 @@ log = structlog.get_logger(__name__)
 
 async def run_worker(settings: Settings) -> None:
     client = await connect(settings, serve_metrics=True)
+    await wait_for_namespace(client, settings.temporal_namespace)
     await ensure_search_attributes(client, settings.temporal_namespace)
     await ensure_schedules(
         client, task_queue=settings.task_queue, timezone=read_policy(settings.policy).timezone
