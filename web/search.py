@@ -12,10 +12,10 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from schema.body import out_of_day_range
+from services.choices import catalogue_choices
 from services.errors import ServiceError
 from services.tickets import TicketSearch, find_tickets
 from web.base import ContextDep, UserDep, WebError, page, paging, refused
-from web.choices import catalogue_choices
 from web.i18n import N_
 from web.queues import BY_KEY, filled_page
 
@@ -45,8 +45,7 @@ def day_bounds(
 async def search(request: Request, me: UserDep, context: ContextDep) -> Response:
     query = {k: v for k, v in request.query_params.items() if v.strip()}
     queue_key = query.pop("queue", None)
-    async with context.sessions() as session:
-        choices = await catalogue_choices(session)
+    choices = await catalogue_choices(context)
     timezone = ZoneInfo(context.policy.timezone)
     shown: dict[str, Any] = {"choices": choices, "query": query, "queue": None, "tz": timezone}
     rule = None

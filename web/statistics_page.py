@@ -17,11 +17,11 @@ from pydantic import Field, ValidationError
 from figures.statistics import MAX_WEIGHT, DepartmentFigures, Figures, Statistics, Weights, rates
 from figures.ticket_facts import counts_between
 from schema.ticket import Role
+from services.choices import catalogue_choices
 from services.context import AppContext
 from services.spreadsheets import csv_for_excel, xlsx
 from services.statistics import period_statistics
 from web.base import ContextDep, UserDep, WebError, page, refused, require_role
-from web.choices import catalogue_choices
 from web.downloads import XLSX, csv_download, download
 from web.i18n import N_, gettext_for
 from web.periods import PERIODS, PeriodQuery, trend_bounds
@@ -106,8 +106,7 @@ async def _trend(context: AppContext, query: StatisticsQuery) -> list[tuple[str,
 @router.get("/stats")
 async def statistics_page(request: Request, me: UserDep, context: ContextDep) -> Response:
     _readers_only(me)
-    async with context.sessions() as session:
-        names = (await catalogue_choices(session)).departments
+    names = (await catalogue_choices(context)).departments
     shown: dict[str, Any] = {
         "periods": PERIODS,
         "metrics": METRICS,
@@ -174,8 +173,7 @@ async def _figures_or_refused(
         raise WebError(422, "invalid_input", refused(problem).message) from problem
     except ValueError as problem:
         raise WebError(422, "invalid_input", str(problem)) from problem
-    async with context.sessions() as session:
-        names = (await catalogue_choices(session)).departments
+    names = (await catalogue_choices(context)).departments
     return figures, names
 
 
