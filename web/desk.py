@@ -4,7 +4,6 @@ duplicates (one click merges the new call into one) and the caller's earlier tic
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -26,7 +25,7 @@ from web.base import ContextDep, UserDep, page, refused, require_role
 from web.choices import catalogue_choices
 from web.forms import form_fields
 from web.i18n import N_
-from web.queues import Queue, QueueRule, filled, queues_of
+from web.queues import work_queues
 from web.sessions import SignedIn
 from web.ticket_page import act_on
 
@@ -37,17 +36,6 @@ router = APIRouter(include_in_schema=False)
 # integrations); the desk holds its agents to the mainland's.
 MAINLAND_PHONE = r"(\+?86(-| )?)?(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})"
 _MAINLAND_PHONE = re.compile(rf"^{MAINLAND_PHONE}$")
-
-
-async def work_queues(context: AppContext, me: SignedIn) -> list[Queue]:
-    """Every queue of this user, each read on its own connection, side by side."""
-    actor = me.account.actor
-
-    async def one(rule: QueueRule) -> Queue:
-        async with context.sessions() as session:
-            return await filled(session, actor, rule)
-
-    return list(await asyncio.gather(*(one(rule) for rule in queues_of(actor))))
 
 
 def _agents_only(me: SignedIn) -> None:
@@ -64,7 +52,7 @@ async def _desk(
         "desk.html",
         me,
         status,
-        queues=await work_queues(context, me),
+        queues=await work_queues(context, me.account.actor),
         intake=form_fields(TicketCreate),
         choices=choices,
         phone_pattern=MAINLAND_PHONE,
@@ -82,13 +70,13 @@ async def desk(request: Request, me: UserDep, context: ContextDep) -> Response:
 @router.get("/inbox")
 async def inbox(request: Request, me: UserDep, context: ContextDep) -> Response:
     require_role(me, (Role.DEPARTMENT,), N_("承办单位工作台只供承办单位使用"))
-    return page(request, "inbox.html", me, queues=await work_queues(context, me))
+    return page(request, "inbox.html", me, queues=await work_queues(context, me.account.actor))
 
 
 @router.get("/queues")
 async def queues_fragment(request: Request, me: UserDep, context: ContextDep) -> Response:
     """The queues alone, for htmx to refresh every 15 seconds."""
-    return page(request, "queues.html", me, queues=await work_queues(context, me))
+    return page(request, "queues.html", me, queues=await work_queues(context, me.account.actor))
 
 
 @router.post("/desk/preview")

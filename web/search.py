@@ -14,10 +14,11 @@ from pydantic import ValidationError
 from schema.body import out_of_day_range
 from services.choices import catalogue_choices
 from services.errors import ServiceError
+from services.queues import queue_page
 from services.tickets import TicketSearch, find_tickets
 from web.base import ContextDep, UserDep, WebError, page, paging, refused
 from web.i18n import N_
-from web.queues import BY_KEY, filled_page
+from web.queues import BY_KEY
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -64,8 +65,7 @@ async def search(request: Request, me: UserDep, context: ContextDep) -> Response
         )
     try:
         if rule is not None:
-            async with context.sessions() as session:
-                found = await filled_page(session, me.account.actor, rule, search)
+            found = await queue_page(context, me.account.actor, rule.key, search)
         else:
             found = await find_tickets(context, me.account.actor, search)
     except ServiceError as problem:
