@@ -10,13 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
-from hotline.sealing import sealer
 from schema.activity_io import RouteQuery
 from schema.dispatch_catalogue import find_route
-from schema.tables import Ticket
 from schema.ticket import Role, TicketCreate
+from services.callers import EarlierTicket, earlier_tickets
 from services.context import AppContext
 from services.duplicates import likely_duplicates
 from services.errors import REFUSALS
@@ -152,15 +150,7 @@ async def earlier_calls(request: Request, me: UserDep, context: ContextDep) -> R
     the number itself), as the agent types it in: an htmx fragment."""
     _agents_only(me)
     phone = str((await request.form()).get("citizen_phone", ""))
-    earlier: list[Ticket] = []
+    earlier: list[EarlierTicket] = []
     if _MAINLAND_PHONE.match(phone.strip()):
-        async with context.sessions() as session:
-            earlier = list(
-                await session.scalars(
-                    select(Ticket)
-                    .where(Ticket.phone_lookup == sealer().phone_lookup(phone))
-                    .order_by(Ticket.created_at.desc())
-                    .limit(10)
-                )
-            )
+        earlier = await earlier_tickets(context, phone)
     return page(request, "earlier_calls.html", me, earlier=earlier)
