@@ -6,21 +6,18 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from schema.activity_io import RouteQuery
-from schema.dispatch_catalogue import find_route
 from schema.ticket import Role, TicketCreate
 from services.callers import EarlierTicket, earlier_tickets
+from services.choices import catalogue_choices
 from services.context import AppContext
-from services.duplicates import likely_duplicates
 from services.errors import REFUSALS
+from services.intake_preview import intake_preview
 from services.tickets import register_ticket
 from web.base import ContextDep, UserDep, page, refused, require_role
-from web.choices import catalogue_choices
 from web.forms import form_fields
 from web.i18n import N_
 from web.queues import work_queues
@@ -43,8 +40,7 @@ def _agents_only(me: SignedIn) -> None:
 async def _desk(
     request: Request, me: SignedIn, context: AppContext, status: int = 200, **extra: object
 ) -> Response:
-    async with context.sessions() as session:
-        choices = await catalogue_choices(session)
+    choices = await catalogue_choices(context)
     return page(
         request,
         "desk.html",
@@ -86,30 +82,15 @@ async def preview(request: Request, me: UserDep, context: ContextDep) -> Respons
     category = str(form.get("category", "")).strip()[:100]
     district = str(form.get("district", "")).strip()[:100]
     description = str(form.get("description", ""))[:4000]
-    route, duplicates = None, []
-    settings = context.settings
-    async with context.sessions() as session:
-        choices = await catalogue_choices(session)
-        if category and district:
-            route = await find_route(session, RouteQuery(category=category, district=district))
-        if category and district and description.strip():
-            duplicates = await likely_duplicates(
-                session,
-                ticket_no="",
-                category=category,
-                district=district,
-                description=description,
-                since=datetime.now(UTC) - timedelta(days=settings.duplicate_window_days),
-                threshold=settings.duplicate_similarity,
-            )
+    found = await intake_preview(context, category, district, description)
     return page(
         request,
         "intake_preview.html",
         me,
         asked=bool(category and district),
-        route=route,
-        duplicates=duplicates[:5],
-        choices=choices,
+        route=found.route,
+        duplicates=found.duplicates[:5],
+        choices=found.choices,
     )
 
 
