@@ -14,13 +14,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field, ValidationError
 
-from figures.statistics import MAX_WEIGHT, DepartmentFigures, Figures, Statistics, Weights, rates
-from figures.ticket_facts import counts_between
+from figures.statistics import MAX_WEIGHT, DepartmentFigures, Figures, Statistics, Weights
 from schema.ticket import Role
 from services.choices import catalogue_choices
 from services.context import AppContext
 from services.spreadsheets import csv_for_excel, xlsx
 from services.statistics import period_statistics
+from services.trend import city_trend
 from web.base import ContextDep, UserDep, WebError, page, refused, require_role
 from web.downloads import XLSX, csv_download, download
 from web.i18n import N_, gettext_for
@@ -97,10 +97,8 @@ async def _trend(context: AppContext, query: StatisticsQuery) -> list[tuple[str,
     """The city's figures day by day (month by month over a long range)."""
     tz = ZoneInfo(context.policy.timezone)
     steps = trend_bounds(*query.bounds(tz), tz)
-    async with context.sessions() as session:
-        counts = await counts_between(session, [instant for _, instant in steps])
-    weights = query.weights()
-    return [(label, rates(c, weights)) for (label, _), c in zip(steps, counts, strict=False)]
+    trend = await city_trend(context, [instant for _, instant in steps], query.weights())
+    return [(label, figures) for (label, _), figures in zip(steps, trend, strict=False)]
 
 
 @router.get("/stats")
