@@ -7,17 +7,15 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.ticket import Role
+from services.board import ChartFigures, board_figures, chart_figures
+from services.choices import catalogue_choices
 from services.context import AppContext
 from web.base import ContextDep, UserDep, page, require_role
-from web.board_figures import ChartFigures, board_figures, chart_figures
-from web.choices import catalogue_choices
 from web.i18n import N_, gettext_for
 from web.sessions import SignedIn
 
@@ -31,14 +29,11 @@ def _supervisors_only(me: SignedIn) -> None:
 
 
 async def _read(
-    context: AppContext, figures_of: Callable[[AsyncSession, datetime, ZoneInfo], Awaitable[F]]
+    context: AppContext, figures_of: Callable[[AppContext, datetime], Awaitable[F]]
 ) -> tuple[F, dict[str, str]]:
     """Figures (the whole board's, or its charts') and the departments' names."""
-    timezone = ZoneInfo(context.policy.timezone)
-    async with context.sessions() as session:
-        figures = await figures_of(session, datetime.now(UTC), timezone)
-        names = (await catalogue_choices(session)).departments
-    return figures, names
+    figures = await figures_of(context, datetime.now(UTC))
+    return figures, (await catalogue_choices(context)).departments
 
 
 def tickets_link(**filters: object) -> str:

@@ -4,29 +4,23 @@ duplicates (one click merges the new call into one) and the caller's earlier tic
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
-from hotline.sealing import sealer
-from schema.activity_io import RouteQuery
-from schema.dispatch_catalogue import find_route
-from schema.tables import Ticket
 from schema.ticket import Role, TicketCreate
+from services.callers import EarlierTicket, earlier_tickets
+from services.choices import catalogue_choices
 from services.context import AppContext
-from services.duplicates import likely_duplicates
 from services.errors import REFUSALS
+from services.intake_preview import intake_preview
 from services.tickets import register_ticket
 from web.base import ContextDep, UserDep, page, refused, require_role
-from web.choices import catalogue_choices
 from web.forms import form_fields
 from web.i18n import N_
-from web.queues import Queue, QueueRule, filled, queues_of
+from web.queues import work_queues
 from web.sessions import SignedIn
 from web.ticket_page import act_on
 
@@ -39,17 +33,6 @@ MAINLAND_PHONE = r"(\+?86(-| )?)?(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})"
 _MAINLAND_PHONE = re.compile(rf"^{MAINLAND_PHONE}$")
 
 
-async def work_queues(context: AppContext, me: SignedIn) -> list[Queue]:
-    """Every queue of this user, each read on its own connection, side by side."""
-    actor = me.account.actor
-
-    async def one(rule: QueueRule) -> Queue:
-        async with context.sessions() as session:
-            return await filled(session, actor, rule)
-
-    return list(await asyncio.gather(*(one(rule) for rule in queues_of(actor))))
-
-
 def _agents_only(me: SignedIn) -> None:
     require_role(me, (Role.AGENT,), N_("话务员工作台只供话务员使用"))
 
@@ -57,14 +40,13 @@ def _agents_only(me: SignedIn) -> None:
 async def _desk(
     request: Request, me: SignedIn, context: AppContext, status: int = 200, **extra: object
 ) -> Response:
-    async with context.sessions() as session:
-        choices = await catalogue_choices(session)
+    choices = await catalogue_choices(context)
     return page(
         request,
         "desk.html",
         me,
         status,
-        queues=await work_queues(context, me),
+        queues=await work_queues(context, me.account.actor),
         intake=form_fields(TicketCreate),
         choices=choices,
         phone_pattern=MAINLAND_PHONE,
@@ -82,13 +64,13 @@ async def desk(request: Request, me: UserDep, context: ContextDep) -> Response:
 @router.get("/inbox")
 async def inbox(request: Request, me: UserDep, context: ContextDep) -> Response:
     require_role(me, (Role.DEPARTMENT,), N_("承办单位工作台只供承办单位使用"))
-    return page(request, "inbox.html", me, queues=await work_queues(context, me))
+    return page(request, "inbox.html", me, queues=await work_queues(context, me.account.actor))
 
 
 @router.get("/queues")
 async def queues_fragment(request: Request, me: UserDep, context: ContextDep) -> Response:
     """The queues alone, for htmx to refresh every 15 seconds."""
-    return page(request, "queues.html", me, queues=await work_queues(context, me))
+    return page(request, "queues.html", me, queues=await work_queues(context, me.account.actor))
 
 
 @router.post("/desk/preview")
@@ -100,30 +82,15 @@ async def preview(request: Request, me: UserDep, context: ContextDep) -> Respons
     category = str(form.get("category", "")).strip()[:100]
     district = str(form.get("district", "")).strip()[:100]
     description = str(form.get("description", ""))[:4000]
-    route, duplicates = None, []
-    settings = context.settings
-    async with context.sessions() as session:
-        choices = await catalogue_choices(session)
-        if category and district:
-            route = await find_route(session, RouteQuery(category=category, district=district))
-        if category and district and description.strip():
-            duplicates = await likely_duplicates(
-                session,
-                ticket_no="",
-                category=category,
-                district=district,
-                description=description,
-                since=datetime.now(UTC) - timedelta(days=settings.duplicate_window_days),
-                threshold=settings.duplicate_similarity,
-            )
+    found = await intake_preview(context, category, district, description)
     return page(
         request,
         "intake_preview.html",
         me,
         asked=bool(category and district),
-        route=route,
-        duplicates=duplicates[:5],
-        choices=choices,
+        route=found.route,
+        duplicates=found.duplicates[:5],
+        choices=found.choices,
     )
 
 
@@ -164,15 +131,7 @@ async def earlier_calls(request: Request, me: UserDep, context: ContextDep) -> R
     the number itself), as the agent types it in: an htmx fragment."""
     _agents_only(me)
     phone = str((await request.form()).get("citizen_phone", ""))
-    earlier: list[Ticket] = []
+    earlier: list[EarlierTicket] = []
     if _MAINLAND_PHONE.match(phone.strip()):
-        async with context.sessions() as session:
-            earlier = list(
-                await session.scalars(
-                    select(Ticket)
-                    .where(Ticket.phone_lookup == sealer().phone_lookup(phone))
-                    .order_by(Ticket.created_at.desc())
-                    .limit(10)
-                )
-            )
+        earlier = await earlier_tickets(context, phone)
     return page(request, "earlier_calls.html", me, earlier=earlier)

@@ -13,11 +13,11 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from schema.ticket import Role
+from services.choices import catalogue_choices
 from services.context import AppContext
 from services.errors import ServiceError
 from services.escalations import EscalationSearch, escalations_export, find_escalations
 from web.base import ContextDep, UserDep, WebError, page, paging, refused, require_role
-from web.choices import catalogue_choices
 from web.downloads import csv_download
 from web.i18n import N_
 from web.search import day_bounds
@@ -52,8 +52,7 @@ def temporal_ui(context: AppContext, workflow_id: str) -> str:
 @router.get("/escalations")
 async def escalation_history(request: Request, me: UserDep, context: ContextDep) -> Response:
     _readers_only(me)
-    async with context.sessions() as session:
-        choices = await catalogue_choices(session)
+    choices = await catalogue_choices(context)
     shown: dict[str, Any] = {
         "choices": choices,
         "tz": ZoneInfo(context.policy.timezone),

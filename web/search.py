@@ -12,12 +12,13 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from schema.body import out_of_day_range
+from services.choices import catalogue_choices
 from services.errors import ServiceError
+from services.queues import queue_page
 from services.tickets import TicketSearch, find_tickets
 from web.base import ContextDep, UserDep, WebError, page, paging, refused
-from web.choices import catalogue_choices
 from web.i18n import N_
-from web.queues import BY_KEY, filled_page
+from web.queues import BY_KEY
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -45,8 +46,7 @@ def day_bounds(
 async def search(request: Request, me: UserDep, context: ContextDep) -> Response:
     query = {k: v for k, v in request.query_params.items() if v.strip()}
     queue_key = query.pop("queue", None)
-    async with context.sessions() as session:
-        choices = await catalogue_choices(session)
+    choices = await catalogue_choices(context)
     timezone = ZoneInfo(context.policy.timezone)
     shown: dict[str, Any] = {"choices": choices, "query": query, "queue": None, "tz": timezone}
     rule = None
@@ -65,8 +65,7 @@ async def search(request: Request, me: UserDep, context: ContextDep) -> Response
         )
     try:
         if rule is not None:
-            async with context.sessions() as session:
-                found = await filled_page(session, me.account.actor, rule, search)
+            found = await queue_page(context, me.account.actor, rule.key, search)
         else:
             found = await find_tickets(context, me.account.actor, search)
     except ServiceError as problem:

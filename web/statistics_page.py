@@ -14,14 +14,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import Field, ValidationError
 
-from figures.statistics import MAX_WEIGHT, DepartmentFigures, Figures, Statistics, Weights, rates
-from figures.ticket_facts import counts_between
+from figures.statistics import MAX_WEIGHT, DepartmentFigures, Figures, Statistics, Weights
 from schema.ticket import Role
+from services.choices import catalogue_choices
 from services.context import AppContext
 from services.spreadsheets import csv_for_excel, xlsx
 from services.statistics import period_statistics
+from services.trend import city_trend
 from web.base import ContextDep, UserDep, WebError, page, refused, require_role
-from web.choices import catalogue_choices
 from web.downloads import XLSX, csv_download, download
 from web.i18n import N_, gettext_for
 from web.periods import PERIODS, PeriodQuery, trend_bounds
@@ -97,17 +97,14 @@ async def _trend(context: AppContext, query: StatisticsQuery) -> list[tuple[str,
     """The city's figures day by day (month by month over a long range)."""
     tz = ZoneInfo(context.policy.timezone)
     steps = trend_bounds(*query.bounds(tz), tz)
-    async with context.sessions() as session:
-        counts = await counts_between(session, [instant for _, instant in steps])
-    weights = query.weights()
-    return [(label, rates(c, weights)) for (label, _), c in zip(steps, counts, strict=False)]
+    trend = await city_trend(context, [instant for _, instant in steps], query.weights())
+    return [(label, figures) for (label, _), figures in zip(steps, trend, strict=False)]
 
 
 @router.get("/stats")
 async def statistics_page(request: Request, me: UserDep, context: ContextDep) -> Response:
     _readers_only(me)
-    async with context.sessions() as session:
-        names = (await catalogue_choices(session)).departments
+    names = (await catalogue_choices(context)).departments
     shown: dict[str, Any] = {
         "periods": PERIODS,
         "metrics": METRICS,
@@ -174,8 +171,7 @@ async def _figures_or_refused(
         raise WebError(422, "invalid_input", refused(problem).message) from problem
     except ValueError as problem:
         raise WebError(422, "invalid_input", str(problem)) from problem
-    async with context.sessions() as session:
-        names = (await catalogue_choices(session)).departments
+    names = (await catalogue_choices(context)).departments
     return figures, names
 
 

@@ -17,13 +17,10 @@ from services.actions import TICKET_ACTIONS, run_action
 from services.child_actions import CHILD_ACTIONS, ChildAction, run_child_action
 from services.context import AppContext
 from services.errors import REFUSALS, ServiceError, forbidden
-from services.escalation_queries import EscalationFilter, list_escalations
-from services.hierarchy import units_under
 from services.reopening import reopen
-from services.ticket_queries import timeline
+from services.ticket_file import ticket_file
 from services.tickets import check_department_sees, current_ticket, readable_by, shown_to
 from web.base import ContextDep, UserDep, WebError, page, refused
-from web.choices import catalogue_choices
 from web.forms import form_fields, read_form
 from web.sessions import SignedIn
 from workflows.ticket.rules import offered
@@ -36,19 +33,9 @@ async def render(
     request: Request, me: SignedIn, context: AppContext, no: str, status: int = 200, **extra: Any
 ) -> Response:
     actor = me.account.actor
-    ticket = await current_ticket(context, no)
-    await check_department_sees(context, actor, ticket)
-    async with context.sessions() as session:
-        choices = await catalogue_choices(session)
-        below: frozenset[str] = frozenset()
-        if actor.role is Role.DEPARTMENT and actor.department:  # 二级派单's choices
-            below = await units_under(session, actor.department) - {actor.department}
-        events = await timeline(session, no)
-        rungs, _ = await list_escalations(
-            session, EscalationFilter(ticket_no=no), offset=0, limit=None
-        )
+    found = await ticket_file(context, actor, no)
+    ticket, events, rungs, units_below = found.ticket, found.events, found.rungs, found.units_below
     duplicates = [e.detail.get("duplicate") for e in events if e.action == "duplicate_merged"]
-    units_below = {code: name for code, name in choices.departments.items() if code in below}
     actions = [
         (name, form_fields(route.body))
         for name, route in ACTIONS.items()
@@ -73,7 +60,7 @@ async def render(
         rungs=readable_by(actor, rungs),
         duplicates=duplicates,
         actions=actions,
-        choices=choices,
+        choices=found.choices,
         units_below=units_below,
         suspension_reasons=context.policy.suspension.reasons,
         status_code=status,

@@ -1,6 +1,6 @@
 """The supervision board's figures (督办看板), read from the read model: what is open, who
 is overdue, which rung each stuck ticket stands on, the meetings and referrals under way,
-and today's intake against the same weekday a week before."""
+and today's intake (in the city's day) against the same weekday a week before."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from schema.escalation import Escalation, EscalationKind, EscalationOutcome
 from schema.ladder import rungs_shown
 from schema.tables import StoredEscalation, Ticket
 from schema.ticket import TicketStatus
+from services.context import AppContext
 from services.escalation_queries import EscalationFilter, child_reports, list_escalations
 
 # The ladder's rungs in order, as the board counts them (a supervision order by tier).
@@ -49,7 +50,19 @@ class BoardFigures:
     referrals: list[Escalation]
 
 
-async def chart_figures(session: AsyncSession, now: datetime, timezone: ZoneInfo) -> ChartFigures:
+async def chart_figures(context: AppContext, now: datetime) -> ChartFigures:
+    """What the charts draw, alone (their JSON)."""
+    async with context.sessions() as session:
+        return await _charts(session, now, ZoneInfo(context.policy.timezone))
+
+
+async def board_figures(context: AppContext, now: datetime) -> BoardFigures:
+    """The whole board, its charts' figures with it, in one read."""
+    async with context.sessions() as session:
+        return await _board(session, now, ZoneInfo(context.policy.timezone))
+
+
+async def _charts(session: AsyncSession, now: datetime, timezone: ZoneInfo) -> ChartFigures:
     overdue = await session.execute(
         select(Ticket.lead_department, func.count())
         .where(
@@ -72,7 +85,7 @@ async def chart_figures(session: AsyncSession, now: datetime, timezone: ZoneInfo
     )
 
 
-async def board_figures(session: AsyncSession, now: datetime, timezone: ZoneInfo) -> BoardFigures:
+async def _board(session: AsyncSession, now: datetime, timezone: ZoneInfo) -> BoardFigures:
     by_status = {
         status: count
         for status, count in await session.execute(
@@ -90,7 +103,7 @@ async def board_figures(session: AsyncSession, now: datetime, timezone: ZoneInfo
         )
     }
     return BoardFigures(
-        charts=await chart_figures(session, now, timezone),
+        charts=await _charts(session, now, timezone),
         open_by_status={
             s.value: by_status.get(s.value, 0) for s in TicketStatus if s is not TicketStatus.CLOSED
         },

@@ -1,0 +1,213 @@
+"""The work queues of the agent's desk and the department's inbox: which tickets wait on
+this user, how many, the longest-waiting first. How each is shown (its title, the deadline
+its rows count down to) is the workbench's (web/queues.py).
+
+A queue is a set of read-model conditions, so that its count, its first rows and the full
+list behind it (the search page, ``/tickets?queue=<key>``) all come from one definition,
+on indexed columns (status, lead department, the review owed, the standing order).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, false, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from schema.escalation import EscalationKind, EscalationOutcome
+from schema.tables import Duty, Ticket, TicketDepartment
+from schema.ticket import Actor, PendingReview, Role, TicketStatus
+from services.context import AppContext
+from services.errors import ServiceError
+from services.escalation_queries import EscalationFilter, child_reports, list_escalations
+from services.ticket_queries import list_tickets
+from services.tickets import TicketPage, TicketSearch, shown_to
+
+Conditions = list[ColumnElement[bool]]
+ConditionsOf = Callable[[AsyncSession, Actor], Awaitable[Conditions]]
+
+# A department's part is done once it has replied: what it still works on.
+_IN_ITS_HANDS = (TicketStatus.DISPATCHED.value, TicketStatus.HANDLING.value)
+
+
+def _status(status: TicketStatus) -> ColumnElement[bool]:
+    return Ticket.status == status.value
+
+
+def _on_ticket(actor: Actor, *where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The tickets in this department's hands that it leads or assists on, and ``where``."""
+    return Ticket.ticket_no.in_(
+        select(TicketDepartment.ticket_no).where(
+            TicketDepartment.department == actor.department,
+            TicketDepartment.status.in_(_IN_ITS_HANDS),
+            *where,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class WorkQueue:
+    key: str
+    role: Role  # whose desk it stands on
+    conditions: ConditionsOf
+
+
+async def _received(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.RECEIVED)]
+
+
+async def _returned(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.RETURNED)]
+
+
+async def _extensions(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.HANDLING), Ticket.pending_review == PendingReview.EXTENSION.value]
+
+
+async def _suspensions(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.HANDLING), Ticket.pending_review == PendingReview.SUSPENSION.value]
+
+
+async def _suspended(_: AsyncSession, actor: Actor) -> Conditions:
+    return [_status(TicketStatus.SUSPENDED), Ticket.lead_department == actor.department]
+
+
+async def _with_110(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.AWAITING_110)]
+
+
+async def _handed_back(_: AsyncSession, __: Actor) -> Conditions:
+    # 110 hands a ticket back to where it was taken from; with the status named, the
+    # (status, review) index finds them instead of a scan of every ticket.
+    back_to = (TicketStatus.RECEIVED.value, TicketStatus.RETURNED.value)
+    return [Ticket.status.in_(back_to), Ticket.pending_review == PendingReview.HANDED_BACK.value]
+
+
+async def _unsatisfied(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.CALLBACK), Ticket.pending_review == PendingReview.RATING.value]
+
+
+async def _callbacks(_: AsyncSession, __: Actor) -> Conditions:
+    return [_status(TicketStatus.CALLBACK), Ticket.pending_review.is_(None)]
+
+
+async def _to_sign(_: AsyncSession, actor: Actor) -> Conditions:
+    return [_status(TicketStatus.DISPATCHED), Ticket.lead_department == actor.department]
+
+
+async def _in_hand(_: AsyncSession, actor: Actor) -> Conditions:
+    return [_status(TicketStatus.HANDLING), Ticket.lead_department == actor.department]
+
+
+async def _overdue(_: AsyncSession, actor: Actor) -> Conditions:
+    return [_on_ticket(actor, TicketDepartment.overdue.is_(True))]
+
+
+async def _supervised(_: AsyncSession, actor: Actor) -> Conditions:
+    return [_on_ticket(actor, TicketDepartment.supervision_tier.is_not(None))]
+
+
+async def _assisting(_: AsyncSession, actor: Actor) -> Conditions:
+    return [
+        _on_ticket(actor, TicketDepartment.lead.is_(False), TicketDepartment.delegated.is_(False))
+    ]
+
+
+def _owing(duty: Duty) -> ConditionsOf:
+    """The tickets on which this department owes ``duty`` (a part, a reply up, …)."""
+
+    async def conditions(_: AsyncSession, actor: Actor) -> Conditions:
+        return [_on_ticket(actor, TicketDepartment.duty == duty.value)]
+
+    return conditions
+
+
+async def _summoned(session: AsyncSession, actor: Actor) -> Conditions:
+    """Tickets whose open joint meeting summoned this department, which has not reported
+    in yet (吹哨报到)."""
+    open_meetings = EscalationFilter(
+        kind=EscalationKind.JOINT_MEETING, outcome=EscalationOutcome.OPEN
+    )
+    meetings, _ = await list_escalations(session, open_meetings, offset=0, limit=None)
+    summoned = [m for m in meetings if actor.department in m.detail.get("departments", [])]
+    reports = await child_reports(session, summoned, "joint_meeting_report_in")
+    waiting = {
+        m.ticket_no
+        for m in summoned
+        if actor.department
+        not in [r.get("department") for r in reports.get((m.ticket_no, m.number), [])]
+    }
+    return [Ticket.ticket_no.in_(waiting)] if waiting else [false()]
+
+
+WORK_QUEUES = (
+    WorkQueue("dispatch", Role.AGENT, _received),
+    WorkQueue("returned", Role.AGENT, _returned),
+    WorkQueue("handed-back", Role.AGENT, _handed_back),
+    WorkQueue("with-110", Role.AGENT, _with_110),
+    WorkQueue("extension", Role.AGENT, _extensions),
+    WorkQueue("suspension", Role.AGENT, _suspensions),
+    WorkQueue("rating", Role.AGENT, _unsatisfied),
+    WorkQueue("callback", Role.AGENT, _callbacks),
+    WorkQueue("meeting", Role.DEPARTMENT, _summoned),
+    WorkQueue("sign", Role.DEPARTMENT, _to_sign),
+    WorkQueue("handling", Role.DEPARTMENT, _in_hand),
+    WorkQueue("overdue", Role.DEPARTMENT, _overdue),
+    WorkQueue("suspended", Role.DEPARTMENT, _suspended),
+    WorkQueue("supervised", Role.DEPARTMENT, _supervised),
+    WorkQueue("assisting", Role.DEPARTMENT, _assisting),
+    WorkQueue("parts", Role.DEPARTMENT, _owing(Duty.PART)),
+    # 二级派单: what was passed down to this unit, and what it passed down.
+    WorkQueue("delegated-sign", Role.DEPARTMENT, _owing(Duty.DELEGATED_SIGN)),
+    WorkQueue("delegated-reply", Role.DEPARTMENT, _owing(Duty.DELEGATED_REPLY)),
+    WorkQueue("delegated-review", Role.DEPARTMENT, _owing(Duty.DELEGATED_REVIEW)),
+    WorkQueue("passed-down", Role.DEPARTMENT, _owing(Duty.PASSED_DOWN)),
+)
+QUEUE_BY_KEY = {queue.key: queue for queue in WORK_QUEUES}
+
+
+def queues_for(role: Role) -> list[WorkQueue]:
+    return [queue for queue in WORK_QUEUES if queue.role is role]
+
+
+async def queue_heads(context: AppContext, actor: Actor, rows: int = 20) -> dict[str, TicketPage]:
+    """Every queue of this user by key, in order: its count and its longest-waiting rows, as
+    this user may see them; each read on its own connection, side by side."""
+    first = TicketSearch(page_size=rows)
+    queues = queues_for(actor.role)
+
+    async def one(queue: WorkQueue) -> TicketPage:
+        async with context.sessions() as session:
+            return await _page(session, actor, queue, first)
+
+    pages = await asyncio.gather(*(one(queue) for queue in queues))
+    return {queue.key: page for queue, page in zip(queues, pages, strict=True)}
+
+
+async def queue_page(
+    context: AppContext, actor: Actor, key: str, search: TicketSearch
+) -> TicketPage:
+    """The whole queue, a page at a time, narrowed by the search page's filters."""
+    queue = QUEUE_BY_KEY.get(key)
+    if queue is None or queue.role is not actor.role:
+        raise ServiceError(404, "unknown_queue", f"no work queue '{key}' for role '{actor.role}'")
+    async with context.sessions() as session:
+        return await _page(session, actor, queue, search)
+
+
+async def _page(
+    session: AsyncSession, actor: Actor, queue: WorkQueue, search: TicketSearch
+) -> TicketPage:
+    page, size = search.page, search.page_size
+    items, total = await list_tickets(
+        session,
+        search.where(search.department),
+        offset=(page - 1) * size,
+        limit=size,
+        also=await queue.conditions(session, actor),
+        oldest_first=True,
+    )
+    shown = [shown_to(actor, item) for item in items]
+    return TicketPage(items=shown, total=total, page=page, page_size=size)
