@@ -19,11 +19,11 @@ from schema.body import MAX_PAGE
 from schema.reports import ReportKind
 from schema.ticket import Role
 from services import reports as service
+from services.choices import Choices, catalogue_choices
 from services.context import AppContext
 from services.errors import ServiceError
 from services.reports import StoredReport
 from web.base import ContextDep, UserDep, WebError, page, paging, require_role
-from web.choices import Choices, catalogue_choices
 from web.i18n import N_
 from web.sessions import SignedIn
 
@@ -156,8 +156,7 @@ async def report_page(
     _readers_only(me)
     report = await _report(context, report_id)
     tz = ZoneInfo(context.policy.timezone)
-    async with context.sessions() as session:
-        choices = await catalogue_choices(session)
+    choices = await catalogue_choices(context)
     return page(
         request,
         f"report_{report.kind}.html",
@@ -181,8 +180,7 @@ async def bulletin_chart(report_id: str, me: UserDep, context: ContextDep) -> Re
     report = await _report(context, report_id)
     if report.kind != ReportKind.BULLETIN.value:
         raise WebError(404, "unknown_report", N_("这份报告没有图表"))
-    async with context.sessions() as session:
-        choices = await catalogue_choices(session)
+    choices = await catalogue_choices(context)
     ranked = [d for d in report.content["statistics"]["departments"] if d["rank"] is not None]
     composite = {
         "labels": [choices.name_of(d["department"]) for d in ranked],
