@@ -10,13 +10,12 @@ from schema.catalogue import CatalogueChangeRead, DepartmentRead, RoutingRuleRea
 from schema.tables import CatalogueChange, Department, RoutingRule
 from services.context import AppContext
 from services.ticket_queries import known_districts
+from services.views import views_of
 
 
 async def departments(context: AppContext) -> list[DepartmentRead]:
     """Every unit, retired ones too, by code."""
-    async with context.sessions() as session:
-        rows = await session.scalars(select(Department).order_by(Department.code))
-        return [DepartmentRead.model_validate(row, from_attributes=True) for row in rows]
+    return await views_of(context, select(Department).order_by(Department.code), DepartmentRead)
 
 
 async def department_names(context: AppContext) -> dict[str, str]:
@@ -33,11 +32,7 @@ async def routing_rules(
     API's), or by district (the admin console's table)."""
     then = RoutingRule.district if by_district else RoutingRule.id
     query = select(RoutingRule).order_by(RoutingRule.category, then)
-    if category is not None:
-        query = query.where(RoutingRule.category == category)
-    async with context.sessions() as session:
-        rows = await session.scalars(query)
-        return [RoutingRuleRead.model_validate(row, from_attributes=True) for row in rows]
+    return await views_of(context, query, RoutingRuleRead, {RoutingRule.category: category})
 
 
 async def categories(context: AppContext) -> list[tuple[str, str]]:
@@ -57,13 +52,8 @@ async def catalogue_changes(
 ) -> list[CatalogueChangeRead]:
     """Who changed which unit or rule, when, from what, to what and why; newest first."""
     query = select(CatalogueChange).order_by(CatalogueChange.id.desc()).limit(limit)
-    if entity is not None:
-        query = query.where(CatalogueChange.entity == entity)
-    if key is not None:
-        query = query.where(CatalogueChange.key == key)
-    async with context.sessions() as session:
-        rows = await session.scalars(query)
-        return [CatalogueChangeRead.model_validate(row, from_attributes=True) for row in rows]
+    equal = {CatalogueChange.entity: entity, CatalogueChange.key: key}
+    return await views_of(context, query, CatalogueChangeRead, equal)
 
 
 async def districts(context: AppContext) -> list[str]:

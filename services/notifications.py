@@ -11,6 +11,7 @@ from schema.ticket import Actor, Role
 from services.context import AppContext
 from services.errors import forbidden
 from services.tickets import readable_by
+from services.views import views_of
 
 
 async def list_notifications(
@@ -33,11 +34,5 @@ async def list_notifications(
         .order_by(StoredNotification.at.desc(), StoredNotification.id)
         .limit(limit)
     )
-    if recipient is not None:
-        query = query.where(StoredNotification.recipient == recipient)
-    if ticket_no is not None:
-        query = query.where(StoredNotification.ticket_no == ticket_no)
-    async with context.sessions() as session:
-        rows = await session.scalars(query)
-        notices = [Notification.model_validate(row, from_attributes=True) for row in rows]
-    return readable_by(actor, notices)
+    equal = {StoredNotification.recipient: recipient, StoredNotification.ticket_no: ticket_no}
+    return readable_by(actor, await views_of(context, query, Notification, equal))
