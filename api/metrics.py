@@ -15,11 +15,10 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from sqlalchemy import func, select
 from starlette.types import Scope
 
 from api.deps import ContextDep
-from schema.tables import Ticket
+from services.ticket_census import tickets_by_status_and_level
 
 
 class ApiMetrics:
@@ -58,13 +57,8 @@ router = APIRouter(tags=["ops"])
 @router.get("/metrics", include_in_schema=False)
 async def metrics(request: Request, context: ContextDep) -> Response:
     collected: ApiMetrics = request.app.state.metrics
-    async with context.sessions() as session:
-        counts = await session.execute(
-            select(Ticket.status, Ticket.escalation_level, func.count()).group_by(
-                Ticket.status, Ticket.escalation_level
-            )
-        )
-        collected.tickets.clear()
-        for status, level, count in counts:
-            collected.tickets.labels(status, str(level)).set(count)
+    counts = await tickets_by_status_and_level(context)
+    collected.tickets.clear()
+    for (status, level), count in counts.items():
+        collected.tickets.labels(status, str(level)).set(count)
     return Response(generate_latest(collected.registry), media_type=CONTENT_TYPE_LATEST)

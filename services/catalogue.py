@@ -1,5 +1,6 @@
 """Changes to departments and the dispatch catalogue, each recorded with who, when, before,
-after and why, in the same transaction as the change itself."""
+after and why, in the same transaction as the change itself. Each change is its own
+transaction, so the API and the admin console make it alike."""
 
 from __future__ import annotations
 
@@ -21,16 +22,25 @@ from schema.catalogue import (
 from schema.tables import CatalogueChange, Department, RoutingRule
 from schema.ticket import Actor
 from services import hierarchy
+from services.context import AppContext
 from services.errors import ServiceError
 from services.ticket_queries import unknown_departments
 
 
+def _department_read(row: Department) -> DepartmentRead:
+    return DepartmentRead.model_validate(row, from_attributes=True)
+
+
+def _rule_read(row: RoutingRule) -> RoutingRuleRead:
+    return RoutingRuleRead.model_validate(row, from_attributes=True)
+
+
 def _department_view(row: Department) -> dict[str, Any]:
-    return DepartmentRead.model_validate(row, from_attributes=True).model_dump()
+    return _department_read(row).model_dump()
 
 
 def _rule_view(row: RoutingRule) -> dict[str, Any]:
-    return RoutingRuleRead.model_validate(row, from_attributes=True).model_dump()
+    return _rule_read(row).model_dump()
 
 
 def _record(
@@ -59,51 +69,55 @@ def _record(
 
 
 async def create_department(
-    session: AsyncSession, *, body: DepartmentCreate, actor: Actor
-) -> Department:
-    if await session.get(Department, body.code) is not None:
-        raise ServiceError(409, "exists", f"department {body.code} exists; change it with PATCH")
-    if body.parent is not None:
-        await _check_parent(session, body.code, body.parent)
-    row = Department(**body.model_dump(exclude={"note"}), active=True)
-    session.add(row)
-    _record(
-        session,
-        actor=actor,
-        entity="department",
-        key=body.code,
-        action="created",
-        before=None,
-        after=_department_view(row),
-        note=body.note,
-    )
-    return row
+    context: AppContext, *, body: DepartmentCreate, actor: Actor
+) -> DepartmentRead:
+    async with context.sessions.begin() as session:
+        if await session.get(Department, body.code) is not None:
+            raise ServiceError(
+                409, "exists", f"department {body.code} exists; change it with PATCH"
+            )
+        if body.parent is not None:
+            await _check_parent(session, body.code, body.parent)
+        row = Department(**body.model_dump(exclude={"note"}), active=True)
+        session.add(row)
+        _record(
+            session,
+            actor=actor,
+            entity="department",
+            key=body.code,
+            action="created",
+            before=None,
+            after=_department_view(row),
+            note=body.note,
+        )
+        return _department_read(row)
 
 
 async def update_department(
-    session: AsyncSession, *, code: str, body: DepartmentUpdate, actor: Actor
-) -> Department:
-    row = await session.get(Department, code)
-    if row is None:
-        raise ServiceError(404, "unknown_department", f"no department {code}")
-    before = _department_view(row)
-    if body.active is False and row.active:
-        await _check_not_routed_to(session, code)
-    if body.parent is not None:
-        await _check_parent(session, code, body.parent)
-    for field, value in body.model_dump(exclude_unset=True, exclude={"note"}).items():
-        setattr(row, field, value)
-    _record(
-        session,
-        actor=actor,
-        entity="department",
-        key=code,
-        action="updated",
-        before=before,
-        after=_department_view(row),
-        note=body.note,
-    )
-    return row
+    context: AppContext, *, code: str, body: DepartmentUpdate, actor: Actor
+) -> DepartmentRead:
+    async with context.sessions.begin() as session:
+        row = await session.get(Department, code)
+        if row is None:
+            raise ServiceError(404, "unknown_department", f"no department {code}")
+        before = _department_view(row)
+        if body.active is False and row.active:
+            await _check_not_routed_to(session, code)
+        if body.parent is not None:
+            await _check_parent(session, code, body.parent)
+        for field, value in body.model_dump(exclude_unset=True, exclude={"note"}).items():
+            setattr(row, field, value)
+        _record(
+            session,
+            actor=actor,
+            entity="department",
+            key=code,
+            action="updated",
+            before=before,
+            after=_department_view(row),
+            note=body.note,
+        )
+        return _department_read(row)
 
 
 async def _check_parent(session: AsyncSession, code: str, parent: str) -> None:
@@ -143,82 +157,83 @@ async def check_departments(session: AsyncSession, codes: list[str]) -> None:
 
 
 async def create_rule(
-    session: AsyncSession, *, body: RoutingRuleCreate, actor: Actor
-) -> RoutingRule:
-    if body.lead in body.assisting:
-        raise ServiceError(422, "invalid_input", "the lead department cannot also be assisting")
-    await check_departments(session, [body.lead, *body.assisting])
-    clash = await session.scalar(
-        select(RoutingRule.id).where(
-            RoutingRule.category == body.category,
-            RoutingRule.district.is_(None)
-            if body.district is None
-            else RoutingRule.district == body.district,
+    context: AppContext, *, body: RoutingRuleCreate, actor: Actor
+) -> RoutingRuleRead:
+    async with context.sessions.begin() as session:
+        if body.lead in body.assisting:
+            raise ServiceError(422, "invalid_input", "the lead department cannot also be assisting")
+        await check_departments(session, [body.lead, *body.assisting])
+        clash = await session.scalar(
+            select(RoutingRule.id).where(
+                RoutingRule.category == body.category,
+                RoutingRule.district.is_(None)
+                if body.district is None
+                else RoutingRule.district == body.district,
+            )
         )
-    )
-    if clash is not None:
-        raise ServiceError(
-            409,
-            "exists",
-            f"rule {clash} already routes {body.category!r} there; change it with PATCH",
+        if clash is not None:
+            raise ServiceError(
+                409,
+                "exists",
+                f"rule {clash} already routes {body.category!r} there; change it with PATCH",
+            )
+        row = RoutingRule(**body.model_dump())
+        session.add(row)
+        await session.flush()  # the new id names the change
+        _record(
+            session,
+            actor=actor,
+            entity="routing_rule",
+            key=str(row.id),
+            action="created",
+            before=None,
+            after=_rule_view(row),
+            note=body.note,
         )
-    row = RoutingRule(**body.model_dump())
-    session.add(row)
-    await session.flush()  # the new id names the change
-    _record(
-        session,
-        actor=actor,
-        entity="routing_rule",
-        key=str(row.id),
-        action="created",
-        before=None,
-        after=_rule_view(row),
-        note=body.note,
-    )
-    return row
+        return _rule_read(row)
 
 
 async def update_rule(
-    session: AsyncSession, *, rule_id: int, body: RoutingRuleUpdate, actor: Actor
-) -> RoutingRule:
-    row = await _rule(session, rule_id)
-    before = _rule_view(row)
-    changes = body.model_dump(exclude_unset=True)
-    lead = changes.get("lead", row.lead)
-    assisting = changes.get("assisting", row.assisting)
-    if lead in assisting:
-        raise ServiceError(422, "invalid_input", "the lead department cannot also be assisting")
-    await check_departments(session, [lead, *assisting])
-    for field, value in changes.items():
-        setattr(row, field, value)
-    _record(
-        session,
-        actor=actor,
-        entity="routing_rule",
-        key=str(rule_id),
-        action="updated",
-        before=before,
-        after=_rule_view(row),
-        note=body.note,
-    )
-    return row
+    context: AppContext, *, rule_id: int, body: RoutingRuleUpdate, actor: Actor
+) -> RoutingRuleRead:
+    async with context.sessions.begin() as session:
+        row = await _rule(session, rule_id)
+        before = _rule_view(row)
+        changes = body.model_dump(exclude_unset=True)
+        lead = changes.get("lead", row.lead)
+        assisting = changes.get("assisting", row.assisting)
+        if lead in assisting:
+            raise ServiceError(422, "invalid_input", "the lead department cannot also be assisting")
+        await check_departments(session, [lead, *assisting])
+        for field, value in changes.items():
+            setattr(row, field, value)
+        _record(
+            session,
+            actor=actor,
+            entity="routing_rule",
+            key=str(rule_id),
+            action="updated",
+            before=before,
+            after=_rule_view(row),
+            note=body.note,
+        )
+        return _rule_read(row)
 
 
-async def delete_rule(
-    session: AsyncSession, *, rule_id: int, actor: Actor, note: str | None
-) -> None:
-    row = await _rule(session, rule_id)
-    _record(
-        session,
-        actor=actor,
-        entity="routing_rule",
-        key=str(rule_id),
-        action="deleted",
-        before=_rule_view(row),
-        after=None,
-        note=note,
-    )
-    await session.delete(row)
+async def delete_rule(context: AppContext, *, rule_id: int, actor: Actor, note: str | None) -> None:
+    async with context.sessions.begin() as session:
+        row = await _rule(session, rule_id)
+        _record(
+            session,
+            actor=actor,
+            entity="routing_rule",
+            key=str(rule_id),
+            action="deleted",
+            before=_rule_view(row),
+            after=None,
+            note=note,
+        )
+        await session.delete(row)
 
 
 async def _rule(session: AsyncSession, rule_id: int) -> RoutingRule:

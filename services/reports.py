@@ -1,16 +1,22 @@
-"""Reports compiled by hand, as their schedule would."""
+"""The periodic reports as their workflows compiled them, read alike by ``/v1/reports``
+and the reports pages; and one compiled by hand, as its schedule would."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import datetime
+from typing import Any, Literal
 
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
 from temporalio.client import WorkflowFailureError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from schema.reports import ReportKind, ReportRequest, ReportSummary
+from schema.tables import Report
 from schema.ticket import Actor
 from services.context import AppContext
 from services.errors import ServiceError
@@ -19,6 +25,72 @@ from workflows.reports import ReportWorkflow
 
 # A report over a large city takes seconds; past this the caller is told to look later.
 COMPILE_WAIT_SECONDS = 60.0
+
+
+class ReportListed(BaseModel):
+    id: str
+    kind: str
+    period_from: datetime
+    period_to: datetime
+    created_at: datetime
+
+
+class ReportRead(ReportListed):
+    content: dict[str, Any]
+
+
+class StoredReport(ReportRead):
+    """A report with its Markdown text, which its JSON form leaves out."""
+
+    markdown: str = Field(exclude=True)
+
+
+# Newest first, by the period reported on (the API's) or by when it was compiled (the page's).
+_ORDERS = {"period": Report.period_from.desc(), "compiled": Report.created_at.desc()}
+
+
+async def list_reports(
+    context: AppContext,
+    *,
+    kind: str | None = None,
+    limit: int,
+    offset: int = 0,
+    newest: Literal["period", "compiled"] = "period",
+) -> list[ReportListed]:
+    """The listed columns only: a report's content is sealed, and a list does not show it."""
+    listed = (getattr(Report, name) for name in ReportListed.model_fields)
+    query = select(*listed).order_by(_ORDERS[newest], Report.id).offset(offset).limit(limit)
+    if kind is not None:
+        query = query.where(Report.kind == kind)
+    async with context.sessions() as session:
+        rows = await session.execute(query)
+        return [ReportListed.model_validate(row, from_attributes=True) for row in rows]
+
+
+async def count_reports(context: AppContext, *, kind: str | None = None) -> int:
+    count = select(func.count()).select_from(Report)
+    if kind is not None:
+        count = count.where(Report.kind == kind)
+    async with context.sessions() as session:
+        return await session.scalar(count) or 0
+
+
+async def stored_report(context: AppContext, report_id: str) -> StoredReport | None:
+    async with context.sessions() as session:
+        row = await session.get(Report, report_id)
+    return StoredReport.model_validate(row, from_attributes=True) if row is not None else None
+
+
+async def compile_and_list(
+    context: AppContext, actor: Actor, kind: ReportKind, key: str | None
+) -> ReportListed:
+    """Compile the report now (``compile_now``) and list it as the API does; 503 while the
+    read model has not caught up with it."""
+    summary = await compile_now(context, actor, kind, key)
+    found = await stored_report(context, summary.id)
+    if found is None:
+        raise ServiceError(503, "report_pending", f"report {summary.id} is not readable yet")
+    return ReportListed.model_validate(found.model_dump())
 
 
 async def compile_now(

@@ -12,21 +12,19 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.catalogue import (
+    CatalogueChangeRead,
     DepartmentCreate,
     DepartmentUpdate,
     RoutingRuleCreate,
     RoutingRuleUpdate,
 )
-from schema.tables import CatalogueChange, Department, RoutingRule
 from schema.ticket import Role
 from services import catalogue as service
+from services import catalogue_reads as reads
 from services.context import AppContext
 from services.errors import ServiceError
-from services.ticket_queries import known_districts
 from web.base import ContextDep, UserDep, WebError, page, refused, require_role
 from web.i18n import N_
 from web.sessions import SignedIn
@@ -66,7 +64,7 @@ def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) 
     return lines
 
 
-def changed_what(change: CatalogueChange) -> str:
+def changed_what(change: CatalogueChangeRead) -> str:
     """The unit's code, or the rule's number with its category and district."""
     if change.entity != "routing_rule":
         return change.key
@@ -82,33 +80,14 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-async def _history(session: AsyncSession, entity: str) -> list[CatalogueChange]:
-    rows = await session.scalars(
-        select(CatalogueChange)
-        .where(CatalogueChange.entity == entity)
-        .order_by(CatalogueChange.id.desc())
-        .limit(HISTORY_ROWS)
-    )
-    return list(rows)
-
-
 async def _catalogue_page(
     request: Request, me: SignedIn, context: AppContext, name: str, status: int, **extra: Any
 ) -> Response:
-    async with context.sessions() as session:
-        departments = list(await session.scalars(select(Department).order_by(Department.code)))
-        entity, _ = PAGES[name]
-        rules = (
-            list(
-                await session.scalars(
-                    select(RoutingRule).order_by(RoutingRule.category, RoutingRule.district)
-                )
-            )
-            if entity == "routing_rule"
-            else []
-        )
-        history = await _history(session, entity)
-        districts = await known_districts(session)
+    entity, _ = PAGES[name]
+    departments = await reads.departments(context)
+    rules = await reads.routing_rules(context, by_district=True) if entity == "routing_rule" else []
+    history = await reads.catalogue_changes(context, entity=entity, limit=HISTORY_ROWS)
+    districts = await reads.districts(context)
     return page(
         request,
         name,
@@ -133,16 +112,15 @@ async def _change(
     context: AppContext,
     name: str,
     note: str,
-    change: Callable[[AsyncSession, str], Awaitable[object]],
+    change: Callable[[str], Awaitable[object]],
 ) -> Response:
-    """Run one change, with its reason, in its own transaction; back to the list, or the
-    list with the refusal."""
+    """Run one change, with its reason (the service makes it one transaction); back to the
+    list, or the list with the refusal."""
     _admins_only(me)
     reason = _reason(note)
     _, back = PAGES[name]
     try:
-        async with context.sessions.begin() as session:
-            await change(session, reason)
+        await change(reason)
     except ValidationError as problem:
         message = refused(problem).message
         return await _catalogue_page(
@@ -192,7 +170,7 @@ async def create_department(
     note: Reason = "",
 ) -> Response:
 
-    async def create(session: AsyncSession, reason: str) -> object:
+    async def create(reason: str) -> object:
         body = DepartmentCreate.model_validate(
             {
                 "code": code.strip(),
@@ -204,7 +182,7 @@ async def create_department(
                 "note": reason,
             }
         )
-        return await service.create_department(session, body=body, actor=me.account.actor)
+        return await service.create_department(context, body=body, actor=me.account.actor)
 
     return await _change(request, me, context, "admin_departments.html", note, create)
 
@@ -233,10 +211,10 @@ async def update_department(
     if active in ("true", "false"):
         changes["active"] = active == "true"
 
-    async def update(session: AsyncSession, reason: str) -> object:
+    async def update(reason: str) -> object:
         body = DepartmentUpdate.model_validate({**changes, "note": reason})
         return await service.update_department(
-            session, code=code, body=body, actor=me.account.actor
+            context, code=code, body=body, actor=me.account.actor
         )
 
     return await _change(request, me, context, "admin_departments.html", note, update)
@@ -263,7 +241,7 @@ async def create_rule(
     note: Reason = "",
 ) -> Response:
 
-    async def create(session: AsyncSession, reason: str) -> object:
+    async def create(reason: str) -> object:
         body = RoutingRuleCreate.model_validate(
             {
                 "category": category.strip(),
@@ -273,7 +251,7 @@ async def create_rule(
                 "note": reason,
             }
         )
-        return await service.create_rule(session, body=body, actor=me.account.actor)
+        return await service.create_rule(context, body=body, actor=me.account.actor)
 
     return await _change(request, me, context, "admin_routing.html", note, create)
 
@@ -289,7 +267,7 @@ async def update_rule(
     note: Reason = "",
 ) -> Response:
 
-    async def update(session: AsyncSession, reason: str) -> object:
+    async def update(reason: str) -> object:
         body = RoutingRuleUpdate.model_validate(
             {
                 "lead": lead,
@@ -298,7 +276,7 @@ async def update_rule(
             }
         )
         return await service.update_rule(
-            session, rule_id=rule_id, body=body, actor=me.account.actor
+            context, rule_id=rule_id, body=body, actor=me.account.actor
         )
 
     return await _change(request, me, context, "admin_routing.html", note, update)
@@ -309,8 +287,8 @@ async def delete_rule(
     rule_id: int, request: Request, me: UserDep, context: ContextDep, note: Reason = ""
 ) -> Response:
 
-    async def delete(session: AsyncSession, reason: str) -> object:
-        await service.delete_rule(session, rule_id=rule_id, actor=me.account.actor, note=reason)
+    async def delete(reason: str) -> object:
+        await service.delete_rule(context, rule_id=rule_id, actor=me.account.actor, note=reason)
         return None
 
     return await _change(request, me, context, "admin_routing.html", note, delete)

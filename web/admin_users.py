@@ -12,9 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from schema.ticket import Role
 from services.accounts import add_user, change_role, disable_user, list_users, set_password
+from services.choices import catalogue_choices
 from services.context import AppContext
 from web.base import ContextDep, UserDep, WebError, page, require_role
-from web.choices import catalogue_choices
 from web.i18n import N_
 from web.sessions import SignedIn
 
@@ -35,8 +35,7 @@ def _not_oneself(me: SignedIn, username: str) -> None:
 async def _users_page(
     request: Request, me: SignedIn, context: AppContext, status: int = 200, **extra: Any
 ) -> Response:
-    async with context.sessions() as session:
-        choices = await catalogue_choices(session)
+    choices = await catalogue_choices(context)
     return page(
         request,
         "admin_users.html",

@@ -8,22 +8,22 @@ import re
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy import func, select
 
 from schema.body import MAX_PAGE
 from schema.reports import ReportKind
-from schema.tables import Report
 from schema.ticket import Role
+from services import reports as service
+from services.choices import Choices, catalogue_choices
+from services.context import AppContext
 from services.errors import ServiceError
-from services.reports import compile_now
+from services.reports import StoredReport
 from web.base import ContextDep, UserDep, WebError, page, paging, require_role
-from web.choices import Choices, catalogue_choices
 from web.i18n import N_
 from web.sessions import SignedIn
 
@@ -83,12 +83,11 @@ def _readers_only(me: SignedIn) -> None:
     require_role(me, READERS, N_("定期报告只供督办人员和管理员查阅"))
 
 
-async def _report(context: Any, report_id: str) -> Report:
-    async with context.sessions() as session:
-        row = await session.get(Report, report_id)
-    if row is None:
+async def _report(context: AppContext, report_id: str) -> StoredReport:
+    found = await service.stored_report(context, report_id)
+    if found is None:
         raise WebError(404, "unknown_report", N_("找不到这份报告"))
-    return row
+    return found
 
 
 @router.get("/reports")
@@ -104,20 +103,15 @@ async def report_list(
     # ASCII digits only: "²" is a digit to str.isdigit, and int() refuses it.
     given = wanted_page.isascii() and wanted_page.isdigit()
     number = int(wanted_page) if given and 0 < int(wanted_page) <= MAX_PAGE else 1
-    query = select(Report.id, Report.kind, Report.period_from, Report.period_to, Report.created_at)
-    count = select(func.count()).select_from(Report)
-    if chosen is not None:
-        query = query.where(Report.kind == chosen.value)
-        count = count.where(Report.kind == chosen.value)
-    async with context.sessions() as session:
-        total = await session.scalar(count) or 0
-        rows = (
-            await session.execute(
-                query.order_by(Report.created_at.desc(), Report.id)
-                .offset((number - 1) * PAGE_SIZE)
-                .limit(PAGE_SIZE)
-            )
-        ).all()
+    kind_value = chosen.value if chosen else None
+    total = await service.count_reports(context, kind=kind_value)
+    rows = await service.list_reports(
+        context,
+        kind=kind_value,
+        limit=PAGE_SIZE,
+        offset=(number - 1) * PAGE_SIZE,
+        newest="compiled",
+    )
     filters = {"kind": chosen.value} if chosen else {}
     return page(
         request,
@@ -148,7 +142,8 @@ async def compile_report(
     if kind not in KINDS:
         raise WebError(422, "invalid_input", N_("请选择报告种类"))
     try:
-        summary = await compile_now(context, me.account.actor, ReportKind(kind), form_key or None)
+        actor, chosen = me.account.actor, ReportKind(kind)
+        summary = await service.compile_now(context, actor, chosen, form_key or None)
     except ServiceError as problem:
         raise WebError.of(problem) from problem
     return RedirectResponse(f"/reports/{quote(summary.id)}", status_code=303)
@@ -161,8 +156,7 @@ async def report_page(
     _readers_only(me)
     report = await _report(context, report_id)
     tz = ZoneInfo(context.policy.timezone)
-    async with context.sessions() as session:
-        choices = await catalogue_choices(session)
+    choices = await catalogue_choices(context)
     return page(
         request,
         f"report_{report.kind}.html",
@@ -186,8 +180,7 @@ async def bulletin_chart(report_id: str, me: UserDep, context: ContextDep) -> Re
     report = await _report(context, report_id)
     if report.kind != ReportKind.BULLETIN.value:
         raise WebError(404, "unknown_report", N_("这份报告没有图表"))
-    async with context.sessions() as session:
-        choices = await catalogue_choices(session)
+    choices = await catalogue_choices(context)
     ranked = [d for d in report.content["statistics"]["departments"] if d["rank"] is not None]
     composite = {
         "labels": [choices.name_of(d["department"]) for d in ranked],

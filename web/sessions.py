@@ -1,69 +1,14 @@
 """Signed-in browsers: a server-side session per sign-in, its id in an HttpOnly cookie.
 
-A session ends on sign-out, when it expires (it survives a browser restart until then),
-and when its account is disabled or given a new password. Every state-changing request
-carries the session's CSRF token (a form field, or the ``X-CSRF-Token`` header HTMX sends).
+The session rows are ``services/web_sessions.py``'s; the pages know them by these names.
+Every state-changing request carries the session's CSRF token (a form field, or the
+``X-CSRF-Token`` header HTMX sends).
 """
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from schema.tables import User, WebSession
-from services.accounts import Account, account, account_of
+from services.web_sessions import LIFETIME, SignedIn, end_session, open_session, signed_in
 
 COOKIE = "hotline_session"
-LIFETIME = timedelta(hours=12)
 
-
-@dataclass(frozen=True)
-class SignedIn:
-    account: Account
-    session_id: str
-    csrf_token: str
-
-
-async def open_session(sessions: async_sessionmaker[AsyncSession], username: str) -> SignedIn:
-    now = datetime.now(UTC)
-    row = WebSession(
-        id=secrets.token_urlsafe(32),
-        username=username,
-        csrf_token=secrets.token_urlsafe(24),
-        created_at=now,
-        expires_at=now + LIFETIME,
-        ended_at=None,
-    )
-    async with sessions.begin() as session:
-        session.add(row)
-    found = await account(sessions, username)
-    assert found is not None  # just signed in
-    return SignedIn(account=found, session_id=row.id, csrf_token=row.csrf_token)
-
-
-async def signed_in(
-    sessions: async_sessionmaker[AsyncSession], session_id: str | None
-) -> SignedIn | None:
-    """The live session behind a cookie, or None (unknown, ended, expired, or its account
-    disabled or given a new password since)."""
-    if not session_id or len(session_id) > 64:
-        return None
-    now = datetime.now(UTC)
-    async with sessions() as session:
-        row = await session.get(WebSession, session_id)
-        if row is None or row.ended_at is not None or row.expires_at <= now:
-            return None
-        user = await session.get(User, row.username)
-        if user is None or not user.active or user.sessions_valid_after > row.created_at:
-            return None
-    return SignedIn(account=account_of(user), session_id=row.id, csrf_token=row.csrf_token)
-
-
-async def end_session(sessions: async_sessionmaker[AsyncSession], session_id: str) -> None:
-    async with sessions.begin() as session:
-        row = await session.get(WebSession, session_id)
-        if row is not None and row.ended_at is None:
-            row.ended_at = datetime.now(UTC)
+__all__ = ["COOKIE", "LIFETIME", "SignedIn", "end_session", "open_session", "signed_in"]

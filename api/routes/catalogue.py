@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Response
-from sqlalchemy import select
 
 from api.deps import ContextDep, StaffDep, require_roles
 from schema.body import MAX_ROW_ID
@@ -22,9 +21,9 @@ from schema.catalogue import (
     RoutingRuleRead,
     RoutingRuleUpdate,
 )
-from schema.tables import CatalogueChange, Department, RoutingRule
 from schema.ticket import Actor, Role
 from services import catalogue as service
+from services import catalogue_reads as reads
 
 router = APIRouter(prefix="/v1", tags=["catalogue"])
 
@@ -35,39 +34,28 @@ RuleId = Annotated[int, Path(ge=1, le=MAX_ROW_ID, description="a routing rule's 
 
 @router.get("/departments", response_model=list[DepartmentRead])
 async def list_departments(_: StaffDep, context: ContextDep) -> list[DepartmentRead]:
-    async with context.sessions() as session:
-        rows = await session.scalars(select(Department).order_by(Department.code))
-        return [DepartmentRead.model_validate(row, from_attributes=True) for row in rows]
+    return await reads.departments(context)
 
 
 @router.post("/departments", response_model=DepartmentRead, status_code=201)
 async def create_department(
     body: DepartmentCreate, actor: AdminDep, context: ContextDep
 ) -> DepartmentRead:
-    async with context.sessions.begin() as session:
-        row = await service.create_department(session, body=body, actor=actor)
-        return DepartmentRead.model_validate(row, from_attributes=True)
+    return await service.create_department(context, body=body, actor=actor)
 
 
 @router.patch("/departments/{code}", response_model=DepartmentRead)
 async def update_department(
     code: str, body: DepartmentUpdate, actor: AdminDep, context: ContextDep
 ) -> DepartmentRead:
-    async with context.sessions.begin() as session:
-        row = await service.update_department(session, code=code, body=body, actor=actor)
-        return DepartmentRead.model_validate(row, from_attributes=True)
+    return await service.update_department(context, code=code, body=body, actor=actor)
 
 
 @router.get("/routing-rules", response_model=list[RoutingRuleRead])
 async def list_routing_rules(
     _: StaffDep, context: ContextDep, category: str | None = None
 ) -> list[RoutingRuleRead]:
-    query = select(RoutingRule).order_by(RoutingRule.category, RoutingRule.id)
-    if category is not None:
-        query = query.where(RoutingRule.category == category)
-    async with context.sessions() as session:
-        rows = await session.scalars(query)
-        return [RoutingRuleRead.model_validate(row, from_attributes=True) for row in rows]
+    return await reads.routing_rules(context, category)
 
 
 @router.post("/routing-rules", response_model=RoutingRuleRead, status_code=201)
@@ -75,18 +63,14 @@ async def create_routing_rule(
     body: RoutingRuleCreate, actor: AdminDep, context: ContextDep
 ) -> RoutingRuleRead:
     """A new catalogue row; tickets registered from now on are routed by it."""
-    async with context.sessions.begin() as session:
-        row = await service.create_rule(session, body=body, actor=actor)
-        return RoutingRuleRead.model_validate(row, from_attributes=True)
+    return await service.create_rule(context, body=body, actor=actor)
 
 
 @router.patch("/routing-rules/{rule_id}", response_model=RoutingRuleRead)
 async def update_routing_rule(
     rule_id: RuleId, body: RoutingRuleUpdate, actor: AdminDep, context: ContextDep
 ) -> RoutingRuleRead:
-    async with context.sessions.begin() as session:
-        row = await service.update_rule(session, rule_id=rule_id, body=body, actor=actor)
-        return RoutingRuleRead.model_validate(row, from_attributes=True)
+    return await service.update_rule(context, rule_id=rule_id, body=body, actor=actor)
 
 
 @router.delete("/routing-rules/{rule_id}", status_code=204)
@@ -96,8 +80,7 @@ async def delete_routing_rule(
     context: ContextDep,
     note: Annotated[str | None, Query(max_length=2000)] = None,
 ) -> Response:
-    async with context.sessions.begin() as session:
-        await service.delete_rule(session, rule_id=rule_id, actor=actor, note=note)
+    await service.delete_rule(context, rule_id=rule_id, actor=actor, note=note)
     return Response(status_code=204)
 
 
@@ -110,11 +93,4 @@ async def list_catalogue_changes(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[CatalogueChangeRead]:
     """Newest first."""
-    query = select(CatalogueChange).order_by(CatalogueChange.id.desc()).limit(limit)
-    if entity is not None:
-        query = query.where(CatalogueChange.entity == entity)
-    if key is not None:
-        query = query.where(CatalogueChange.key == key)
-    async with context.sessions() as session:
-        rows = await session.scalars(query)
-        return [CatalogueChangeRead.model_validate(row, from_attributes=True) for row in rows]
+    return await reads.catalogue_changes(context, entity=entity, key=key, limit=limit)

@@ -16,23 +16,20 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
-from sqlalchemy import func, select
 
 from api.deps import ContextDep
 from api.errors import ErrorBody
 from hotline.personal_data import mask_text
 from schema.body import out_of_day_range
-from schema.tables import Department, RoutingRule, Ticket
 from schema.ticket import Actor, Channel, Citizen, Role, TicketCreate, TicketType, TicketView
+from services import catalogue_reads, open311
 from services.errors import ServiceError
-from services.ticket_queries import known_districts
 from services.tickets import register_ticket
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"])
 
 Format = Literal["json", "xml"]
 MAX_SPAN = timedelta(days=90)
-MAX_RECORDS = 1000
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 
 
@@ -166,25 +163,18 @@ async def discovery(fmt: Format, request: Request) -> Response:
 
 
 async def _services(context: ContextDep) -> list[dict[str, Any]]:
-    async with context.sessions() as session:
-        rows = await session.execute(
-            select(RoutingRule.category, func.min(Department.name))
-            .join(Department, Department.code == RoutingRule.lead)
-            .group_by(RoutingRule.category)
-            .order_by(RoutingRule.category)
-        )
-        return [
-            {
-                "service_code": category,
-                "service_name": category.replace("-", " "),
-                "description": f"Reports of {category.replace('-', ' ')}",
-                "metadata": True,
-                "type": "realtime",
-                "keywords": category.replace("-", ","),
-                "group": lead,
-            }
-            for category, lead in rows
-        ]
+    return [
+        {
+            "service_code": category,
+            "service_name": category.replace("-", " "),
+            "description": f"Reports of {category.replace('-', ' ')}",
+            "metadata": True,
+            "type": "realtime",
+            "keywords": category.replace("-", ","),
+            "group": lead,
+        }
+        for category, lead in await catalogue_reads.categories(context)
+    ]
 
 
 @router.get("/services.{fmt}", responses=answers())
@@ -196,8 +186,7 @@ async def services(fmt: Format, context: ContextDep) -> Response:
 async def service_definition(service_code: str, fmt: Format, context: ContextDep) -> Response:
     if service_code not in {s["service_code"] for s in await _services(context)}:
         return error(fmt, 404, f"no service {service_code}")
-    async with context.sessions() as session:
-        districts = await known_districts(session)
+    districts = await catalogue_reads.districts(context)
     return render(
         {
             "service_code": service_code,
@@ -249,14 +238,6 @@ def _request_record(ticket: TicketView, agencies: dict[str, str]) -> dict[str, A
     }
 
 
-async def _agencies(context: ContextDep) -> dict[str, str]:
-    async with context.sessions() as session:
-        return {
-            code: name
-            for code, name in await session.execute(select(Department.code, Department.name))
-        }
-
-
 @router.post("/requests.{fmt}", responses=answers(400, 403, 404, 503))
 async def post_request(fmt: Format, request: Request, context: ContextDep) -> Response:
     if not request.headers.get("content-type", "").startswith(FORM_TYPES):
@@ -302,7 +283,7 @@ async def post_request(fmt: Format, request: Request, context: ContextDep) -> Re
         ticket = (await register_ticket(context, body, actor, None)).ticket
     except ServiceError as problem:
         return error(fmt, 503 if problem.status == 503 else 400, problem.message)
-    lead = (await _agencies(context)).get(ticket.lead_department or "", "")
+    lead = (await catalogue_reads.department_names(context)).get(ticket.lead_department or "", "")
     notice = f"dispatched to {lead}" if lead else "received; an agent will dispatch it"
     return render(
         [{"service_request_id": ticket.ticket_no, "service_notice": notice, "account_id": None}],
@@ -322,36 +303,29 @@ async def get_requests(fmt: Format, request: Request, context: ContextDep) -> Re
         return error(fmt, 400, str(problem))
     if end - start > MAX_SPAN:
         return error(fmt, 400, "start_date and end_date may span at most 90 days")
-    statement = select(Ticket.document).where(Ticket.created_at >= start, Ticket.created_at <= end)
-    if ids := query.get("service_request_id"):
-        statement = select(Ticket.document).where(Ticket.ticket_no.in_(ids.split(",")))
-    if codes := query.get("service_code"):
-        statement = statement.where(Ticket.category.in_(codes.split(",")))
-    if status := query.get("status"):
-        wanted = set(status.split(","))
-        if not wanted <= {"open", "closed"}:
-            return error(fmt, 400, "status is open, closed, or both")
-        if wanted == {"closed"}:
-            statement = statement.where(Ticket.status == "closed")
-        elif wanted == {"open"}:
-            statement = statement.where(Ticket.status != "closed")
-    statement = statement.order_by(Ticket.created_at.desc()).limit(MAX_RECORDS)
-    async with context.sessions() as session:
-        documents = (await session.scalars(statement)).all()
-    agencies = await _agencies(context)
-    records = [_request_record(TicketView.model_validate(d), agencies) for d in documents]
+    wanted = set(status.split(",")) if (status := query.get("status")) else set()
+    if not wanted <= {"open", "closed"}:
+        return error(fmt, 400, "status is open, closed, or both")
+    only = wanted.pop() if len(wanted) == 1 else None  # both, or neither: no filter
+    tickets = await open311.service_requests(
+        context,
+        start=start,
+        end=end,
+        ids=ids.split(",") if (ids := query.get("service_request_id")) else None,
+        categories=codes.split(",") if (codes := query.get("service_code")) else None,
+        open=None if only is None else only == "open",
+    )
+    agencies = await catalogue_reads.department_names(context)
+    records = [_request_record(ticket, agencies) for ticket in tickets]
     return render(records, fmt, "service_requests", "request")
 
 
 @router.get("/requests/{service_request_id}.{fmt}", responses=answers(404))
 async def get_request(service_request_id: str, fmt: Format, context: ContextDep) -> Response:
-    async with context.sessions() as session:
-        document = await session.scalar(
-            select(Ticket.document).where(Ticket.ticket_no == service_request_id)
-        )
-    if document is None:
+    ticket = await open311.service_request(context, service_request_id)
+    if ticket is None:
         return error(fmt, 404, f"no service request {service_request_id}")
-    record = _request_record(TicketView.model_validate(document), await _agencies(context))
+    record = _request_record(ticket, await catalogue_reads.department_names(context))
     return render([record], fmt, "service_requests", "request")
 
 

@@ -3,21 +3,18 @@ compiled now, as its schedule would."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Response
-from pydantic import BaseModel
-from sqlalchemy import select
 
 from api.deps import ContextDep, require_roles
 from schema.body import Body
 from schema.reports import ReportKind
-from schema.tables import Report
 from schema.ticket import Actor, Role
+from services import reports as service
 from services.errors import ServiceError
 from services.idempotency import bind_action_key
-from services.reports import compile_now
+from services.reports import ReportListed, ReportRead
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 
@@ -25,18 +22,6 @@ ReaderDep = Annotated[Actor, Depends(require_roles([Role.SUPERVISOR, Role.ADMIN]
 # Compiling the dispatch meeting puts tickets under leaders: a supervisor's decision.
 CompilerDep = Annotated[Actor, Depends(require_roles([Role.SUPERVISOR]))]
 IdempotencyKey = Annotated[str | None, Header(max_length=200, pattern=r"^[\x21-\x7e]+$")]
-
-
-class ReportListed(BaseModel):
-    id: str
-    kind: str
-    period_from: datetime
-    period_to: datetime
-    created_at: datetime
-
-
-class ReportRead(ReportListed):
-    content: dict[str, Any]
 
 
 @router.get("", response_model=list[ReportListed])
@@ -47,14 +32,7 @@ async def list_reports(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[ReportListed]:
     """Newest first."""
-    # The listed columns only: a report's content is sealed, and a list does not show it.
-    listed = (getattr(Report, name) for name in ReportListed.model_fields)
-    query = select(*listed).order_by(Report.period_from.desc(), Report.id).limit(limit)
-    if kind is not None:
-        query = query.where(Report.kind == kind)
-    async with context.sessions() as session:
-        rows = await session.execute(query)
-        return [ReportListed.model_validate(row, from_attributes=True) for row in rows]
+    return await service.list_reports(context, kind=kind, limit=limit)
 
 
 class CompileRequest(Body):
@@ -81,12 +59,7 @@ async def compile_report(
             action="compile-report",
             body=body,
         )
-    summary = await compile_now(context, actor, body.kind, idempotency_key)
-    async with context.sessions() as session:
-        row = await session.get(Report, summary.id)
-    if row is None:
-        raise ServiceError(503, "report_pending", f"report {summary.id} is not readable yet")
-    return ReportListed.model_validate(row, from_attributes=True)
+    return await service.compile_and_list(context, actor, body.kind, idempotency_key)
 
 
 @router.get(
@@ -108,10 +81,9 @@ async def get_report(
     context: ContextDep,
     format: Literal["json", "markdown"] = "json",
 ) -> Any:
-    async with context.sessions() as session:
-        row = await session.get(Report, report_id)
-    if row is None:
+    found = await service.stored_report(context, report_id)
+    if found is None:
         raise ServiceError(404, "unknown_report", f"no report {report_id}")
     if format == "markdown":
-        return Response(row.markdown, media_type="text/markdown; charset=utf-8")
-    return ReportRead.model_validate(row, from_attributes=True)
+        return Response(found.markdown, media_type="text/markdown; charset=utf-8")
+    return ReportRead.model_validate(found.model_dump())
