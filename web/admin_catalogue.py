@@ -25,9 +25,9 @@ from services import catalogue as service
 from services import catalogue_reads as reads
 from services.context import AppContext
 from services.errors import ServiceError
+from services.web_sessions import SignedIn
 from web.base import ContextDep, UserDep, WebError, page, refused, require_role
 from web.i18n import N_
-from web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
 Name = Annotated[str, Form(max_length=200)]

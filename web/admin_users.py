@@ -14,9 +14,9 @@ from schema.ticket import Role
 from services.accounts import add_user, change_role, disable_user, list_users, set_password
 from services.choices import catalogue_choices
 from services.context import AppContext
+from services.web_sessions import SignedIn
 from web.base import ContextDep, UserDep, WebError, page, require_role
 from web.i18n import N_
-from web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]

@@ -20,9 +20,10 @@ from schema.ladder import TOP_LEVEL
 from schema.ticket import Role
 from services.context import AppContext
 from services.errors import Pending, Refusal, ServiceError, refusal_of
+from services.web_sessions import SignedIn, signed_in
 from web import labels
 from web.i18n import N_, from_header, gettext_for
-from web.sessions import COOKIE, SignedIn, signed_in
+from web.sessions import COOKIE
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(labels=labels, top_level=TOP_LEVEL)

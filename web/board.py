@@ -15,9 +15,9 @@ from schema.ticket import Role
 from services.board import ChartFigures, board_figures, chart_figures
 from services.choices import catalogue_choices
 from services.context import AppContext
+from services.web_sessions import SignedIn
 from web.base import ContextDep, UserDep, page, require_role
 from web.i18n import N_, gettext_for
-from web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
 BOARD_ROLES = (Role.SUPERVISOR, Role.ADMIN)

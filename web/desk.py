@@ -17,11 +17,11 @@ from services.context import AppContext
 from services.errors import REFUSALS
 from services.intake_preview import intake_preview
 from services.tickets import register_ticket
+from services.web_sessions import SignedIn
 from web.base import ContextDep, UserDep, page, refused, require_role
 from web.forms import form_fields
 from web.i18n import N_
 from web.queues import work_queues
-from web.sessions import SignedIn
 from web.ticket_page import act_on
 
 router = APIRouter(include_in_schema=False)

@@ -17,11 +17,11 @@ from services.choices import catalogue_choices
 from services.context import AppContext
 from services.errors import ServiceError
 from services.escalations import EscalationSearch, escalations_export, find_escalations
+from services.web_sessions import SignedIn
 from web.base import ContextDep, UserDep, WebError, page, paging, refused, require_role
 from web.downloads import csv_download
 from web.i18n import N_
 from web.search import day_bounds
-from web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
 READERS = (Role.SUPERVISOR, Role.DISCIPLINE, Role.ADMIN)  # as the API's

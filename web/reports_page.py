@@ -23,9 +23,9 @@ from services.choices import Choices, catalogue_choices
 from services.context import AppContext
 from services.errors import ServiceError
 from services.reports import StoredReport
+from services.web_sessions import SignedIn
 from web.base import ContextDep, UserDep, WebError, page, paging, require_role
 from web.i18n import N_
-from web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
 READERS = (Role.SUPERVISOR, Role.ADMIN)  # as the API's

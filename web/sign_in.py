@@ -9,9 +9,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from schema.ticket import Role
 from services.accounts import AccountError, SignInRefused, authenticate, set_language
+from services.web_sessions import LIFETIME, end_session, open_session
 from web.base import ContextDep, UserDep, WebError, check_same_origin, page
 from web.i18n import N_
-from web.sessions import COOKIE, LIFETIME, end_session, open_session
+from web.sessions import COOKIE
 
 router = APIRouter(include_in_schema=False)
 

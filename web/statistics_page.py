@@ -21,11 +21,11 @@ from services.context import AppContext
 from services.spreadsheets import csv_for_excel, xlsx
 from services.statistics import period_statistics
 from services.trend import city_trend
+from services.web_sessions import SignedIn
 from web.base import ContextDep, UserDep, WebError, page, refused, require_role
 from web.downloads import XLSX, csv_download, download
 from web.i18n import N_, gettext_for
 from web.periods import PERIODS, PeriodQuery, trend_bounds
-from web.sessions import SignedIn
 
 router = APIRouter(include_in_schema=False)
 READERS = (Role.SUPERVISOR, Role.ADMIN)  # as GET /v1/stats

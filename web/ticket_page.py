@@ -20,9 +20,9 @@ from services.errors import REFUSALS, ServiceError, forbidden
 from services.reopening import reopen
 from services.ticket_file import ticket_file
 from services.tickets import check_department_sees, current_ticket, readable_by, shown_to
+from services.web_sessions import SignedIn
 from web.base import ContextDep, UserDep, WebError, page, refused
 from web.forms import form_fields, read_form
-from web.sessions import SignedIn
 from workflows.ticket.rules import offered
 
 router = APIRouter(include_in_schema=False)

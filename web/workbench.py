@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from services.web_sessions import signed_in
 from web import (
     admin_catalogue,
     admin_policy,
@@ -26,7 +27,7 @@ from web import (
 )
 from web.base import SignInNeeded, WebError, page
 from web.security import PageSecurityHeaders
-from web.sessions import COOKIE, signed_in
+from web.sessions import COOKIE
 
 
 def install(app: FastAPI) -> None:

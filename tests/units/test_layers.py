@@ -37,13 +37,18 @@ def _sources(root: Path) -> Iterator[Path]:
             yield root / f"{package}.py"
 
 
-def _imported_packages(path: Path) -> Iterator[tuple[int, str]]:
+def _imported_modules(path: Path) -> Iterator[tuple[int, str]]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            yield node.lineno, node.module.split(".")[0]
+            yield node.lineno, node.module
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                yield node.lineno, alias.name.split(".")[0]
+                yield node.lineno, alias.name
+
+
+def _imported_packages(path: Path) -> Iterator[tuple[int, str]]:
+    for line, module in _imported_modules(path):
+        yield line, module.split(".")[0]
 
 
 def production_sources() -> Iterator[Path]:
@@ -92,4 +97,42 @@ def test_the_rule_finds_imports_up_and_between_peers(tmp_path: Path) -> None:
     assert sorted(imports_that_do_not_look_down(tmp_path)) == [
         "api/module.py:1 imports web",
         "schema/module.py:1 imports services",
+    ]
+
+
+# The faces reach the database only through the services: a route or a page that queried
+# it would be a second place for the same read, and the first to drift from the other.
+FACES = ("api", "web")
+DATABASE_MODULES = ("sqlalchemy", "schema.tables", "schema.column_types", "hotline.database")
+# A database outage is answered as 503 by the API's error handlers: exception types only.
+ANSWERS_DATABASE_ERRORS = {"api/errors.py": {"sqlalchemy.exc"}}
+
+
+def database_imports_of_the_faces(root: Path = ROOT) -> list[str]:
+    found = []
+    for face in FACES:
+        for path in (root / face).rglob("*.py"):
+            where = str(path.relative_to(root))
+            allowed = ANSWERS_DATABASE_ERRORS.get(where, set())
+            for line, name in _imported_modules(path):
+                if name in allowed:
+                    continue
+                if any(name == m or name.startswith(f"{m}.") for m in DATABASE_MODULES):
+                    found.append(f"{where}:{line} imports {name}")
+    return found
+
+
+def test_routes_and_pages_reach_the_database_only_through_services() -> None:
+    assert database_imports_of_the_faces() == []
+
+
+def test_the_database_rule_finds_a_query_in_a_page(tmp_path: Path) -> None:
+    for face in FACES:
+        (tmp_path / face).mkdir()
+    (tmp_path / "web" / "page.py").write_text("from sqlalchemy import select\n")
+    (tmp_path / "api" / "errors.py").write_text("from sqlalchemy.exc import DBAPIError\n")
+    (tmp_path / "api" / "route.py").write_text("import schema.tables\n")
+    assert sorted(database_imports_of_the_faces(tmp_path)) == [
+        "api/route.py:1 imports schema.tables",
+        "web/page.py:1 imports sqlalchemy",
     ]
