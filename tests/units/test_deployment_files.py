@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,20 @@ def test_dockerfile_copies_paths_that_exist() -> None:
         if match:
             for source in match.group(1).split():
                 assert (ROOT / source).exists(), f"Dockerfile copies missing {source}"
+
+
+def test_the_image_carries_every_package_the_project_installs() -> None:
+    """A package left out of the image installs nothing and fails at the first import."""
+    copied = {
+        source.rstrip("/")
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if (match := re.match(r"COPY (.+) \S+$", line))
+        for source in match.group(1).split()
+    }
+    included = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    packages = {name.rstrip("*") for name in included["packages"]["find"]["include"]}
+    modules = {f"{name}.py" for name in included["py-modules"]}
+    assert packages | modules <= copied, (packages | modules) - copied
 
 
 def test_two_workers_and_two_api_replicas_behind_the_proxy() -> None:
