@@ -57,14 +57,9 @@ from hotline.tokens import issue_token
 from schema.activity_io import ActivityName, Publication
 from schema.search_attributes import ALL_KEYS
 from schema.ticket import Role
-from tests.support import (
-    TEST_CONVERTER,
-    TEST_ENCRYPTION_KEYS,
-    asgi_client,
-    binary,
-    free_port,
-    intake_json,
-)
+from tests.support.data import intake_json
+from tests.support.keys import TEST_CONVERTER, TEST_ENCRYPTION_KEYS
+from tests.support.stack import asgi_client, binary, free_port
 from workflows.ticket.workflow import TicketWorkflow
 
 LIFE = [

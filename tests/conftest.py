@@ -5,38 +5,21 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 import structlog
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from hotline import sealing
-from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.logs import configure_logging
 from hotline.payload_codec import EncryptionKeys
 from hotline.settings import Settings
-from hotline.startup.demo_city import load_demo_city
-from tests.support import TEST_ENCRYPTION_KEYS, start_dev_server
-
-
-@dataclass
-class ReadModel:
-    url: str
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-
-
-async def open_read_model(url: str) -> ReadModel:
-    sealing.use_keys(EncryptionKeys.parse(TEST_ENCRYPTION_KEYS))  # its citizens, sealed
-    await upgrade_database(url)
-    engine = create_engine(url)
-    sessions = session_factory(engine)
-    await load_demo_city(sessions)
-    return ReadModel(url=url, engine=engine, sessions=sessions)
+from tests.support.keys import TEST_ENCRYPTION_KEYS
+from tests.support.policy import PolicyFile
+from tests.support.read_model import ReadModel, open_read_model
+from tests.support.stack import start_dev_server
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,20 +44,6 @@ async def sqlite_read_model(data_dir: Path) -> AsyncIterator[ReadModel]:
     model = await open_read_model(f"sqlite+aiosqlite:///{data_dir / 'read-model.db'}")
     yield model
     await model.engine.dispose()
-
-
-class PolicyFile:
-    """The policy file the workers read; a test rewrites it before starting its tickets."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.reset()
-
-    def write(self, toml: str) -> None:
-        self.path.write_text(toml)
-
-    def reset(self) -> None:
-        self.path.write_text("# built-in defaults\n")
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,8 @@ compared with its history event by event (tests/chaos.py)."""
 
 from __future__ import annotations
 
-from tests.api.conftest import drop_postgres_database, fresh_postgres_database
 from tests.chaos import run_chaos
+from tests.support.read_model import drop_postgres_database, fresh_postgres_database
 
 
 async def test_chaos_loses_and_repeats_nothing() -> None:

@@ -24,8 +24,9 @@ from api.app import create_app
 from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.ticket import Role
-from tests.conftest import ReadModel
-from tests.support import asgi_client, binary, intake_json
+from tests.support.data import intake_json
+from tests.support.read_model import ReadModel
+from tests.support.stack import asgi_client, binary
 
 
 class WorkerProcesses:

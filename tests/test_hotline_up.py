@@ -14,7 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support import binary, free_port, intake_json
+from tests.support.data import intake_json
+from tests.support.stack import binary, free_port
 
 
 def port_open(port: int) -> bool:

@@ -29,7 +29,9 @@ from hotline.temporal import connect, ensure_search_attributes
 from hotline.tokens import issue_token, verify_token
 from schema.search_attributes import ALL_KEYS
 from schema.ticket import Role
-from tests.support import TEST_CONVERTER, asgi_client, free_port, intake, intake_json, new_ticket_no
+from tests.support.data import intake, intake_json, new_ticket_no
+from tests.support.keys import TEST_CONVERTER
+from tests.support.stack import asgi_client, free_port
 from worker import build_worker
 from workflows.ticket.state import TicketStart
 from workflows.ticket.workflow import TicketWorkflow

@@ -22,7 +22,7 @@ from temporalio.testing import WorkflowEnvironment
 from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.ticket import Role
-from tests.support import binary, free_port
+from tests.support.stack import binary, free_port
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from api.errors import ApiError
 from hotline.accounts import ACCOUNT_LIMIT, AccountError, add_user, disable_user, set_password
 from hotline.tokens import verify_claims
 from schema.ticket import Role
-from tests.api.conftest import Api
+from tests.support.api_client import Api
 
 PASSWORD = "correct horse battery"
 

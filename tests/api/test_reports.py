@@ -13,8 +13,8 @@ from api.idempotency import scoped_key
 from hotline.startup.schedules import REPORT_SCHEDULES, ensure_schedules
 from schema.reports import ReportKind, ReportRequest
 from schema.ticket import Actor, Role
-from tests.api.conftest import Api
-from tests.conftest import PolicyFile
+from tests.support.api_client import Api
+from tests.support.policy import PolicyFile
 from workflows.reports import ReportWorkflow
 
 

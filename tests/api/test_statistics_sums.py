@@ -12,7 +12,7 @@ from hotline.database import upsert
 from hotline.statistics import TicketFacts, Weights, ranked_statistics, statistics
 from hotline.ticket_facts import counts_between, department_counts, figures_row
 from schema.tables import TicketFigures
-from tests.conftest import ReadModel
+from tests.support.read_model import ReadModel
 from tests.units.test_statistics import DATA
 
 # A period of its own, far from every other test's tickets.

@@ -9,9 +9,10 @@ from typing import Any
 
 from schema.tables import Ticket
 from schema.ticket import Role
-from tests.api.conftest import Api
-from tests.conftest import PolicyFile
-from tests.support import eventually, intake_json
+from tests.support.api_client import Api
+from tests.support.data import intake_json
+from tests.support.policy import PolicyFile
+from tests.support.waiting import eventually
 
 REPLY = {"outcome": "resolved", "content": "the stalls moved to the night market"}
 SATISFIED = {"satisfaction": "satisfied", "solved": True}

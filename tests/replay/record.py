@@ -54,16 +54,11 @@ from schema.ticket import (
     Transfer110Body,
     WithdrawBody,
 )
-from tests.conftest import open_read_model
-from tests.support import (
-    AGENT,
-    SUPERVISOR,
-    TEST_CONVERTER,
-    TEST_ENCRYPTION_KEYS,
-    binary,
-    department,
-)
-from tests.workflows.conftest import Tickets
+from tests.support.actors import AGENT, SUPERVISOR, department
+from tests.support.keys import TEST_CONVERTER, TEST_ENCRYPTION_KEYS
+from tests.support.read_model import open_read_model
+from tests.support.stack import binary
+from tests.support.tickets import Tickets
 from worker import build_worker
 from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.joint_meeting import JointMeetingWorkflow

@@ -9,7 +9,7 @@ import pytest
 from temporalio.exceptions import ApplicationError
 
 from schema.ticket import SignBody, SuspensionBody
-from tests.support import department
+from tests.support.actors import department
 from tests.units.test_ticket_effects import SHANGHAI, dispatched, due, run
 from workflows.ticket import handling, legacy
 from workflows.ticket.legacy import user_dates_are_city_dates as before_city_dates

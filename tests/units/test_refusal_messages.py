@@ -21,7 +21,7 @@ from schema.ticket import (
     ReturnBody,
     SignBody,
 )
-from tests.support import AGENT, SUPERVISOR, department
+from tests.support.actors import AGENT, SUPERVISOR, department
 from tests.units.test_ticket_effects import dispatched, due, local, run
 from workflows.refusals import RefusalType
 from workflows.ticket import handling, ladder, rules

@@ -34,7 +34,8 @@ from schema.ticket import (
     WithdrawBody,
 )
 from schema.working_days import due_instants
-from tests.support import AGENT, SUPERVISOR, department, intake
+from tests.support.actors import AGENT, SUPERVISOR, department
+from tests.support.data import intake
 from workflows.ticket import children, closing, handling, ladder, rules
 from workflows.ticket.effects import EFFECTS
 from workflows.ticket.outcome import Outcome

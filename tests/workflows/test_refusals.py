@@ -25,8 +25,8 @@ from schema.ticket import (
     SignBody,
     WithdrawBody,
 )
-from tests.support import AGENT, INTEGRATOR, SUPERVISOR, department, refusal
-from tests.workflows.conftest import Tickets
+from tests.support.actors import AGENT, INTEGRATOR, SUPERVISOR, department
+from tests.support.tickets import Tickets, refusal
 from workflows.ticket.workflow import TicketUpdate, TicketWorkflow
 
 LEAD = department("urban-management")

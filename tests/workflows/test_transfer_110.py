@@ -17,8 +17,8 @@ from schema.ticket import (
     TicketStatus,
     Transfer110Body,
 )
-from tests.support import AGENT, INTEGRATOR, department, refusal
-from tests.workflows.conftest import Tickets
+from tests.support.actors import AGENT, INTEGRATOR, department
+from tests.support.tickets import Tickets, refusal
 from workflows.ticket.workflow import TicketWorkflow
 
 FIGHT = Transfer110Body(reason="a fight in the street")
