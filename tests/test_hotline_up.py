@@ -7,7 +7,6 @@ import re
 import signal
 import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 
 from tests.support.data import intake_json
 from tests.support.stack import binary, free_port
+from tests.support.waiting import eventually_blocking
 
 
 def port_open(port: int) -> bool:
@@ -81,11 +81,13 @@ def dev_server_command(ports: dict[str, int]) -> list[str]:
 
 
 def wait_until_up(process: subprocess.Popen[str], log: Path) -> str:
-    started = time.monotonic()
-    while "hotline is up" not in log.read_text():
+    def up() -> bool:
+        if "hotline is up" in log.read_text():
+            return True
         assert process.poll() is None, log.read_text()
-        assert time.monotonic() - started < 60, log.read_text()
-        time.sleep(0.1)
+        return False
+
+    eventually_blocking(up, within=60, every=0.1, message=log.read_text)
     return log.read_text()
 
 
