@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from hotline.settings import Settings
 from tests.support.keys import TEST_ENCRYPTION_KEYS
 from tests.support.policy import PolicyFile
 from tests.support.read_model import ReadModel, open_read_model
-from tests.support.stack import start_dev_server
+from tests.support.stack import binary, free_port, start_dev_server
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -88,3 +90,32 @@ def json_logs() -> Iterator[io.StringIO]:
     yield output
     root.handlers, root.level = saved
     structlog.reset_defaults()
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], dict[str, int], Path]]:
+    """A `hotline up` of the test's own (Temporal + UI, worker, API on free ports): the
+    process, its ports, its log."""
+    ports = {"temporal": free_port(), "ui": free_port(), "api": free_port()}
+    environment = {
+        **os.environ,
+        "HOTLINE_DATA_DIR": str(tmp_path / "data"),
+        "HOTLINE_TEMPORAL_ADDRESS": f"127.0.0.1:{ports['temporal']}",
+        "HOTLINE_UI_PORT": str(ports["ui"]),
+        "HOTLINE_API_PORT": str(ports["api"]),
+        "HOTLINE_TASK_QUEUE": "up-test",
+    }
+    environment.pop("DATABASE_URL", None)
+    environment.pop("HOTLINE_JWT_SECRET", None)
+    log = tmp_path / "up.log"
+    process = subprocess.Popen(
+        [binary("hotline"), "up"],
+        env=environment,
+        text=True,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    yield process, ports, log
+    if process.poll() is None:
+        process.kill()
+        process.wait()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from schema.search_attributes import ALL_KEYS
 from tests.support.keys import TEST_CONVERTER
+from tests.support.waiting import eventually_blocking
 
 
 def binary(name: str) -> str:
@@ -62,3 +64,21 @@ async def start_test_server() -> WorkflowEnvironment:
         test_server_existing_path=binary("temporal-test-server"),
         data_converter=TEST_CONVERTER,
     )
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def wait_until_up(process: subprocess.Popen[str], log: Path) -> str:
+    """The banner of a `hotline up`, once it says it is up."""
+
+    def up() -> bool:
+        if "hotline is up" in log.read_text():
+            return True
+        assert process.poll() is None, log.read_text()
+        return False
+
+    eventually_blocking(up, within=60, every=0.1, message=log.read_text)
+    return log.read_text()
