@@ -1,4 +1,9 @@
-"""Fixtures shared by every test package."""
+"""Fixtures shared by every test package, and the markers that split the suite in tiers.
+
+``pytest -m "not e2e and not browser"`` is the fast loop: the pure units, the workflow
+tests on the time-skipping test server, the replays, and the in-process tests that need
+nothing running. The markers are given here, from what a test needs, not by hand.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,28 @@ from tests.support.keys import TEST_ENCRYPTION_KEYS
 from tests.support.policy import PolicyFile
 from tests.support.read_model import ReadModel, open_read_model
 from tests.support.stack import binary, free_port, start_dev_server
+
+# Fixtures that start real processes: Temporal's dev server, `hotline up`, the API and a
+# worker as processes. A test that needs one of them, even through another fixture, is e2e.
+E2E_FIXTURES = frozenset({"dev_server", "stack", "running_api", "low_threshold_server"})
+# Fixtures that drive Chromium.
+BROWSER_FIXTURES = frozenset({"workbench"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by them
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """browser and e2e from the fixtures a test needs (a module whose test starts processes
+    without such a fixture, as test_chaos does, sets pytestmark itself)."""
+    tests = Path(__file__).parent
+    for item in items:
+        needs = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if needs & BROWSER_FIXTURES or item.path.is_relative_to(tests / "web"):
+            item.add_marker(pytest.mark.browser)
+        if (
+            needs & E2E_FIXTURES or "postgresql" in params.values()  # a run on a PostgreSQL server
+        ):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session", autouse=True)
