@@ -13,7 +13,7 @@ from hotline.statistics import TicketFacts, Weights, ranked_statistics, statisti
 from hotline.ticket_facts import counts_between, department_counts, figures_row
 from schema.tables import TicketFigures
 from tests.support.read_model import ReadModel
-from tests.units.test_statistics import DATA
+from tests.support.statistics import DATA
 
 # A period of its own, far from every other test's tickets.
 START = datetime(2001, 3, 1, tzinfo=UTC)

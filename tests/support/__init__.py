@@ -4,6 +4,9 @@
 - ``keys``: the suite's fixed encryption key and the data converter built on it
 - ``actors``: the actors workflow tests act as
 - ``data``: intake bodies and ticket numbers
+- ``effects``: ticket state for the effect tests that run without a server
+- ``statistics``: the fixed data set of the statistics tests
+- ``rows``: read-model rows as an older revision stored them, for migration tests
 - ``policy``: the policy file the workers read
 - ``read_model``: opening a read model; a fresh PostgreSQL database
 - ``stack``: binaries, ports, the app in process, Temporal servers

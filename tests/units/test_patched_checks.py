@@ -10,7 +10,7 @@ from temporalio.exceptions import ApplicationError
 
 from schema.ticket import SignBody, SuspensionBody
 from tests.support.actors import department
-from tests.units.test_ticket_effects import SHANGHAI, dispatched, due, run
+from tests.support.effects import SHANGHAI, dispatched, due, run
 from workflows.ticket import handling, legacy
 from workflows.ticket.legacy import user_dates_are_city_dates as before_city_dates
 from workflows.ticket.state import TicketState

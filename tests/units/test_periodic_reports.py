@@ -8,7 +8,7 @@ from activities import report_compilers as reports
 from hotline.statistics import TicketFacts, Weights, statistics
 from schema.escalation import Escalation
 from schema.policy import Policy
-from tests.units.test_statistics import AT, ticket
+from tests.support.statistics import AT, ticket
 
 SHANGHAI = "Asia/Shanghai"
 

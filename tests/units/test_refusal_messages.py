@@ -22,7 +22,7 @@ from schema.ticket import (
     SignBody,
 )
 from tests.support.actors import AGENT, SUPERVISOR, department
-from tests.units.test_ticket_effects import dispatched, due, local, run
+from tests.support.effects import dispatched, due, local, run
 from workflows.refusals import RefusalType
 from workflows.ticket import handling, ladder, rules
 from workflows.ticket.state import TicketState
