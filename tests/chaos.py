@@ -59,7 +59,7 @@ from schema.search_attributes import ALL_KEYS
 from schema.ticket import Role
 from tests.support.data import intake_json
 from tests.support.keys import TEST_CONVERTER, TEST_ENCRYPTION_KEYS
-from tests.support.stack import asgi_client, binary, free_port
+from tests.support.stack import SERVER_STARTUP, asgi_client, binary, free_port
 from tests.support.waiting import eventually
 from workflows.ticket.workflow import TicketWorkflow
 
@@ -173,6 +173,7 @@ class ChaosRun:
             dev_server_existing_path=binary("temporal"),
             dev_server_log_level="error",
             dev_server_database_filename=str(self.data / "temporal.db"),
+            dev_server_startup_timeout=SERVER_STARTUP,
         )
 
     async def stop_server(self) -> None:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,10 @@ from temporalio.testing import WorkflowEnvironment
 from schema.search_attributes import ALL_KEYS
 from tests.support.keys import TEST_CONVERTER
 from tests.support.waiting import eventually_blocking
+
+# How long a Temporal server may take to answer after it is spawned. The SDK's default, 5 s,
+# is short on a 2-core machine under load: then a whole tier errors at its session fixture.
+SERVER_STARTUP = timedelta(seconds=60)
 
 
 def binary(name: str) -> str:
@@ -55,6 +60,7 @@ async def start_dev_server(*extra_args: str) -> WorkflowEnvironment:
         data_converter=TEST_CONVERTER,
         dev_server_log_level="error",
         dev_server_extra_args=list(extra_args),
+        dev_server_startup_timeout=SERVER_STARTUP,
     )
 
 
@@ -63,6 +69,7 @@ async def start_test_server() -> WorkflowEnvironment:
     return await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
         data_converter=TEST_CONVERTER,
+        test_server_startup_timeout=SERVER_STARTUP,
     )
 
 
