@@ -57,14 +57,10 @@ from schema.search_attributes import ALL_KEYS
 from schema.ticket import Role
 from startup.asgi import create_app
 from startup.devstack import prepare_database
-from tests.support import (
-    TEST_CONVERTER,
-    TEST_ENCRYPTION_KEYS,
-    asgi_client,
-    binary,
-    free_port,
-    intake_json,
-)
+from tests.support.data import intake_json
+from tests.support.keys import TEST_CONVERTER, TEST_ENCRYPTION_KEYS
+from tests.support.stack import SERVER_STARTUP, asgi_client, binary, free_port
+from tests.support.waiting import eventually
 from workflows.ticket.workflow import TicketWorkflow
 
 LIFE = [
@@ -177,6 +173,7 @@ class ChaosRun:
             dev_server_existing_path=binary("temporal"),
             dev_server_log_level="error",
             dev_server_database_filename=str(self.data / "temporal.db"),
+            dev_server_startup_timeout=SERVER_STARTUP,
         )
 
     async def stop_server(self) -> None:
@@ -213,13 +210,15 @@ class ChaosRun:
             gone = self.worker is None or self.worker.poll() is not None
             if gone and time.monotonic() >= self.worker_down_until:
                 self.start_worker()
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(0.5)  # a process manager's watch period; it runs till stopped
 
     # -- the storm ------------------------------------------------------------------
 
     async def storm(
         self, rounds: int, http: httpx.AsyncClient, agent: dict[str, str], probe_ticket: str
     ) -> None:
+        # The storm's sleeps are its script: how long the system runs between failures and
+        # how long an outage lasts. Nothing is waited for.
         for round_no in range(rounds):
             await asyncio.sleep(1.5)
             kind = round_no % 3
@@ -252,13 +251,13 @@ class ChaosRun:
         step_gap: float = 0.0,
     ) -> str:
         """One ticket's life, paced so that it spans the storm."""
-        await asyncio.sleep(start_after)
+        await asyncio.sleep(start_after)  # pacing, so that the lives span the storm
         ticket = await self.call(
             http, "POST", "/v1/tickets", headers["agent"], intake_json(), {"Idempotency-Key": key}
         )
         no: str = ticket["ticket_no"]
         for action, who, body in LIFE:
-            await asyncio.sleep(step_gap)
+            await asyncio.sleep(step_gap)  # pacing, as above
             await self.call(
                 http,
                 "POST",
@@ -285,7 +284,8 @@ class ChaosRun:
     ) -> Any:
         """Retry until the action took effect; a 409 after a 503 means it already had
         (for the steps of a life, each allowed once; not for repeatable reports)."""
-        for _ in range(600):
+
+        async def attempt() -> tuple[Any] | None:  # the answer, boxed: truthy even if empty
             try:
                 response = await http.request(
                     method, path, json=body, headers={**headers, **(extra or {})}
@@ -293,12 +293,12 @@ class ChaosRun:
             except httpx.TransportError:
                 response = None
             if response is not None and response.status_code in (200, 201):
-                return response.json()
+                return (response.json(),)
             refused = response is not None and response.status_code == 409
             if refused and ticket_no and settled_when_refused:
                 state = await http.get(f"/v1/tickets/{ticket_no}", headers=headers)
                 if state.status_code == 200 and _reached(state.json()["status"], expect_status):
-                    return state.json()
+                    return (state.json(),)
             if response is not None and response.status_code == 202:  # taken, not yet done:
                 self.figures.answered_202 += 1  # the retry with the same key joins it
             elif response is not None and response.status_code == 503:
@@ -306,8 +306,12 @@ class ChaosRun:
             elif response is not None and response.status_code != 409:
                 raise AssertionError(f"{method} {path}: {response.status_code} {response.text}")
             self.figures.retries += 1
-            await asyncio.sleep(0.5)
-        raise AssertionError(f"{method} {path} never succeeded")
+            return None
+
+        (answer,) = await eventually(
+            attempt, within=600, every=0.5, message=f"{method} {path} never succeeded"
+        )
+        return answer
 
     # -- the dense burst ------------------------------------------------------------------
 
@@ -363,7 +367,7 @@ class ChaosRun:
                 settled_when_refused=False,
             )
 
-        async def crash_and_recover() -> None:
+        async def crash_and_recover() -> None:  # scripted: one second in, six seconds down
             await asyncio.sleep(1.0)
             if crash == "worker":
                 self.worker_down_until = time.monotonic() + 6.0

@@ -1,42 +1,54 @@
-"""Fixtures shared by every test package."""
+"""Fixtures shared by every test package, and the markers that split the suite in tiers.
+
+``pytest -m "not e2e and not browser"`` is the fast loop: the pure units, the workflow
+tests on the time-skipping test server, the replays, and the in-process tests that need
+nothing running. The markers are given here, from what a test needs, not by hand.
+"""
 
 from __future__ import annotations
 
 import io
 import logging
+import os
+import subprocess
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
 import structlog
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 
 from hotline import sealing
-from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.logs import configure_logging
 from hotline.payload_codec import EncryptionKeys
 from hotline.settings import Settings
-from startup.demo_city import load_demo_city
-from tests.support import TEST_ENCRYPTION_KEYS, start_dev_server
+from tests.support.keys import TEST_ENCRYPTION_KEYS
+from tests.support.policy import PolicyFile
+from tests.support.read_model import ReadModel, open_read_model
+from tests.support.stack import binary, free_port, start_dev_server
+
+# Fixtures that start real processes: Temporal's dev server, `hotline up`, the API and a
+# worker as processes. A test that needs one of them, even through another fixture, is e2e.
+E2E_FIXTURES = frozenset({"dev_server", "stack", "running_api", "low_threshold_server"})
+# Fixtures that drive Chromium.
+BROWSER_FIXTURES = frozenset({"workbench"})
 
 
-@dataclass
-class ReadModel:
-    url: str
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-
-
-async def open_read_model(url: str) -> ReadModel:
-    sealing.use_keys(EncryptionKeys.parse(TEST_ENCRYPTION_KEYS))  # its citizens, sealed
-    await upgrade_database(url)
-    engine = create_engine(url)
-    sessions = session_factory(engine)
-    await load_demo_city(sessions)
-    return ReadModel(url=url, engine=engine, sessions=sessions)
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by them
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """browser and e2e from the fixtures a test needs (a module whose test starts processes
+    without such a fixture, as test_chaos does, sets pytestmark itself)."""
+    tests = Path(__file__).parent
+    for item in items:
+        needs = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if needs & BROWSER_FIXTURES or item.path.is_relative_to(tests / "web"):
+            item.add_marker(pytest.mark.browser)
+        if (
+            needs & E2E_FIXTURES or "postgresql" in params.values()  # a run on a PostgreSQL server
+        ):
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,20 +73,6 @@ async def sqlite_read_model(data_dir: Path) -> AsyncIterator[ReadModel]:
     model = await open_read_model(f"sqlite+aiosqlite:///{data_dir / 'read-model.db'}")
     yield model
     await model.engine.dispose()
-
-
-class PolicyFile:
-    """The policy file the workers read; a test rewrites it before starting its tickets."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.reset()
-
-    def write(self, toml: str) -> None:
-        self.path.write_text(toml)
-
-    def reset(self) -> None:
-        self.path.write_text("# built-in defaults\n")
 
 
 @pytest.fixture(scope="session")
@@ -119,3 +117,32 @@ def json_logs() -> Iterator[io.StringIO]:
     yield output
     root.handlers, root.level = saved
     structlog.reset_defaults()
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], dict[str, int], Path]]:
+    """A `hotline up` of the test's own (Temporal + UI, worker, API on free ports): the
+    process, its ports, its log."""
+    ports = {"temporal": free_port(), "ui": free_port(), "api": free_port()}
+    environment = {
+        **os.environ,
+        "HOTLINE_DATA_DIR": str(tmp_path / "data"),
+        "HOTLINE_TEMPORAL_ADDRESS": f"127.0.0.1:{ports['temporal']}",
+        "HOTLINE_UI_PORT": str(ports["ui"]),
+        "HOTLINE_API_PORT": str(ports["api"]),
+        "HOTLINE_TASK_QUEUE": "up-test",
+    }
+    environment.pop("DATABASE_URL", None)
+    environment.pop("HOTLINE_JWT_SECRET", None)
+    log = tmp_path / "up.log"
+    process = subprocess.Popen(
+        [binary("hotline"), "up"],
+        env=environment,
+        text=True,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    yield process, ports, log
+    if process.poll() is None:
+        process.kill()
+        process.wait()

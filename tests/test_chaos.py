@@ -4,8 +4,12 @@ compared with its history event by event (tests/chaos.py)."""
 
 from __future__ import annotations
 
-from tests.api.conftest import drop_postgres_database, fresh_postgres_database
+import pytest
+
 from tests.chaos import run_chaos
+from tests.support.read_model import drop_postgres_database, fresh_postgres_database
+
+pytestmark = pytest.mark.e2e  # run_chaos starts a dev server and worker processes of its own
 
 
 async def test_chaos_loses_and_repeats_nothing() -> None:

@@ -12,14 +12,10 @@ from temporalio.testing import WorkflowEnvironment
 
 from hotline.settings import Settings
 from schema.action_bodies import ProgressBody, SignBody, WithdrawBody
-from tests.conftest import ReadModel
-from tests.support import (
-    AGENT,
-    department,
-    intake,
-    new_ticket_no,
-    start_dev_server,
-)
+from tests.support.actors import AGENT, department
+from tests.support.data import intake, new_ticket_no
+from tests.support.read_model import ReadModel
+from tests.support.stack import start_dev_server
 from worker import build_worker
 from workflows.ids import ticket_workflow_id
 from workflows.ticket.state import TicketStart

@@ -24,8 +24,10 @@ from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.ticket import Role
 from startup.asgi import create_app
-from tests.conftest import ReadModel
-from tests.support import asgi_client, binary, intake_json
+from tests.support.data import intake_json
+from tests.support.read_model import ReadModel
+from tests.support.stack import asgi_client, binary
+from tests.support.waiting import eventually
 
 
 class WorkerProcesses:
@@ -66,12 +68,14 @@ class WorkerProcesses:
             task_queue=TaskQueue(name=self._environment["HOTLINE_TASK_QUEUE"]),
             task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
         )
-        for _ in range(300):
+
+        async def polling() -> bool:
             described = await self._client.workflow_service.describe_task_queue(request)
-            if any(p.identity.startswith(f"{pid}@") for p in described.pollers):
-                return
-            await asyncio.sleep(0.1)
-        raise AssertionError(f"worker {pid} never polled; see {self._log_dir}")
+            return any(p.identity.startswith(f"{pid}@") for p in described.pollers)
+
+        await eventually(
+            polling, within=40, every=0.1, message=f"worker {pid} never polled; see {self._log_dir}"
+        )
 
 
 @pytest.fixture
@@ -151,6 +155,7 @@ async def test_killed_worker_loses_no_action_and_repeats_none(
         )
         for no in numbers
     ]
+    # A window in which nothing may happen: no worker, so no reply may be answered.
     await asyncio.sleep(0.5)
     assert not any(task.done() for task in replies)
     await workers.start()
@@ -163,6 +168,7 @@ async def test_killed_worker_loses_no_action_and_repeats_none(
         )
         for no in numbers
     ]
+    # Deliberately short: the kill is to land while the burst is in flight, not after.
     await asyncio.sleep(0.05)
     workers.kill()
     await workers.start()

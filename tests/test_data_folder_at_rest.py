@@ -11,10 +11,8 @@ from typing import Any
 
 import httpx
 
-from tests.support import intake_json
-from tests.test_hotline_up import stack, wait_until_up
-
-__all__ = ["stack"]  # the fixture: a `hotline up` of this test's own
+from tests.support.data import intake_json
+from tests.support.stack import wait_until_up
 
 PHONE = "13912345678"
 ID_CARD = "110101199003071234"

@@ -2,51 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
-import socket
 import subprocess
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
-import pytest
 
-from tests.support import binary, free_port, intake_json
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-@pytest.fixture
-def stack(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], dict[str, int], Path]]:
-    ports = {"temporal": free_port(), "ui": free_port(), "api": free_port()}
-    environment = {
-        **os.environ,
-        "HOTLINE_DATA_DIR": str(tmp_path / "data"),
-        "HOTLINE_TEMPORAL_ADDRESS": f"127.0.0.1:{ports['temporal']}",
-        "HOTLINE_UI_PORT": str(ports["ui"]),
-        "HOTLINE_API_PORT": str(ports["api"]),
-        "HOTLINE_TASK_QUEUE": "up-test",
-    }
-    environment.pop("DATABASE_URL", None)
-    environment.pop("HOTLINE_JWT_SECRET", None)
-    log = tmp_path / "up.log"
-    process = subprocess.Popen(
-        [binary("hotline"), "up"],
-        env=environment,
-        text=True,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    yield process, ports, log
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+from tests.support.data import intake_json
+from tests.support.stack import binary, port_open, wait_until_up
 
 
 def workflow_show(ports: dict[str, int], ticket_no: str, *options: str) -> str:
@@ -77,15 +40,6 @@ def dev_server_command(ports: dict[str, int]) -> list[str]:
     ).stdout
     mine = [line for line in found.splitlines() if str(ports["temporal"]) in line]
     return mine[0].split() if mine else []
-
-
-def wait_until_up(process: subprocess.Popen[str], log: Path) -> str:
-    started = time.monotonic()
-    while "hotline is up" not in log.read_text():
-        assert process.poll() is None, log.read_text()
-        assert time.monotonic() - started < 60, log.read_text()
-        time.sleep(0.1)
-    return log.read_text()
 
 
 def sign_in(api: str, banner: str, role: str) -> str:

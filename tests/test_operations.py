@@ -29,7 +29,9 @@ from services.errors import ServiceError
 from services.ticket_gateway import TicketGateway
 from startup.asgi import create_app
 from startup.cli import app as cli
-from tests.support import TEST_CONVERTER, asgi_client, free_port, intake, intake_json, new_ticket_no
+from tests.support.data import intake, intake_json, new_ticket_no
+from tests.support.keys import TEST_CONVERTER
+from tests.support.stack import asgi_client, free_port
 from worker import build_worker
 from workflows.ticket.state import TicketStart
 from workflows.ticket.workflow import TicketWorkflow

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,8 @@ from temporalio.testing import WorkflowEnvironment
 from hotline.settings import Settings
 from hotline.tokens import issue_token
 from schema.ticket import Role
-from tests.support import binary, free_port
+from tests.support.stack import binary, free_port
+from tests.support.waiting import eventually_blocking
 
 
 @pytest.fixture(scope="module")
@@ -75,14 +75,13 @@ def running_api(
 
 
 def _wait_until_healthy(base: str, logs: Path) -> None:
-    for _ in range(200):
+    def healthy() -> bool:
         try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                return
+            return httpx.get(f"{base}/healthz").status_code == 200
         except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"the API did not start; see {logs}")
+            return False
+
+    eventually_blocking(healthy, within=30, every=0.1, message=f"the API did not start; see {logs}")
 
 
 def test_no_generated_request_causes_a_server_error(

@@ -15,7 +15,7 @@ from schema.ticket import Role
 from services.account_gate import AccountGate
 from services.accounts import ACCOUNT_LIMIT, AccountError, add_user, disable_user, set_password
 from services.errors import ServiceError
-from tests.api.conftest import Api
+from tests.support.api_client import Api
 
 PASSWORD = "correct horse battery"
 

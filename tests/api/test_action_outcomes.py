@@ -9,11 +9,14 @@ caller's own and bound to their first request.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from schema.ticket import Role
 from startup.asgi import create_app
-from tests.api.conftest import Api
-from tests.support import asgi_client, eventually, intake_json
+from tests.support.api_client import Api
+from tests.support.data import intake_json
+from tests.support.stack import asgi_client
+from tests.support.waiting import eventually
 from worker import build_worker
 
 
@@ -60,7 +63,7 @@ async def test_without_a_worker_actions_are_accepted_then_applied_once(api: Api)
 
         async with build_worker(api.temporal, settings, api.read_model.sessions):
 
-            async def done() -> dict[str, object] | None:
+            async def done() -> dict[str, Any] | None:
                 answer = (await http.get(outcome_url, headers=lead)).json()
                 return answer if answer["status"] == "done" else None
 

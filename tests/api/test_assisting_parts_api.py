@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.api.conftest import Api
+from tests.support.api_client import Api
 
 NOISE = "construction-noise"  # the catalogue: ecology leads, urban management assists
 

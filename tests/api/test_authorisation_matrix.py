@@ -8,8 +8,9 @@ from typing import Any
 from schema.ticket import Role
 from services.actions import TICKET_ACTIONS
 from startup.asgi import create_app
-from tests.api.conftest import Api
-from tests.support import asgi_client, intake_json
+from tests.support.api_client import Api
+from tests.support.data import intake_json
+from tests.support.stack import asgi_client
 from workflows.ticket.process import Scope
 from workflows.ticket.rules import ACTION_RULES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from schema.ticket import Role
-from tests.api.conftest import Api
+from tests.support.api_client import Api
 
 
 def new_category() -> str:

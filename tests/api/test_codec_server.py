@@ -9,8 +9,8 @@ from temporalio.client import Client
 
 from schema.ticket import Role
 from startup.devstack import ui_codec_arguments
-from tests.api.conftest import Api
-from tests.support import TEST_CONVERTER
+from tests.support.api_client import Api
+from tests.support.keys import TEST_CONVERTER
 
 PHONE = "13812341234"
 UI = "http://127.0.0.1:8233"

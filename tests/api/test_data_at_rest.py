@@ -13,8 +13,8 @@ from hotline import sealing
 from hotline.payload_codec import EncryptionKeys
 from hotline.reseal import reseal
 from schema.ticket import Role
-from tests.api.conftest import Api
-from tests.support import TEST_ENCRYPTION_KEYS
+from tests.support.api_client import Api
+from tests.support.keys import TEST_ENCRYPTION_KEYS
 
 NAME, PHONE = "王小明", "13655556666"
 QUOTED_PHONE, QUOTED_ID_CARD = "13912345678", "110101199003071234"

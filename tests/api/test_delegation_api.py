@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from schema.policy import Policy
 from schema.ticket import Role
 from services import hierarchy
-from tests.api.conftest import Api
+from tests.support.api_client import Api
 
 CITY = ZoneInfo(Policy().timezone)
 

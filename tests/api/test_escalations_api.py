@@ -8,9 +8,9 @@ import io
 from typing import Any
 
 from schema.ticket import Role
-from tests.api.conftest import Api
-from tests.conftest import PolicyFile
-from tests.support import eventually
+from tests.support.api_client import Api
+from tests.support.policy import PolicyFile
+from tests.support.waiting import eventually
 
 SUPERVISOR_DECISION = {
     "lead": "housing",

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import jwt
 
 from schema.ticket import Role
-from tests.api.conftest import Api
-from tests.support import intake_json
+from tests.support.api_client import Api
+from tests.support.data import intake_json
 
 
 async def _department_with_a_ticket(api: Api, code: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.api.conftest import Api
+from tests.support.api_client import Api
 
 
 async def _merge_all(api: Api, pairs: list[tuple[str, str]]) -> list[httpx.Response]:

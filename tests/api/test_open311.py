@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 from datetime import UTC, datetime, timedelta
 
-from tests.api.conftest import Api
+from tests.support.api_client import Api
 
 BASE = "/open311/v2"
 REQUEST_FIELDS = {

@@ -9,8 +9,8 @@ from typing import Any
 import jsonschema_rs
 
 from schema.ticket import Role
-from tests.api.conftest import Api
-from tests.support import intake_json
+from tests.support.api_client import Api
+from tests.support.data import intake_json
 
 
 async def _published(api: Api) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,8 +13,9 @@ from schema.reports import ReportKind, ReportRequest
 from schema.ticket import Actor, Role
 from services.idempotency import scoped_key
 from startup.schedules import REPORT_SCHEDULES, ensure_schedules
-from tests.api.conftest import Api
-from tests.conftest import PolicyFile
+from tests.support.api_client import Api
+from tests.support.policy import PolicyFile
+from tests.support.waiting import eventually
 from workflows.reports import ReportWorkflow
 
 
@@ -45,13 +46,14 @@ async def test_a_triggered_schedule_compiles_yesterdays_report(api: Api) -> None
         .date()
         .isoformat()
     )  # the day before, in Shanghai
-    for _ in range(100):
-        listed = (
+
+    async def compiled() -> list[dict[str, Any]] | None:
+        listed: list[dict[str, Any]] = (
             await api.http.get("/v1/reports", params={"kind": "daily"}, headers=supervisor)
         ).json()
-        if any(r["id"] == f"daily-{yesterday}" for r in listed):
-            break
-        await asyncio.sleep(0.1)
+        return listed if any(r["id"] == f"daily-{yesterday}" for r in listed) else None
+
+    listed = await eventually(compiled, within=15, message=f"daily-{yesterday} never compiled")
     assert f"daily-{yesterday}" in [r["id"] for r in listed]
 
 
@@ -121,20 +123,25 @@ async def test_the_dispatch_meeting_puts_a_hard_ticket_under_a_leader(
 ) -> None:
     policy.write('[sign]\nemergency = "1s"\nutility = "1s"\ngeneral = "1s"\ncomplex = "1s"\n')
     no = (await api.create())["ticket_no"]
-    for _ in range(100):  # the sign deadline passes: overdue, a hard ticket
-        ticket = (await api.http.get(f"/v1/tickets/{no}", headers=api.agent)).json()
-        if ticket["overdue"]:
-            break
-        await asyncio.sleep(0.1)
+
+    async def ticket_where(holds: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
+        ticket: dict[str, Any] = (await api.http.get(f"/v1/tickets/{no}", headers=api.agent)).json()
+        return ticket if holds(ticket) else None
+
+    await eventually(  # the sign deadline passes: overdue, a hard ticket
+        lambda: ticket_where(lambda t: t["overdue"]),
+        within=15,
+        message="the ticket never went overdue",
+    )
     report = await run_report(api, ReportKind.DISPATCH_MEETING, datetime.now(UTC))
     assert report["id"].startswith("dispatch_meeting-")
     assigned = {t["ticket_no"]: t for t in report["content"]["assigned_to_leaders"]}
     assert assigned[no]["reasons"] == ["overdue"]
-    for _ in range(100):
-        ticket = (await api.http.get(f"/v1/tickets/{no}", headers=api.agent)).json()
-        if ticket["escalation_level"] == 4:
-            break
-        await asyncio.sleep(0.1)
+    ticket = await eventually(
+        lambda: ticket_where(lambda t: t["escalation_level"] == 4),
+        within=15,
+        message="the ticket never reached level 4",
+    )
     (leader,) = [e for e in ticket["open_escalations"] if e["kind"] == "leader_supervision"]
     assert leader["raised_by"] == f"schedule:{report['id']}"
     assert leader["detail"]["leader"] == assigned[no]["leader"]
@@ -195,11 +202,11 @@ async def test_a_supervisor_compiles_a_report_now_and_a_retry_joins_the_first_ru
     caller = Actor(role=Role.SUPERVISOR, sub="test-supervisor")
     run = scoped_key(caller, key["Idempotency-Key"])[:24]
     query = f"WorkflowId = 'report-clearance-by-hand-{run}'"
-    for _ in range(50):  # visibility trails the run by a moment
-        runs = [w.run_id async for w in api.temporal.list_workflows(query)]
-        if runs:
-            break
-        await asyncio.sleep(0.1)
+
+    async def listed_runs() -> list[str]:  # visibility trails the run by a moment
+        return [w.run_id async for w in api.temporal.list_workflows(query)]
+
+    runs = await eventually(listed_runs, within=10, message=f"Temporal never listed {query}")
     assert len(runs) == 1  # the retry joined the first run
     other = await api.http.post(
         "/v1/reports", json={"kind": "daily"}, headers={**supervisor, **key}

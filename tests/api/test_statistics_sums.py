@@ -13,8 +13,8 @@ from figures.ticket_facts import counts_between, department_counts, figures_row
 from hotline.database import upsert
 from schema.counts import TicketFacts
 from schema.tables import TicketFigures
-from tests.conftest import ReadModel
-from tests.units.test_statistics import DATA
+from tests.support.read_model import ReadModel
+from tests.support.statistics import DATA
 
 # A period of its own, far from every other test's tickets.
 START = datetime(2001, 3, 1, tzinfo=UTC)

@@ -7,11 +7,14 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from temporalio.client import WorkflowExecutionStatus
+
 from schema.tables import Ticket
 from schema.ticket import Role
-from tests.api.conftest import Api
-from tests.conftest import PolicyFile
-from tests.support import eventually, intake_json
+from tests.support.api_client import Api
+from tests.support.data import intake_json
+from tests.support.policy import PolicyFile
+from tests.support.waiting import eventually
 
 REPLY = {"outcome": "resolved", "content": "the stalls moved to the night market"}
 SATISFIED = {"satisfaction": "satisfied", "solved": True}
@@ -170,10 +173,11 @@ async def test_merge(api: Api) -> None:
     assert unknown.status_code == 422
     merged = await api.act(duplicate, "merge", api.agent, {"into": earlier})
     assert merged["closure_reason"] == "merged" and merged["merged_into"] == earlier
-    for _ in range(50):  # the notice reaches the earlier ticket by signal
-        if "duplicate_merged" in await api.timeline(earlier):
-            break
-        await asyncio.sleep(0.1)
+
+    async def told() -> bool:  # the notice reaches the earlier ticket by signal
+        return "duplicate_merged" in await api.timeline(earlier)
+
+    await eventually(told, within=10, message="the earlier ticket never heard of the merge")
     assert "duplicate_merged" in await api.timeline(earlier)
     into_closed = await api.http.post(
         f"/v1/tickets/{earlier}/merge", json={"into": duplicate}, headers=api.agent
@@ -257,7 +261,12 @@ async def test_unknown_and_closed_tickets(api: Api) -> None:
     assert unknown_action.status_code == 404
     no = (await api.create())["ticket_no"]
     await api.act(no, "withdraw", api.agent, {})
-    await asyncio.sleep(0.2)  # the workflow completes just after answering
+
+    async def completed() -> bool:  # the workflow completes just after answering
+        described = await api.temporal.get_workflow_handle(f"ticket-{no}").describe()
+        return described.status == WorkflowExecutionStatus.COMPLETED
+
+    await eventually(completed, within=10, message="the withdrawn ticket's workflow never ended")
     again = await api.http.post(f"/v1/tickets/{no}/withdraw", json={}, headers=api.agent)
     assert again.status_code == 409 and "closed" in error_of(again)["message"]
 
@@ -340,11 +349,12 @@ async def test_search_attributes_show_the_ticket_in_temporal(api: Api) -> None:
 async def test_a_drill_policy_climbs_the_ladder_in_seconds(api: Api, policy: PolicyFile) -> None:
     policy.write('[sign]\nemergency = "2s"\nutility = "2s"\ngeneral = "2s"\ncomplex = "2s"\n')
     no = (await api.create())["ticket_no"]
-    for _ in range(60):
-        ticket = (await api.http.get(f"/v1/tickets/{no}", headers=api.agent)).json()
-        if ticket["overdue"]:
-            break
-        await asyncio.sleep(0.1)
+
+    async def overdue_ticket() -> dict[str, Any] | None:
+        ticket: dict[str, Any] = (await api.http.get(f"/v1/tickets/{no}", headers=api.agent)).json()
+        return ticket if ticket["overdue"] else None
+
+    ticket = await eventually(overdue_ticket, within=10, message="the ticket never went overdue")
     assert ticket["overdue"] and ticket["escalation_level"] == 2
 
     async def climbed() -> bool:  # the query sees the rung while its publication is written
@@ -356,11 +366,11 @@ async def test_a_drill_policy_climbs_the_ladder_in_seconds(api: Api, policy: Pol
     )
     assert no in [t["ticket_no"] for t in overdue.json()["items"]]
     query = f"WorkflowId = 'ticket-{no}' AND Overdue = true AND EscalationLevel = 2"
-    for _ in range(50):
-        found = [w.id async for w in api.temporal.list_workflows(query)]
-        if found:
-            break
-        await asyncio.sleep(0.1)
+
+    async def listed() -> list[str]:
+        return [w.id async for w in api.temporal.list_workflows(query)]
+
+    found = await eventually(listed, within=10, message=f"Temporal never listed {query}")
     assert found == [f"ticket-{no}"]
 
 
@@ -420,10 +430,11 @@ async def test_statistics_endpoint(api: Api, policy: PolicyFile) -> None:
     started = datetime.now(UTC)  # the server stamps our tickets after this instant
     policy.write('[sign]\nemergency = "1s"\nutility = "1s"\ngeneral = "1s"\ncomplex = "1s"\n')
     late = (await api.create(category="wall-opening"))["ticket_no"]  # housing, will miss
-    for _ in range(60):
-        if "reminder" in await api.timeline(late):
-            break
-        await asyncio.sleep(0.1)
+
+    async def reminded() -> bool:
+        return "reminder" in await api.timeline(late)
+
+    await eventually(reminded, within=10, message="the late ticket's lead was never reminded")
     policy.reset()
     on_time = (await api.create(category="wall-opening"))["ticket_no"]
     housing = api.department("housing")
@@ -485,10 +496,11 @@ async def test_likely_duplicates_are_offered_and_a_merge_tells_both_citizens(api
     assert elsewhere["likely_duplicates"] == []
 
     await api.act(similar["ticket_no"], "merge", api.agent, {"into": first["ticket_no"]})
-    for _ in range(50):
-        if "duplicate_merged" in await api.timeline(first["ticket_no"]):
-            break
-        await asyncio.sleep(0.1)
+
+    async def told() -> bool:  # the notice reaches the earlier ticket by signal
+        return "duplicate_merged" in await api.timeline(first["ticket_no"])
+
+    await eventually(told, within=10, message="the first ticket never heard of the merge")
     for no in (similar["ticket_no"], first["ticket_no"]):
         notices = (
             await api.http.get(

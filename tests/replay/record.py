@@ -17,7 +17,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from temporalio.client import WorkflowHandle, WorkflowHistory
-from temporalio.testing import WorkflowEnvironment
 
 from hotline.settings import Settings
 from schema.action_bodies import (
@@ -52,16 +51,11 @@ from schema.escalation import (
 )
 from schema.policy import Policy
 from schema.ticket import Actor, ReopenLink, Role
-from tests.conftest import open_read_model
-from tests.support import (
-    AGENT,
-    SUPERVISOR,
-    TEST_CONVERTER,
-    TEST_ENCRYPTION_KEYS,
-    binary,
-    department,
-)
-from tests.workflows.conftest import Tickets
+from tests.support.actors import AGENT, SUPERVISOR, department
+from tests.support.keys import TEST_ENCRYPTION_KEYS
+from tests.support.read_model import open_read_model
+from tests.support.stack import start_test_server
+from tests.support.tickets import Tickets
 from worker import build_worker
 from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.joint_meeting import JointMeetingWorkflow
@@ -354,10 +348,7 @@ async def record(version: str, names: list[str]) -> None:
         encryption_keys=TEST_ENCRYPTION_KEYS,
     )
     read_model = await open_read_model(settings.resolved_database_url())
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=binary("temporal-test-server"),
-        data_converter=TEST_CONVERTER,
-    )
+    env = await start_test_server()
     try:
         async with build_worker(env.client, settings, read_model.sessions):
             tickets = Tickets(env=env, settings=settings, read_model=read_model)

@@ -14,7 +14,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from hotline.settings import WorkflowSandbox
-from tests.support import TEST_CONVERTER
+from tests.support.keys import TEST_CONVERTER
 from worker import WORKFLOWS, sandbox_runner
 from workflows.ticket.legacy.escalation_ladder import PATCH as ESCALATION_LADDER
 from workflows.ticket.legacy.order_climbs_on_its_own_deadline import PATCH as OWN_DEADLINE

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from tests.units.test_layers import ROOT, production_sources
+from tests.support.source_tree import ROOT, production_sources
 
 MAX_MODULE_LINES = 400
 MAX_CLASS_METHODS = 30

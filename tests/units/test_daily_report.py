@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from activities.report_compilers import day_before
 from activities.reports import daily_markdown, daily_report
-from tests.units.test_statistics import ticket
+from tests.support.statistics import ticket
 
 
 def test_the_day_before_is_the_citys_calendar_day() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from activities.read_model import department_rows
 from schema.ticket import Delegation, DelegationStage, TicketStatus
-from tests.units.test_ticket_effects import dispatched, local
+from tests.support.effects import dispatched, local
 from workflows.ticket.state.projections import record
 
 LEAD, STREET, COMMUNITY = "urban-management", "street", "community"

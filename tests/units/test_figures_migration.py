@@ -11,7 +11,7 @@ from alembic import command
 from sqlalchemy import MetaData, Table, create_engine, insert, select
 
 from hotline.database import alembic_config, upgrade_database
-from tests.units.test_workbench_migration import _ticket
+from tests.support.rows import ticket_row
 
 
 async def test_stored_tickets_are_counted(tmp_path: Path) -> None:
@@ -23,16 +23,16 @@ async def test_stored_tickets_are_counted(tmp_path: Path) -> None:
         tickets = Table("tickets", MetaData(), autoload_with=engine)
         events = Table("ticket_events", MetaData(), autoload_with=engine)
         many = [
-            _ticket(f"T-{n:05d}", "closed", ",water,", {"lead_department": "water"})
+            ticket_row(f"T-{n:05d}", "closed", ",water,", {"lead_department": "water"})
             for n in range(1500)
         ]
-        late = _ticket(
+        late = ticket_row(
             "T-99998",
             "closed",
             ",housing,",
             {"lead_department": "housing", "closure_reason": "rated", "rating": rated},
         )
-        answered = _ticket(
+        answered = ticket_row(
             "T-99999", "closed", ",", {"lead_department": None, "closure_reason": "rated"}
         )
         at = datetime(2026, 11, 30, tzinfo=UTC)
@@ -80,9 +80,9 @@ async def test_tickets_reworked_before_0016_are_counted(tmp_path: Path) -> None:
     try:
         tickets = Table("tickets", MetaData(), autoload_with=engine)
         rows = [
-            _ticket("T-1", "closed", ",water,", rated("satisfied", 1)),
-            _ticket("T-2", "closed", ",water,", rated("unsatisfied", 2)),
-            _ticket("T-3", "closed", ",water,", rated("satisfied", 0)),
+            ticket_row("T-1", "closed", ",water,", rated("satisfied", 1)),
+            ticket_row("T-2", "closed", ",water,", rated("unsatisfied", 2)),
+            ticket_row("T-3", "closed", ",water,", rated("satisfied", 0)),
         ]
         with engine.begin() as connection:
             connection.execute(insert(tickets), rows)

@@ -27,8 +27,8 @@ from schema.tables import (
     Ticket,
     TicketEvent,
 )
-from tests.api.conftest import drop_postgres_database, fresh_postgres_database
-from tests.support import TEST_ENCRYPTION_KEYS, postgres_url
+from tests.support.keys import TEST_ENCRYPTION_KEYS
+from tests.support.read_model import drop_postgres_database, fresh_postgres_database, postgres_url
 
 PHONE, ID_CARD = "13912345678", "110101199003071234"
 QUOTED = f"请回电 {PHONE}，身份证 {ID_CARD}"

@@ -10,7 +10,7 @@ from alembic import command
 from sqlalchemy import MetaData, Table, create_engine, insert, select
 
 from hotline.database import alembic_config, upgrade_database
-from tests.units.test_workbench_migration import _ticket
+from tests.support.rows import ticket_row
 
 OWED = {"department": "urban-management", "due_at": "2026-12-03T10:00:00+00:00"}
 GIVEN = {**OWED, "department": "justice", "submitted_at": "2026-12-01T10:00:00+00:00"}
@@ -25,9 +25,9 @@ async def test_parts_still_owed_become_a_duty(tmp_path: Path) -> None:
         tickets = Table("tickets", meta, autoload_with=engine)
         members = Table("ticket_departments", meta, autoload_with=engine)
         departments = Table("departments", meta, autoload_with=engine)
-        open_one = _ticket("T-1", "handling", ",ecology,urban-management,justice,", {})
+        open_one = ticket_row("T-1", "handling", ",ecology,urban-management,justice,", {})
         open_one["document"] = {"ticket_no": "T-1", "parts": [OWED, GIVEN]}
-        closed_one = _ticket("T-2", "closed", ",ecology,urban-management,", {})
+        closed_one = ticket_row("T-2", "closed", ",ecology,urban-management,", {})
         closed_one["document"] = {"ticket_no": "T-2", "parts": [OWED]}
         rows = [
             {

@@ -3,65 +3,23 @@ imports, so a new import that runs back up fails here, not in review."""
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-
-# Bottom to top. A package imports only packages of lower layers; packages that share a
-# layer never import each other.
-LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"schema"}),  # data types, tables, pure helpers
-    frozenset({"workflows", "hotline"}),  # deterministic code; infrastructure
-    frozenset({"figures"}),  # the statistics over the read model
-    frozenset({"activities", "services"}),  # the worker's side effects; the callers' side
-    frozenset({"api", "web", "worker"}),  # HTTP routes; pages; the worker's composition
-    frozenset({"startup"}),  # the composition root: the command, the app, the stack
-    frozenset({"bench"}),  # measures the whole
+from tests.support.source_tree import (
+    LAYER_OF,
+    ROOT,
+    imported_modules,
+    imported_packages,
+    package_of,
+    sources,
 )
-LAYER_OF = {package: level for level, layer in enumerate(LAYERS) for package in layer}
-
-
-def _package_of(path: Path, root: Path) -> str:
-    relative = path.relative_to(root)
-    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
-
-
-def _sources(root: Path) -> Iterator[Path]:
-    for package in LAYER_OF:
-        folder = root / package
-        if folder.is_dir():
-            yield from folder.rglob("*.py")
-        elif (root / f"{package}.py").is_file():
-            yield root / f"{package}.py"
-
-
-def _imported_modules(path: Path) -> Iterator[tuple[int, str]]:
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            yield node.lineno, node.module
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                yield node.lineno, alias.name
-
-
-def _imported_packages(path: Path) -> Iterator[tuple[int, str]]:
-    for line, module in _imported_modules(path):
-        yield line, module.split(".")[0]
-
-
-def production_sources() -> Iterator[Path]:
-    """Every module of the product (not its migrations, which are history)."""
-    migrations = ROOT / "hotline" / "migrations"
-    return (path for path in _sources(ROOT) if migrations not in path.parents)
 
 
 def imports_that_do_not_look_down(root: Path = ROOT) -> list[str]:
     wrong = []
-    for path in _sources(root):
-        package = _package_of(path, root)
-        for line, imported in _imported_packages(path):
+    for path in sources(root):
+        package = package_of(path, root)
+        for line, imported in imported_packages(path):
             if imported == package or imported not in LAYER_OF:
                 continue
             if LAYER_OF[imported] >= LAYER_OF[package]:
@@ -114,7 +72,7 @@ def database_imports_of_the_faces(root: Path = ROOT) -> list[str]:
         for path in (root / face).rglob("*.py"):
             where = str(path.relative_to(root))
             allowed = ANSWERS_DATABASE_ERRORS.get(where, set())
-            for line, name in _imported_modules(path):
+            for line, name in imported_modules(path):
                 if name in allowed:
                     continue
                 if any(name == m or name.startswith(f"{m}.") for m in DATABASE_MODULES):

@@ -9,8 +9,8 @@ import pytest
 from temporalio.exceptions import ApplicationError
 
 from schema.action_bodies import SignBody, SuspensionBody
-from tests.support import department
-from tests.units.test_ticket_effects import SHANGHAI, dispatched, due, run
+from tests.support.actors import department
+from tests.support.effects import SHANGHAI, dispatched, due, run
 from workflows.ticket import handling, legacy
 from workflows.ticket.legacy import user_dates_are_city_dates as before_city_dates
 from workflows.ticket.state import TicketState

@@ -9,7 +9,7 @@ from figures.statistics import Weights, statistics
 from schema.counts import TicketFacts
 from schema.escalation import Escalation
 from schema.policy import Policy
-from tests.units.test_statistics import AT, ticket
+from tests.support.statistics import AT, ticket
 
 SHANGHAI = "Asia/Shanghai"
 

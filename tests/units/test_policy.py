@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from schema.policy import Policy, SpanUnit, natural_timedelta, parse_span
 from schema.policy_file import read_policy
 from schema.ticket import Urgency
-from tests.support import intake
+from tests.support.data import intake
 
 
 @pytest.mark.parametrize(

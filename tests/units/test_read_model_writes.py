@@ -13,8 +13,8 @@ from activities.read_model import write_transition
 from schema.activity_io import Transition
 from schema.tables import TicketEvent
 from schema.ticket import TicketCreate, TimelineAction
-from tests.conftest import ReadModel
-from tests.support import intake_json
+from tests.support.data import intake_json
+from tests.support.read_model import ReadModel
 from workflows.ticket.state import TicketState
 from workflows.ticket.state.projections import record
 

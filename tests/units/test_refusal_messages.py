@@ -22,8 +22,8 @@ from schema.action_bodies import (
 )
 from schema.escalation import SuperviseBody
 from schema.ticket import Actor
-from tests.support import AGENT, SUPERVISOR, department
-from tests.units.test_ticket_effects import dispatched, due, local, run
+from tests.support.actors import AGENT, SUPERVISOR, department
+from tests.support.effects import dispatched, due, local, run
 from workflows.refusals import RefusalType
 from workflows.ticket import handling, ladder, rules
 from workflows.ticket.process import BY_ACTION

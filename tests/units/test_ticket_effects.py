@@ -8,68 +8,26 @@ do in the workflow.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
-from collections.abc import Awaitable
-from datetime import UTC, date, datetime
-from typing import TypeVar, get_type_hints
-from zoneinfo import ZoneInfo
+from typing import get_type_hints
 
 import pytest
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from activities.working_calendar import WorkingCalendar
 from schema.action_bodies import DispatchBody, RatingBody, ReplyBody, SignBody, WithdrawBody
 from schema.escalation import EscalationKind, JointMeetingBody, JointMeetingStart
 from schema.policy import Policy
 from schema.ticket import ClosureReason, TicketStatus, TimelineAction
-from schema.working_days import DueItem, due_instants
-from tests.support import AGENT, SUPERVISOR, department, intake
+from tests.support.actors import AGENT, SUPERVISOR, department
+from tests.support.data import intake
+from tests.support.effects import LEAD, dispatched, due, local, registered, run
 from workflows.ticket import children, closing, handling, ladder
 from workflows.ticket.outcome import Outcome
 from workflows.ticket.process import BY_ACTION, CHECKS, EFFECTS, PROCESS
-from workflows.ticket.state import Rung, Step, TicketState
+from workflows.ticket.state import Rung, Step
 from workflows.ticket.state.projections import view
 from workflows.ticket.workflow import TicketWorkflow
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-SHEET = WorkingCalendar().sheet(date(2026, 1, 1), date(2026, 12, 31))
-LEAD = department("urban-management")
-T = TypeVar("T")
-
-
-async def due(items: list[DueItem]) -> dict[str, datetime]:
-    return due_instants(items, "Asia/Shanghai", SHEET)
-
-
-def run(effect: Awaitable[T]) -> T:
-    async def main() -> T:
-        return await effect
-
-    return asyncio.run(main())
-
-
-def local(month: int, day: int, hour: int = 10) -> datetime:
-    return datetime(2026, month, day, hour, tzinfo=SHANGHAI).astimezone(UTC)
-
-
-def registered(at: datetime) -> TicketState:
-    return TicketState(
-        ticket_no="T1",
-        intake=intake(),
-        created_by="agent-1",
-        created_at=at,
-        updated_at=at,
-        policy=Policy(),
-        working_days=SHEET,
-    )
-
-
-def dispatched(at: datetime) -> TicketState:
-    s = registered(at)
-    run(handling.dispatch(s, at, AGENT, DispatchBody(lead=LEAD.department or ""), due))
-    return s
 
 
 def test_every_row_has_its_check_its_effect_and_its_update() -> None:

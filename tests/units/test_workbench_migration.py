@@ -5,35 +5,13 @@ department on every ticket — across several of its batches."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
 from sqlalchemy import MetaData, Table, create_engine, insert, select
 
 from hotline.database import alembic_config, upgrade_database
-
-
-def _ticket(no: str, status: str, codes: str, document: dict[str, object]) -> dict[str, object]:
-    lead = codes.strip(",").split(",")[0] or None
-    now = datetime(2026, 11, 30, tzinfo=UTC)
-    return {
-        "ticket_no": no,
-        "version": 1,
-        "status": status,
-        "type": "complaint",
-        "category": "street-vendors",
-        "urgency": "general",
-        "district": "dinghai",
-        "lead_department": lead,
-        "department_codes": codes,
-        "overdue": status == "handling",
-        "escalation_level": 0,
-        "rework_count": 0,
-        "created_at": now,
-        "updated_at": now,
-        "document": {"ticket_no": no, **document},
-    }
+from tests.support.rows import ticket_row
 
 
 async def test_existing_tickets_get_their_queue_columns_and_departments(tmp_path: Path) -> None:
@@ -43,16 +21,16 @@ async def test_existing_tickets_get_their_queue_columns_and_departments(tmp_path
     try:
         tickets = Table("tickets", MetaData(), autoload_with=engine)
         closed = [
-            _ticket(f"T-{n:05d}", "closed", ",water,", {"pending_review": None})
+            ticket_row(f"T-{n:05d}", "closed", ",water,", {"pending_review": None})
             for n in range(2500)
         ]
-        waiting = _ticket(
+        waiting = ticket_row(
             "T-99998",
             "handling",
             ",housing,ecology,",
             {"pending_review": "extension", "supervision_tier": "orange"},
         )
-        plain = _ticket("T-99999", "dispatched", ",housing,", {"pending_review": None})
+        plain = ticket_row("T-99999", "dispatched", ",housing,", {"pending_review": None})
         with engine.begin() as connection:
             connection.execute(insert(tickets), [*closed, waiting, plain])
         await upgrade_database(url)

@@ -7,65 +7,20 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
 import uvicorn
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import async_playwright
 from temporalio.testing import WorkflowEnvironment
 
 from hotline.settings import Settings
-from schema.ticket import Role
-from services.accounts import add_user
 from startup.asgi import create_app
-from tests.conftest import ReadModel
-from tests.support import free_port
+from tests.support.browser import CHROMIUM, Workbench
+from tests.support.read_model import ReadModel
+from tests.support.stack import free_port
+from tests.support.waiting import eventually
 from worker import build_worker
-
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
-PASSWORD = "a password for the browser tests"
-
-
-@dataclass
-class Workbench:
-    url: str
-    browser: Browser
-    read_model: ReadModel
-
-    async def account(self, role: Role, department: str | None = None) -> str:
-        username = f"{role.value}-{uuid.uuid4().hex[:6]}"
-        await add_user(
-            self.read_model.sessions,
-            username=username,
-            display_name={Role.AGENT: "王话务", Role.DEPARTMENT: "李承办"}.get(role, username),
-            role=role,
-            password=PASSWORD,
-            department=department,
-        )
-        return username
-
-    async def signed_in(self, username: str, password: str = PASSWORD) -> Page:
-        """A fresh browser (its own cookies) that has signed in, or tried to."""
-        page = await (
-            await self.browser.new_context(
-                locale="zh-CN",
-                viewport={"width": 1366, "height": 768},  # a clerk's screen
-            )
-        ).new_page()
-        await page.goto(f"{self.url}/sign-in")
-        await page.fill("input[name=username]", username)
-        await page.fill("input[name=password]", password)
-        await page.click("button[type=submit]")
-        await page.wait_for_load_state()
-        return page
-
-
-async def shoot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -90,8 +45,8 @@ async def workbench(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
     )
     serving = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 (uvicorn offers no event to wait on)
-        await asyncio.sleep(0.05)
+    # uvicorn offers no event to wait on: its flag is polled.
+    await eventually(lambda: server.started, within=30, message="uvicorn never started")
     try:
         async with (
             build_worker(dev_server.client, settings, sqlite_read_model.sessions),

@@ -10,7 +10,7 @@ import uuid
 from playwright.async_api import Page, expect
 
 from schema.ticket import Role
-from tests.web.conftest import Workbench, shoot
+from tests.support.browser import Workbench, shoot
 
 
 async def _submit(form_owner: Page, selector: str, **fields: str | list[str]) -> None:

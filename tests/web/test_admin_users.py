@@ -10,7 +10,7 @@ import uuid
 from playwright.async_api import expect
 
 from schema.ticket import Role
-from tests.web.conftest import PASSWORD, Workbench, shoot
+from tests.support.browser import PASSWORD, Workbench, shoot
 
 
 async def test_an_admin_manages_an_account_and_each_change_ends_its_sessions(

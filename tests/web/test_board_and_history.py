@@ -17,8 +17,7 @@ from hotline.database import upsert
 from schema.activity_io import TicketRecord
 from schema.tables import Ticket, TicketDepartment
 from schema.ticket import Role, TicketStatus
-from tests.web.conftest import Workbench, shoot
-from tests.web.steps import act, take_call
+from tests.support.browser import Workbench, act, shoot, take_call
 
 
 async def _an_overdue_ticket_led_by(workbench: Workbench, model_no: str, lead: str) -> str:

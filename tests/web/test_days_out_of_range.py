@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.async_api import expect
 
 from schema.ticket import Role
-from tests.web.conftest import Workbench
+from tests.support.browser import Workbench
 
 REFUSAL = "日期须在 2000-01-01 至 2100-12-31 之间"
 FAR_RANGE = "period=range&from=0001-01-01&to=9999-12-31"

@@ -9,8 +9,7 @@ import uuid
 from playwright.async_api import expect
 
 from schema.ticket import Role
-from tests.web.conftest import Workbench, shoot
-from tests.web.steps import take_call
+from tests.support.browser import Workbench, shoot, take_call
 
 
 async def test_a_cell_counts_its_tickets_and_repeat_requests(workbench: Workbench) -> None:

@@ -5,7 +5,7 @@ other digits is the first page; never a 500."""
 from __future__ import annotations
 
 from schema.ticket import Role
-from tests.web.conftest import Workbench
+from tests.support.browser import Workbench
 
 
 async def test_a_rule_id_no_column_holds_is_no_rule(workbench: Workbench) -> None:

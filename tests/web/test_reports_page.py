@@ -13,7 +13,7 @@ from playwright.async_api import expect
 from hotline.database import upsert
 from schema.tables import Report
 from schema.ticket import Role
-from tests.web.conftest import Workbench, shoot
+from tests.support.browser import Workbench, shoot
 
 DISPATCH_MEETING = {
     "rules": {},

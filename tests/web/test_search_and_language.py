@@ -9,8 +9,7 @@ import uuid
 from playwright.async_api import expect
 
 from schema.ticket import Role
-from tests.web.conftest import PASSWORD, Workbench, shoot
-from tests.web.steps import take_call
+from tests.support.browser import PASSWORD, Workbench, shoot, take_call
 
 
 async def test_search_filters_pages_and_opens_a_queues_list(workbench: Workbench) -> None:

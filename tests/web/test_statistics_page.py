@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from playwright.async_api import APIRequestContext, expect
 
 from schema.ticket import Role
-from tests.web.conftest import PASSWORD, Workbench, shoot
+from tests.support.browser import PASSWORD, Workbench, shoot
 
 
 async def _token(request: APIRequestContext, base: str, username: str) -> dict[str, str]:

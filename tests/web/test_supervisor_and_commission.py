@@ -10,8 +10,7 @@ import uuid
 from playwright.async_api import expect
 
 from schema.ticket import Role
-from tests.web.conftest import Workbench, shoot
-from tests.web.steps import act, take_call
+from tests.support.browser import Workbench, act, shoot, take_call
 
 
 async def test_a_meeting_decides_and_a_referral_is_acknowledged_and_decided(

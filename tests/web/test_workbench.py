@@ -12,8 +12,15 @@ from playwright.async_api import Page, expect
 
 from schema.policy import Policy
 from schema.ticket import Role
-from tests.web.conftest import PASSWORD, Workbench, shoot
-from tests.web.steps import act, expect_in_queue, status_of, take_call
+from tests.support.browser import (
+    PASSWORD,
+    Workbench,
+    act,
+    expect_in_queue,
+    shoot,
+    status_of,
+    take_call,
+)
 
 CITY = ZoneInfo(Policy().timezone)
 

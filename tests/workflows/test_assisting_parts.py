@@ -8,8 +8,8 @@ import pytest
 
 from schema.action_bodies import AssistingPartBody, ReplyBody, SignBody
 from schema.escalation import EscalationKind
-from tests.support import department, refusal
-from tests.workflows.conftest import Tickets
+from tests.support.actors import department
+from tests.support.tickets import Tickets, refusal
 from workflows.ticket.workflow import TicketWorkflow
 
 LEAD, ASSISTING = department("ecology"), department("urban-management")

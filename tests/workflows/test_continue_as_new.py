@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from schema.action_bodies import ProgressBody, RatingBody, ReplyBody, SignBody
-from tests.conftest import PolicyFile
-from tests.support import AGENT, department
-from tests.workflows.conftest import Tickets
+from tests.support.actors import AGENT, department
+from tests.support.policy import PolicyFile
+from tests.support.tickets import Tickets
 from workflows.ticket.workflow import TicketWorkflow
 
 LEAD = department("urban-management")

@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from schema.action_bodies import DispatchBody, ReplyBody, ReturnBody, SignBody
-from tests.conftest import PolicyFile
-from tests.support import AGENT, department, refusal
-from tests.workflows.conftest import Tickets
+from tests.support.actors import AGENT, department
+from tests.support.policy import PolicyFile
+from tests.support.tickets import Tickets, refusal
 from workflows.ticket.workflow import TicketWorkflow
 
 LEAD = department("urban-management")

@@ -27,8 +27,8 @@ from schema.action_bodies import (
 from schema.escalation import EscalationKind
 from schema.policy import Policy
 from schema.ticket import DelegationEnd, DelegationStage, TicketStatus, TicketView
-from tests.support import AGENT, department, refusal
-from tests.workflows.conftest import Tickets
+from tests.support.actors import AGENT, department
+from tests.support.tickets import Tickets, refusal
 from workflows.ticket.workflow import TicketWorkflow
 
 DISTRICT, STREET, COMMUNITY = "urban-management", "um-huannan", "um-sanjiang"

@@ -7,8 +7,8 @@ from pathlib import Path
 from schema.ladder import TOP_LEVEL
 from schema.policy import SpanUnit, parse_span
 from schema.policy_file import read_policy
-from tests.conftest import PolicyFile
-from tests.workflows.conftest import Tickets
+from tests.support.policy import PolicyFile
+from tests.support.tickets import Tickets
 
 DRILL = Path(__file__).parents[2] / "docs" / "policies" / "drill.toml"
 

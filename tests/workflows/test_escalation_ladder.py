@@ -21,9 +21,10 @@ from schema.escalation import (
 )
 from schema.tables import StoredEscalation
 from schema.ticket import Actor, Role, TicketView
-from tests.conftest import PolicyFile
-from tests.support import AGENT, SUPERVISOR, department, eventually, refusal
-from tests.workflows.conftest import Tickets
+from tests.support.actors import AGENT, SUPERVISOR, department
+from tests.support.policy import PolicyFile
+from tests.support.tickets import Tickets, refusal
+from tests.support.waiting import eventually
 from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.joint_meeting import JointMeetingWorkflow
 from workflows.ticket.workflow import TicketWorkflow

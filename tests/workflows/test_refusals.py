@@ -25,8 +25,8 @@ from schema.action_bodies import (
     WithdrawBody,
 )
 from schema.policy import Policy
-from tests.support import AGENT, INTEGRATOR, SUPERVISOR, department, refusal
-from tests.workflows.conftest import Tickets
+from tests.support.actors import AGENT, INTEGRATOR, SUPERVISOR, department
+from tests.support.tickets import Tickets, refusal
 from workflows.ticket.workflow import TicketUpdate, TicketWorkflow
 
 LEAD = department("urban-management")

@@ -10,8 +10,8 @@ from temporalio.client import Client
 
 from hotline.request_context import REQUEST_ID, RequestContextInterceptor
 from schema.action_bodies import SignBody
-from tests.support import department
-from tests.workflows.conftest import Tickets
+from tests.support.actors import department
+from tests.support.tickets import Tickets
 from worker import build_worker
 from workflows.ticket.workflow import TicketWorkflow
 

@@ -11,9 +11,9 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 from temporalio.worker.workflow_sandbox._restrictions import UnintentionalPassthroughError
 
 from hotline.settings import Settings
-from tests.conftest import ReadModel
 from tests.sandbox_fixtures.leaky_workflow import LeakyWorkflow
-from tests.workflows.conftest import Tickets
+from tests.support.read_model import ReadModel
+from tests.support.tickets import Tickets
 from worker import WORKFLOW_MODULES, WORKFLOW_SAFE_MODULES, build_worker
 
 

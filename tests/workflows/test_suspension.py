@@ -22,8 +22,8 @@ from schema.action_bodies import (
 )
 from schema.policy import Policy
 from schema.ticket import TicketStatus, TicketView
-from tests.support import AGENT, department, refusal
-from tests.workflows.conftest import Tickets
+from tests.support.actors import AGENT, department
+from tests.support.tickets import Tickets, refusal
 from workflows.ticket.workflow import TicketWorkflow
 
 LEAD = department("urban-management")

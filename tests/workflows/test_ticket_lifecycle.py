@@ -26,8 +26,8 @@ from schema.action_bodies import (
     SignBody,
     WithdrawBody,
 )
-from tests.support import AGENT, INTEGRATOR, department
-from tests.workflows.conftest import Tickets
+from tests.support.actors import AGENT, INTEGRATOR, department
+from tests.support.tickets import Tickets
 from workflows.ticket.workflow import TicketWorkflow
 
 LEAD = department("urban-management")

@@ -10,8 +10,8 @@ import pytest
 
 from schema.action_bodies import DispatchBody, PoliceAcceptBody, PoliceHandBackBody, Transfer110Body
 from schema.ticket import Channel, PendingReview, TicketStatus
-from tests.support import AGENT, INTEGRATOR, department, refusal
-from tests.workflows.conftest import Tickets
+from tests.support.actors import AGENT, INTEGRATOR, department
+from tests.support.tickets import Tickets, refusal
 from workflows.ticket.workflow import TicketWorkflow
 
 FIGHT = Transfer110Body(reason="a fight in the street")

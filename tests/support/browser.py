@@ -1,8 +1,63 @@
-"""What a person does on the workbench, as steps the browser tests share."""
+"""The workbench in a real Chromium (Debian's, never a downloaded one), and what a person
+does on it, as steps the browser tests share."""
 
 from __future__ import annotations
 
-from playwright.async_api import Page, expect
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.async_api import Browser, Page, expect
+
+from schema.ticket import Role
+from services.accounts import add_user
+from tests.support.read_model import ReadModel
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+PASSWORD = "a password for the browser tests"
+
+
+@dataclass
+class Workbench:
+    url: str
+    browser: Browser
+    read_model: ReadModel
+
+    async def account(self, role: Role, department: str | None = None) -> str:
+        username = f"{role.value}-{uuid.uuid4().hex[:6]}"
+        await add_user(
+            self.read_model.sessions,
+            username=username,
+            display_name={Role.AGENT: "王话务", Role.DEPARTMENT: "李承办"}.get(role, username),
+            role=role,
+            password=PASSWORD,
+            department=department,
+        )
+        return username
+
+    async def signed_in(self, username: str, password: str = PASSWORD) -> Page:
+        """A fresh browser (its own cookies) that has signed in, or tried to."""
+        page = await (
+            await self.browser.new_context(
+                locale="zh-CN",
+                viewport={"width": 1366, "height": 768},  # a clerk's screen
+            )
+        ).new_page()
+        await page.goto(f"{self.url}/sign-in")
+        await page.fill("input[name=username]", username)
+        await page.fill("input[name=password]", password)
+        await page.click("button[type=submit]")
+        await page.wait_for_load_state()
+        return page
+
+
+async def shoot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+# What a person does on the workbench.
 
 
 async def take_call(
