@@ -37,8 +37,25 @@ def sources(root: Path) -> Iterator[Path]:
             yield root / f"{package}.py"
 
 
+def parsed(path: Path) -> ast.Module:
+    """The file's syntax tree."""
+    return parsed_source(path.read_text(encoding="utf-8"), str(path))
+
+
+def parsed_source(source: str, name: str = "<source>") -> ast.Module:
+    """CPython 3.11 before 3.11.8 keeps the AST builder's depth count in shared state
+    (gh-106905), so a parse can fail with a spurious SystemError while another thread of
+    the test run (a server's, compiling a template) parses too: parse again then."""
+    for _ in range(4):
+        try:
+            return ast.parse(source, filename=name)
+        except SystemError:
+            continue
+    return ast.parse(source, filename=name)
+
+
 def imported_modules(path: Path) -> Iterator[tuple[int, str]]:
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(parsed(path)):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             yield node.lineno, node.module
         elif isinstance(node, ast.Import):

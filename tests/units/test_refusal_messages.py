@@ -24,6 +24,7 @@ from schema.escalation import SuperviseBody
 from schema.ticket import Actor
 from tests.support.actors import AGENT, SUPERVISOR, department
 from tests.support.effects import dispatched, due, local, run
+from tests.support.source_tree import parsed_source
 from workflows.refusals import RefusalType
 from workflows.ticket import handling, ladder, rules
 from workflows.ticket.process import BY_ACTION
@@ -68,7 +69,7 @@ def test_each_409_names_the_state_first() -> None:
 
 
 def _invalid_state_callers(module: ModuleType) -> list[str]:
-    tree = ast.parse(inspect.getsource(module))
+    tree = parsed_source(inspect.getsource(module))
     return [
         function.name
         for function in ast.walk(tree)

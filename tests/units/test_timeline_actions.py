@@ -7,6 +7,7 @@ import ast
 from pathlib import Path
 
 from schema.ticket import TimelineAction
+from tests.support.source_tree import parsed
 from web.labels import EVENT
 
 WORKFLOWS = Path(__file__).parents[2] / "workflows"
@@ -16,7 +17,7 @@ def _actions_written() -> list[str]:
     """The third argument of every ``….log(…)`` and ``news(…)`` call in the workflows."""
     written = []
     for module in WORKFLOWS.rglob("*.py"):
-        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(module)):
             if not isinstance(node, ast.Call) or len(node.args) < 3:
                 continue
             function = node.func
@@ -32,7 +33,7 @@ def _members_named() -> set[str]:
     return {
         ast.unparse(node)
         for module in WORKFLOWS.rglob("*.py")
-        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
+        for node in ast.walk(parsed(module))
         if isinstance(node, ast.Attribute)
         and isinstance(node.value, ast.Name)
         and node.value.id == "TimelineAction"
