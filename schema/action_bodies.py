@@ -8,7 +8,13 @@ from datetime import date
 
 from pydantic import BaseModel, Field, field_validator
 
-from schema.body import DEPARTMENT_REFERENCE_PATTERN, Body, DepartmentReference, text_field
+from schema.body import (
+    DEPARTMENT_REFERENCE_PATTERN,
+    Body,
+    DepartmentReference,
+    distinct_departments,
+    text_field,
+)
 from schema.ticket import Channel, ReplyOutcome, Satisfaction
 
 
@@ -56,9 +62,7 @@ class DispatchBody(Body):
     @field_validator("assisting")
     @classmethod
     def _distinct(cls, codes: list[str]) -> list[str]:
-        if len(set(codes)) != len(codes):
-            raise ValueError("assisting departments must be distinct")
-        return codes
+        return distinct_departments(codes)
 
 
 class SignBody(Body):

@@ -73,3 +73,10 @@ def text_field(max_length: int = 4000) -> Any:
 
 
 DepartmentReference = Annotated[str, Field(pattern=DEPARTMENT_REFERENCE_PATTERN)]
+
+
+def distinct_departments(codes: list[str]) -> list[str]:
+    """A list of assisting departments names each once (a dispatch's, a routing rule's)."""
+    if len(set(codes)) != len(codes):
+        raise ValueError("assisting departments must be distinct")
+    return codes

@@ -12,6 +12,7 @@ from schema.body import (
     DEPARTMENT_REFERENCE_PATTERN,
     Body,
     DepartmentReference,
+    distinct_departments,
 )
 
 DepartmentKind = Literal["department", "district_government", "township", "community"]
@@ -73,9 +74,7 @@ class RoutingRuleCreate(Body):
     @field_validator("assisting")
     @classmethod
     def _distinct(cls, codes: list[str]) -> list[str]:
-        if len(set(codes)) != len(codes):
-            raise ValueError("assisting departments must be distinct")
-        return codes
+        return distinct_departments(codes)
 
 
 class RoutingRuleUpdate(Body):
