@@ -18,11 +18,14 @@ from pydantic import BaseModel
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text, textarea, checkbox, select, number, list, datetime
+    kind: str  # text, textarea, choice, select, number, list, datetime, date
     required: bool
     options: tuple[str, ...] = ()
     default: str | None = None  # the body's own default, preselected
 
+
+# A decision's two answers as the form sends them; neither is chosen until the user does.
+CHOICE_VALUES = {"yes": True, "no": False}
 
 _LONG_TEXT = {"content", "reason", "note", "description", "comment", "plan", "agenda"}
 
@@ -41,8 +44,8 @@ def form_fields(model: type[BaseModel]) -> list[Field]:
         annotation = _plain(info.annotation)
         origin = typing.get_origin(annotation)
         required = info.is_required()
-        if annotation is bool:
-            fields.append(Field(name, "checkbox", False))
+        if annotation is bool:  # a decision: said out loud, never an unticked box
+            fields.append(Field(name, "choice", required))
         elif isinstance(annotation, type) and issubclass(annotation, Enum):
             default = info.default.value if isinstance(info.default, Enum) else None
             options = tuple(m.value for m in annotation)
@@ -67,8 +70,9 @@ def read_form(model: type[BaseModel], form: dict[str, str]) -> BaseModel:
     data: dict[str, Any] = {}
     for field in form_fields(model):
         raw = form.get(field.name, "").strip()
-        if field.kind == "checkbox":
-            data[field.name] = raw in ("on", "true", "1")
+        if field.kind == "choice":
+            if raw in CHOICE_VALUES:  # nothing chosen: left out, so the body refuses it
+                data[field.name] = CHOICE_VALUES[raw]
         elif field.kind == "list":
             data[field.name] = [item.strip() for item in raw.split(",") if item.strip()]
         elif raw:

@@ -150,9 +150,23 @@ DELEGATION_END = {  # a finished step of the chain, kept on the ticket
 FIELD_IN_ACTION = {
     ("reply", "parts_used"): N_("采纳的协办意见（单位代码，逗号分隔）"),
     ("delegated-review", "parts_used"): N_("采纳的协办意见（单位代码，逗号分隔）"),
-    ("delegated-review", "accept"): N_("采纳下级答复（不勾选则发回下级重办）"),
     ("delegated-review", "reply_by"): N_("发回后的答复期限（留空沿用原期限）"),
 }
+
+# A decision's question and its two answers (yes, no), by field or by (action, field).
+CHOICE = {
+    "approve": (N_("审核意见"), N_("同意"), N_("不同意")),
+    "accept": (N_("退单审核"), N_("同意退单"), N_("不同意退单")),
+    ("delegated-review", "accept"): (N_("下级答复"), N_("采纳"), N_("发回下级重办")),
+    "solved": (N_("问题是否解决"), N_("已解决"), N_("未解决")),
+    "reasonable": (N_("不满意理由"), N_("成立（发回重办）"), N_("不成立")),
+}
+
+
+def choice_of(action: str, field: str) -> tuple[str, str, str]:
+    """The question and answers a decision field is shown with."""
+    return CHOICE.get((action, field)) or CHOICE.get(field) or (field, N_("是"), N_("否"))
+
 
 # Bookkeeping in an event's detail that a person reading the timeline does not need.
 _UNSHOWN_DETAIL = {

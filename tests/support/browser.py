@@ -95,11 +95,13 @@ async def act(page: Page, action: str, **fields: str | bool | list[str]) -> None
         await details.locator("summary").click()
     form = page.locator(f"form[data-action='{action}']")
     for name, value in fields.items():
+        if isinstance(value, bool):  # a decision: one of its two answers, said out loud
+            answer = "yes" if value else "no"
+            await form.locator(f"input[name='{name}'][value='{answer}']").check()
+            continue
         field = form.locator(f"[name='{name}']")
         tag = await field.evaluate("element => element.tagName")
-        if isinstance(value, bool):
-            await field.set_checked(value)
-        elif tag == "SELECT":
+        if tag == "SELECT":
             await field.select_option(value)
         else:
             await field.fill(str(value))

@@ -278,6 +278,12 @@ async def test_a_suspension_is_asked_approved_and_resumed(workbench: Workbench) 
 
     await expect_in_queue(agent, base, "suspension", number)
     await agent.click(f"table.tickets a:text('{number}')")
+    # A decision is two answers, neither chosen: nobody approves by forgetting a tick.
+    await agent.locator("details:has(form[data-action='suspension-review']) summary").click()
+    review = agent.locator("form[data-action='suspension-review']")
+    await expect(review.locator("fieldset.choice input:checked")).to_have_count(0)
+    await expect(review.locator("fieldset.choice")).to_contain_text("不同意")
+    await shoot(agent, "ticket-page-decision")
     await act(agent, "suspension-review", approve=True, note="同意挂起")
     assert await status_of(agent) == "suspended"
     await expect(agent.locator(".deadlines")).to_contain_text("挂起最迟至")
@@ -355,7 +361,13 @@ async def test_an_assisting_department_gives_its_part(workbench: Workbench) -> N
     lead = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "ecology"))
     await lead.goto(f"{base}/tickets/{number}")
     await act(lead, "sign")
-    await act(lead, "reply", content="已责令停止夜间施工", parts_used="urban-management")
+    await act(
+        lead,
+        "reply",
+        outcome="resolved",
+        content="已责令停止夜间施工",
+        parts_used="urban-management",
+    )
     assert await status_of(lead) == "callback"
     await expect(lead.locator("dd.parts")).to_contain_text("答复已采纳")
     await expect(lead.locator(".timeline")).to_contain_text("采纳的协办意见")
