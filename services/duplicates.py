@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hotline.settings import Settings
 from schema.tables import Ticket
 from schema.ticket import LikelyDuplicate, TicketStatus
 
@@ -27,15 +28,19 @@ def similarity(first: str, second: str) -> float:
 
 async def likely_duplicates(
     session: AsyncSession,
+    settings: Settings,
     *,
     ticket_no: str,
     category: str,
     district: str,
     description: str,
-    since: datetime,
-    threshold: float,
+    at: datetime,
     limit: int = 50,
 ) -> list[LikelyDuplicate]:
+    """Open tickets registered within the settings' window before ``at`` that read alike
+    at least as much as the settings' threshold; likeliest first."""
+    since = at - timedelta(days=settings.duplicate_window_days)
+    threshold = settings.duplicate_similarity
     rows = await session.execute(
         select(Ticket.ticket_no, Ticket.status, Ticket.created_at, Ticket.document)
         .where(

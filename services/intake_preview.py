@@ -4,7 +4,7 @@ and district, and the open tickets its description reads like (likely duplicates
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from schema.activity_io import RouteDecision, RouteQuery
 from schema.dispatch_catalogue import find_route
@@ -25,7 +25,6 @@ async def intake_preview(
     context: AppContext, category: str, district: str, description: str
 ) -> IntakePreview:
     """The route once category and district are given; duplicates once the description is."""
-    settings = context.settings
     route, duplicates = None, []
     async with context.sessions() as session:
         choices = await choices_in(session)
@@ -34,11 +33,11 @@ async def intake_preview(
         if category and district and description.strip():
             duplicates = await likely_duplicates(
                 session,
+                context.settings,
                 ticket_no="",
                 category=category,
                 district=district,
                 description=description,
-                since=datetime.now(UTC) - timedelta(days=settings.duplicate_window_days),
-                threshold=settings.duplicate_similarity,
+                at=datetime.now(UTC),
             )
     return IntakePreview(choices, route, duplicates)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
 from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, Field
@@ -214,16 +213,15 @@ async def with_duplicates(
     context: AppContext, actor: Actor, ticket: TicketView, body: TicketCreate
 ) -> TicketCreated:
     """The ticket taken in, with the open tickets it may duplicate, for the agent to merge."""
-    settings = context.settings
     async with context.sessions() as session:
         duplicates = await likely_duplicates(
             session,
+            context.settings,
             ticket_no=ticket.ticket_no,
             category=body.category,
             district=body.district,
             description=body.description,
-            since=ticket.created_at - timedelta(days=settings.duplicate_window_days),
-            threshold=settings.duplicate_similarity,
+            at=ticket.created_at,
         )
     created = TicketCreated(**ticket.model_dump(), likely_duplicates=duplicates)
     return shown_to(actor, created)  # masking last: a masked phone is no valid phone
