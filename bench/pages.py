@@ -71,7 +71,7 @@ async def real_tickets(stack: Stack, count: int) -> list[str]:
             body = {
                 "channel": "phone",
                 "type": "complaint",
-                "category": "street-vendors",
+                "category": "010101",
                 "district": "dinghai",
                 "description": f"夜市摊贩占道经营 第{n}号",
                 "citizen": {"name": "张三", "phone": "13812341234"},

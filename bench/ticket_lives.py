@@ -16,7 +16,7 @@ from schema.ticket import Role
 INTAKE = {
     "channel": "phone",
     "type": "complaint",
-    "category": "street-vendors",
+    "category": "010101",
     "urgency": "general",
     "description": "benchmark ticket",
     "district": "dinghai",

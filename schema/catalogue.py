@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -107,3 +107,63 @@ class CatalogueChangeRead(BaseModel):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     note: str | None
+
+
+# A node's code: digits (two more per level, GB/T 39666's shape) or, for categories from
+# before the tree, the code they had.
+CATEGORY_CODE_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$"
+Synonym = Annotated[str, Field(min_length=1, max_length=50)]
+
+
+class CategoryRead(BaseModel):
+    code: str
+    parent: str | None
+    name_zh: str
+    name: str | None
+    description: str | None
+    synonyms: list[str]
+    active: bool
+    path: str = ""  # the names from the top, 城市管理 › 市容环境 › 占道经营
+
+
+class CategoryCreate(Body):
+    code: str = Field(pattern=CATEGORY_CODE_PATTERN, max_length=100)
+    parent: str | None = Field(default=None, pattern=CATEGORY_CODE_PATTERN, max_length=100)
+    name_zh: str = Field(min_length=1, max_length=100)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=1000)
+    synonyms: list[Synonym] = Field(default_factory=list, max_length=50)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class CategoryUpdate(Body):
+    """Only what is given changes. ``active: false`` retires a node: no new ticket or rule
+    names it, tickets that do keep their name. The code and the place in the tree stay."""
+
+    name_zh: str | None = Field(default=None, min_length=1, max_length=100)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=1000)
+    synonyms: list[Synonym] | None = Field(default=None, max_length=50)
+    active: bool | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class PlaceRead(BaseModel):
+    code: str
+    parent: str | None  # a street's district; None for a district
+    name_zh: str
+    name: str | None
+
+
+class PlaceCreate(Body):
+    code: str = Field(pattern=DEPARTMENT_CODE_PATTERN)
+    parent: str | None = Field(default=None, pattern=DEPARTMENT_CODE_PATTERN)
+    name_zh: str = Field(min_length=1, max_length=100)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class PlaceUpdate(Body):
+    name_zh: str | None = Field(default=None, min_length=1, max_length=100)
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    note: str | None = Field(default=None, max_length=2000)

@@ -69,6 +69,33 @@ class RoutingRule(Base):
     note: Mapped[str | None] = mapped_column(SealedText)
 
 
+class CategoryNode(Base):
+    """A node of the request categories (诉求分类): 一级 / 二级 / 三级, each level two more
+    digits of its code (GB/T 39666's 2+2+2 shape). A ticket and a rule name a node."""
+
+    __tablename__ = "categories"
+
+    code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    parent: Mapped[str | None] = mapped_column(String(100), index=True)
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str | None] = mapped_column(String(200))  # English, for the English pages
+    description: Mapped[str | None] = mapped_column(String(1000))
+    synonyms: Mapped[list[str]] = mapped_column(default=list)  # how citizens say it
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Place(Base):
+    """A district (区县) or a street (街道/乡镇) under one, by its Chinese name: where a
+    ticket is. A unit's ``district`` and a rule's name a district's code."""
+
+    __tablename__ = "places"
+
+    code: Mapped[str] = mapped_column(String(100), primary_key=True)
+    parent: Mapped[str | None] = mapped_column(String(100), index=True)  # a street's district
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str | None] = mapped_column(String(200))
+
+
 class CatalogueChange(Base):
     """Who changed the departments or the dispatch catalogue, when, from what, to what, why."""
 

@@ -4,7 +4,6 @@ transaction, so the API and the admin console make it alike."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,11 +18,13 @@ from schema.catalogue import (
     RoutingRuleRead,
     RoutingRuleUpdate,
 )
-from schema.tables import CatalogueChange, Department, RoutingRule
+from schema.tables import CategoryNode, Department, RoutingRule
 from schema.ticket import Actor
 from services import hierarchy
+from services.catalogue_history import record_change
 from services.context import AppContext
 from services.errors import ServiceError
+from services.places import check_district
 from services.ticket_queries import unknown_departments
 
 
@@ -43,31 +44,6 @@ def _rule_view(row: RoutingRule) -> dict[str, Any]:
     return _rule_read(row).model_dump()
 
 
-def _record(
-    session: AsyncSession,
-    *,
-    actor: Actor,
-    entity: str,
-    key: str,
-    action: str,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-    note: str | None,
-) -> None:
-    session.add(
-        CatalogueChange(
-            at=datetime.now(UTC),
-            actor=actor.describe(),
-            entity=entity,
-            key=key,
-            action=action,
-            before=before,
-            after=after,
-            note=note,
-        )
-    )
-
-
 async def create_department(
     context: AppContext, *, body: DepartmentCreate, actor: Actor
 ) -> DepartmentRead:
@@ -80,7 +56,7 @@ async def create_department(
             await _check_parent(session, body.code, body.parent)
         row = Department(**body.model_dump(exclude={"note"}), active=True)
         session.add(row)
-        _record(
+        record_change(
             session,
             actor=actor,
             entity="department",
@@ -107,7 +83,7 @@ async def update_department(
             await _check_parent(session, code, body.parent)
         for field, value in body.model_dump(exclude_unset=True, exclude={"note"}).items():
             setattr(row, field, value)
-        _record(
+        record_change(
             session,
             actor=actor,
             entity="department",
@@ -156,6 +132,15 @@ async def check_departments(session: AsyncSession, codes: list[str]) -> None:
         )
 
 
+async def check_category(session: AsyncSession, code: str) -> None:
+    """422 unless the code names an active node of the category tree."""
+    node = await session.get(CategoryNode, code)
+    if node is None or not node.active:
+        raise ServiceError(
+            422, "unknown_category", f"no active category {code!r} in the category tree"
+        )
+
+
 async def create_rule(
     context: AppContext, *, body: RoutingRuleCreate, actor: Actor
 ) -> RoutingRuleRead:
@@ -163,6 +148,9 @@ async def create_rule(
         if body.lead in body.assisting:
             raise ServiceError(422, "invalid_input", "the lead department cannot also be assisting")
         await check_departments(session, [body.lead, *body.assisting])
+        await check_category(session, body.category)
+        if body.district is not None:
+            await check_district(session, body.district)
         clash = await session.scalar(
             select(RoutingRule.id).where(
                 RoutingRule.category == body.category,
@@ -180,7 +168,7 @@ async def create_rule(
         row = RoutingRule(**body.model_dump())
         session.add(row)
         await session.flush()  # the new id names the change
-        _record(
+        record_change(
             session,
             actor=actor,
             entity="routing_rule",
@@ -207,7 +195,7 @@ async def update_rule(
         await check_departments(session, [lead, *assisting])
         for field, value in changes.items():
             setattr(row, field, value)
-        _record(
+        record_change(
             session,
             actor=actor,
             entity="routing_rule",
@@ -223,7 +211,7 @@ async def update_rule(
 async def delete_rule(context: AppContext, *, rule_id: int, actor: Actor, note: str | None) -> None:
     async with context.sessions.begin() as session:
         row = await _rule(session, rule_id)
-        _record(
+        record_change(
             session,
             actor=actor,
             entity="routing_rule",

@@ -4,10 +4,13 @@ Open311 facade's services all read these functions, so each list has one order."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from schema.catalogue import CatalogueChangeRead, DepartmentRead, RoutingRuleRead
 from schema.tables import CatalogueChange, Department, RoutingRule
+from services.category_tree import load_tree
 from services.context import AppContext
 from services.ticket_queries import known_districts
 from services.views import views_of
@@ -35,16 +38,35 @@ async def routing_rules(
     return await views_of(context, query, RoutingRuleRead, {RoutingRule.category: category})
 
 
-async def categories(context: AppContext) -> list[tuple[str, str]]:
-    """Each category of the catalogue with the (first, by name) unit leading it."""
+@dataclass(frozen=True)
+class RoutedCategory:
+    code: str
+    name: str  # Chinese
+    path: str  # 城市管理 › 市容环境 › 占道经营
+    synonyms: tuple[str, ...]
+    lead: str  # the (first, by name) unit leading it
+
+
+async def categories(context: AppContext) -> list[RoutedCategory]:
+    """Each category the catalogue routes, with the unit leading it, by code."""
     async with context.sessions() as session:
         rows = await session.execute(
-            select(RoutingRule.category, func.min(Department.name))
+            select(RoutingRule.category, func.min(Department.name_zh))
             .join(Department, Department.code == RoutingRule.lead)
             .group_by(RoutingRule.category)
             .order_by(RoutingRule.category)
         )
-        return [(category, lead) for category, lead in rows]
+        tree = await load_tree(session)
+        return [
+            RoutedCategory(
+                code,
+                tree.name(code),
+                tree.path(code),
+                tree.nodes[code].synonyms if code in tree.nodes else (),
+                lead,
+            )
+            for code, lead in rows
+        ]
 
 
 async def catalogue_changes(

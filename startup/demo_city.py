@@ -1,4 +1,5 @@
-"""A demo city modelled on the source reports: departments and a dispatch catalogue.
+"""A demo city modelled on the source reports: departments, places, categories and a
+dispatch catalogue (the categories and places in ``demo_catalogue``).
 
 Three districts (Dinghai, Putuo, Xincheng) with their governments, a street under each
 and a community under the street, the city's functional bureaus (one with a district
@@ -15,7 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hotline.database import upsert
-from schema.tables import Department, RoutingRule
+from schema.tables import CategoryNode, Department, Place, RoutingRule
+from startup.demo_catalogue import FAMILIES, GROUPS, LEAVES, PLACES
 
 DISTRICTS = ("dinghai", "putuo", "xincheng")
 
@@ -138,91 +140,6 @@ PARENTS: dict[str, str] = {
     "urban-management-dinghai": "urban-management",
 }
 
-# (category, district or None for all, lead, assisting, note)
-CATALOGUE: list[tuple[str, str | None, str, list[str], str | None]] = [
-    # Settled by the city's joint consultation on disputed responsibilities.
-    (
-        "hotel-hygiene-refund",
-        None,
-        "market-supervision",
-        ["health", "culture-tourism"],
-        "joint consultation: checkout disputes over hygiene at hotels and homestays",
-    ),
-    (
-        "street-stall-product-quality",
-        None,
-        "market-supervision",
-        ["urban-management"],
-        "joint consultation: quality of goods sold at mobile stalls",
-    ),
-    (
-        "wall-opening",
-        None,
-        "housing",
-        ["comprehensive-enforcement", "natural-resources"],
-        "joint consultation: opening windows, doors or holes in external non-load-bearing walls",
-    ),
-    (
-        "illegal-construction",
-        None,
-        "comprehensive-enforcement",
-        ["natural-resources", "housing"],
-        None,
-    ),
-    ("street-vendors", None, "urban-management", [], None),
-    ("city-appearance", None, "urban-management", [], None),
-    ("construction-noise", None, "ecology", ["urban-management"], None),
-    ("industrial-noise", None, "ecology", [], None),
-    ("air-pollution", None, "ecology", [], None),
-    ("water-pollution", None, "ecology", ["water"], None),
-    (
-        "sand-washing",
-        None,
-        "water",
-        ["ecology", "natural-resources"],
-        "sand-washing machines in rivers: water bureau leads",
-    ),
-    ("river-management", None, "water", [], None),
-    ("water-outage", None, "water-supply", ["housing"], None),
-    ("water-quality", None, "water-supply", ["health"], None),
-    ("power-outage", None, "power-supply", [], None),
-    ("gas-outage", None, "gas-supply", [], None),
-    ("heating", None, "housing", [], None),
-    ("property-management", None, "housing", [], None),
-    ("housing-maintenance", None, "housing", [], None),
-    ("housing-provident-fund", None, "housing", [], None),
-    ("bus-service", None, "transport", [], None),
-    ("taxi-service", None, "transport", [], None),
-    ("road-damage", None, "transport", ["urban-management"], None),
-    ("traffic-order", None, "public-security", ["transport"], None),
-    ("parking", None, "public-security", ["urban-management"], None),
-    ("food-safety", None, "market-supervision", ["health"], None),
-    ("consumer-dispute", None, "market-supervision", [], None),
-    ("price-complaint", None, "market-supervision", [], None),
-    ("medical-service", None, "health", [], None),
-    ("epidemic-prevention", None, "health", ["civil-affairs"], None),
-    ("medical-insurance", None, "medical-insurance", [], None),
-    ("school-fees", None, "education", [], None),
-    ("school-enrolment", None, "education", [], None),
-    ("wage-arrears", None, "human-resources", ["justice"], None),
-    ("social-insurance", None, "human-resources", [], None),
-    ("employment", None, "human-resources", [], None),
-    ("elderly-care", None, "civil-affairs", [], None),
-    ("subsistence-allowance", None, "civil-affairs", [], None),
-    ("land-use", None, "natural-resources", [], None),
-    ("tourism-complaint", None, "culture-tourism", ["market-supervision"], None),
-    ("safety-hazard", None, "emergency-management", [], None),
-    ("enterprise-services", None, "commerce", [], None),
-    ("agricultural-inputs", None, "agriculture", ["market-supervision"], None),
-    ("legal-aid", None, "justice", [], None),
-    # Local matters go to the street office of the district; elsewhere to the district.
-    ("neighbourhood-dispute", "dinghai", "dinghai-huannan", ["justice"], None),
-    ("neighbourhood-dispute", "putuo", "putuo-shenjiamen", ["justice"], None),
-    ("neighbourhood-dispute", "xincheng", "xincheng-lincheng", ["justice"], None),
-    ("community-facilities", "dinghai", "dinghai-gov", [], None),
-    ("fishing-port", "putuo", "putuo-gov", ["agriculture", "transport"], None),
-]
-
 
 def new_district_government(prefix: str) -> dict[str, str]:
     """A department body (``POST /v1/departments``) for the government of a district of
@@ -238,17 +155,54 @@ def new_district_government(prefix: str) -> dict[str, str]:
 
 
 async def load_demo_city(sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Upsert the departments; add the catalogue only to an empty catalogue."""
+    """Upsert the departments and places; add the categories and the dispatch catalogue
+    only where there are none (an admin's changes are never overwritten)."""
     async with sessions.begin() as session:
         await _upsert_departments(session)
-        if await session.scalar(select(func.count()).select_from(RoutingRule)):
-            return
-        session.add_all(
-            RoutingRule(
-                category=category, district=district, lead=lead, assisting=assisting, note=note
-            )
-            for category, district, lead, assisting, note in CATALOGUE
+        await upsert(
+            session,
+            Place,
+            [
+                {"code": code, "parent": parent, "name_zh": name_zh, "name": name}
+                for code, parent, name_zh, name in PLACES
+            ],
         )
+        if not await session.scalar(select(func.count()).select_from(CategoryNode)):
+            session.add_all(_categories())
+        if not await session.scalar(select(func.count()).select_from(RoutingRule)):
+            session.add_all(_routing_rules())
+
+
+def _categories() -> list[CategoryNode]:
+    levels = [
+        CategoryNode(code=code, parent=code[:-2] or None, name_zh=name_zh, name=name, synonyms=[])
+        for code, name_zh, name in FAMILIES + GROUPS
+    ]
+    return levels + [
+        CategoryNode(
+            code=leaf.code,
+            parent=leaf.code[:-2],
+            name_zh=leaf.name_zh,
+            name=leaf.name,
+            synonyms=list(leaf.synonyms),
+        )
+        for leaf in LEAVES
+    ]
+
+
+def _routing_rules() -> list[RoutingRule]:
+    rules = []
+    for leaf in LEAVES:
+        assisting = list(leaf.assisting)
+        if leaf.lead is not None:
+            rules.append(
+                RoutingRule(category=leaf.code, lead=leaf.lead, assisting=assisting, note=leaf.note)
+            )
+        rules += [
+            RoutingRule(category=leaf.code, district=district, lead=lead, assisting=assisting)
+            for district, lead in leaf.by_district.items()
+        ]
+    return rules
 
 
 async def _upsert_departments(session: AsyncSession) -> None:

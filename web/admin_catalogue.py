@@ -23,6 +23,7 @@ from schema.catalogue import (
 from schema.ticket import Role
 from services import catalogue as service
 from services import catalogue_reads as reads
+from services.choices import catalogue_choices
 from services.context import AppContext
 from services.errors import ServiceError
 from services.web_sessions import SignedIn
@@ -45,6 +46,8 @@ REFUSALS = {
     "unknown_department": N_("所选单位不存在或已撤销"),
     "unknown_rule": N_("这条派单规则已不存在"),
     "in_use": N_("派单目录中仍有规则指向该单位，请先修改这些规则"),
+    "unknown_category": N_("所选诉求分类不存在或已停用"),
+    "unknown_district": N_("所选区域不存在"),
     "invalid_input": N_("牵头单位不能同时是协办单位"),
 }
 
@@ -88,6 +91,7 @@ async def _catalogue_page(
     rules = await reads.routing_rules(context, by_district=True) if entity == "routing_rule" else []
     history = await reads.catalogue_changes(context, entity=entity, limit=HISTORY_ROWS)
     districts = await reads.districts(context)
+    choices = await catalogue_choices(context)
     return page(
         request,
         name,
@@ -99,6 +103,7 @@ async def _catalogue_page(
         rules=rules,
         history=history,
         districts=districts,
+        choices=choices,
         changed_fields=changed_fields,
         changed_what=changed_what,
         tz=ZoneInfo(context.policy.timezone),

@@ -18,15 +18,16 @@ from pydantic import ValidationError
 from schema.body import DAY_OUT_OF_RANGE
 from schema.ladder import TOP_LEVEL
 from schema.ticket import Role
+from services.choices import Choices
 from services.context import AppContext
 from services.errors import Pending, Refusal, ServiceError, refusal_of
 from services.web_sessions import SignedIn, signed_in
-from web import labels
+from web import event_details, labels
 from web.i18n import N_, from_header, gettext_for
 from web.sessions import COOKIE
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals.update(labels=labels, top_level=TOP_LEVEL)
+templates.env.globals.update(labels=labels, events=event_details, top_level=TOP_LEVEL)
 
 
 class SignInNeeded(Exception):
@@ -100,6 +101,8 @@ def page(
 ) -> Response:
     """A template in the user's language (the browser's, before sign-in)."""
     language = me.account.language if me else from_header(request.headers.get("accept-language"))
+    if isinstance(values.get("choices"), Choices):  # the catalogue's names, in that language
+        values["choices"] = values["choices"].speaking(language)
     shown = {
         "me": me,
         "now": datetime.now(UTC),

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from schema.ticket import Role, TicketCreate
+from services import categories
 from services.callers import EarlierTicket, earlier_tickets
 from services.choices import catalogue_choices
 from services.context import AppContext
@@ -38,8 +39,14 @@ def _agents_only(me: SignedIn) -> None:
 
 
 async def _desk(
-    request: Request, me: SignedIn, context: AppContext, status: int = 200, **extra: object
+    request: Request,
+    me: SignedIn,
+    context: AppContext,
+    status: int = 200,
+    typed: dict[str, str] | None = None,
+    **extra: object,
 ) -> Response:
+    """The desk; after a refusal, with what the agent typed (``typed``) kept in the form."""
     choices = await catalogue_choices(context)
     return page(
         request,
@@ -50,7 +57,9 @@ async def _desk(
         intake=form_fields(TicketCreate),
         choices=choices,
         phone_pattern=MAINLAND_PHONE,
-        form_key=uuid.uuid4().hex,  # a double click registers one ticket, not two
+        typed=typed or {},
+        # A double click registers one ticket, not two; a refused form keeps its key.
+        form_key=(typed or {}).get("form_key") or uuid.uuid4().hex,
         **extra,
     )
 
@@ -64,13 +73,39 @@ async def desk(request: Request, me: UserDep, context: ContextDep) -> Response:
 @router.get("/inbox")
 async def inbox(request: Request, me: UserDep, context: ContextDep) -> Response:
     require_role(me, (Role.DEPARTMENT,), N_("承办单位工作台只供承办单位使用"))
-    return page(request, "inbox.html", me, queues=await work_queues(context, me.account.actor))
+    return page(
+        request,
+        "inbox.html",
+        me,
+        queues=await work_queues(context, me.account.actor),
+        choices=await catalogue_choices(context),
+    )
 
 
 @router.get("/queues")
 async def queues_fragment(request: Request, me: UserDep, context: ContextDep) -> Response:
     """The queues alone, for htmx to refresh every 15 seconds."""
-    return page(request, "queues.html", me, queues=await work_queues(context, me.account.actor))
+    return page(
+        request,
+        "queues.html",
+        me,
+        queues=await work_queues(context, me.account.actor),
+        choices=await catalogue_choices(context),
+    )
+
+
+@router.get("/desk/categories")
+async def category_options(
+    request: Request, me: UserDep, context: ContextDep, category_query: str = ""
+) -> Response:
+    """Categories for what the agent types (name, synonym, pinyin), best first: an htmx
+    fragment of the intake form's picker."""
+    _agents_only(me)
+    typed = category_query.strip()[:50]
+    matches, leads = await categories.suggestions(
+        context, typed, english=me.account.language == "en"
+    )
+    return page(request, "category_options.html", me, matches=matches, leads=leads, typed=typed)
 
 
 @router.post("/desk/preview")
@@ -101,8 +136,21 @@ async def take_call(request: Request, me: UserDep, context: ContextDep) -> Respo
     phone = form.get("citizen_phone", "").strip()
     if not _MAINLAND_PHONE.match(phone):
         return await _desk(
-            request, me, context, 422, error=N_("联系电话不是有效的大陆手机或固话号码")
+            request, me, context, 422, form, error=N_("联系电话不是有效的大陆手机或固话号码")
         )
+    category = (await categories.tree(context)).resolve(
+        form.get("category") or form.get("category_query", "")
+    )
+    if category is None:
+        return await _desk(
+            request,
+            me,
+            context,
+            422,
+            form,
+            error=N_("请从列表中选择诉求分类（可输入名称、俗称或拼音首字母）"),
+        )
+    form["category"] = category
     key = form.get("form_key", "")[:100] or None
     try:
         body = TicketCreate.model_validate(
@@ -117,7 +165,7 @@ async def take_call(request: Request, me: UserDep, context: ContextDep) -> Respo
         refusal = refused(problem)
         if refusal.status == 202:
             return await _desk(request, me, context, 202, notice=refusal.message)
-        return await _desk(request, me, context, refusal.status, error=refusal.message)
+        return await _desk(request, me, context, refusal.status, form, error=refusal.message)
     into = form.get("merge_into", "").strip()
     if into:  # the one-click merge offered by the preview
         merge = {"into": into, "form_key": f"{key}-merge" if key else ""}
@@ -134,4 +182,5 @@ async def earlier_calls(request: Request, me: UserDep, context: ContextDep) -> R
     earlier: list[EarlierTicket] = []
     if _MAINLAND_PHONE.match(phone.strip()):
         earlier = await earlier_tickets(context, phone)
-    return page(request, "earlier_calls.html", me, earlier=earlier)
+    choices = await catalogue_choices(context)
+    return page(request, "earlier_calls.html", me, earlier=earlier, choices=choices)

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from schema.ticket import Role
+from services.choices import catalogue_choices
 from services.hotspots import heat_table
 from web.base import ContextDep, UserDep, page, refused, require_role
 from web.i18n import N_
@@ -37,6 +38,7 @@ async def hotspots(request: Request, me: UserDep, context: ContextDep) -> Respon
     except ValueError as problem:
         return page(request, "hotspots.html", me, 422, error=str(problem), **shown)
     table = await heat_table(context, start, end)
+    choices = await catalogue_choices(context)
 
     def cell_link(category: str, district: str) -> str:
         return "/tickets?" + urlencode(
@@ -58,4 +60,5 @@ async def hotspots(request: Request, me: UserDep, context: ContextDep) -> Respon
         end=end,
         tz=timezone,
         cell_link=cell_link,
+        choices=choices,
     )

@@ -3,10 +3,8 @@ translated when shown), and how a running deadline reads."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import datetime, tzinfo
-from typing import Any
+from datetime import datetime
 
 from schema.policy import parse_span
 from schema.ticket import TimelineAction
@@ -168,18 +166,6 @@ def choice_of(action: str, field: str) -> tuple[str, str, str]:
     return CHOICE.get((action, field)) or CHOICE.get(field) or (field, N_("是"), N_("否"))
 
 
-# Bookkeeping in an event's detail that a person reading the timeline does not need.
-_UNSHOWN_DETAIL = {
-    "hop",
-    "rule_id",
-    "policy",
-    "fallback",
-    "escalation",
-    "sign_rule",  # shown beside the deadline it set instead
-    "reply_rule",
-}
-_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-
 # The discipline commission's outcomes: a select's options and a rung's outcome alike.
 _DISCIPLINE_OUTCOMES = {
     "no_fault": N_("无过错"),
@@ -321,29 +307,6 @@ EVENT = {
     _T.DISCIPLINE_REFERRAL_UNACKNOWLEDGED: N_("纪委监委逾期未签收"),
     _T.DISCIPLINE_OUTCOME: N_("纪委监委处理结果"),
 }
-
-
-def detail_items(
-    detail: dict[str, Any], timezone: tzinfo, _: Callable[[str], str]
-) -> list[tuple[str, str]]:
-    """An event's detail as a person reads it: named fields, instants in the city's time,
-    yes/no, and nothing empty."""
-    shown = []
-    for key, value in detail.items():
-        if key in _UNSHOWN_DETAIL or value in (None, "", [], {}):
-            continue
-        if isinstance(value, bool):
-            text = _("是") if value else _("否")
-        elif isinstance(value, str) and _INSTANT.match(value):
-            text = datetime.fromisoformat(value).astimezone(timezone).strftime("%Y-%m-%d %H:%M")
-        elif isinstance(value, list):
-            text = "、".join(str(item) for item in value)
-        elif isinstance(value, str):
-            text = _(OPTION.get(value, value)) if value in OPTION else value
-        else:
-            text = str(value)
-        shown.append((_(FIELD.get(key, key)), text))
-    return shown
 
 
 def countdown(due: datetime, now: datetime, _: Callable[[str], str]) -> tuple[str, str]:

@@ -88,7 +88,9 @@ async def delete_routing_rule(
 async def list_catalogue_changes(
     _: OverseerDep,
     context: ContextDep,
-    entity: Annotated[str | None, Query(pattern="^(department|routing_rule)$")] = None,
+    entity: Annotated[
+        str | None, Query(pattern="^(department|routing_rule|category|place)$")
+    ] = None,
     key: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[CatalogueChangeRead]:

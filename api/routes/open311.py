@@ -165,15 +165,15 @@ async def discovery(fmt: Format, request: Request) -> Response:
 async def _services(context: ContextDep) -> list[dict[str, Any]]:
     return [
         {
-            "service_code": category,
-            "service_name": category.replace("-", " "),
-            "description": f"Reports of {category.replace('-', ' ')}",
+            "service_code": category.code,
+            "service_name": category.name,
+            "description": category.path,
             "metadata": True,
             "type": "realtime",
-            "keywords": category.replace("-", ","),
-            "group": lead,
+            "keywords": ",".join(category.synonyms),
+            "group": category.lead,
         }
-        for category, lead in await catalogue_reads.categories(context)
+        for category in await catalogue_reads.categories(context)
     ]
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.support.api_client import Api
 
-NOISE = "construction-noise"  # the catalogue: ecology leads, urban management assists
+NOISE = "010501"  # the catalogue: ecology leads, urban management assists
 
 
 async def reply_event(api: Api, no: str) -> dict[str, Any]:

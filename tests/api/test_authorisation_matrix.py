@@ -59,7 +59,7 @@ def test_every_rule_has_a_route_and_a_body_here() -> None:
 
 async def test_roles_against_actions(api: Api) -> None:
     """On a closed ticket: a role without the right hears 403, a role with it hears why not."""
-    no = (await api.create(category="construction-noise"))["ticket_no"]  # lead: ecology
+    no = (await api.create(category="010501"))["ticket_no"]  # lead: ecology
     await api.act(no, "withdraw", api.agent, {})
     outcomes: dict[tuple[str, str], int] = {}
     for action, rule in ACTION_RULES.items():
@@ -85,7 +85,7 @@ async def test_roles_against_actions(api: Api) -> None:
 
 
 async def test_departments_act_only_within_their_scope(api: Api) -> None:
-    no = (await api.create(category="construction-noise"))["ticket_no"]  # ecology + urban-mgmt
+    no = (await api.create(category="010501"))["ticket_no"]  # ecology + urban-mgmt
     assisting, outsider = api.department("urban-management"), api.department("housing")
     department_actions = [a for a, rule in ACTION_RULES.items() if Role.DEPARTMENT in rule.roles]
     assert set(department_actions) == {
@@ -127,7 +127,7 @@ async def test_a_department_with_no_part_hears_403_closed_or_open_worker_or_none
     """Who asks comes before when: an outsider learns neither that a ticket is closed
     (nor why), nor, with no worker to answer, gets a 202 for an action it may not take."""
     outsider = api.department("housing")
-    closed = (await api.create(category="construction-noise"))["ticket_no"]  # ecology leads
+    closed = (await api.create(category="010501"))["ticket_no"]  # ecology leads
     await api.act(closed, "withdraw", api.agent, {})
     for action in DEPARTMENT_ACTIONS:
         refused = await api.http.post(
@@ -136,7 +136,7 @@ async def test_a_department_with_no_part_hears_403_closed_or_open_worker_or_none
         assert refused.status_code == 403, (action, refused.text)
         assert "withdrawn" not in refused.text and "closed" not in refused.text, refused.text
 
-    open_no = (await api.create(category="construction-noise"))["ticket_no"]
+    open_no = (await api.create(category="010501"))["ticket_no"]
     nobody_home = api.settings.model_copy(
         update={"task_queue": f"nobody-home-{uuid.uuid4().hex[:6]}", "answer_timeout_seconds": 0.5}
     )
@@ -150,7 +150,7 @@ async def test_a_department_with_no_part_hears_403_closed_or_open_worker_or_none
 
 
 async def test_who_reads_personal_data(api: Api) -> None:
-    no = (await api.create(category="construction-noise"))["ticket_no"]
+    no = (await api.create(category="010501"))["ticket_no"]
     full = {"name": "张三", "phone": "13812341234"}
     masked = {"name": "张*", "phone": "138****1234"}
     expectations = [

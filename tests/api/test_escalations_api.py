@@ -186,7 +186,7 @@ async def test_escalation_history_filters_pages_and_exports_csv(api: Api) -> Non
 
 
 async def test_a_district_government_blows_the_whistle_on_a_ticket_it_leads(api: Api) -> None:
-    no = (await api.create(category="community-facilities", district="dinghai"))["ticket_no"]
+    no = (await api.create(category="020304", district="dinghai"))["ticket_no"]
     body = {"departments": ["housing", "water"], "agenda": "the pump room floods"}
     outsider = api.department("putuo-gov")  # a government, but not this ticket's lead
     assert (await post(api, f"{no}/joint-meeting", outsider, body)).status_code == 403

@@ -32,7 +32,7 @@ REQUEST_FIELDS = {
 def report(**overrides: str) -> dict[str, str]:
     form = {
         "api_key": "open311-test-key",
-        "service_code": "road-damage",
+        "service_code": "010301",
         "description": "a deep pothole outside number 12",
         "phone": "13812341234",
         "first_name": "San",
@@ -48,7 +48,7 @@ async def test_discovery_and_services(api: Api) -> None:
     discovery = (await api.http.get(f"{BASE}/discovery.json")).json()
     assert discovery["endpoints"][0]["specification"] == "http://wiki.open311.org/GeoReport_v2"
     services = (await api.http.get(f"{BASE}/services.json")).json()
-    road = next(s for s in services if s["service_code"] == "road-damage")
+    road = next(s for s in services if s["service_code"] == "010301")
     assert set(road) == {
         "service_code",
         "service_name",
@@ -103,7 +103,7 @@ async def test_request_queries_and_limits(api: Api) -> None:
     assert [r["service_request_id"] for r in by_id] == [number]
     open_ones = (
         await api.http.get(
-            f"{BASE}/requests.json", params={"service_code": "road-damage", "status": "open"}
+            f"{BASE}/requests.json", params={"service_code": "010301", "status": "open"}
         )
     ).json()
     assert number in [r["service_request_id"] for r in open_ones]

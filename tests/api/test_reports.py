@@ -60,7 +60,7 @@ async def test_a_triggered_schedule_compiles_yesterdays_report(api: Api) -> None
 async def test_a_report_run_by_hand_reads_as_json_and_markdown(api: Api) -> None:
     district = await api.new_district()
     for _ in range(2):
-        await api.create(category="wall-opening", district=district)
+        await api.create(category="010202", district=district)
     tomorrow = datetime.now(UTC) + timedelta(days=1)  # so "the day before" is today
     summary = await api.temporal.execute_workflow(
         ReportWorkflow.run,
@@ -71,7 +71,7 @@ async def test_a_report_run_by_hand_reads_as_json_and_markdown(api: Api) -> None
     supervisor = api.token(Role.SUPERVISOR)
     report = (await api.http.get(f"/v1/reports/{summary.id}", headers=supervisor)).json()
     assert report["kind"] == "daily" and report["content"]["total"] >= 2
-    assert {"category": "wall-opening", "district": district, "tickets": 2} in report["content"][
+    assert {"category": "010202", "district": district, "tickets": 2} in report["content"][
         "hot_spots"
     ]
     markdown = await api.http.get(

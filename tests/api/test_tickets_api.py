@@ -272,8 +272,8 @@ async def test_unknown_and_closed_tickets(api: Api) -> None:
 
 
 async def test_lists_filter_and_scope(api: Api) -> None:
-    ecology = await api.create(category="construction-noise", district="xincheng")
-    await api.create(category="wall-opening", district="xincheng")
+    ecology = await api.create(category="010501", district="xincheng")
+    await api.create(category="010202", district="xincheng")
     mine = await api.http.get(
         "/v1/tickets", params={"page_size": 200}, headers=api.department("ecology")
     )
@@ -290,11 +290,11 @@ async def test_lists_filter_and_scope(api: Api) -> None:
     assert ecology["ticket_no"] in [t["ticket_no"] for t in assisting.json()["items"]]
     filtered = await api.http.get(
         "/v1/tickets",
-        params={"district": "xincheng", "category": "wall-opening"},
+        params={"district": "xincheng", "category": "010202"},
         headers=api.agent,
     )
     assert filtered.json()["total"] >= 1
-    assert {t["category"] for t in filtered.json()["items"]} == {"wall-opening"}
+    assert {t["category"] for t in filtered.json()["items"]} == {"010202"}
     page = await api.http.get("/v1/tickets", params={"page_size": 1, "page": 2}, headers=api.agent)
     assert page.json()["page"] == 2 and len(page.json()["items"]) == 1
     naive = await api.http.get(
@@ -304,7 +304,7 @@ async def test_lists_filter_and_scope(api: Api) -> None:
 
 
 async def test_notifications_inbox(api: Api) -> None:
-    no = (await api.create(category="wall-opening"))["ticket_no"]
+    no = (await api.create(category="010202"))["ticket_no"]
     inbox = await api.http.get(
         "/v1/notifications", params={"ticket_no": no}, headers=api.department("housing")
     )
@@ -321,7 +321,7 @@ async def test_catalogue_reads(api: Api) -> None:
     departments = await api.http.get("/v1/departments", headers=api.agent)
     assert len(departments.json()) >= 20
     rules = await api.http.get(
-        "/v1/routing-rules", params={"category": "hotel-hygiene-refund"}, headers=api.agent
+        "/v1/routing-rules", params={"category": "030804"}, headers=api.agent
     )
     assert rules.json()[0]["lead"] == "market-supervision"
 
@@ -338,7 +338,7 @@ async def listed_in_temporal(api: Api, query: str) -> list[str]:
 
 
 async def test_search_attributes_show_the_ticket_in_temporal(api: Api) -> None:
-    no = (await api.create(category="wall-opening"))["ticket_no"]
+    no = (await api.create(category="010202"))["ticket_no"]
     query = (
         f"WorkflowId = 'ticket-{no}' AND TicketStatus = 'dispatched' "
         "AND LeadDepartment = 'housing' AND EscalationLevel = 0 AND Overdue = false"
@@ -380,7 +380,7 @@ async def test_a_late_part_leaves_the_tickets_level_and_its_search_attribute_at_
     """协办意见 owed in 2 s: its warning and reminder are the assisting department's, so the
     ticket and its EscalationLevel stay at the lead's 0 while the lead is on time."""
     policy.write('assist_part = "2s"\n')
-    no = (await api.create(category="construction-noise"))["ticket_no"]
+    no = (await api.create(category="010501"))["ticket_no"]
 
     async def part_reminded() -> bool:
         return "reminder" in await api.timeline(no)
@@ -429,14 +429,14 @@ async def test_an_action_retried_with_its_key_is_applied_once(api: Api) -> None:
 async def test_statistics_endpoint(api: Api, policy: PolicyFile) -> None:
     started = datetime.now(UTC)  # the server stamps our tickets after this instant
     policy.write('[sign]\nemergency = "1s"\nutility = "1s"\ngeneral = "1s"\ncomplex = "1s"\n')
-    late = (await api.create(category="wall-opening"))["ticket_no"]  # housing, will miss
+    late = (await api.create(category="010202"))["ticket_no"]  # housing, will miss
 
     async def reminded() -> bool:
         return "reminder" in await api.timeline(late)
 
     await eventually(reminded, within=10, message="the late ticket's lead was never reminded")
     policy.reset()
-    on_time = (await api.create(category="wall-opening"))["ticket_no"]
+    on_time = (await api.create(category="010202"))["ticket_no"]
     housing = api.department("housing")
     await api.act(on_time, "sign", housing)
     await api.act(on_time, "reply", housing, REPLY)
@@ -473,23 +473,23 @@ async def test_statistics_endpoint(api: Api, policy: PolicyFile) -> None:
 async def test_likely_duplicates_are_offered_and_a_merge_tells_both_citizens(api: Api) -> None:
     district = await api.new_district()  # no other test's tickets
     first = await api.create(
-        category="road-damage",
+        category="010301",
         district=district,
         description="环南路12号门口路面塌陷，一个大坑，晚上很危险",
     )
     similar = await api.create(
-        category="road-damage",
+        category="010301",
         district=district,
         description="环南路12号门口路面塌陷了，有个大坑，夜里危险",
     )
     assert [d["ticket_no"] for d in similar["likely_duplicates"]] == [first["ticket_no"]]
     assert similar["likely_duplicates"][0]["similarity"] >= 0.6
     unrelated = await api.create(
-        category="road-damage", district=district, description="公交站牌被车撞倒了"
+        category="010301", district=district, description="公交站牌被车撞倒了"
     )
     assert unrelated["likely_duplicates"] == []
     elsewhere = await api.create(
-        category="street-vendors",
+        category="010101",
         district=district,
         description="环南路12号门口路面塌陷，一个大坑，晚上很危险",
     )
@@ -511,7 +511,7 @@ async def test_likely_duplicates_are_offered_and_a_merge_tells_both_citizens(api
         ).json()
         assert len(notices) == 1, no
     again = await api.create(
-        category="road-damage",
+        category="010301",
         district=district,
         description="环南路12号门口路面塌陷，一个大坑，晚上很危险",
     )
@@ -522,7 +522,7 @@ async def test_suspension_over_http(api: Api) -> None:
     """挂起: asked by the lead, approved by the centre, resumed with the time left; a bad
     reason 422, the wrong department 403, resuming a running ticket 409; a retried request
     with its Idempotency-Key is applied once."""
-    no = (await api.create(category="construction-noise"))["ticket_no"]  # lead: ecology
+    no = (await api.create(category="010501"))["ticket_no"]  # lead: ecology
     ecology = api.department("ecology")
     handling = await api.act(no, "sign", ecology)
     reply_due = handling["deadlines"]["reply"]
@@ -553,7 +553,7 @@ async def test_a_citizen_calling_again_reopens_the_closed_ticket(api: Api) -> No
     """重新受理: a new ticket with the closed one's request, linked to it and sent to its
     lead; the closed ticket's timeline shows the link; an open ticket, a department or a
     repeated key are answered as such."""
-    no = (await api.create(category="construction-noise"))["ticket_no"]  # lead: ecology
+    no = (await api.create(category="010501"))["ticket_no"]  # lead: ecology
     ecology = api.department("ecology")
     again = {"description": "又开始夜间施工了", "channel": "phone"}
     await api.act(no, "reopen", api.agent, again, expect=409)  # still open
@@ -583,7 +583,7 @@ async def test_a_citizen_calling_again_reopens_the_closed_ticket(api: Api) -> No
 async def test_a_call_about_a_ticket_closed_long_ago_is_a_new_ticket(api: Api) -> None:
     """Past the policy's reopen_window (30 days) a ticket is not reopened: 409, and the
     closed ticket is left as it was."""
-    no = (await api.create(category="construction-noise"))["ticket_no"]
+    no = (await api.create(category="010501"))["ticket_no"]
     await api.act(no, "withdraw", api.agent, {})
     async with api.read_model.sessions.begin() as session:  # as if it closed 31 days ago
         row = await session.get(Ticket, no)

@@ -239,7 +239,7 @@ async def transfer_110(t: Tickets) -> WorkflowHandle:
 async def assisting_parts(t: Tickets) -> WorkflowHandle:
     """协办意见: one part given late (its warning and reminder first), used in the reply."""
     ecology, assisting = department("ecology"), department("urban-management")
-    handle = await t.open(category="construction-noise")
+    handle = await t.open(category="010501")
     await handle.execute_update(TicketWorkflow.sign, args=[ecology, SignBody()])
     await t.skip(days=6)
     part = AssistingPartBody(content="our part")

@@ -66,7 +66,7 @@ async def take_call(
     description: str,
     *,
     phone: str = "13812341234",
-    category: str = "street-vendors",
+    category: str = "010101",
     district: str = "dinghai",
     merge_into: str | None = None,
 ) -> str:

@@ -20,7 +20,7 @@ def intake_json(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "channel": "phone",
         "type": "complaint",
-        "category": "street-vendors",
+        "category": "010101",
         "urgency": "general",
         "description": "stalls block the pavement at night",
         "district": "dinghai",

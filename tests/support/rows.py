@@ -13,7 +13,7 @@ def ticket_row(no: str, status: str, codes: str, document: dict[str, object]) ->
         "version": 1,
         "status": status,
         "type": "complaint",
-        "category": "street-vendors",
+        "category": "010101",
         "urgency": "general",
         "district": "dinghai",
         "lead_department": lead,

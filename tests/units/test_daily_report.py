@@ -19,26 +19,26 @@ def test_the_day_before_is_the_citys_calendar_day() -> None:
 
 def test_daily_report_figures() -> None:
     day = [
-        ticket(1, "housing", category="wall-opening", district="putuo"),
-        ticket(2, "housing", category="wall-opening", district="putuo", type="report"),
-        ticket(3, "transport", category="road-damage", district="dinghai", enterprise=True),
-        ticket(4, "transport", category="road-damage", district="putuo", closure="merged"),
+        ticket(1, "housing", category="010202", district="putuo"),
+        ticket(2, "housing", category="010202", district="putuo", type="report"),
+        ticket(3, "transport", category="010301", district="dinghai", enterprise=True),
+        ticket(4, "transport", category="010301", district="putuo", closure="merged"),
     ]
     week_before = [ticket(9, "housing")] * 5
     report = daily_report(day, week_before)
     assert report["total"] == 4
     assert report["by_type"] == {"complaint": 3, "report": 1}
-    assert report["by_category"] == [("wall-opening", 2), ("road-damage", 2)]
+    assert report["by_category"] == [("010202", 2), ("010301", 2)]
     assert report["by_district"] == {"dinghai": 1, "putuo": 3}
     assert report["hot_spots"] == [
-        {"category": "wall-opening", "district": "putuo", "tickets": 2}
+        {"category": "010202", "district": "putuo", "tickets": 2}
     ]  # road damage is split across districts
     assert (report["repeat_requests"], report["enterprise_requests"]) == (1, 1)
     assert report["week_before"] == {"total": 5, "change": -1, "change_percent": -20.0}
     text = daily_markdown("2026-11-21", report)
     assert text.startswith("# Daily report (民情日报) — 2026-11-21")
     assert "**4 requests**; the same day a week before: 5 (-1)." in text
-    assert "- wall-opening in putuo: 2" in text
+    assert "- 010202 in putuo: 2" in text
 
 
 def test_a_quiet_day() -> None:

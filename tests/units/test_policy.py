@@ -96,14 +96,14 @@ def test_fast_lanes_set_limits_above_the_urgency_defaults() -> None:
         {
             "lanes": [
                 {"name": "涉企三速", "enterprise": True, "sign": "30m", "reply": "3wd"},
-                {"name": "供水", "category": "water-outage", "reply": "24h"},
+                {"name": "供水", "category": "030101", "reply": "24h"},
             ]
         }
     )
-    business = intake(enterprise=True, category="water-outage")
+    business = intake(enterprise=True, category="030101")
     assert policy.limit("sign", business) == ("30m", "lane:涉企三速")
     assert policy.limit("reply", business) == ("3wd", "lane:涉企三速")  # the first match
-    water = intake(category="water-outage")
+    water = intake(category="030101")
     assert policy.limit("reply", water) == ("24h", "lane:供水")
     assert policy.limit("sign", water) == ("2h", "urgency:general")  # the lane sets no sign
     assert Policy().limit("reply", water) == ("7d", "urgency:general")

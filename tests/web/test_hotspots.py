@@ -16,12 +16,12 @@ async def test_a_cell_counts_its_tickets_and_repeat_requests(workbench: Workbenc
     base = workbench.url
     agent = await workbench.signed_in(await workbench.account(Role.AGENT))
     text = f"广场舞音响扰民 {uuid.uuid4().hex[:6]}"
-    first = await take_call(agent, base, text, category="price-complaint", district="putuo")
+    first = await take_call(agent, base, text, category="030803", district="putuo")
     repeat = await take_call(
         agent,
         base,
         text + "，晚上十点后",
-        category="price-complaint",
+        category="030803",
         district="putuo",
         merge_into=first,
     )

@@ -50,7 +50,7 @@ CLEARANCE = {
             "blocker": "the centre (return review)",
             "overdue": True,
             "escalation_level": 2,
-            "category": "street-vendors",
+            "category": "010101",
             "district": "dinghai",
         },
         {
@@ -60,7 +60,7 @@ CLEARANCE = {
             "blocker": "water-supply",
             "overdue": False,
             "escalation_level": 0,
-            "category": "water-outage",
+            "category": "030101",
             "district": "putuo",
         },
     ],

@@ -37,7 +37,7 @@ async def _rated_ticket(
     body = {
         "channel": "phone",
         "type": "complaint",
-        "category": "street-vendors",
+        "category": "010101",
         "district": "xincheng",
         "description": f"夜间施工噪音 {uuid.uuid4().hex[:6]}",
         "citizen": {"name": "孙八", "phone": "13611112222"},

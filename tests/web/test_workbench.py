@@ -32,7 +32,7 @@ async def test_a_ticket_lives_from_call_to_closure_in_the_browser(workbench: Wor
     await expect(agent.get_by_role("heading", name="话务员工作台")).to_be_visible()
 
     # Before registering: the routing preview names the lead.
-    await agent.fill("input[name=category]", "street-vendors")
+    await agent.fill("input[name=category]", "010101")
     await agent.select_option("select[name=district]", "dinghai")
     await agent.locator("input[name=category]").dispatch_event("change")
     await expect(agent.locator("#intake-preview")).to_contain_text("城市管理局")
@@ -45,7 +45,7 @@ async def test_a_ticket_lives_from_call_to_closure_in_the_browser(workbench: Wor
 
     # A second, near-identical call: the desk offers the first ticket; one click merges.
     await agent.goto(f"{base}/desk")
-    await agent.fill("input[name=category]", "street-vendors")
+    await agent.fill("input[name=category]", "010101")
     await agent.select_option("select[name=district]", "dinghai")
     await agent.fill("textarea[name=description]", text.replace("油烟扰民", "油烟很大"))
     await agent.locator("textarea[name=description]").dispatch_event("keyup")
@@ -345,9 +345,7 @@ async def test_an_assisting_department_gives_its_part(workbench: Workbench) -> N
     and the ticket shows it given."""
     base = workbench.url
     agent = await workbench.signed_in(await workbench.account(Role.AGENT))
-    number = await take_call(
-        agent, base, f"夜间施工 {uuid.uuid4().hex[:6]}", category="construction-noise"
-    )
+    number = await take_call(agent, base, f"夜间施工 {uuid.uuid4().hex[:6]}", category="010501")
     clerk = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "urban-management"))
     await expect_in_queue(clerk, base, "parts", number)
     await clerk.click(f"table.tickets a:text('{number}')")

@@ -13,7 +13,7 @@ from tests.support.tickets import Tickets, refusal
 from workflows.ticket.workflow import TicketWorkflow
 
 LEAD, ASSISTING = department("ecology"), department("urban-management")
-NOISE = "construction-noise"  # the catalogue: ecology leads, urban management assists
+NOISE = "010501"  # the catalogue: ecology leads, urban management assists
 
 
 async def test_a_part_given_in_time_is_used_in_the_reply(tickets: Tickets) -> None:

@@ -54,7 +54,7 @@ SATISFIED = RatingBody(satisfaction="satisfied", solved=True)
 
 
 async def test_intake_routes_by_catalogue_and_dispatches_at_once(tickets: Tickets) -> None:
-    _, view = await tickets.open_with_view(category="wall-opening", district="putuo")
+    _, view = await tickets.open_with_view(category="010202", district="putuo")
     assert view.status == "dispatched"
     assert view.lead_department == "housing"
     assert view.assisting_departments == ["comprehensive-enforcement", "natural-resources"]
@@ -67,15 +67,15 @@ async def test_intake_routes_by_catalogue_and_dispatches_at_once(tickets: Ticket
 async def test_district_rule_wins_over_citywide_and_unknown_district_falls_back(
     tickets: Tickets,
 ) -> None:
-    _, local = await tickets.open_with_view(category="neighbourhood-dispute", district="putuo")
+    _, local = await tickets.open_with_view(category="020301", district="putuo")
     assert local.lead_department == "putuo-shenjiamen"
     # community-facilities has a rule for dinghai only: xincheng falls back to its government.
-    _, fallback = await tickets.open_with_view(category="community-facilities", district="xincheng")
+    _, fallback = await tickets.open_with_view(category="020304", district="xincheng")
     assert fallback.lead_department == "xincheng-gov"
 
 
 async def test_emergency_limits_follow_the_policy(tickets: Tickets) -> None:
-    _, view = await tickets.open_with_view(category="power-outage", urgency="emergency")
+    _, view = await tickets.open_with_view(category="030201", urgency="emergency")
     assert view.deadlines["sign"] - view.updated_at == timedelta(hours=1)
     assert view.deadlines["reply"] - view.updated_at == timedelta(hours=2)
 
@@ -199,7 +199,7 @@ async def test_return_rejected_goes_back_to_the_same_lead_with_the_same_deadline
 
 
 async def test_progress_by_lead_and_assisting(tickets: Tickets) -> None:
-    handle = await tickets.open(category="construction-noise")  # ecology + urban-management
+    handle = await tickets.open(category="010501")  # ecology + urban-management
     for actor in (department("ecology"), department("urban-management")):
         await handle.execute_update(
             TicketWorkflow.report_progress, args=[actor, ProgressBody(content="site visited")]
