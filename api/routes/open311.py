@@ -23,6 +23,7 @@ from hotline.personal_data import mask_text
 from schema.body import out_of_day_range
 from schema.ticket import Actor, Channel, Citizen, Role, TicketCreate, TicketType, TicketView
 from services import catalogue_reads, open311
+from services.choices import catalogue_choices
 from services.errors import ServiceError
 from services.tickets import register_ticket
 
@@ -186,7 +187,7 @@ async def services(fmt: Format, context: ContextDep) -> Response:
 async def service_definition(service_code: str, fmt: Format, context: ContextDep) -> Response:
     if service_code not in {s["service_code"] for s in await _services(context)}:
         return error(fmt, 404, f"no service {service_code}")
-    districts = await catalogue_reads.districts(context)
+    choices = await catalogue_choices(context)
     return render(
         {
             "service_code": service_code,
@@ -199,7 +200,9 @@ async def service_definition(service_code: str, fmt: Format, context: ContextDep
                     "datatype_description": "the district where the problem is",
                     "order": 1,
                     "description": "District",
-                    "values": [{"key": d, "name": d} for d in districts],
+                    "values": [
+                        {"key": d, "name": choices.place_name(d)} for d in choices.districts
+                    ],
                 }
             ],
         },

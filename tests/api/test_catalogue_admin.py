@@ -6,15 +6,12 @@ import uuid
 
 from schema.ticket import Role
 from tests.support.api_client import Api
-
-
-def new_category() -> str:
-    return f"pet-nuisance-{uuid.uuid4().hex[:6]}"
+from tests.support.catalogue import new_category
 
 
 async def test_a_joint_consultation_settles_a_disputed_category(api: Api) -> None:
     admin = api.token(Role.ADMIN)
-    category = new_category()
+    category = await new_category(api)
     before = await api.create(category=category)
     assert before["status"] == "received"  # nobody knew whose it was
 
@@ -70,7 +67,7 @@ async def test_a_joint_consultation_settles_a_disputed_category(api: Api) -> Non
 
 async def test_catalogue_changes_are_validated(api: Api) -> None:
     admin = api.token(Role.ADMIN)
-    category = new_category()
+    category = await new_category(api)
     unknown_lead = await api.http.post(
         "/v1/routing-rules", headers=admin, json={"category": category, "lead": "ministry-of-magic"}
     )
@@ -100,7 +97,7 @@ async def test_catalogue_changes_are_validated(api: Api) -> None:
 
 
 async def test_only_admins_change_the_catalogue(api: Api) -> None:
-    body = {"category": new_category(), "lead": "housing"}
+    body = {"category": await new_category(api), "lead": "housing"}
     for role in (Role.AGENT, Role.SUPERVISOR, Role.INTEGRATOR, Role.DISCIPLINE):
         refused = await api.http.post("/v1/routing-rules", headers=api.token(role), json=body)
         assert refused.status_code == 403, role

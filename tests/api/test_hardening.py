@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +13,7 @@ import jwt
 
 from schema.ticket import Role
 from tests.support.api_client import Api
+from tests.support.catalogue import new_category
 from tests.support.data import intake_json
 
 
@@ -26,7 +26,7 @@ async def _department_with_a_ticket(api: Api, code: str) -> str:
         json={"code": code, "name": code, "name_zh": "供水公司"},
     )
     assert created.status_code in (201, 409), created.text
-    category = f"water-{uuid.uuid4().hex[:6]}"
+    category = await new_category(api, "停水（测试）")
     rule = await api.http.post(
         "/v1/routing-rules", headers=admin, json={"category": category, "lead": code}
     )
@@ -71,7 +71,7 @@ async def test_absurd_paging_and_nulls_are_422_not_500(api: Api) -> None:
     rule = await api.http.post(
         "/v1/routing-rules",
         headers=admin,
-        json={"category": f"null-{uuid.uuid4().hex[:6]}", "lead": "housing"},
+        json={"category": await new_category(api), "lead": "housing"},
     )
     for field in ("assisting", "lead"):
         nulled = await api.http.patch(

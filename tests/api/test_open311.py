@@ -58,11 +58,15 @@ async def test_discovery_and_services(api: Api) -> None:
         "keywords",
         "group",
     }
-    assert road["group"] == "Transport Bureau" and road["type"] == "realtime"
-    definition = (await api.http.get(f"{BASE}/services/road-damage.json")).json()
+    assert road["group"] == "交通运输局" and road["type"] == "realtime"
+    assert road["service_name"] == "道路破损"
+    assert road["description"] == "城市管理 › 市政设施 › 道路破损"
+    assert "路面坑洼" in road["keywords"].split(",")
+    definition = (await api.http.get(f"{BASE}/services/010301.json")).json()
     [district] = definition["attributes"]
     assert district["code"] == "district" and district["required"] is True
-    assert {"dinghai", "putuo", "xincheng"} <= {v["key"] for v in district["values"]}
+    values = {v["key"]: v["name"] for v in district["values"]}
+    assert values["dinghai"] == "定海区" and {"putuo", "xincheng"} <= set(values)
     xml = await api.http.get(f"{BASE}/services.xml")
     assert xml.headers["content-type"].startswith("text/xml")
     assert xml.text.startswith('<?xml version="1.0" encoding="UTF-8"?>')

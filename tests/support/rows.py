@@ -13,7 +13,7 @@ def ticket_row(no: str, status: str, codes: str, document: dict[str, object]) ->
         "version": 1,
         "status": status,
         "type": "complaint",
-        "category": "010101",
+        "category": "street-vendors",
         "urgency": "general",
         "district": "dinghai",
         "lead_department": lead,

@@ -157,6 +157,7 @@ async def test_the_exports_carry_a_unit_named_like_a_formula_as_text(
     code, category = f"formula-{uuid.uuid4().hex[:6]}", f"formula-{uuid.uuid4().hex[:6]}"
     for path, body in (
         ("departments", {"code": code, "name": "formula", "name_zh": "=ZH1+1"}),
+        ("categories", {"code": category, "name_zh": "=1+1"}),
         ("routing-rules", {"category": category, "lead": code}),
     ):
         made = await request.post(f"{base}/v1/{path}", data=body, headers=admin)
