@@ -60,8 +60,15 @@ async def find_escalations(
 
 
 async def escalations_export(context: AppContext, actor: Actor, search: EscalationSearch) -> str:
-    """Every match as CSV, one row a rung (up to ``CSV_ROW_LIMIT``)."""
+    """Every match as CSV, one row a rung (up to ``CSV_ROW_LIMIT``): the API's, in codes."""
+    return escalations_csv(await escalations_to_export(context, actor, search))
+
+
+async def escalations_to_export(
+    context: AppContext, actor: Actor, search: EscalationSearch
+) -> list[Escalation]:
+    """Every match the actor may read (up to ``CSV_ROW_LIMIT``), for an export."""
     where = search.where()
     async with context.sessions() as session:
         records, _ = await list_escalations(session, where, offset=0, limit=CSV_ROW_LIMIT)
-    return escalations_csv(readable_by(actor, records))
+    return readable_by(actor, records)

@@ -27,7 +27,7 @@ from web.i18n import N_, from_header, gettext_for
 from web.sessions import COOKIE
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-templates.env.globals.update(labels=labels, events=event_details, top_level=TOP_LEVEL)
+templates.env.globals.update(labels=labels, event_details=event_details, top_level=TOP_LEVEL)
 
 
 class SignInNeeded(Exception):

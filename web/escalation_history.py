@@ -16,11 +16,12 @@ from schema.ticket import Role
 from services.choices import catalogue_choices
 from services.context import AppContext
 from services.errors import ServiceError
-from services.escalations import EscalationSearch, escalations_export, find_escalations
+from services.escalations import EscalationSearch, escalations_to_export, find_escalations
 from services.web_sessions import SignedIn
 from web.base import ContextDep, UserDep, WebError, page, paging, refused, require_role
 from web.downloads import csv_download
-from web.i18n import N_
+from web.escalation_export import escalation_rows
+from web.i18n import N_, gettext_for
 from web.search import day_bounds
 
 router = APIRouter(include_in_schema=False)
@@ -103,11 +104,15 @@ async def escalation_history(request: Request, me: UserDep, context: ContextDep)
 
 @router.get("/escalations.csv")
 async def escalation_export(request: Request, me: UserDep, context: ContextDep) -> Response:
-    """Every record the filters match, as the API's CSV."""
+    """Every record the filters match, for a person: in words, by name, in city time."""
     _readers_only(me)
     try:
         search = _search(_filters(request), context)
-        return csv_download(await escalations_export(context, me.account.actor, search))
+        records = await escalations_to_export(context, me.account.actor, search)
+        language = me.account.language or "zh"
+        choices = (await catalogue_choices(context)).speaking(language)
+        timezone = ZoneInfo(context.policy.timezone)
+        return csv_download(escalation_rows(records, choices, timezone, gettext_for(language)))
     except ValidationError as problem:
         raise WebError(422, "invalid_input", refused(problem).message) from problem
     except ServiceError as problem:

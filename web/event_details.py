@@ -44,13 +44,32 @@ SYSTEM_NOTE = {
     "no rating by the callback deadline": N_("回访期限内未评价"),
     "the longest suspension ran out": N_("挂起期限届满，恢复办理"),
     "the lead replied to the citizen": N_("主办单位已答复市民"),
+    "a joint meeting": N_("联席会议"),
 }
-_REOPENS = re.compile(r"^reopens (\S+): to the lead that closed it$")
-_CHILD = re.compile(r"/(joint-meeting|discipline-referral)-(\d+)$")
-_CHILD_NAME = {
-    "joint-meeting": N_("第 %(n)s 次联席会议"),
-    "discipline-referral": N_("第 %(n)s 次移送"),
-}
+# The workflow's sentences with parameters, and how the page says them.
+_WORKFLOW_WORDS = [
+    (re.compile(r"^the (?P<step>\w+) deadline is near$"), N_("%(deadline)s临近")),
+    (re.compile(r"^the (?P<step>\w+) deadline passed$"), N_("%(deadline)s已过")),
+    (re.compile(r"^(?P<step>\w+) still not done$"), N_("%(deadline)s仍未完成")),
+    (re.compile(r"^did not report in to (?P<meeting>.+)$"), N_("未按时报到：%(meeting)s")),
+    (
+        re.compile(
+            r"^(?P<unit>\S+) missed the (?P<step>\w+) deadline \((?P<at>[^)]+)\) set by "
+            r"(?P<meeting>.+)$"
+        ),
+        N_("%(unit)s未在%(meeting)s确定的%(deadline)s（%(at)s）前办结"),
+    ),
+    (
+        re.compile(r"^reopens (?P<id>\S+): to the lead that closed it$"),
+        N_("重新受理 %(id)s：派给原主办单位"),
+    ),
+    (
+        re.compile(r"^hard ticket at the dispatch meeting \(调度会\) (?P<id>\S+)$"),
+        N_("调度会难点件（%(id)s）"),
+    ),
+    (re.compile(r"^\S*/joint-meeting-(?P<n>\d+)$"), N_("第 %(n)s 次联席会议")),
+    (re.compile(r"^\S*/discipline-referral-(?P<n>\d+)$"), N_("第 %(n)s 次移送")),
+]
 
 
 def actor_said(described: str, choices: Choices, _: Callable[[str], str]) -> str:
@@ -58,12 +77,53 @@ def actor_said(described: str, choices: Choices, _: Callable[[str], str]) -> str
     ``role:unit:account`` form the history keeps."""
     if described == "system":
         return _("系统")
+    if described.startswith("timer:"):  # a deadline's own timer raised it
+        step = described.removeprefix("timer:")
+        return _("计时：%(deadline)s") % {"deadline": _(DEADLINE.get(step, step))}
     role, _sep, rest = described.partition(":")
     unit, _sep, account = rest.rpartition(":")
     who = choices.person(account) if account else ""
     if unit:
         return f"{choices.name_of(unit)} {who}".strip()
     return f"{_(ROLE.get(role, role))} {who}".strip()
+
+
+def said(
+    text: str,
+    _: Callable[[str], str],
+    choices: Choices | None = None,
+    timezone: tzinfo | None = None,
+) -> str:
+    """A note or reason the workflow wrote in English (kept so in histories), in the page's
+    words; text it did not write is shown as written."""
+    if text in SYSTEM_NOTE:
+        return _(SYSTEM_NOTE[text])
+
+    def deadline(step: str) -> str:
+        return _(DEADLINE[step]) if step in DEADLINE else step
+
+    def unit(code: str) -> str:
+        return choices.name_of(code) if choices else code
+
+    def instant(value: str) -> str:
+        at = datetime.fromisoformat(value)
+        return (at.astimezone(timezone) if timezone else at).strftime("%Y-%m-%d %H:%M")
+
+    for pattern, words in _WORKFLOW_WORDS:
+        found = pattern.match(text)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        values = {
+            "deadline": deadline(parts.get("step") or ""),
+            "unit": unit(parts.get("unit") or ""),
+            "at": instant(parts["at"]) if parts.get("at") else "",
+            "meeting": said(parts.get("meeting") or "", _, choices, timezone),
+            "n": parts.get("n") or "",
+            "id": parts.get("id") or "",
+        }
+        return _(words) % values
+    return text
 
 
 def _said(key: str, value: str, choices: Choices, _: Callable[[str], str]) -> str:
@@ -77,15 +137,9 @@ def _said(key: str, value: str, choices: Choices, _: Callable[[str], str]) -> st
         return _(TIER[value])
     if key == "step" and value in DEADLINE:
         return _(DEADLINE[value])
-    if value in SYSTEM_NOTE:
-        return _(SYSTEM_NOTE[value])
-    reopens = _REOPENS.match(value)
-    if reopens:
-        return _("重新受理 %(ticket)s：派给原主办单位") % {"ticket": reopens.group(1)}
-    child = _CHILD.search(value)
-    if child:
-        return _(_CHILD_NAME[child.group(1)]) % {"n": child.group(2)}
-    return _(OPTION[value]) if value in OPTION else value
+    if value in OPTION:
+        return _(OPTION[value])
+    return said(value, _, choices)
 
 
 def detail_items(

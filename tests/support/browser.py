@@ -66,15 +66,16 @@ async def take_call(
     description: str,
     *,
     phone: str = "13812341234",
-    category: str = "010101",
+    category: str = "占道经营",
     district: str = "dinghai",
     merge_into: str | None = None,
 ) -> str:
-    """Fill the desk's intake form and register the call; the new ticket's number."""
+    """Fill the desk's intake form and register the call; the new ticket's number.
+    ``category`` is typed into the picker and its first suggestion chosen."""
     await agent.goto(f"{base}/desk")
     await agent.select_option("select[name=channel]", "phone")
     await agent.select_option("select[name=type]", "complaint")
-    await agent.fill("input[name=category]", category)
+    await choose_category(agent, category)
     await agent.select_option("select[name=district]", district)
     await agent.fill("textarea[name=description]", description)
     await agent.fill("input[name=citizen_name]", "张三")
@@ -86,6 +87,16 @@ async def take_call(
         await agent.locator(f"#intake-preview button[value='{merge_into}']").click()
     await expect(agent.locator("h1 .status")).to_be_visible()
     return (await agent.locator("h1").inner_text()).split()[1]
+
+
+async def choose_category(agent: Page, typed: str) -> str:
+    """Type into the desk's category picker and take its first suggestion; its path."""
+    await agent.fill("#intake-category-query", typed)
+    first = agent.locator("#category-options [data-code]").first
+    await expect(first).to_be_visible()
+    await first.dispatch_event("mousedown")
+    await expect(agent.locator("#intake-category")).not_to_have_value("")
+    return await agent.input_value("#intake-category-query")
 
 
 async def act(page: Page, action: str, **fields: str | bool | list[str]) -> None:

@@ -108,7 +108,11 @@ async def test_the_escalation_history_filters_exports_and_links_to_temporal(
         await supervisor.click("a[download]")
     saved = Path(await (await started.value).path())
     exported = await asyncio.to_thread(saved.read_text, encoding="utf-8")
-    assert number in exported and "supervision_order" in exported
+    # A person's file: Chinese headers, the kind in words, the unit and people by name.
+    header, row = [line for line in exported.lstrip("\ufeff").splitlines() if line][:2]
+    assert header.startswith("工单编号,序号,类型")
+    assert number in row and "督办件" in row and "城市管理局" in row
+    assert "supervision_order" not in exported and "urban-management" not in exported
 
     commission = await workbench.signed_in(await workbench.account(Role.DISCIPLINE))
     await expect(commission).to_have_url(re.compile(r"/discipline$"))

@@ -16,6 +16,7 @@ from tests.support.browser import (
     PASSWORD,
     Workbench,
     act,
+    choose_category,
     expect_in_queue,
     shoot,
     status_of,
@@ -32,9 +33,8 @@ async def test_a_ticket_lives_from_call_to_closure_in_the_browser(workbench: Wor
     await expect(agent.get_by_role("heading", name="话务员工作台")).to_be_visible()
 
     # Before registering: the routing preview names the lead.
-    await agent.fill("input[name=category]", "010101")
+    await choose_category(agent, "摊贩")
     await agent.select_option("select[name=district]", "dinghai")
-    await agent.locator("input[name=category]").dispatch_event("change")
     await expect(agent.locator("#intake-preview")).to_contain_text("城市管理局")
     text = f"夜市摊贩占道经营，油烟扰民 {uuid.uuid4().hex[:6]} <script>alert(1)</script>"
     number = await take_call(agent, base, text)
@@ -45,7 +45,7 @@ async def test_a_ticket_lives_from_call_to_closure_in_the_browser(workbench: Wor
 
     # A second, near-identical call: the desk offers the first ticket; one click merges.
     await agent.goto(f"{base}/desk")
-    await agent.fill("input[name=category]", "010101")
+    await choose_category(agent, "zdjy")
     await agent.select_option("select[name=district]", "dinghai")
     await agent.fill("textarea[name=description]", text.replace("油烟扰民", "油烟很大"))
     await agent.locator("textarea[name=description]").dispatch_event("keyup")
