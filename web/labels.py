@@ -10,6 +10,11 @@ from typing import Any
 
 from schema.policy import parse_span
 from schema.ticket import TimelineAction
+
+# How a deadline reads, which the templates reach through this module.
+from web.countdowns import countdown as countdown
+from web.countdowns import due_said, minute
+from web.countdowns import warning_at as warning_at
 from web.i18n import N_
 
 STATUS = {
@@ -177,6 +182,7 @@ _UNSHOWN_DETAIL = {
     "escalation",
     "sign_rule",  # shown beside the deadline it set instead
     "reply_rule",
+    "tier",  # shown as the order's coloured tier instead
 }
 _INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
@@ -246,6 +252,8 @@ REFUSAL = {
 }
 
 TIER = {"blue": N_("蓝色"), "orange": N_("橙色"), "red": N_("红色")}
+# A supervision order by its tier, said whole (a queue row, the timeline): 蓝色督办.
+TIER_ORDER = {"blue": N_("蓝色督办"), "orange": N_("橙色督办"), "red": N_("红色督办")}
 
 ESCALATION = {
     "warning": N_("临期预警"),
@@ -335,7 +343,9 @@ def detail_items(
         if isinstance(value, bool):
             text = _("是") if value else _("否")
         elif isinstance(value, str) and _INSTANT.match(value):
-            text = datetime.fromisoformat(value).astimezone(timezone).strftime("%Y-%m-%d %H:%M")
+            at = datetime.fromisoformat(value)
+            deadline = key.endswith(("due", "_by"))
+            text = due_said(at, timezone, "%Y-%m-%d") if deadline else minute(at, timezone)
         elif isinstance(value, list):
             text = "、".join(str(item) for item in value)
         elif isinstance(value, str):
@@ -344,22 +354,6 @@ def detail_items(
             text = str(value)
         shown.append((_(FIELD.get(key, key)), text))
     return shown
-
-
-def countdown(due: datetime, now: datetime, _: Callable[[str], str]) -> tuple[str, str]:
-    """``(text, rung)``: 还剩 1 小时 12 分 / 已超时 3 小时, and a CSS class by urgency."""
-    seconds = int((due - now).total_seconds())
-    minutes = abs(seconds) // 60
-    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
-    parts = [
-        _("%(n)d 天") % {"n": days} if days else "",
-        _("%(n)d 小时") % {"n": hours} if hours else "",
-        _("%(n)d 分") % {"n": mins} if mins or not (days or hours) else "",
-    ]
-    span = " ".join(p for p in parts if p)
-    if seconds < 0:
-        return _("已超时 %(span)s") % {"span": span}, "overdue"
-    return _("还剩 %(span)s") % {"span": span}, "warning" if seconds < 4 * 3600 else "running"
 
 
 DEPARTMENT_KIND = {
