@@ -107,7 +107,7 @@ async def test_countdowns_turn_amber_at_the_policys_warning_and_red_when_overdue
     await expect(clerk.locator(".queue .badge.zero").first).to_be_visible()
     await shoot(clerk, "inbox-deadline-colours")
 
-    # The timeline names an order's tier in Chinese and in its colour.
+    # The timeline names an order's tier in Chinese and in its colour (督办件 蓝色).
     async with workbench.read_model.sessions.begin() as session:
         event = {
             "ticket_no": number,
@@ -120,7 +120,7 @@ async def test_countdowns_turn_amber_at_the_policys_warning_and_red_when_overdue
         await upsert(session, TicketEvent, [event])
     await agent.goto(f"{base}/tickets/{number}")
     order = agent.locator(".timeline li[data-event=supervision_order]")
-    await expect(order.locator(".tier.blue")).to_have_text("蓝色督办")
+    await expect(order.locator(".tier.blue")).to_have_text("蓝色")
     await expect(order).not_to_contain_text("tier")
     await expect(order).not_to_contain_text("blue")
 
