@@ -19,6 +19,7 @@ from hotline.database import upsert
 from schema.tables import Report
 from schema.ticket import Role
 from tests.support.browser import Workbench, act, shoot, take_call
+from tests.support.waiting import eventually
 
 CITY = ZoneInfo("Asia/Shanghai")
 
@@ -75,11 +76,15 @@ async def test_a_report_prints_names_its_tickets_and_says_how_it_sampled(
     await supervisor.add_init_script("window.printed = 0; window.print = () => window.printed++;")
 
     await supervisor.goto(f"{base}/reports/clearance-{tag}")
+    await supervisor.get_by_role("button", name="打印").click()
+    await eventually(
+        lambda: supervisor.evaluate("window.printed === 1 || null"),
+        within=5,
+        message="打印 never called window.print",
+    )
     listed = supervisor.locator("table.tickets tr", has_text=number)
     summary = listed.locator(".ticket-summary")
     await expect(summary).to_have_text(re.compile("^小区门口夜市占道经营扰民"))
-    await supervisor.get_by_role("button", name="打印").click()
-    await supervisor.wait_for_function("window.printed === 1")
 
     await supervisor.goto(f"{base}/reports/audit-{tag}")
     report = supervisor.locator("article.report")
