@@ -327,6 +327,9 @@ class TicketView(BaseModel):
     lead_department: str | None
     assisting_departments: list[str]
     deadlines: dict[str, datetime]
+    # When each deadline turns amber on the workbench: the policy's warning_ratio of its
+    # span (a deadline whose start is unknown has none).
+    deadline_warnings: dict[str, datetime] = Field(default_factory=dict)
     # Which policy rule set each step's limit: "urgency:<level>", "lane:<fast lane>", or
     # "rework" (发回重办's limit).
     deadline_rules: dict[str, str] = Field(default_factory=dict)

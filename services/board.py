@@ -20,7 +20,10 @@ from services.escalation_queries import EscalationFilter, child_reports, list_es
 
 # The ladder's rungs in order, as the board counts them (a supervision order by tier).
 RUNGS = rungs_shown()
-LISTED = 50  # open meetings, referrals and leader supervisions shown on the board
+LISTED = 50
+# The overdue panel's row for tickets no department leads yet: the centre's own dispatch
+# deadline (an undispatched emergency past its 派单时限 is the centre's to answer for).
+CENTRE = ""  # open meetings, referrals and leader supervisions shown on the board
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,8 @@ class Meeting:
 class ChartFigures:
     """What the board's charts draw (and the tables beside them show)."""
 
-    overdue_by_lead: list[tuple[str, int]]  # (department, open overdue tickets it leads)
+    # (department, open overdue tickets it leads); CENTRE for those not yet dispatched.
+    overdue_by_lead: list[tuple[str, int]]
     day_start: datetime  # today, in the city
     intake_today: list[int]  # by hour of the city's day
     intake_week_before: list[int]
@@ -65,18 +69,14 @@ async def board_figures(context: AppContext, now: datetime) -> BoardFigures:
 async def _charts(session: AsyncSession, now: datetime, timezone: ZoneInfo) -> ChartFigures:
     overdue = await session.execute(
         select(Ticket.lead_department, func.count())
-        .where(
-            Ticket.status != TicketStatus.CLOSED.value,
-            Ticket.overdue.is_(True),
-            Ticket.lead_department.is_not(None),
-        )
+        .where(Ticket.status != TicketStatus.CLOSED.value, Ticket.overdue.is_(True))
         .group_by(Ticket.lead_department)
         .order_by(func.count().desc(), Ticket.lead_department)
     )
     day_start = datetime.combine(now.astimezone(timezone).date(), time(), timezone)
     week_before = day_start - timedelta(days=7)
     return ChartFigures(
-        overdue_by_lead=[(str(lead), count) for lead, count in overdue],
+        overdue_by_lead=[(lead or CENTRE, count) for lead, count in overdue],
         day_start=day_start,
         intake_today=await _intake_by_hour(session, day_start, until=now),
         intake_week_before=await _intake_by_hour(

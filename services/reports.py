@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, Literal
 
@@ -16,7 +17,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError
 
 from schema.reports import ReportKind, ReportRequest, ReportSummary
-from schema.tables import Report
+from schema.tables import Report, Ticket
 from schema.ticket import Actor
 from services.context import AppContext
 from services.errors import ServiceError
@@ -127,3 +128,29 @@ async def compile_now(
         ) from slow
     except WorkflowFailureError as failed:
         raise ServiceError(503, "report_failed", f"the report failed: {failed.cause}") from failed
+
+
+SUMMARY_LENGTH = 30  # characters of a description a report's list shows beside the number
+_CHUNK = 500  # ticket numbers per read (SQLite's bound parameters are limited)
+
+
+async def ticket_summaries(context: AppContext, numbers: Collection[str]) -> dict[str, str]:
+    """What each ticket a report lists is about: the start of its description's first line,
+    so a reader sees more than its number (the report's readers may read every ticket)."""
+    wanted = sorted(set(numbers))
+    found: dict[str, str] = {}
+    async with context.sessions() as session:
+        for at in range(0, len(wanted), _CHUNK):
+            rows = await session.execute(
+                select(Ticket.ticket_no, Ticket.document).where(
+                    Ticket.ticket_no.in_(wanted[at : at + _CHUNK])
+                )
+            )
+            for number, document in rows:
+                found[number] = _summary(str(document.get("description") or ""))
+    return found
+
+
+def _summary(description: str) -> str:
+    line = description.strip().splitlines()[0] if description.strip() else ""
+    return line if len(line) <= SUMMARY_LENGTH else line[:SUMMARY_LENGTH] + "…"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -15,6 +15,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Row = Sequence[object]
+PERCENT = "0.0%"  # a rate held as a fraction (0.3333) reads 33.3%, and sums as a number
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -40,10 +41,17 @@ def csv_for_excel(header: Row, rows: Iterable[Row]) -> bytes:
     return codecs.BOM_UTF8 + csv_text(header, rows).encode("utf-8")
 
 
-def xlsx(title: str, header: Row, rows: Iterable[Row]) -> bytes:
+def xlsx(
+    title: str,
+    header: Row,
+    rows: Iterable[Row],
+    number_formats: Mapping[int, str] | None = None,
+) -> bytes:
     """One sheet: the header and the rows, every cell made safe, and every text a string
     cell (openpyxl would otherwise store a text starting with ``=`` as a formula), without
-    the control characters XLSX cannot hold."""
+    the control characters XLSX cannot hold. ``number_formats``: a format by column (from
+    0) for the numbers in it, e.g. ``PERCENT`` for rates."""
+    formats = number_formats or {}
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has its sheet
@@ -55,6 +63,8 @@ def xlsx(title: str, header: Row, rows: Iterable[Row]) -> bytes:
             cell = sheet.cell(row=number, column=column, value=spreadsheet_safe(value))
             if isinstance(cell.value, str):
                 cell.data_type = "s"
+            elif number > 1 and column - 1 in formats:  # an empty cell too, for a later figure
+                cell.number_format = formats[column - 1]
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from schema.ticket import Role
-from services.board import ChartFigures, board_figures, chart_figures
+from schema.ticket import Role, TicketStatus
+from services.board import CENTRE, ChartFigures, board_figures, chart_figures
 from services.choices import catalogue_choices
 from services.context import AppContext
 from services.web_sessions import SignedIn
@@ -22,6 +22,7 @@ from web.i18n import N_, gettext_for
 router = APIRouter(include_in_schema=False)
 BOARD_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 F = TypeVar("F")
+CENTRE_NAME = N_("12345 中心（待派单）")
 
 
 def _supervisors_only(me: SignedIn) -> None:
@@ -43,6 +44,17 @@ def tickets_link(**filters: object) -> str:
     )
 
 
+def overdue_link(lead: str) -> str:
+    """The open overdue tickets a department leads, or (the centre) those not dispatched."""
+    if lead == CENTRE:
+        return tickets_link(open=True, overdue=True, status=TicketStatus.RECEIVED.value)
+    return tickets_link(open=True, overdue=True, lead=lead)
+
+
+def _with_centre(names: dict[str, str], me: SignedIn) -> dict[str, str]:
+    return {CENTRE: gettext_for(me.account.language)(CENTRE_NAME), **names}
+
+
 def hour_link(figures: ChartFigures, hour: int) -> str:
     start = figures.day_start + timedelta(hours=hour)
     end = start + timedelta(hours=1)
@@ -52,8 +64,14 @@ def hour_link(figures: ChartFigures, hour: int) -> str:
 async def _render(request: Request, me: SignedIn, context: AppContext, template: str) -> Response:
     _supervisors_only(me)
     figures, names = await _read(context, board_figures)
-    links: dict[str, Any] = {"tickets_link": tickets_link, "hour_link": hour_link}
-    return page(request, template, me, figures=figures, names=names, **links)
+    links: dict[str, Any] = {
+        "tickets_link": tickets_link,
+        "overdue_link": overdue_link,
+        "hour_link": hour_link,
+    }
+    names = _with_centre(names, me)
+    ratio = context.policy.warning_ratio
+    return page(request, template, me, figures=figures, names=names, warning_ratio=ratio, **links)
 
 
 @router.get("/board")
@@ -72,6 +90,7 @@ async def board_charts(me: UserDep, context: ContextDep) -> Response:
     """What the board's charts draw: the same figures as its tables, with where each bar leads."""
     _supervisors_only(me)
     figures, names = await _read(context, chart_figures)
+    names = _with_centre(names, me)
     _ = gettext_for(me.account.language)
     return JSONResponse(
         {
@@ -80,10 +99,7 @@ async def board_charts(me: UserDep, context: ContextDep) -> Response:
                 "integers": True,
                 "labels": [names.get(code, code) for code, _count in figures.overdue_by_lead],
                 "values": [count for _code, count in figures.overdue_by_lead],
-                "links": [
-                    tickets_link(open=True, overdue=True, lead=code)
-                    for code, _count in figures.overdue_by_lead
-                ],
+                "links": [overdue_link(code) for code, _count in figures.overdue_by_lead],
             },
             "intake_by_hour": {
                 "title": _("今日受理（按小时）"),

@@ -31,4 +31,5 @@ async def discipline_desk(request: Request, me: UserDep, context: ContextDep) ->
         referrals=readable_by(me.account.actor, found),
         choices=choices,
         tz=ZoneInfo(context.policy.timezone),
+        warning_ratio=context.policy.warning_ratio,
     )

@@ -10,6 +10,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from services.choices import Choices
+from web.countdowns import due_said, minute
 from web.i18n import N_
 from web.labels import DEADLINE, FIELD, OPTION, ROLE, TIER
 
@@ -22,6 +23,7 @@ _UNSHOWN_DETAIL = {
     "escalation",
     "sign_rule",  # shown beside the deadline it set instead
     "reply_rule",
+    "tier",  # shown as the order's coloured tier instead
 }
 _INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
@@ -154,7 +156,9 @@ def detail_items(
         if isinstance(value, bool):
             text = _("是") if value else _("否")
         elif isinstance(value, str) and _INSTANT.match(value):
-            text = datetime.fromisoformat(value).astimezone(timezone).strftime("%Y-%m-%d %H:%M")
+            at = datetime.fromisoformat(value)
+            deadline = key.endswith(("due", "_by"))
+            text = due_said(at, timezone, "%Y-%m-%d") if deadline else minute(at, timezone)
         elif isinstance(value, list):
             text = "、".join(_said(key, str(item), choices, _) for item in value)
         elif isinstance(value, str):

@@ -4,10 +4,13 @@ translated when shown), and how a running deadline reads."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 
 from schema.policy import parse_span
 from schema.ticket import TimelineAction
+
+# How a deadline reads, which the templates reach through this module.
+from web.countdowns import countdown as countdown
+from web.countdowns import warning_at as warning_at
 from web.i18n import N_
 
 STATUS = {
@@ -232,6 +235,8 @@ REFUSAL = {
 }
 
 TIER = {"blue": N_("蓝色"), "orange": N_("橙色"), "red": N_("红色")}
+# A supervision order by its tier, said whole (a queue row, the timeline): 蓝色督办.
+TIER_ORDER = {"blue": N_("蓝色督办"), "orange": N_("橙色督办"), "red": N_("红色督办")}
 
 ESCALATION = {
     "warning": N_("临期预警"),
@@ -307,22 +312,6 @@ EVENT = {
     _T.DISCIPLINE_REFERRAL_UNACKNOWLEDGED: N_("纪委监委逾期未签收"),
     _T.DISCIPLINE_OUTCOME: N_("纪委监委处理结果"),
 }
-
-
-def countdown(due: datetime, now: datetime, _: Callable[[str], str]) -> tuple[str, str]:
-    """``(text, rung)``: 还剩 1 小时 12 分 / 已超时 3 小时, and a CSS class by urgency."""
-    seconds = int((due - now).total_seconds())
-    minutes = abs(seconds) // 60
-    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
-    parts = [
-        _("%(n)d 天") % {"n": days} if days else "",
-        _("%(n)d 小时") % {"n": hours} if hours else "",
-        _("%(n)d 分") % {"n": mins} if mins or not (days or hours) else "",
-    ]
-    span = " ".join(p for p in parts if p)
-    if seconds < 0:
-        return _("已超时 %(span)s") % {"span": span}, "overdue"
-    return _("还剩 %(span)s") % {"span": span}, "warning" if seconds < 4 * 3600 else "running"
 
 
 DEPARTMENT_KIND = {

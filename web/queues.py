@@ -63,6 +63,12 @@ class Queue:
             return owed[0] if owed else None
         return ticket.deadlines.get(self.rule.due) if self.rule.due else None
 
+    def warns(self, ticket: TicketView) -> datetime | None:
+        """When that deadline turns amber (an assisting part's has no warning instant)."""
+        if self.rule.due == PART_DUE or not self.rule.due:
+            return None
+        return ticket.deadline_warnings.get(self.rule.due)
+
 
 async def work_queues(context: AppContext, actor: Actor) -> list[Queue]:
     """Every queue of this user, filled, as the desk or the inbox lists them."""

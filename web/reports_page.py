@@ -83,6 +83,16 @@ def _readers_only(me: SignedIn) -> None:
     require_role(me, READERS, N_("定期报告只供督办人员和管理员查阅"))
 
 
+def listed_tickets(content: object) -> set[str]:
+    """Every ticket number a report's content lists (in any of its tables)."""
+    if isinstance(content, dict):
+        found = {str(content["ticket_no"])} if "ticket_no" in content else set()
+        return found.union(*(listed_tickets(value) for value in content.values()))
+    if isinstance(content, list):
+        return set().union(*(listed_tickets(item) for item in content))
+    return set()
+
+
 async def _report(context: AppContext, report_id: str) -> StoredReport:
     found = await service.stored_report(context, report_id)
     if found is None:
@@ -157,6 +167,7 @@ async def report_page(
     report = await _report(context, report_id)
     tz = ZoneInfo(context.policy.timezone)
     choices = await catalogue_choices(context)
+    summaries = await service.ticket_summaries(context, listed_tickets(report.content))
     return page(
         request,
         f"report_{report.kind}.html",
@@ -167,6 +178,7 @@ async def report_page(
         choices=choices,
         hard_reason=hard_reason,
         holder=holder,
+        summaries=summaries,
         one_second=timedelta(seconds=1),
         tz=tz,
         local=lambda iso: datetime.fromisoformat(iso).astimezone(tz).strftime("%Y-%m-%d %H:%M"),

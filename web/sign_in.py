@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -62,16 +63,29 @@ async def sign_out(me: UserDep, context: ContextDep) -> Response:
     return answer
 
 
+def same_site_path(target: str) -> str:
+    """Where to go back to: a path on this site ("/tickets?page=2"), never another site
+    ("//evil.example", "https://…", "/\\evil") — anything else goes home."""
+    parts = urlsplit(target)
+    plain = target.isprintable() and "\\" not in target
+    local = target.startswith("/") and not target.startswith("//")
+    return target if plain and local and not parts.scheme and not parts.netloc else "/"
+
+
 @router.post("/language")
 async def choose_language(
-    me: UserDep, context: ContextDep, language: Annotated[str, Form(max_length=8)]
+    me: UserDep,
+    context: ContextDep,
+    language: Annotated[str, Form(max_length=8)],
+    back_to: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
-    """The user's language for every page from now on (zh or en)."""
+    """The user's language for every page from now on (zh or en), back on the page the
+    user switched it on."""
     try:
         await set_language(context.sessions, me.account.username, language)
     except AccountError as problem:
         raise WebError(422, "invalid_input", str(problem)) from problem
-    return RedirectResponse("/", status_code=303)
+    return RedirectResponse(same_site_path(back_to), status_code=303)
 
 
 @router.get("/")

@@ -18,7 +18,7 @@ from figures.statistics import MAX_WEIGHT, DepartmentFigures, Figures, Statistic
 from schema.ticket import Role
 from services.choices import catalogue_choices
 from services.context import AppContext
-from services.spreadsheets import csv_for_excel, xlsx
+from services.spreadsheets import PERCENT, csv_for_excel, xlsx
 from services.statistics import period_statistics
 from services.trend import city_trend
 from services.web_sessions import SignedIn
@@ -197,7 +197,8 @@ async def statistics_csv(request: Request, me: UserDep, context: ContextDep) -> 
 @router.get("/stats.xlsx")
 async def statistics_xlsx(request: Request, me: UserDep, context: ContextDep) -> Response:
     header, rows, name = await _export(request, me, context)
-    return download(xlsx("statistics", header, rows), f"{name}.xlsx", XLSX)
+    rates = {2 + at: PERCENT for at, key in enumerate(METRICS) if key.endswith("_rate")}
+    return download(xlsx("statistics", header, rows, rates), f"{name}.xlsx", XLSX)
 
 
 @router.get("/stats/charts.json")

@@ -125,3 +125,14 @@ def test_a_fast_lane_sets_the_enterprise_reply_and_says_so() -> None:
     run(handling.dispatch(s, local(11, 2), AGENT, DispatchBody(lead="housing"), due))
     assert s.clocks[Step.REPLY].due_at == local(11, 5)  # 3 working days, not 7 days
     assert view(s).deadline_rules == {"sign": "urgency:general", "reply": "lane:涉企三速"}
+
+
+def test_each_deadline_warns_at_the_policys_share_of_its_span() -> None:
+    s = registered(local(11, 2))
+    s.policy = Policy.model_validate({"warning_ratio": 0.75})
+    run(handling.dispatch(s, local(11, 2), AGENT, DispatchBody(lead="housing"), due))
+    shown = view(s)
+    for name in ("sign", "reply"):
+        start = s.clocks[Step(name)].started_at
+        span = shown.deadlines[name] - start
+        assert shown.deadline_warnings[name] == start + span * 0.75, name

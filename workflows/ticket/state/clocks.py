@@ -161,6 +161,27 @@ def deadlines(s: TicketState) -> dict[str, datetime]:
     return {**named, **s.other_deadlines, **children}
 
 
+def deadline_warnings(s: TicketState) -> dict[str, datetime]:
+    """When each deadline shown now turns amber: its start plus the policy's warning_ratio
+    of its span (api.md ``deadline_warnings``); a deadline without a known start has none."""
+    if s.policy is None:
+        return {}
+    ratio = s.policy.warning_ratio
+    due = deadlines(s)
+    starts = {clock.step.value: clock.started_at for clock in s.clocks.values()}
+    below = s.delegations[-1] if s.delegations else None
+    if below is not None and below.unit in s.delegation_clocks:
+        starts[Step.DELEGATED.value] = s.delegation_clocks[below.unit].started_at
+    for record in s.open_escalations():
+        if record.workflow_id and record.due_at:
+            starts[record.kind.value] = record.raised_at
+    return {
+        name: start + (due[name] - start) * ratio
+        for name, start in starts.items()
+        if name in due and start <= due[name]
+    }
+
+
 # -- the ladder's standing ---------------------------------------------------------------
 
 

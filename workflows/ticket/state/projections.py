@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 
 from schema.activity_io import TicketRecord
 from schema.ticket import AssistingPart, TicketView
-from workflows.ticket.state.clocks import deadlines, supervision_tier, under_priority_supervision
+from workflows.ticket.state.clocks import (
+    deadline_warnings,
+    deadlines,
+    supervision_tier,
+    under_priority_supervision,
+)
 
 if TYPE_CHECKING:
     from workflows.ticket.state import TicketState
@@ -45,6 +50,7 @@ def view(s: TicketState) -> TicketView:
         lead_department=s.lead_department,
         assisting_departments=list(s.assisting_departments),
         deadlines=deadlines(s),
+        deadline_warnings=deadline_warnings(s),
         deadline_rules={c.step.value: c.rule for c in s.clocks.values() if c.rule},
         priority_supervision=under_priority_supervision(s),
         overdue=s.overdue,
