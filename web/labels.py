@@ -10,6 +10,7 @@ from schema.ticket import TimelineAction
 
 # How a deadline reads, which the templates reach through this module.
 from web.countdowns import countdown as countdown
+from web.countdowns import due_said as due_said
 from web.countdowns import warning_at as warning_at
 from web.i18n import N_
 

@@ -5,7 +5,6 @@ when the keys rotate."""
 from __future__ import annotations
 
 import base64
-import uuid
 
 from sqlalchemy import text
 
@@ -14,6 +13,7 @@ from hotline.payload_codec import EncryptionKeys
 from hotline.reseal import reseal
 from schema.ticket import Role
 from tests.support.api_client import Api
+from tests.support.catalogue import new_category
 from tests.support.keys import TEST_ENCRYPTION_KEYS
 
 NAME, PHONE = "王小明", "13655556666"
@@ -120,7 +120,7 @@ async def test_free_text_is_sealed_at_rest_and_resealed_with_a_new_key(api: Api)
     rule = await api.http.post(
         "/v1/routing-rules",
         headers=api.token(Role.ADMIN),
-        json={"category": f"sealed-{uuid.uuid4().hex[:8]}", "lead": "water", "note": QUOTED},
+        json={"category": await new_category(api), "lead": "water", "note": QUOTED},
     )
     assert rule.status_code == 201, rule.text
     rule_id = rule.json()["id"]

@@ -78,7 +78,7 @@ async def test_a_report_run_by_hand_reads_as_json_and_markdown(api: Api) -> None
         f"/v1/reports/{summary.id}", params={"format": "markdown"}, headers=supervisor
     )
     assert markdown.headers["content-type"].startswith("text/markdown")
-    assert f"- wall-opening in {district}: 2" in markdown.text
+    assert f"- 010202 in {district}: 2" in markdown.text
     assert (await api.http.get(f"/v1/reports/{summary.id}", headers=api.agent)).status_code == 403
     assert (
         await api.http.get("/v1/reports/daily-1999-01-01", headers=supervisor)

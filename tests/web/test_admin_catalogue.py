@@ -10,7 +10,7 @@ import uuid
 from playwright.async_api import Page, expect
 
 from schema.ticket import Role
-from tests.support.browser import Workbench, shoot
+from tests.support.browser import PASSWORD, Workbench, shoot
 
 
 async def _submit(form_owner: Page, selector: str, **fields: str | list[str]) -> None:
@@ -29,9 +29,19 @@ async def test_an_admin_keeps_departments_and_the_catalogue_with_reasons(
     workbench: Workbench,
 ) -> None:
     base = workbench.url
-    admin = await workbench.signed_in(await workbench.account(Role.ADMIN))
+    admin_name = await workbench.account(Role.ADMIN)
+    admin = await workbench.signed_in(admin_name)
     code = f"veterans-{uuid.uuid4().hex[:4]}"
     category = f"veteran-benefits-{uuid.uuid4().hex[:4]}"
+    category_name = f"退役军人优待{uuid.uuid4().int % 10**4:04d}"
+    token = await admin.request.post(
+        f"{base}/v1/auth/token", data={"username": admin_name, "password": PASSWORD}
+    )
+    bearer = {"Authorization": f"Bearer {(await token.json())['access_token']}"}
+    made = await admin.request.post(  # the tree holds it before a rule may route it
+        f"{base}/v1/categories", data={"code": category, "name_zh": category_name}, headers=bearer
+    )
+    assert made.status == 201, await made.text()
 
     await admin.goto(f"{base}/admin/departments")
     await _submit(
@@ -77,7 +87,7 @@ async def test_an_admin_keeps_departments_and_the_catalogue_with_reasons(
         assisting=["water-supply"],
         note="联席会商决定（2026年第12次）",
     )
-    rule = admin.locator("tr[data-rule]", has_text=category)
+    rule = admin.locator("tr[data-rule]", has_text=category_name)
     await expect(rule.locator("td.lead")).to_have_text("市退役军人事务局")
     await expect(rule.locator("td.assisting")).to_have_text("自来水公司")
     await expect(rule).to_contain_text("联席会商决定（2026年第12次）")
@@ -96,7 +106,7 @@ async def test_an_admin_keeps_departments_and_the_catalogue_with_reasons(
     await rule.locator("summary").click()
     await _submit(
         admin,
-        f"tr[data-rule]:has-text('{category}') form[data-form=change]",
+        f"tr[data-rule]:has-text('{category_name}') form[data-form=change]",
         lead="civil-affairs",
         assisting=[],
         note="职能调整：由民政局牵头",
@@ -108,10 +118,10 @@ async def test_an_admin_keeps_departments_and_the_catalogue_with_reasons(
     await rule.locator("summary").click()
     await _submit(
         admin,
-        f"tr[data-rule]:has-text('{category}') form[data-form=delete]",
+        f"tr[data-rule]:has-text('{category_name}') form[data-form=delete]",
         note="类别并入“优抚安置”",
     )
-    await expect(admin.locator("tr[data-rule]", has_text=category)).to_have_count(0)
+    await expect(admin.locator("tr[data-rule]", has_text=category_name)).to_have_count(0)
     await expect(history.locator("tr", has_text="类别并入")).to_contain_text("删除")
 
     await admin.goto(f"{base}/admin/departments")

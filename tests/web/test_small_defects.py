@@ -58,7 +58,7 @@ async def test_a_report_prints_names_its_tickets_and_says_how_it_sampled(
                 "blocker": "urban-management",
                 "overdue": False,
                 "escalation_level": 0,
-                "category": "street-vendors",
+                "category": "010101",
                 "district": "dinghai",
             }
         ],
