@@ -121,8 +121,10 @@ async def choices_in(session: AsyncSession) -> Choices:
         username: name
         for username, name in await session.execute(select(User.username, User.display_name))
     }
+    # Named districts first (a city's own), then any a unit serves by its code alone.
+    districts = sorted(await known_districts(session), key=lambda code: (code not in places, code))
     return Choices(
-        await known_districts(session),
+        districts,
         departments,
         await load_tree(session),
         places,

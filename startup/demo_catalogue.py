@@ -232,6 +232,8 @@ LEAVES: list[Leaf] = [
         None,
         by_district={"dinghai": "dinghai-gov"},
     ),
+    # No rule routes it: a matter of unclear responsibility, which an agent dispatches.
+    _leaf("020399", "其他社会事务", "Other social matters", "其他 说不清 不知归谁管", None),
     _leaf(
         "020401",
         "拖欠工资",

@@ -57,7 +57,7 @@ async def test_a_call_taken_by_keyboard_alone_with_the_preview_in_view(
     )
     await agent.keyboard.press("Tab")
     await expect(agent.locator("#intake-district")).to_be_focused()
-    await agent.keyboard.press("ArrowDown")  # the first district
+    await agent.keyboard.press("ArrowDown")  # the first district, a named one
     await agent.keyboard.press("Tab")
     preview = agent.locator("#intake-preview .routing")
     await expect(preview).to_contain_text("城市管理局")

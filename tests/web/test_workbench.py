@@ -307,7 +307,7 @@ async def test_110_hands_a_transfer_back_to_the_centre(workbench: Workbench) -> 
     base = workbench.url
     agent = await workbench.signed_in(await workbench.account(Role.AGENT))
     number = await take_call(
-        agent, base, f"邻里纠纷 {uuid.uuid4().hex[:6]}", category="neighbour-dispute"
+        agent, base, f"邻里纠纷 {uuid.uuid4().hex[:6]}", category="其他社会事务"
     )
     await act(agent, "transfer-110", reason="双方在楼道推搡")
     assert await status_of(agent) == "awaiting_110"
