@@ -82,9 +82,12 @@ class TicketGateway:
         intake: TicketCreate,
         actor: Actor,
         reopened: ReopenLink | None = None,
+        summary: str | None = None,
     ) -> TicketView:
         """Start the ticket (or join it, if it exists) and answer once intake is recorded;
-        ``Pending`` if Temporal has it but intake is not recorded in time."""
+        ``Pending`` if Temporal has it but intake is not recorded in time. ``summary`` is
+        the line the Temporal UI shows for the workflow (the matter's names, no personal
+        data)."""
         client = await self.client()
         start = WithStartWorkflowOperation(
             TicketWorkflow.run,
@@ -98,6 +101,7 @@ class TicketGateway:
             task_queue=self._settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,  # a number serves once
+            static_summary=summary,
         )
         location = f"/v1/tickets/{ticket_no}"
         return await self._call(

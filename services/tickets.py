@@ -23,6 +23,7 @@ from schema.ticket import (
     TimelineEvent,
 )
 from services import ticket_numbers
+from services.choices import catalogue_choices
 from services.context import AppContext
 from services.duplicates import likely_duplicates
 from services.errors import ServiceError, forbidden, not_found, require_offsets
@@ -118,15 +119,27 @@ async def register_ticket(
             idempotency_key=key,
             fingerprint=request,
         )
+    summary = await _summary(context, ticket_no, body)
     if created:
-        return Registered(await context.tickets.start(ticket_no, body, actor, reopened), False)
+        return Registered(
+            await context.tickets.start(ticket_no, body, actor, reopened, summary), False
+        )
     if first is not None and first != request:
         raise key_reused(f"ticket {ticket_no}, with a different body")
     # Started now if an earlier attempt stopped short of it.
     ticket = await _live_or_archived(context, ticket_no) or await context.tickets.start(
-        ticket_no, body, actor, reopened
+        ticket_no, body, actor, reopened, summary
     )
     return Registered(ticket, True)
+
+
+async def _summary(context: AppContext, ticket_no: str, body: TicketCreate) -> str:
+    """What an operator reads in the Temporal UI's list: the number and the matter by
+    its Chinese names (category · district), never the citizen or the text."""
+    choices = await catalogue_choices(context)
+    return (
+        f"{ticket_no} {choices.category_name(body.category)} · {choices.place_name(body.district)}"
+    )
 
 
 async def _live_or_archived(context: AppContext, ticket_no: str) -> TicketView | None:

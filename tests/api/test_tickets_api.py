@@ -48,6 +48,14 @@ async def test_intake_dispatches_and_honours_the_idempotency_key(api: Api) -> No
     assert other["ticket_no"].startswith(api.settings.ticket_prefix)
 
 
+async def test_the_temporal_ui_names_the_matter_without_the_citizen(api: Api) -> None:
+    no = (await api.create())["ticket_no"]
+    described = await api.temporal.get_workflow_handle(f"ticket-{no}").describe()
+    summary = await described.static_summary()
+    assert summary == f"{no} 占道经营 · 定海区"
+    assert "13812341234" not in (summary or "") and "张三" not in (summary or "")
+
+
 async def test_concurrent_intakes_get_distinct_numbers(api: Api) -> None:
     created = await asyncio.gather(*(api.create() for _ in range(8)))
     numbers = [t["ticket_no"] for t in created]
