@@ -99,15 +99,26 @@ class CategoryTree:
     def under(self, code: str | None) -> list[str]:
         return self.children.get(code, [])
 
-    def groups(self, *, english: bool = False) -> list[tuple[str, list[tuple[str, str]]]]:
-        """The active leaves under the path of the level above them, for a select's groups:
-        (城市管理 › 市容环境, [(010101, 占道经营), …])."""
-        grouped: dict[str, list[tuple[str, str]]] = {}
+    def subtree(self, code: str) -> set[str]:
+        """The node and every node below it: what a filter on a group matches."""
+        found, waiting = set(), [code]
+        while waiting:
+            node = waiting.pop()
+            if node not in found:
+                found.add(node)
+                waiting.extend(self.children.get(node, []))
+        return found
+
+    def groups(self, *, english: bool = False) -> list[tuple[str, str, list[tuple[str, str]]]]:
+        """The active leaves under the level above them, for a select's groups:
+        (0101, 城市管理 › 市容环境, [(010101, 占道经营), …])."""
+        grouped: dict[str, tuple[str, list[tuple[str, str]]]] = {}
         for code in sorted(self.nodes):
             if self.active(code) and self.is_leaf(code):
-                above = self.path(self.nodes[code].parent, english=english)
-                grouped.setdefault(above, []).append((code, self.name(code, english=english)))
-        return list(grouped.items())
+                parent = self.nodes[code].parent or ""
+                above = grouped.setdefault(parent, (self.path(parent, english=english), []))
+                above[1].append((code, self.name(code, english=english)))
+        return [(parent, path, leaves) for parent, (path, leaves) in grouped.items()]
 
     def resolve(self, typed: str) -> str | None:
         """What the agent typed, as a node: a code, or a name or synonym that names exactly

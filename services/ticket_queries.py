@@ -24,6 +24,7 @@ class TicketFilter:
     overdue: bool | None = None
     district: str | None = None
     category: str | None = None
+    categories: frozenset[str] | None = None  # any of these (a group and the nodes below it)
     escalation_level: int | None = None
     min_escalation_level: int | None = None
     created_from: datetime | None = None
@@ -55,6 +56,8 @@ class TicketFilter:
                 TicketDepartment.department == self.department
             )
             query = query.where(Ticket.ticket_no.in_(members))
+        if self.categories is not None:
+            query = query.where(Ticket.category.in_(sorted(self.categories)))
         if self.departments is not None:
             reach = select(TicketDepartment.ticket_no).where(
                 TicketDepartment.department.in_(sorted(self.departments))

@@ -207,12 +207,22 @@ async def find_tickets(context: AppContext, actor: Actor, search: TicketSearch) 
         where = search.where(department)
         if units is not None and department is None:
             where = replace(where, departments=units)
+        if search.category is not None:
+            where = await _whole_group(context, where, search.category)
         items, total = await list_tickets(
             session, where, offset=(page - 1) * page_size, limit=page_size
         )
     return TicketPage(
         items=[shown_to(actor, item) for item in items], total=total, page=page, page_size=page_size
     )
+
+
+async def _whole_group(context: AppContext, where: TicketFilter, category: str) -> TicketFilter:
+    """A group of the tree (城市管理, 市容环境) matches the tickets of every node below it."""
+    below = (await catalogue_choices(context)).tree.subtree(category)
+    if len(below) == 1:
+        return where  # a leaf, or a code the tree does not hold: matched as it is
+    return replace(where, category=None, categories=frozenset(below))
 
 
 async def current_ticket(context: AppContext, ticket_no: str) -> TicketView:

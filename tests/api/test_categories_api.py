@@ -4,6 +4,7 @@ changed by admins with history; the dispatch catalogue names only what they hold
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from schema.ticket import Role
 from tests.support.api_client import Api
@@ -145,3 +146,29 @@ async def test_only_admins_change_the_tree(api: Api) -> None:
     assert (
         await api.http.post("/v1/places", headers=api.token(Role.ADMIN), json=under_street)
     ).status_code == 422
+
+
+async def test_a_list_filtered_by_a_group_holds_the_tickets_of_every_category_below(
+    api: Api,
+) -> None:
+    since = datetime.now(UTC).isoformat()
+    vendors = (await api.create(category="010101"))["ticket_no"]
+    posters = (await api.create(category="010102"))["ticket_no"]
+    elsewhere = (await api.create(category="030101"))["ticket_no"]
+
+    async def listed(category: str) -> dict[str, str]:
+        found = await api.http.get(
+            "/v1/tickets",
+            params={"category": category, "created_from": since, "page_size": 200},
+            headers=api.agent,
+        )
+        assert found.status_code == 200, found.text
+        return {item["ticket_no"]: item["category"] for item in found.json()["items"]}
+
+    group = await listed("0101")  # 城市管理 › 市容环境
+    assert {vendors, posters} <= group.keys() and elsewhere not in group
+    assert all(code.startswith("0101") for code in group.values())
+    family = await listed("01")
+    assert {vendors, posters} <= family.keys() and elsewhere not in family
+    leaf = await listed("010101")
+    assert vendors in leaf and posters not in leaf

@@ -30,6 +30,15 @@ async def test_search_filters_pages_and_opens_a_queues_list(workbench: Workbench
     await expect(table).not_to_contain_text("dinghai")
     await shoot(agent, "ticket-search")
 
+    # A whole group of the tree finds the tickets of the categories below it.
+    await agent.select_option("select[name=category]", label="整类：城市管理 › 市容环境")
+    await agent.click("form.filters button[type=submit]")
+    await expect(agent).to_have_url(re.compile(r"category=0101(&|$)"))
+    await expect(table).to_contain_text(first)
+    await agent.select_option("select[name=category]", label="整类：公共服务 › 供水")
+    await agent.click("form.filters button[type=submit]")
+    await expect(table).not_to_contain_text(first)
+
     # A page at a time, newest first, the filters kept from page to page.
     await agent.goto(f"{base}/tickets?district=putuo&status=dispatched&page_size=1")
     await expect(table).to_contain_text(second)
