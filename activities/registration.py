@@ -9,7 +9,7 @@ from temporalio import activity
 
 from activities.deadlines import policy_from, sheet_from
 from schema.activity_io import ActivityName, Feature, Registration, RegistrationQuery, RouteQuery
-from schema.dispatch_catalogue import find_route
+from schema.dispatch_catalogue import category_chain, find_route
 
 
 class RegistrationActivities:
@@ -23,12 +23,14 @@ class RegistrationActivities:
     async def register_ticket(self, query: RegistrationQuery) -> Registration:
         policy = policy_from(self._policy_path)
         async with self._sessions() as session:
+            chain = await category_chain(session, query.category)
             route = await find_route(
-                session, RouteQuery(category=query.category, district=query.district)
+                session, RouteQuery(category=query.category, district=query.district), chain
             )
         return Registration(
             policy=policy,
             route=route,
             working_days=sheet_from(policy.calendar, query.on),
             features=list(Feature),
+            category_chain=chain,
         )

@@ -73,6 +73,9 @@ class Registration(BaseModel):
     # What this worker's code does for a new ticket beyond what older code did, recorded
     # with the registration so that replay follows the ticket's own (``Feature``).
     features: list[Feature] = Field(default_factory=list)
+    # The category and the groups of the tree above it, nearest first: a fast lane on a
+    # group covers the leaves below it. Empty for tickets registered before the tree.
+    category_chain: list[str] = Field(default_factory=list)
 
 
 class WorkingDaysQuery(BaseModel):

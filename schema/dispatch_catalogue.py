@@ -12,7 +12,9 @@ from schema.tables import CategoryNode, Department, RoutingRule
 MAX_DEPTH = 8  # levels of categories looked up (the tree has three)
 
 
-async def find_route(session: AsyncSession, query: RouteQuery) -> RouteDecision | None:
+async def find_route(
+    session: AsyncSession, query: RouteQuery, chain: list[str] | None = None
+) -> RouteDecision | None:
     """Most specific rule first: the category's own (in the district, then any
     district), then those of the categories above it, level by level — a rule on
     二级分类 routes every leaf under it that has none of its own.
@@ -21,7 +23,8 @@ async def find_route(session: AsyncSession, query: RouteQuery) -> RouteDecision 
     district government (unclear jurisdiction, Beijing's rule). An unknown category
     returns None: an agent dispatches by hand.
     """
-    chain = await _category_chain(session, query.category)
+    if chain is None:  # the caller's, when it needs the chain too
+        chain = await category_chain(session, query.category)
     rules = sorted(
         await session.scalars(select(RoutingRule).where(RoutingRule.category.in_(chain))),
         key=lambda rule: (chain.index(rule.category), rule.district is None, rule.id),
@@ -43,7 +46,7 @@ async def find_route(session: AsyncSession, query: RouteQuery) -> RouteDecision 
     return RouteDecision(lead=government.code, rule_id=rules[0].id, fallback=True)
 
 
-async def _category_chain(session: AsyncSession, category: str) -> list[str]:
+async def category_chain(session: AsyncSession, category: str) -> list[str]:
     """The category and the ones above it, nearest first."""
     chain = [category]
     while len(chain) < MAX_DEPTH:

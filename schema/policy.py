@@ -11,6 +11,7 @@ This module is pure (no I/O, no clock) so workflows may import it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Annotated
@@ -124,10 +125,16 @@ class Lane(BaseModel):
             raise ValueError(f"lane {self.name!r} sets no limit: give 'sign' or 'reply'")
         return self
 
-    def matches(self, intake: TicketCreate) -> bool:
+    def matches(self, intake: TicketCreate, category_chain: Sequence[str] = ()) -> bool:
+        """``category_chain``: the intake's category and the groups above it; a lane on a
+        group (``0101``) matches every category below it."""
         return (
             (self.type is None or self.type is intake.type)
-            and (self.category is None or self.category == intake.category)
+            and (
+                self.category is None
+                or self.category == intake.category
+                or self.category in category_chain
+            )
             and (self.enterprise is None or self.enterprise == intake.enterprise)
         )
 
@@ -215,12 +222,14 @@ class Policy(BaseModel):
     # Fast lanes, first match wins: a lane's sign or reply limit replaces the urgency's.
     lanes: list[Lane] = Field(default_factory=list)
 
-    def limit(self, step: str, intake: TicketCreate) -> tuple[str, str]:
+    def limit(
+        self, step: str, intake: TicketCreate, category_chain: Sequence[str] = ()
+    ) -> tuple[str, str]:
         """The ``sign`` or ``reply`` span for this intake, and the rule that set it: the
         first lane that matches and sets it, else the urgency's default."""
         for lane in self.lanes:
             span = getattr(lane, step)
-            if span is not None and lane.matches(intake):
+            if span is not None and lane.matches(intake, category_chain):
                 return span, f"lane:{lane.name}"
         by_urgency: ByUrgency = getattr(self, step)
         return by_urgency.for_urgency(intake.urgency), f"urgency:{intake.urgency.value}"

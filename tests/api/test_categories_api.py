@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from schema.ticket import Role
 from tests.support.api_client import Api
 from tests.support.catalogue import new_category
+from tests.support.policy import PolicyFile
 
 
 async def test_staff_read_the_tree_and_search_it_in_chinese_and_pinyin(api: Api) -> None:
@@ -172,3 +173,13 @@ async def test_a_list_filtered_by_a_group_holds_the_tickets_of_every_category_be
     assert {vendors, posters} <= family.keys() and elsewhere not in family
     leaf = await listed("010101")
     assert vendors in leaf and posters not in leaf
+
+
+async def test_a_fast_lane_on_a_group_covers_the_categories_below_it(
+    api: Api, policy: PolicyFile
+) -> None:
+    policy.write('[[lanes]]\nname = "供水抢修"\ncategory = "0301"\nreply = "24h"\n')
+    water = await api.create(category="030101")  # 公共服务 › 供水 › …
+    assert water["deadline_rules"]["reply"] == "lane:供水抢修", water["deadline_rules"]
+    vendors = await api.create(category="010101")  # another family: the urgency's limit
+    assert vendors["deadline_rules"]["reply"] == "urgency:general"

@@ -109,6 +109,16 @@ def test_fast_lanes_set_limits_above_the_urgency_defaults() -> None:
     assert Policy().limit("reply", water) == ("7d", "urgency:general")
 
 
+def test_a_lane_on_a_group_matches_the_categories_below_it() -> None:
+    policy = Policy.model_validate(
+        {"lanes": [{"name": "供水", "category": "0301", "reply": "24h"}]}
+    )
+    water = intake(category="030101")
+    assert policy.limit("reply", water, ["030101", "0301", "03"]) == ("24h", "lane:供水")
+    # Without the chain (a ticket registered before the tree) only its own code matches.
+    assert policy.limit("reply", water) == ("7d", "urgency:general")
+
+
 @pytest.mark.parametrize(
     "lane",
     [

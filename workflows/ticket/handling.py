@@ -48,8 +48,9 @@ async def dispatch_to(
     s.end_open_escalations(now, EscalationOutcome.SUPERSEDED, actor, ORDER_RUNGS)
     s.end_delegations(now, actor, "the centre dispatched the ticket anew")
     policy = s.require_policy()
-    sign_span, sign_rule = policy.limit("sign", s.intake)  # a fast lane's, or the urgency's
-    reply_span, reply_rule = policy.limit("reply", s.intake)
+    # A fast lane's, or the urgency's.
+    sign_span, sign_rule = policy.limit("sign", s.intake, s.category_chain)
+    reply_span, reply_rule = policy.limit("reply", s.intake, s.category_chain)
     owing = assisting if Feature.ASSISTING_PARTS in s.features else []  # 协办意见
     at = await due(
         [

@@ -30,6 +30,7 @@ async def register(s: TicketState) -> None:
         registration = await before_registration.register(s)
     s.policy, s.working_days = registration.policy, registration.working_days
     s.features = list(registration.features)
+    s.category_chain = list(registration.category_chain)
     intake = s.intake
     s.log(
         s.created_at,

@@ -95,6 +95,7 @@ class TicketState(BaseModel):
     working_days: WorkingDaySheet | None = None
     reopened: ReopenLink | None = None
     features: list[Feature] = Field(default_factory=list)  # recorded at registration
+    category_chain: list[str] = Field(default_factory=list)  # ditto: the groups above it
     # 协办意见: the parts still owed (a clock each, by department), those given, and those
     # never given before the reply (or the closure) closed them.
     part_clocks: dict[str, StepClock] = Field(default_factory=dict)
