@@ -253,6 +253,11 @@ async def measure(rows: int, escalations: int, repeats: int) -> dict[str, Any]:
             "ticket_page_live": (clerk, f"/tickets/{real[0]}"),
             "ticket_page_stored": (agent, "/tickets/SYN-0000042"),
             "search_handling": (agent, "/tickets?status=handling"),
+            # A whole family of the tree: every category below 城市管理.
+            "search_category_group": (agent, "/tickets?category=01"),
+            # The desk's picker as the agent types: a synonym, then pinyin initials.
+            "category_search_synonym": (agent, "/desk/categories?category_query=摊贩"),
+            "category_search_pinyin": (agent, "/desk/categories?category_query=zdjy"),
             "supervision_board": (supervisor, "/board"),
             "board_charts_json": (supervisor, "/board/charts.json"),
             # The read model's tickets span 90 days: last month holds about a third of them.
@@ -285,7 +290,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=60)
     arguments = parser.parse_args()
     result = asyncio.run(measure(arguments.rows, arguments.escalations, arguments.repeats))
-    print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8}   (targets p95: desk, inbox, ticket < 150 ms;")
+    print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8}   (targets p95: desk, inbox, ticket, search")
+    print(f"{'':52}and the category search < 150 ms;")
     print(f"{'':52}board, statistics, history < 300 ms)")
     for name, figure in result["pages"].items():
         print(f"{name:32} {figure['p50_ms']:8} {figure['p95_ms']:8}")
