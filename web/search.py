@@ -17,6 +17,7 @@ from services.errors import ServiceError
 from services.queues import queue_page
 from services.tickets import TicketSearch, find_tickets
 from web.base import ContextDep, UserDep, WebError, page, paging, refused
+from web.bulk import BULK, bulk_key
 from web.i18n import N_
 from web.queues import BY_KEY
 
@@ -55,6 +56,9 @@ async def search(request: Request, me: UserDep, context: ContextDep) -> Response
         if rule is None or rule.role is not me.account.role:
             raise WebError(404, "unknown_queue", N_("没有这个工作队列"))
         shown["queue"] = rule
+        # 批量签收 / 批量派单: ticked rows, each its own action (web/bulk.py).
+        shown["bulk"] = BULK.get(rule.key)
+        shown["bulk_key"] = bulk_key()
     try:  # the filters as the API reads them, refused in place when they do not parse
         search = TicketSearch.model_validate(
             {"page_size": PAGE_SIZE, **day_bounds(query, timezone)}
