@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from schema.tables import User, WebSession
+from schema.tables import Department, User, WebSession
 from services.accounts import Account, account, account_of
 
 LIFETIME = timedelta(hours=12)
@@ -24,6 +24,13 @@ class SignedIn:
     account: Account
     session_id: str
     csrf_token: str
+    # The account's unit by name (Chinese, English), for the top bar: never its code.
+    unit_names: tuple[str, str] | None = None
+
+    def unit_name(self, language: str) -> str | None:
+        if self.unit_names is None:
+            return None
+        return self.unit_names[1] if language == "en" else self.unit_names[0]
 
 
 async def open_session(sessions: async_sessionmaker[AsyncSession], username: str) -> SignedIn:
@@ -58,7 +65,11 @@ async def signed_in(
         user = await session.get(User, row.username)
         if user is None or not user.active or user.sessions_valid_after > row.created_at:
             return None
-    return SignedIn(account=account_of(user), session_id=row.id, csrf_token=row.csrf_token)
+        unit = await session.get(Department, user.department) if user.department else None
+    names = (unit.name_zh, unit.name) if unit is not None else None
+    return SignedIn(
+        account=account_of(user), session_id=row.id, csrf_token=row.csrf_token, unit_names=names
+    )
 
 
 async def end_session(sessions: async_sessionmaker[AsyncSession], session_id: str) -> None:

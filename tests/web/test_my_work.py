@@ -59,6 +59,9 @@ async def test_a_department_reads_its_own_figures_as_the_statistics_rank_them(
     await clerk.goto(f"{base}/inbox")
     await clerk.locator("nav a", has_text="我的工作").click()
     await expect(clerk.locator("h1")).to_have_text("我的工作")
+    # The top bar names the clerk's unit, never its code.
+    await expect(clerk.locator("header")).to_contain_text("住房和城乡建设局")
+    await expect(clerk.locator("header")).not_to_contain_text("housing")
 
     async def same_as_the_api() -> bool:
         """The page and GET /v1/stats (this month, default weights) read alike; both are
