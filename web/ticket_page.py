@@ -23,7 +23,7 @@ from services.tickets import check_department_sees, current_ticket, readable_by,
 from services.web_sessions import SignedIn
 from web.base import ContextDep, UserDep, WebError, page, refused
 from web.forms import form_fields, read_form
-from workflows.ticket.rules import offered
+from workflows.ticket.readiness import applies
 
 router = APIRouter(include_in_schema=False)
 ACTIONS = {action.name: action for action in TICKET_ACTIONS}
@@ -39,7 +39,7 @@ async def render(
     actions = [
         (name, form_fields(route.body))
         for name, route in ACTIONS.items()
-        if offered(name, actor, ticket)
+        if applies(name, actor, ticket)  # the workflow's own check, minus the body's
         and (name != "part" or _owes_a_part(actor, ticket))
         and (name != "delegate" or bool(units_below))  # none under it: nothing to pass down
     ] + [
