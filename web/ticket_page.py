@@ -94,7 +94,9 @@ def _child_offered(action: ChildAction, actor: Actor, rungs: list[Escalation]) -
 @router.get("/tickets/{no}")
 async def ticket_page(no: str, request: Request, me: UserDep, context: ContextDep) -> Response:
     try:
-        return await render(request, me, context, no)
+        done = request.query_params.get("done", "")
+        known = done in ACTIONS or done in CHILD_ACTIONS  # only a name this page offers
+        return await render(request, me, context, no, done=done if known else None)
     except ServiceError as problem:  # unknown, or another department's: the API's answer
         raise WebError.of(problem) from problem
 
@@ -133,7 +135,8 @@ async def act_on(
         return await render(
             request, me, context, no, refusal.status, refusal=refusal.message, failed=action
         )
-    return RedirectResponse(f"/tickets/{no}", status_code=303)
+    # The page again, saying what was done (the action's name, shown in words).
+    return RedirectResponse(f"/tickets/{no}?done={action}", status_code=303)
 
 
 async def _reopened(
