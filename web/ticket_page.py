@@ -22,6 +22,7 @@ from services.ticket_file import ticket_file
 from services.tickets import check_department_sees, current_ticket, readable_by, shown_to
 from services.web_sessions import SignedIn
 from web.base import ContextDep, UserDep, WebError, page, refused
+from web.confirmations import CONFIRM
 from web.forms import form_fields, read_form
 from workflows.ticket.readiness import applies
 
@@ -62,6 +63,7 @@ async def render(
         actions=actions,
         choices=found.choices,
         units_below=units_below,
+        confirm=CONFIRM,  # what asks before it is sent (web/static/forms.js)
         suspension_reasons=context.policy.suspension.reasons,
         status_code=status,
         # Each form's own key: a double click sends the same action once.

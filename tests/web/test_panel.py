@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import uuid
 
-from playwright.async_api import expect
+from playwright.async_api import Dialog, expect
 
 from schema.ticket import Role
 from tests.support.browser import Workbench, act, choose_category, status_of, take_call
+from tests.support.waiting import eventually
 
 
 async def test_the_panel_offers_what_applies_and_says_what_was_done(
@@ -47,6 +48,20 @@ async def test_the_panel_offers_what_applies_and_says_what_was_done(
     await review.locator("button[type=submit]").click()
     await expect(review.locator("input[name=approve]:invalid").first).to_be_attached()
     await expect(agent.locator("p.notice.done")).to_have_count(0)
+    # Refusing cannot be undone: the page asks; cancelled, nothing is sent.
+    asked: list[str] = []
+
+    async def dismiss(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        await dialog.dismiss()
+
+    agent.once("dialog", dismiss)
+    await review.locator("input[name=approve][value=no]").check()
+    await review.locator("button[type=submit]").click()
+    assert await eventually(lambda: asked) == ["不同意延期后不能撤回。确定不同意？"]
+    await expect(agent.locator("p.notice.done")).to_have_count(0)
+    await expect(agent.locator(".timeline")).not_to_contain_text("不同意延期")
+    # Accepted (``act`` says yes to the question), it is sent.
     await act(agent, "extension-review", approve=False, note="时限内可办结")
     await expect(agent.locator("p.notice.done")).to_have_text("已办理：审核延期")
     await expect(agent.locator("form[data-action='extension-review']")).to_have_count(0)
