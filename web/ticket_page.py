@@ -22,8 +22,9 @@ from services.ticket_file import ticket_file
 from services.tickets import check_department_sees, current_ticket, readable_by, shown_to
 from services.web_sessions import SignedIn
 from web.base import ContextDep, UserDep, WebError, page, refused
+from web.confirmations import CONFIRM
 from web.forms import form_fields, read_form
-from workflows.ticket.rules import offered
+from workflows.ticket.readiness import applies
 
 router = APIRouter(include_in_schema=False)
 ACTIONS = {action.name: action for action in TICKET_ACTIONS}
@@ -39,7 +40,7 @@ async def render(
     actions = [
         (name, form_fields(route.body))
         for name, route in ACTIONS.items()
-        if offered(name, actor, ticket)
+        if applies(name, actor, ticket)  # the workflow's own check, minus the body's
         and (name != "part" or _owes_a_part(actor, ticket))
         and (name != "delegate" or bool(units_below))  # none under it: nothing to pass down
     ] + [
@@ -62,6 +63,7 @@ async def render(
         actions=actions,
         choices=found.choices,
         units_below=units_below,
+        confirm=CONFIRM,  # what asks before it is sent (web/static/forms.js)
         suspension_reasons=context.policy.suspension.reasons,
         status_code=status,
         # Each form's own key: a double click sends the same action once.
@@ -94,7 +96,9 @@ def _child_offered(action: ChildAction, actor: Actor, rungs: list[Escalation]) -
 @router.get("/tickets/{no}")
 async def ticket_page(no: str, request: Request, me: UserDep, context: ContextDep) -> Response:
     try:
-        return await render(request, me, context, no)
+        done = request.query_params.get("done", "")
+        known = done in ACTIONS or done in CHILD_ACTIONS  # only a name this page offers
+        return await render(request, me, context, no, done=done if known else None)
     except ServiceError as problem:  # unknown, or another department's: the API's answer
         raise WebError.of(problem) from problem
 
@@ -133,7 +137,8 @@ async def act_on(
         return await render(
             request, me, context, no, refusal.status, refusal=refusal.message, failed=action
         )
-    return RedirectResponse(f"/tickets/{no}", status_code=303)
+    # The page again, saying what was done (the action's name, shown in words).
+    return RedirectResponse(f"/tickets/{no}?done={action}", status_code=303)
 
 
 async def _reopened(

@@ -115,6 +115,7 @@ async def test_idempotency_keys_are_the_callers_own_and_bound_to_their_request(
     no = first.json()["ticket_no"]
     lead = api.department("urban-management")
     note = {"content": "crew sent"}
+    await api.act(no, "sign", lead)  # a progress report follows the signature
     reported = await api.http.post(
         f"/v1/tickets/{no}/progress", json=note, headers={**lead, "Idempotency-Key": key}
     )

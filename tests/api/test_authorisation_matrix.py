@@ -87,6 +87,7 @@ async def test_roles_against_actions(api: Api) -> None:
 async def test_departments_act_only_within_their_scope(api: Api) -> None:
     no = (await api.create(category="010501"))["ticket_no"]  # ecology + urban-mgmt
     assisting, outsider = api.department("urban-management"), api.department("housing")
+    await api.act(no, "sign", api.department("ecology"))  # progress follows the signature
     department_actions = [a for a, rule in ACTION_RULES.items() if Role.DEPARTMENT in rule.roles]
     assert set(department_actions) == {
         "sign",
@@ -115,7 +116,13 @@ async def test_departments_act_only_within_their_scope(api: Api) -> None:
             assert by_assisting.status_code == 200, by_assisting.text
         else:
             assert by_assisting.status_code == 403, (action, by_assisting.text)
-    assert await api.timeline(no) == ["received", "dispatched", "progress", "part_submitted"]
+    assert await api.timeline(no) == [
+        "received",
+        "dispatched",
+        "signed",
+        "progress",
+        "part_submitted",
+    ]
 
 
 DEPARTMENT_ACTIONS = [a for a, rule in ACTION_RULES.items() if Role.DEPARTMENT in rule.roles]

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from schema.ticket import Role
 from services.accounts import add_user
@@ -116,8 +116,22 @@ async def act(page: Page, action: str, **fields: str | bool | list[str]) -> None
             await field.select_option(value)
         else:
             await field.fill(str(value))
+    if await _asks_first(form, fields):  # web/static/forms.js asks; the test says yes
+        page.once("dialog", lambda dialog: dialog.accept())
     await form.locator("button[type=submit]").click()
     await page.wait_for_load_state()
+
+
+async def _asks_first(form: Locator, fields: dict[str, str | bool | list[str]]) -> bool:
+    """Whether the form confirms before sending, with these answers (data-confirm-if)."""
+    if await form.get_attribute("data-confirm") is None:
+        return False
+    when = await form.get_attribute("data-confirm-if")
+    if not when:
+        return True
+    name, value = when.split(":")
+    given = fields.get(name)
+    return isinstance(given, bool) and ("yes" if given else "no") == value
 
 
 async def status_of(page: Page) -> str:

@@ -199,12 +199,31 @@ async def test_return_rejected_goes_back_to_the_same_lead_with_the_same_deadline
 
 
 async def test_progress_by_lead_and_assisting(tickets: Tickets) -> None:
-    handle = await tickets.open(category="010501")  # ecology + urban-management
+    handle, first = await tickets.open_with_view(category="010501")  # ecology + urban-mgmt
+    assert first.lead_department is not None
+    await handle.execute_update(
+        TicketWorkflow.sign, args=[department(first.lead_department), SignBody()]
+    )
     for actor in (department("ecology"), department("urban-management")):
         await handle.execute_update(
             TicketWorkflow.report_progress, args=[actor, ProgressBody(content="site visited")]
         )
     assert (await tickets.actions(handle)).count("progress") == 2
+
+
+async def test_progress_follows_the_signature(tickets: Tickets) -> None:
+    """阶段性答复 before 签收 is refused (since "progress-needs-the-signature")."""
+    handle = await tickets.open()
+    with pytest.raises(Exception) as refused:
+        await handle.execute_update(
+            TicketWorkflow.report_progress, args=[LEAD, ProgressBody(content="on site")]
+        )
+    assert "has not signed for it yet" in str(refused.value.__cause__ or refused.value)
+    await handle.execute_update(TicketWorkflow.sign, args=[LEAD, SignBody()])
+    await handle.execute_update(
+        TicketWorkflow.report_progress, args=[LEAD, ProgressBody(content="on site")]
+    )
+    assert (await tickets.actions(handle)).count("progress") == 1
 
 
 async def test_extension_approved_moves_the_reply_deadline_by_working_days(

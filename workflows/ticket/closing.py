@@ -33,7 +33,7 @@ from schema.ticket import (
 )
 from schema.working_days import DueItem
 from workflows.refusals import RefusalType, refuse
-from workflows.ticket import process, rules
+from workflows.ticket import process, readiness, rules
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.news import CENTRE
 from workflows.ticket.outcome import CITIZEN, ORDER_RUNGS, SYSTEM, Effect, Outcome
@@ -45,10 +45,10 @@ from workflows.ticket.state import REWORK_RULE, Step, StepClock, TicketState
 @process.check("reply")
 def check_reply(state: TicketState, actor: Actor, body: ReplyBody, now: datetime) -> None:
     is_lead = actor.role is Role.DEPARTMENT and actor.department == state.lead_department
-    if state.status is TicketStatus.DISPATCHED and is_lead:
-        rules.refuse_in_state(state, "sign it before replying")
+    if state.status is TicketStatus.DISPATCHED and is_lead:  # the lead hears why, first
+        readiness.check_now("reply", state)
     rules.check_action("reply", state, actor)
-    rules.check_no_review_pending(state, "reply")
+    readiness.check_now("reply", state)
     rules.check_parts_used(state, body.parts_used)
 
 
@@ -89,8 +89,7 @@ async def start_callback(s: TicketState, now: datetime, due: DueFn) -> None:
 @process.check("rating")
 def check_rating(state: TicketState, actor: Actor, body: RatingBody, now: datetime) -> None:
     rules.check_action("rating", state, actor)
-    if state.rating is not None:
-        rules.refuse_in_state(state, "it is already rated; the centre reviews the rating")
+    readiness.check_now("rating", state)
 
 
 def needs_rating_review(satisfaction: Satisfaction) -> bool:
@@ -129,8 +128,7 @@ def check_rating_review(
     state: TicketState, actor: Actor, body: RatingReviewBody, now: datetime
 ) -> None:
     rules.check_action("rating-review", state, actor)
-    if state.pending_review is not PendingReview.RATING:
-        rules.refuse_in_state(state, "it has no unsatisfied rating to review")
+    readiness.check_now("rating-review", state)
 
 
 @process.effect("rating-review")

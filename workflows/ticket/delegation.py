@@ -34,7 +34,7 @@ from schema.ticket import (
     TimelineEvent,
 )
 from workflows.refusals import RefusalType, refuse
-from workflows.ticket import process, rules
+from workflows.ticket import process, readiness, rules
 from workflows.ticket.closing import reply
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.outcome import STEP_RUNGS, Outcome
@@ -160,8 +160,7 @@ async def delegate(
 @process.check("delegated-sign")
 def check_delegated_sign(state: TicketState, actor: Actor, body: SignBody, now: datetime) -> None:
     rules.check_action("delegated-sign", state, actor)
-    if state.delegations[-1].stage is not DelegationStage.TO_SIGN:
-        rules.refuse_in_state(state, f"'{actor.department}' has signed for it already")
+    readiness.check_now("delegated-sign", state)
 
 
 @process.effect("delegated-sign")
@@ -206,8 +205,7 @@ def check_delegated_reply(
     state: TicketState, actor: Actor, body: DelegatedReplyBody, now: datetime
 ) -> None:
     rules.check_action("delegated-reply", state, actor)
-    if state.delegations[-1].stage is DelegationStage.TO_SIGN:
-        rules.refuse_in_state(state, f"'{actor.department}' signs for it before replying up")
+    readiness.check_now("delegated-reply", state)
 
 
 @process.effect("delegated-reply")

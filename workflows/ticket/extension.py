@@ -10,7 +10,7 @@ from schema.action_bodies import ExtensionBody, ExtensionReviewBody
 from schema.ticket import Actor, PendingReview, TimelineAction
 from schema.working_days import DueItem
 from workflows.refusals import RefusalType, refuse
-from workflows.ticket import process, rules
+from workflows.ticket import process, readiness, rules
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.outcome import Outcome, ask_the_centre
 from workflows.ticket.state import PendingExtension, Step, StepClock, TicketState
@@ -19,7 +19,7 @@ from workflows.ticket.state import PendingExtension, Step, StepClock, TicketStat
 @process.check("extension")
 def check_extension(state: TicketState, actor: Actor, body: ExtensionBody, now: datetime) -> None:
     rules.check_action("extension", state, actor)
-    rules.check_no_review_pending(state, "extension")
+    readiness.check_now("extension", state)
     reply = state.clocks.get(Step.REPLY)
     if reply is None or now >= reply.due_at:
         rules.refuse_in_state(
@@ -64,7 +64,8 @@ def check_extension_review(
     state: TicketState, actor: Actor, body: ExtensionReviewBody, now: datetime
 ) -> None:
     rules.check_action("extension-review", state, actor)
-    if state.pending_extension is None:
+    readiness.check_now("extension-review", state)
+    if state.pending_extension is None:  # not without its request (the effect reads it)
         rules.refuse_in_state(state, "it has no extension request")
 
 

@@ -22,7 +22,7 @@ from schema.escalation import (
 from schema.ticket import Actor, AssistingPart, PendingReview, TicketStatus, TimelineAction
 from schema.working_days import DueItem
 from workflows.refusals import RefusalType, refuse
-from workflows.ticket import process, rules
+from workflows.ticket import process, readiness, rules
 from workflows.ticket.closing import start_callback
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.news import CENTRE
@@ -194,6 +194,8 @@ async def sign(s: TicketState, now: datetime, actor: Actor, body: SignBody, due:
 @process.check("progress")
 def check_progress(state: TicketState, actor: Actor, body: ProgressBody, now: datetime) -> None:
     rules.check_action("progress", state, actor)
+    # Since "progress-needs-the-signature" (legacy.recheck replays the reports before it).
+    readiness.check_now("progress", state)
 
 
 @process.effect("progress")
@@ -207,7 +209,7 @@ async def progress(
 @process.check("return")
 def check_return(state: TicketState, actor: Actor, body: ReturnBody, now: datetime) -> None:
     rules.check_action("return", state, actor)
-    rules.check_no_review_pending(state, "return")
+    readiness.check_now("return", state)
     until = state.other_deadlines.get("return_until")
     if until is not None and now > until:
         rules.refuse_in_state(state, f"its return window closed at {until.isoformat()}")

@@ -16,7 +16,7 @@ from schema.action_bodies import ResumeBody, SuspensionBody, SuspensionReviewBod
 from schema.ticket import Actor, DelegationStage, PendingReview, TicketStatus, TimelineAction
 from schema.working_days import DueItem
 from workflows.refusals import RefusalType, refuse
-from workflows.ticket import process, rules
+from workflows.ticket import process, readiness, rules
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.outcome import Outcome, ask_the_centre
 from workflows.ticket.state import PendingSuspension, Step, StepClock, TicketState
@@ -33,7 +33,7 @@ def check_suspension(
     """``today``: the day 'expected_resume' may not precede (the city's; tickets that asked
     before the "user-dates-are-city-dates" patch replay with the UTC date)."""
     rules.check_action("suspend", state, actor)
-    rules.check_no_review_pending(state, "suspend")
+    readiness.check_now("suspend", state)
     reasons = state.require_policy().suspension.reasons
     if body.reason not in reasons:
         refuse(
@@ -78,8 +78,7 @@ def check_suspension_review(
     state: TicketState, actor: Actor, body: SuspensionReviewBody, now: datetime
 ) -> None:
     rules.check_action("suspension-review", state, actor)
-    if state.pending_review is not PendingReview.SUSPENSION:
-        rules.refuse_in_state(state, "it has no suspension request")
+    readiness.check_now("suspension-review", state)
 
 
 @process.effect("suspension-review")

@@ -14,6 +14,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from schema.ticket import Actor
+from workflows.ticket.legacy import progress_needs_the_signature as before_signed_progress
 from workflows.ticket.legacy import transfer_110_awaits_acceptance as before_110
 from workflows.ticket.legacy import user_dates_are_city_dates as before_city_dates
 from workflows.ticket.outcome import Check, Effect
@@ -29,6 +30,10 @@ CHANGED_EFFECTS: dict[str, tuple[str, Effect]] = {
 # Actions whose check a patch made stricter: the patch, and the check before it.
 CHANGED_CHECKS: dict[str, tuple[str, Check]] = {
     before_city_dates.ACTION: (before_city_dates.PATCH, before_city_dates.check_on_the_utc_date),
+    before_signed_progress.ACTION: (
+        before_signed_progress.PATCH,
+        before_signed_progress.check_before_the_signature,
+    ),
 }
 
 
