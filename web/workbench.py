@@ -19,11 +19,13 @@ from web import (
     discipline_desk,
     escalation_history,
     hotspots,
+    internal_notes,
     reports_page,
     search,
     sign_in,
     statistics_page,
     ticket_page,
+    ticket_print,
 )
 from web.base import SignInNeeded, WebError, page
 from web.security import PageSecurityHeaders
@@ -35,6 +37,8 @@ def install(app: FastAPI) -> None:
         sign_in,
         desk,
         search,
+        ticket_print,
+        internal_notes,
         ticket_page,
         board,
         statistics_page,
