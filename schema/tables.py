@@ -356,3 +356,33 @@ class SignInFailures(Base):
     failures: Mapped[int] = mapped_column(Integer)
     first_failed_at: Mapped[datetime]
     locked_until: Mapped[datetime | None]
+
+
+class InternalNote(Base):
+    """内部备注: a note one unit's staff leave another on a ticket (services.internal_notes).
+    Read-model data, not the ticket's workflow state; never shown to citizens or partners."""
+
+    __tablename__ = "internal_notes"
+    __table_args__ = (
+        Index("ix_internal_notes_ticket_no_at", "ticket_no", "at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_no: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime]
+    author: Mapped[str] = mapped_column(String(64))  # the username
+    author_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    department: Mapped[str | None] = mapped_column(String(64))  # None: the centre
+    text: Mapped[str] = mapped_column(SealedText)
+
+
+class NotificationRead(Base):
+    """Which of the bell's notifications (``notifications.id``) a user has marked read."""
+
+    __tablename__ = "notification_reads"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    notification_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    read_at: Mapped[datetime]

@@ -21,12 +21,14 @@ from web import (
     discipline_desk,
     escalation_history,
     hotspots,
+    internal_notes,
     my_work,
     reports_page,
     search,
     sign_in,
     statistics_page,
     ticket_page,
+    ticket_print,
 )
 from web.base import SignInNeeded, WebError, page
 from web.security import PageSecurityHeaders
@@ -39,6 +41,8 @@ def install(app: FastAPI) -> None:
         desk,
         search,
         bulk,
+        ticket_print,
+        internal_notes,
         ticket_page,
         board,
         statistics_page,
