@@ -25,6 +25,7 @@ class TicketFilter:
     district: str | None = None
     category: str | None = None
     categories: frozenset[str] | None = None  # any of these (a group and the nodes below it)
+    phone_lookup: str | None = None  # the caller's, by its keyed hash (never the number)
     escalation_level: int | None = None
     min_escalation_level: int | None = None
     created_from: datetime | None = None
@@ -38,6 +39,7 @@ class TicketFilter:
             Ticket.category: self.category,
             Ticket.escalation_level: self.escalation_level,
             Ticket.lead_department: self.lead,
+            Ticket.phone_lookup: self.phone_lookup,
         }
         for column, value in exact.items():
             if value is not None:

@@ -29,6 +29,7 @@ from web import (
     statistics_page,
     ticket_page,
     ticket_print,
+    topbar_search,
 )
 from web.base import SignInNeeded, WebError, page
 from web.security import PageSecurityHeaders
@@ -40,6 +41,7 @@ def install(app: FastAPI) -> None:
         sign_in,
         desk,
         search,
+        topbar_search,
         bulk,
         ticket_print,
         internal_notes,
