@@ -11,7 +11,7 @@ from playwright.async_api import expect
 from pypdf import PdfReader
 
 from schema.ticket import Role
-from tests.support.browser import Workbench, take_call
+from tests.support.browser import Workbench, shoot, take_call
 
 PHONE = re.compile(r"1\d{10}")
 
@@ -27,6 +27,7 @@ async def test_notes_between_units_and_a_one_page_sheet(workbench: Workbench) ->
     clerk = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "urban-management"))
     await clerk.goto(f"{base}/tickets/{no}")
     await expect(clerk.locator("#internal-notes .notes")).to_contain_text("请尽快联系市民")
+    await shoot(clerk, "ticket-page-internal-notes")
     discipline = await workbench.signed_in(await workbench.account(Role.DISCIPLINE))
     await discipline.goto(f"{base}/tickets/{no}")
     await expect(discipline.locator("h1")).to_contain_text(no)
@@ -34,6 +35,8 @@ async def test_notes_between_units_and_a_one_page_sheet(workbench: Workbench) ->
 
     await clerk.goto(f"{base}/tickets/{no}/print")
     await expect(clerk.locator(".stamp-area")).to_contain_text("盖章")
+    await clerk.emulate_media(media="print")
+    await shoot(clerk, "ticket-print-sheet")
     pdf = PdfReader(io.BytesIO(await clerk.pdf(format="A4")))
     assert len(pdf.pages) == 1
     box = pdf.pages[0].mediabox

@@ -8,7 +8,7 @@ import uuid
 from playwright.async_api import Dialog, expect
 
 from schema.ticket import Role
-from tests.support.browser import Workbench, act, choose_category, status_of, take_call
+from tests.support.browser import Workbench, act, choose_category, shoot, status_of, take_call
 from tests.support.waiting import eventually
 
 
@@ -38,6 +38,7 @@ async def test_the_panel_offers_what_applies_and_says_what_was_done(
     await expect(agent.locator("form[data-action='extension-review']")).to_have_count(0)
     await act(clerk, "extension", working_days="2", reason="等待联合执法")
     await expect(clerk.locator("p.notice.done")).to_have_text("已办理：申请延期")
+    await shoot(clerk, "ticket-page-action-done")
     await expect(clerk.locator("form[data-action=extension]")).to_have_count(0)  # one at a time
     await agent.reload()
     review = agent.locator("form[data-action='extension-review']")
