@@ -130,8 +130,16 @@ async def act_on(
         refusal = refused(problem)
         if refusal.status == 202:
             return await render(request, me, context, no, 202, notice=refusal.message)
+        # The form again, open, with what was typed and the refusal beside its fields.
         return await render(
-            request, me, context, no, refusal.status, refusal=refusal.message, failed=action
+            request,
+            me,
+            context,
+            no,
+            refusal.status,
+            refusal=refusal,
+            failed=action,
+            typed_form=form,
         )
     return RedirectResponse(f"/tickets/{no}", status_code=303)
 

@@ -32,7 +32,7 @@ from schema.ticket import (
     TimelineEvent,
 )
 from schema.working_days import DueItem
-from workflows.refusals import RefusalType, refuse
+from workflows.refusals import Reason, RefusalType, refuse
 from workflows.ticket import process, rules
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.news import CENTRE
@@ -46,7 +46,7 @@ from workflows.ticket.state import REWORK_RULE, Step, StepClock, TicketState
 def check_reply(state: TicketState, actor: Actor, body: ReplyBody, now: datetime) -> None:
     is_lead = actor.role is Role.DEPARTMENT and actor.department == state.lead_department
     if state.status is TicketStatus.DISPATCHED and is_lead:
-        rules.refuse_in_state(state, "sign it before replying")
+        rules.refuse_in_state(state, "sign it before replying", Reason.SIGN_BEFORE_REPLY)
     rules.check_action("reply", state, actor)
     rules.check_no_review_pending(state, "reply")
     rules.check_parts_used(state, body.parts_used)
@@ -90,7 +90,9 @@ async def start_callback(s: TicketState, now: datetime, due: DueFn) -> None:
 def check_rating(state: TicketState, actor: Actor, body: RatingBody, now: datetime) -> None:
     rules.check_action("rating", state, actor)
     if state.rating is not None:
-        rules.refuse_in_state(state, "it is already rated; the centre reviews the rating")
+        rules.refuse_in_state(
+            state, "it is already rated; the centre reviews the rating", Reason.ALREADY_RATED
+        )
 
 
 def needs_rating_review(satisfaction: Satisfaction) -> bool:
@@ -130,7 +132,9 @@ def check_rating_review(
 ) -> None:
     rules.check_action("rating-review", state, actor)
     if state.pending_review is not PendingReview.RATING:
-        rules.refuse_in_state(state, "it has no unsatisfied rating to review")
+        rules.refuse_in_state(
+            state, "it has no unsatisfied rating to review", Reason.NO_UNSATISFIED_RATING
+        )
 
 
 @process.effect("rating-review")
@@ -244,7 +248,11 @@ reject = process.effect("reject")(closing(ClosureReason.REJECTED))
 def check_merge(state: TicketState, actor: Actor, body: MergeBody, now: datetime) -> None:
     rules.check_action("merge", state, actor)
     if body.into == state.ticket_no:
-        refuse(RefusalType.INVALID_INPUT, "a ticket cannot be merged into itself")
+        refuse(
+            RefusalType.INVALID_INPUT,
+            "a ticket cannot be merged into itself",
+            Reason.MERGE_INTO_ITSELF,
+        )
 
 
 def check_absorb(
@@ -255,9 +263,18 @@ def check_absorb(
     tickets merging into each other (or round a cycle) exactly one is then refused, so the
     requests always keep an open ticket that carries them."""
     if state.status is TicketStatus.CLOSED:
-        rules.refuse_in_state(state, f"it closed as {state.closure_reason}; merge into an open one")
+        rules.refuse_in_state(
+            state,
+            f"it closed as {state.closure_reason}; merge into an open one",
+            Reason.MERGE_INTO_CLOSED,
+        )
     if merging_into is not None and not notice.duplicate_ticket_no < state.ticket_no:
-        rules.refuse_in_state(state, f"it is itself being merged into {merging_into}")
+        rules.refuse_in_state(
+            state,
+            f"it is itself being merged into {merging_into}",
+            Reason.MERGING_ITSELF,
+            into=merging_into,
+        )
 
 
 def close_as_merged(s: TicketState, now: datetime, actor: Actor, body: MergeBody) -> Outcome:
