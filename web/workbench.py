@@ -69,6 +69,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(SignInNeeded)
     async def _sign_in_first(request: Request, _: SignInNeeded) -> Response:
+        where = sign_in.sign_in_again(request)
         if request.headers.get("hx-request"):
-            return Response(status_code=401, headers={"HX-Redirect": "/sign-in"})
-        return RedirectResponse("/sign-in", status_code=303)
+            return Response(status_code=401, headers={"HX-Redirect": where})
+        return RedirectResponse(where, status_code=303)
