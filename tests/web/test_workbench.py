@@ -441,7 +441,11 @@ async def test_a_refusal_is_said_in_chinese_beside_its_field_with_the_typed_text
     )
     await expect(form.locator("[name='reason']")).to_have_value(typed)
     await expect(form.locator("[name='working_days']")).to_have_value("20")
-    await expect(form.locator(".counter[data-limit='4000']")).to_be_visible()
+    await form.locator("[name='reason']").fill(typed + "！")
+    await expect(form.locator(".counter[data-limit='4000']")).to_have_text(
+        f"已输入 {len(typed) + 1} / 4000 字"
+    )
+    await form.locator("[name='reason']").fill(typed)
     assert await form.locator("[name='reason']").get_attribute("maxlength") == "4000"
     await act(clerk, "extension", working_days="0")
     await expect(beside).to_contain_text("不能小于 1")
