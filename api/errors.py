@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -15,6 +17,8 @@ from services.errors import Pending, Refusal, ServiceError, refusal_of
 class ErrorDetail(BaseModel):
     code: str
     message: str
+    reason: str | None = None  # a refusal's stable code, with its params (docs/api.md)
+    params: dict[str, Any] | None = None
 
 
 class ErrorBody(BaseModel):
@@ -47,7 +51,9 @@ def _body(code: str, message: str, **extra: object) -> dict[str, object]:
 
 
 def _answer(refusal: Refusal) -> JSONResponse:
-    extra = {"details": refusal.details} if refusal.details is not None else {}
+    extra: dict[str, object] = {"details": refusal.details} if refusal.details is not None else {}
+    if refusal.reason is not None:  # the same refusal as a stable code (docs/api.md)
+        extra.update(reason=refusal.reason, params=refusal.params or {})
     return JSONResponse(_body(refusal.code, refusal.message, **extra), status_code=refusal.status)
 
 

@@ -52,7 +52,7 @@ async def _check_department_has_business(
         ticket = await stored_ticket(session, ticket_no)
     refusal = department_refusal(action, ticket, actor.department) if ticket else None
     if refusal is not None:
-        raise forbidden(refusal)
+        raise forbidden(refusal.message, refusal.reason.value, dict(refusal.params))
 
 
 async def _closed_or_unknown(context: AppContext, ticket_no: str) -> ServiceError:

@@ -20,11 +20,24 @@ class ValidationErrors(Protocol):
 
 
 class ServiceError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    """``message`` is English, for integrators; ``reason`` and ``params``, when given, say
+    the same as a stable code a page words in its user's language (web/refusal_words.py):
+    a workflow's ``Reason`` or one of the services' own (``not_found``, …)."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        reason: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.reason = reason
+        self.params = params or {}
 
 
 class Pending(Exception):
@@ -38,11 +51,15 @@ class Pending(Exception):
 
 
 def not_found(ticket_no: str) -> ServiceError:
-    return ServiceError(404, "unknown_ticket", f"no ticket {ticket_no}")
+    return ServiceError(
+        404, "unknown_ticket", f"no ticket {ticket_no}", "unknown_ticket", {"ticket_no": ticket_no}
+    )
 
 
-def forbidden(message: str) -> ServiceError:
-    return ServiceError(403, "forbidden", message)
+def forbidden(
+    message: str, reason: str | None = None, params: dict[str, Any] | None = None
+) -> ServiceError:
+    return ServiceError(403, "forbidden", message, reason, params)
 
 
 def require_offsets(**instants: datetime | None) -> None:
@@ -79,16 +96,25 @@ class Refusal:
     message: str
     details: list[dict[str, object]] | None = None  # a refused body's fields
     location: str | None = None  # where a pending outcome will be (202)
+    reason: str | None = None  # the stable code of why, when the refusal has one
+    params: dict[str, Any] | None = None  # what the reason's words name
+    errors: Sequence[Any] = ()  # a refused body's problems as pydantic gives them
 
 
 def refusal_of(problem: ServiceError | Pending | ValidationErrors) -> Refusal:
     """The one mapping of a service's refusal (or a body the models refused) to its answer."""
     if isinstance(problem, ServiceError):
-        return Refusal(problem.status, problem.code, problem.message)
+        return Refusal(
+            problem.status,
+            problem.code,
+            problem.message,
+            reason=problem.reason,
+            params=problem.params if problem.reason else None,
+        )
     if isinstance(problem, Pending):
         return Refusal(202, "pending", str(problem), location=problem.location)
     message, details = describe_validation(problem)
-    return Refusal(422, "invalid_input", message, details)
+    return Refusal(422, "invalid_input", message, details, errors=problem.errors())
 
 
 REFUSALS = (ServiceError, Pending, ValidationError)

@@ -210,7 +210,8 @@ class TicketGateway:
 def _refusal(cause: BaseException | None) -> ServiceError:
     if isinstance(cause, ApplicationError) and cause.type in _REFUSAL_STATUS:
         status, code = _REFUSAL_STATUS[cause.type]
-        return ServiceError(status, code, cause.message)
+        said = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}
+        return ServiceError(status, code, cause.message, said.get("reason"), said.get("params"))
     message = getattr(cause, "message", None) or str(cause)
     return ServiceError(409, "action_failed", message)
 

@@ -22,12 +22,13 @@ from services.choices import Choices
 from services.context import AppContext
 from services.errors import Pending, Refusal, ServiceError, refusal_of
 from services.web_sessions import SignedIn, signed_in
-from web import event_details, labels
+from web import event_details, labels, refusal_words
 from web.i18n import N_, from_header, gettext_for
 from web.sessions import COOKIE
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals.update(labels=labels, event_details=event_details, top_level=TOP_LEVEL)
+templates.env.globals.update(refusal_words=refusal_words)
 
 
 class SignInNeeded(Exception):
@@ -39,7 +40,7 @@ class WebError(ServiceError):
 
     @classmethod
     def of(cls, problem: ServiceError) -> WebError:
-        return cls(problem.status, problem.code, problem.message)
+        return cls(problem.status, problem.code, problem.message, problem.reason, problem.params)
 
 
 async def _context(request: Request) -> AppContext:

@@ -22,6 +22,7 @@ class Field:
     required: bool
     options: tuple[str, ...] = ()
     default: str | None = None  # the body's own default, preselected
+    max_length: int | None = None  # a text's limit in the body: the page's maxlength
 
 
 # A decision's two answers as the form sends them; neither is chosen until the user does.
@@ -61,8 +62,18 @@ def form_fields(model: type[BaseModel]) -> list[Field]:
         elif getattr(annotation, "__name__", "") == "date":
             fields.append(Field(name, "date", required))
         else:
-            fields.append(Field(name, "textarea" if name in _LONG_TEXT else "text", required))
+            kind = "textarea" if name in _LONG_TEXT else "text"
+            fields.append(Field(name, kind, required, max_length=_max_length(info.metadata)))
     return fields
+
+
+def _max_length(metadata: list[Any]) -> int | None:
+    """The body's own limit on a text (``Field(max_length=…)``), the page enforces it too."""
+    for rule in metadata:
+        limit = getattr(rule, "max_length", None)
+        if isinstance(limit, int):
+            return limit
+    return None
 
 
 def read_form(model: type[BaseModel], form: dict[str, str]) -> BaseModel:

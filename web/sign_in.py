@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -19,8 +19,27 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/sign-in")
-async def sign_in_page(request: Request) -> Response:
-    return page(request, "sign_in.html", None)
+async def sign_in_page(request: Request, next: str = "/", expired: str = "") -> Response:
+    """Sign-in; sent here from a page whose session had ended, it says so and goes back
+    to that page afterwards."""
+    return page(request, "sign_in.html", None, back_to=same_site_path(next), expired=bool(expired))
+
+
+def sign_in_again(request: Request) -> str:
+    """Where a request without a live session is sent: sign-in, then back to the page it
+    came from (a form's page for a POST, the page itself for a GET), same-site only."""
+    if request.method == "GET":
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    else:
+        referer = urlsplit(request.headers.get("referer") or "/")
+        same = not referer.netloc or referer.netloc == request.url.netloc
+        target = (referer.path or "/") + (f"?{referer.query}" if referer.query else "")
+        target = target if same else "/"
+    back = same_site_path(target)
+    query = {"next": back} if back != "/" else {}
+    if request.cookies.get(COOKIE):  # it had a session, which has ended
+        query["expired"] = "1"
+    return "/sign-in" + (f"?{urlencode(query)}" if query else "")
 
 
 @router.post("/sign-in")
@@ -29,8 +48,10 @@ async def sign_in(
     context: ContextDep,
     username: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     check_same_origin(request)
+    next = same_site_path(next)
     address = request.client.host if request.client else "unknown"
     try:
         account = await authenticate(context.sessions, username, password, address)
@@ -38,11 +59,15 @@ async def sign_in(
         if refused.throttled:
             error = N_("登录失败次数过多，请 %(minutes)d 分钟后再试")
             shown = {"error": error, "error_values": {"minutes": refused.retry_in_minutes}}
-            return page(request, "sign_in.html", None, 429, username=username, **shown)
+            return page(
+                request, "sign_in.html", None, 429, username=username, back_to=next, **shown
+            )
         error = N_("用户名或密码错误，或账号已停用")
-        return page(request, "sign_in.html", None, 401, error=error, username=username)
+        return page(
+            request, "sign_in.html", None, 401, error=error, username=username, back_to=next
+        )
     session = await open_session(context.sessions, account.username)
-    answer = RedirectResponse("/", status_code=303)
+    answer = RedirectResponse(same_site_path(next), status_code=303)
     answer.set_cookie(
         COOKIE,
         session.session_id,

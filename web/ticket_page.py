@@ -134,8 +134,16 @@ async def act_on(
         refusal = refused(problem)
         if refusal.status == 202:
             return await render(request, me, context, no, 202, notice=refusal.message)
+        # The form again, open, with what was typed and the refusal beside its fields.
         return await render(
-            request, me, context, no, refusal.status, refusal=refusal.message, failed=action
+            request,
+            me,
+            context,
+            no,
+            refusal.status,
+            refusal=refusal,
+            failed=action,
+            typed_form=form,
         )
     # The page again, saying what was done (the action's name, shown in words).
     return RedirectResponse(f"/tickets/{no}?done={action}", status_code=303)

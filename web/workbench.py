@@ -9,6 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from services.choices import catalogue_choices
+from services.errors import refusal_of
 from services.web_sessions import signed_in
 from web import (
     admin_catalogue,
@@ -23,6 +25,7 @@ from web import (
     hotspots,
     internal_notes,
     my_work,
+    refusal_words,
     reports_page,
     search,
     sign_in,
@@ -32,6 +35,7 @@ from web import (
     topbar_search,
 )
 from web.base import SignInNeeded, WebError, page
+from web.i18n import from_header, gettext_for
 from web.security import PageSecurityHeaders
 from web.sessions import COOKIE
 
@@ -65,11 +69,19 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(WebError)
     async def _refused(request: Request, problem: WebError) -> Response:
-        me = await signed_in(request.app.state.context.sessions, request.cookies.get(COOKIE))
-        return page(request, "error.html", me, problem.status, message=problem.message)
+        context = request.app.state.context
+        me = await signed_in(context.sessions, request.cookies.get(COOKIE))
+        language = (
+            me.account.language if me else from_header(request.headers.get("accept-language"))
+        )
+        # Said from the refusal's reason or code, units by name: never the API's English.
+        choices = (await catalogue_choices(context)).speaking(language)
+        words = refusal_words.said(refusal_of(problem), gettext_for(language), choices)
+        return page(request, "error.html", me, problem.status, message=words)
 
     @app.exception_handler(SignInNeeded)
     async def _sign_in_first(request: Request, _: SignInNeeded) -> Response:
+        where = sign_in.sign_in_again(request)
         if request.headers.get("hx-request"):
-            return Response(status_code=401, headers={"HX-Redirect": "/sign-in"})
-        return RedirectResponse("/sign-in", status_code=303)
+            return Response(status_code=401, headers={"HX-Redirect": where})
+        return RedirectResponse(where, status_code=303)

@@ -22,7 +22,7 @@ from schema.escalation import (
     ReferralOutcomeBody,
 )
 from schema.ticket import Actor, Role
-from workflows.refusals import RefusalType, refuse
+from workflows.refusals import Reason, RefusalType, refuse
 
 
 @dataclass(frozen=True)
@@ -100,4 +100,4 @@ CHILD_BY_ACTION = {row.action: row for row in CHILD_PROCESS}
 def check_child_role(action: str, actor: Actor) -> None:
     row = CHILD_BY_ACTION[action]
     if actor.role not in row.roles:
-        refuse(RefusalType.FORBIDDEN, row.refusal)
+        refuse(RefusalType.FORBIDDEN, row.refusal, Reason.CHILD_ROLE, action=action)

@@ -22,7 +22,7 @@ from schema.escalation import (
 )
 from schema.ticket import Actor, TimelineAction
 from workflows.child_process import check_child_role
-from workflows.refusals import RefusalType, refuse
+from workflows.refusals import Reason, RefusalType, refuse
 from workflows.ticket.news import DISCIPLINE_COMMISSION, SUPERVISORS, news, tell_ticket
 from workflows.waiting import wait_until
 
@@ -67,7 +67,11 @@ class DisciplineReferralWorkflow:
     def validate_acknowledge(self, actor: Actor, body: ReferralAcknowledgeBody) -> None:
         check_child_role("discipline-acknowledge", actor)
         if self._heard():
-            refuse(RefusalType.INVALID_STATE, f"referral {self.start.workflow_id} is acknowledged")
+            refuse(
+                RefusalType.INVALID_STATE,
+                f"referral {self.start.workflow_id} is acknowledged",
+                Reason.REFERRAL_ACKNOWLEDGED,
+            )
 
     @workflow.update
     async def record_outcome(self, actor: Actor, body: ReferralOutcomeBody) -> ReferralView:
@@ -102,6 +106,8 @@ class DisciplineReferralWorkflow:
             refuse(
                 RefusalType.INVALID_STATE,
                 f"referral {self.start.workflow_id} already has its outcome: {self.outcome}",
+                Reason.OUTCOME_RECORDED,
+                outcome=str(self.outcome),
             )
 
     # -- helpers -----------------------------------------------------------------

@@ -23,7 +23,7 @@ from schema.escalation import (
 )
 from schema.ticket import Actor, TimelineAction
 from workflows.child_process import check_child_role
-from workflows.refusals import RefusalType, refuse
+from workflows.refusals import Reason, RefusalType, refuse
 from workflows.ticket.news import SUPERVISORS, news, tell_ticket
 from workflows.waiting import wait_until
 
@@ -86,10 +86,17 @@ class JointMeetingWorkflow:
                 RefusalType.FORBIDDEN,
                 f"department '{actor.department}' was not summoned to this meeting "
                 f"(summoned: {', '.join(self.start.departments)})",
+                Reason.NOT_SUMMONED,
+                department=actor.department or "",
             )
         self._check_open("report in")
         if actor.department in self.reported:
-            refuse(RefusalType.INVALID_STATE, f"'{actor.department}' has already reported in")
+            refuse(
+                RefusalType.INVALID_STATE,
+                f"'{actor.department}' has already reported in",
+                Reason.REPORTED_ALREADY,
+                department=actor.department or "",
+            )
 
     @workflow.update
     async def decide(self, actor: Actor, body: MeetingDecisionBody) -> JointMeetingView:
@@ -175,6 +182,7 @@ class JointMeetingWorkflow:
             refuse(
                 RefusalType.INVALID_STATE,
                 f"{self.start.workflow_id} is '{self.outcome}'; it is too late to {action}",
+                Reason.MEETING_CLOSED,
             )
 
     def view(self) -> JointMeetingView:

@@ -21,7 +21,7 @@ from schema.escalation import (
 from schema.ticket import Actor, TicketStatus, TimelineAction
 from schema.working_days import DueItem
 from workflows.ids import discipline_referral_workflow_id, joint_meeting_workflow_id
-from workflows.refusals import RefusalType, refuse
+from workflows.refusals import Reason, RefusalType, refuse
 from workflows.ticket import process, rules
 from workflows.ticket.deadlines import DueFn, due_after
 from workflows.ticket.handling import dispatch_to
@@ -231,7 +231,9 @@ def check_joint_meeting(
     rules.check_action("joint-meeting", state, actor)
     for meeting in state.open_escalations(EscalationKind.JOINT_MEETING):
         rules.refuse_in_state(
-            state, f"joint meeting {meeting.workflow_id} is still open; it decides first"
+            state,
+            f"joint meeting {meeting.workflow_id} is still open; it decides first",
+            Reason.MEETING_STILL_OPEN,
         )
 
 
@@ -252,6 +254,7 @@ def check_discipline_referral(
         refuse(
             RefusalType.INVALID_INPUT,
             f"ticket {state.ticket_no} has no lead department; name the 'department' referred",
+            Reason.NO_LEAD_TO_REFER,
         )
     for referral in state.open_escalations(EscalationKind.DISCIPLINE_REFERRAL):
         if referral.department == department:
@@ -259,6 +262,8 @@ def check_discipline_referral(
                 state,
                 f"{department} is already referred ({referral.workflow_id}); the commission "
                 "has not decided yet",
+                Reason.ALREADY_REFERRED,
+                department=department,
             )
 
 

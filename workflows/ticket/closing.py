@@ -32,7 +32,7 @@ from schema.ticket import (
     TimelineEvent,
 )
 from schema.working_days import DueItem
-from workflows.refusals import RefusalType, refuse
+from workflows.refusals import Reason, RefusalType, refuse
 from workflows.ticket import process, readiness, rules
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.news import CENTRE
@@ -242,7 +242,11 @@ reject = process.effect("reject")(closing(ClosureReason.REJECTED))
 def check_merge(state: TicketState, actor: Actor, body: MergeBody, now: datetime) -> None:
     rules.check_action("merge", state, actor)
     if body.into == state.ticket_no:
-        refuse(RefusalType.INVALID_INPUT, "a ticket cannot be merged into itself")
+        refuse(
+            RefusalType.INVALID_INPUT,
+            "a ticket cannot be merged into itself",
+            Reason.MERGE_INTO_ITSELF,
+        )
 
 
 def check_absorb(
@@ -253,9 +257,18 @@ def check_absorb(
     tickets merging into each other (or round a cycle) exactly one is then refused, so the
     requests always keep an open ticket that carries them."""
     if state.status is TicketStatus.CLOSED:
-        rules.refuse_in_state(state, f"it closed as {state.closure_reason}; merge into an open one")
+        rules.refuse_in_state(
+            state,
+            f"it closed as {state.closure_reason}; merge into an open one",
+            Reason.MERGE_INTO_CLOSED,
+        )
     if merging_into is not None and not notice.duplicate_ticket_no < state.ticket_no:
-        rules.refuse_in_state(state, f"it is itself being merged into {merging_into}")
+        rules.refuse_in_state(
+            state,
+            f"it is itself being merged into {merging_into}",
+            Reason.MERGING_ITSELF,
+            into=merging_into,
+        )
 
 
 def close_as_merged(s: TicketState, now: datetime, actor: Actor, body: MergeBody) -> Outcome:

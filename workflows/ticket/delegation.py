@@ -33,7 +33,7 @@ from schema.ticket import (
     TimelineAction,
     TimelineEvent,
 )
-from workflows.refusals import RefusalType, refuse
+from workflows.refusals import Reason, RefusalType, refuse
 from workflows.ticket import process, readiness, rules
 from workflows.ticket.closing import reply
 from workflows.ticket.deadlines import DueFn
@@ -57,7 +57,12 @@ def check_reply_by(state: TicketState, unit: str | None, reply_by: date, now: da
     """A deadline passed down falls on a day from today to the last of the unit's own."""
     timezone = ZoneInfo(state.require_policy().timezone)
     if reply_by < rules.city_today(state, now):
-        refuse(RefusalType.INVALID_INPUT, f"'reply_by' ({reply_by.isoformat()}) is in the past")
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"'reply_by' ({reply_by.isoformat()}) is in the past",
+            Reason.REPLY_BY_IN_PAST,
+            day=reply_by.isoformat(),
+        )
     own = _own_deadline(state, unit)
     if own is None:
         return
@@ -66,6 +71,9 @@ def check_reply_by(state: TicketState, unit: str | None, reply_by: date, now: da
             state,
             f"{unit}'s own deadline on it passed at {own.isoformat()}: reply yourself, or ask "
             "for an extension first",
+            Reason.OWN_DEADLINE_PASSED,
+            unit=unit or "",
+            at=own.isoformat(),
         )
     last_day = own.astimezone(timezone).date()
     if reply_by > last_day:
@@ -73,6 +81,10 @@ def check_reply_by(state: TicketState, unit: str | None, reply_by: date, now: da
             RefusalType.INVALID_INPUT,
             f"'reply_by' ({reply_by.isoformat()}) is after {unit}'s own deadline "
             f"({own.isoformat()}); the last day it may give is {last_day.isoformat()}",
+            Reason.REPLY_BY_AFTER_DEADLINE,
+            day=reply_by.isoformat(),
+            unit=unit or "",
+            last_day=last_day.isoformat(),
         )
 
 
@@ -124,9 +136,16 @@ def check_delegate(state: TicketState, actor: Actor, body: DelegateBody, now: da
         refuse(
             RefusalType.INVALID_INPUT,
             f"'{body.unit}' is on ticket {state.ticket_no} already; pass it to a unit below you",
+            Reason.UNIT_ON_TICKET,
+            unit=body.unit,
         )
     if len(state.delegations) >= chain.DEEPEST:
-        rules.refuse_in_state(state, f"it is passed down {chain.DEEPEST} levels already")
+        rules.refuse_in_state(
+            state,
+            f"it is passed down {chain.DEEPEST} levels already",
+            Reason.PASSED_DOWN_TOO_DEEP,
+            levels=chain.DEEPEST,
+        )
     check_reply_by(state, actor.department, body.reply_by, now)
 
 
@@ -247,7 +266,11 @@ def check_delegated_review(
             rules.check_no_review_pending(state, "delegated-review")
             rules.check_parts_used(state, body.parts_used)
         elif body.parts_used:
-            refuse(RefusalType.INVALID_INPUT, "'parts_used' is given only by the lead")
+            refuse(
+                RefusalType.INVALID_INPUT,
+                "'parts_used' is given only by the lead",
+                Reason.PARTS_USED_LEAD_ONLY,
+            )
         return
     below = state.delegations[-1]
     if body.reply_by is not None:
@@ -256,6 +279,9 @@ def check_delegated_review(
         refuse(
             RefusalType.INVALID_INPUT,
             f"{below.unit}'s deadline passed at {below.due_at.isoformat()}; give a new 'reply_by'",
+            Reason.BELOW_DEADLINE_PASSED,
+            unit=below.unit,
+            at=below.due_at.isoformat(),
         )
 
 

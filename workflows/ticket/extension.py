@@ -9,7 +9,7 @@ from datetime import datetime
 from schema.action_bodies import ExtensionBody, ExtensionReviewBody
 from schema.ticket import Actor, PendingReview, TimelineAction
 from schema.working_days import DueItem
-from workflows.refusals import RefusalType, refuse
+from workflows.refusals import Reason, RefusalType, refuse
 from workflows.ticket import process, readiness, rules
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.outcome import Outcome, ask_the_centre
@@ -25,6 +25,7 @@ def check_extension(state: TicketState, actor: Actor, body: ExtensionBody, now: 
         rules.refuse_in_state(
             state,
             "an extension must be asked before the reply deadline, and its deadline has passed",
+            Reason.EXTENSION_TOO_LATE,
         )
     cap = state.require_policy().extension_max_working_days
     left = cap - state.extension_days_granted
@@ -33,6 +34,10 @@ def check_extension(state: TicketState, actor: Actor, body: ExtensionBody, now: 
             RefusalType.INVALID_INPUT,
             f"at most {cap} working days of extension per dispatch; {left} left, "
             f"{body.working_days} asked",
+            Reason.EXTENSION_OVER_CAP,
+            cap=cap,
+            left=left,
+            asked=body.working_days,
         )
 
 
@@ -66,7 +71,7 @@ def check_extension_review(
     rules.check_action("extension-review", state, actor)
     readiness.check_now("extension-review", state)
     if state.pending_extension is None:  # not without its request (the effect reads it)
-        rules.refuse_in_state(state, "it has no extension request")
+        rules.refuse_in_state(state, "it has no extension request", Reason.NO_EXTENSION_REQUEST)
 
 
 @process.effect("extension-review")

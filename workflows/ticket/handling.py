@@ -21,7 +21,7 @@ from schema.escalation import (
 )
 from schema.ticket import Actor, AssistingPart, PendingReview, TicketStatus, TimelineAction
 from schema.working_days import DueItem
-from workflows.refusals import RefusalType, refuse
+from workflows.refusals import Reason, RefusalType, refuse
 from workflows.ticket import process, readiness, rules
 from workflows.ticket.closing import start_callback
 from workflows.ticket.deadlines import DueFn
@@ -146,7 +146,11 @@ async def await_manual_dispatch(s: TicketState, now: datetime, due: DueFn) -> No
 def check_dispatch(state: TicketState, actor: Actor, body: DispatchBody, now: datetime) -> None:
     rules.check_action("dispatch", state, actor)
     if body.lead in body.assisting:
-        refuse(RefusalType.INVALID_INPUT, "the lead department cannot also be assisting")
+        refuse(
+            RefusalType.INVALID_INPUT,
+            "the lead department cannot also be assisting",
+            Reason.LEAD_ALSO_ASSISTING,
+        )
 
 
 @process.effect("dispatch")
@@ -212,7 +216,12 @@ def check_return(state: TicketState, actor: Actor, body: ReturnBody, now: dateti
     readiness.check_now("return", state)
     until = state.other_deadlines.get("return_until")
     if until is not None and now > until:
-        rules.refuse_in_state(state, f"its return window closed at {until.isoformat()}")
+        rules.refuse_in_state(
+            state,
+            f"its return window closed at {until.isoformat()}",
+            Reason.RETURN_WINDOW_CLOSED,
+            at=until.isoformat(),
+        )
 
 
 @process.effect("return")
@@ -241,14 +250,24 @@ def check_return_review(
     rules.check_action("return-review", state, actor)
     if body.accept:
         if body.lead is None:
-            refuse(RefusalType.INVALID_INPUT, "accepting a return needs the new 'lead'")
+            refuse(
+                RefusalType.INVALID_INPUT,
+                "accepting a return needs the new 'lead'",
+                Reason.RETURN_NEEDS_LEAD,
+            )
         if body.lead == state.lead_department:
             refuse(
                 RefusalType.INVALID_INPUT,
                 f"'{body.lead}' returned this ticket; name a different lead department",
+                Reason.SAME_LEAD_AGAIN,
+                lead=body.lead,
             )
         if body.lead in body.assisting:
-            refuse(RefusalType.INVALID_INPUT, "the lead department cannot also be assisting")
+            refuse(
+                RefusalType.INVALID_INPUT,
+                "the lead department cannot also be assisting",
+                Reason.LEAD_ALSO_ASSISTING,
+            )
 
 
 @process.effect("return-review")
@@ -282,16 +301,26 @@ async def review_return(
 def check_part(state: TicketState, actor: Actor, body: AssistingPartBody, now: datetime) -> None:
     rules.check_action("part", state, actor)
     if actor.department in state.parts_given:
-        rules.refuse_in_state(state, f"'{actor.department}' has given its part already")
+        rules.refuse_in_state(
+            state,
+            f"'{actor.department}' has given its part already",
+            Reason.PART_GIVEN_ALREADY,
+            department=actor.department,
+        )
     if actor.department in state.parts_unanswered:
         rules.refuse_in_state(
-            state, f"the part of '{actor.department}' was closed unanswered when the reply came"
+            state,
+            f"the part of '{actor.department}' was closed unanswered when the reply came",
+            Reason.PART_CLOSED_UNANSWERED,
+            department=actor.department,
         )
     if actor.department not in state.part_clocks:
         rules.refuse_in_state(
             state,
             f"it asks no part of '{actor.department}' (dispatched before assisting "
             "departments owed one, or the reply is given)",
+            Reason.NO_PART_ASKED,
+            department=actor.department or "",
         )
 
 

@@ -18,7 +18,7 @@ from schema.escalation import (
     SupervisionTier,
 )
 from schema.ticket import Actor, ClosureReason, TicketStatus, TimelineAction, TimelineEvent
-from workflows.refusals import RefusalType, refuse
+from workflows.refusals import Reason, RefusalType, refuse
 from workflows.ticket import process, rules
 from workflows.ticket.children import convene_meeting, meeting_deadline_missed
 from workflows.ticket.closing import close
@@ -311,14 +311,16 @@ async def raise_leader_supervision(
 def check_leader_assignment(state: TicketState) -> None:
     """Only an open ticket with a lead, not yet under a leader or higher, gets one."""
     if state.status is TicketStatus.CLOSED or state.lead_department is None:
-        rules.refuse_in_state(state, "it has no unit to supervise")
+        rules.refuse_in_state(state, "it has no unit to supervise", Reason.NO_UNIT_TO_SUPERVISE)
     for kind in (
         EscalationKind.LEADER_SUPERVISION,
         EscalationKind.JOINT_MEETING,
         EscalationKind.DISCIPLINE_REFERRAL,
     ):
         if state.open_escalations(kind):
-            rules.refuse_in_state(state, f"it is under {kind} already")
+            rules.refuse_in_state(
+                state, f"it is under {kind} already", Reason.ESCALATED_ALREADY, kind=kind.value
+            )
 
 
 async def assign_leader(
@@ -333,16 +335,25 @@ async def assign_leader(
 def check_supervise(state: TicketState, actor: Actor, body: SuperviseBody, now: datetime) -> None:
     rules.check_action("supervise", state, actor)
     if body.due is not None and body.due <= now:
-        refuse(RefusalType.INVALID_INPUT, f"'due' ({body.due.isoformat()}) is not in the future")
+        refuse(
+            RefusalType.INVALID_INPUT,
+            f"'due' ({body.due.isoformat()}) is not in the future",
+            Reason.DUE_NOT_IN_FUTURE,
+            at=body.due.isoformat(),
+        )
     if body.due is not None and body.due > now + LONGEST_SUPERVISION:
         refuse(
             RefusalType.INVALID_INPUT,
             f"'due' ({body.due.isoformat()}) is more than {LONGEST_SUPERVISION.days} days away; "
             "a supervision order is due within weeks",
+            Reason.DUE_TOO_FAR,
+            days=LONGEST_SUPERVISION.days,
         )
     if state.open_escalations(EscalationKind.LEADER_SUPERVISION):
         rules.refuse_in_state(
-            state, "it is already under leader supervision; the next rung is a joint meeting"
+            state,
+            "it is already under leader supervision; the next rung is a joint meeting",
+            Reason.LEADER_SUPERVISION_OPEN,
         )
     order = state.open_escalations(EscalationKind.SUPERVISION_ORDER)
     next_is_leader = bool(order) and order[-1].tier is SupervisionTier.RED
@@ -350,6 +361,7 @@ def check_supervise(state: TicketState, actor: Actor, body: SuperviseBody, now: 
         refuse(
             RefusalType.INVALID_INPUT,
             "a 'leader' is named only when a red supervision order goes to leader supervision",
+            Reason.LEADER_ONLY_AFTER_RED,
         )
 
 

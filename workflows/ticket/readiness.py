@@ -21,6 +21,7 @@ from schema.ticket import (
     TicketStatus,
     TicketView,
 )
+from workflows.refusals import Reason, Said
 from workflows.ticket.rules import offered, refuse_in_state
 from workflows.ticket.state import TicketState
 
@@ -29,9 +30,18 @@ WAIT_FOR_THE_CENTRE = frozenset({"extension", "suspend", "return", "reply"})
 
 # The centre's reviews, each offered only while its request is pending.
 REVIEWS = {
-    "extension-review": (PendingReview.EXTENSION, "it has no extension request"),
-    "suspension-review": (PendingReview.SUSPENSION, "it has no suspension request"),
-    "rating-review": (PendingReview.RATING, "it has no unsatisfied rating to review"),
+    "extension-review": (
+        PendingReview.EXTENSION,
+        Said("it has no extension request", Reason.NO_EXTENSION_REQUEST),
+    ),
+    "suspension-review": (
+        PendingReview.SUSPENSION,
+        Said("it has no suspension request", Reason.NO_SUSPENSION_REQUEST),
+    ),
+    "rating-review": (
+        PendingReview.RATING,
+        Said("it has no unsatisfied rating to review", Reason.NO_UNSATISFIED_RATING),
+    ),
 }
 
 
@@ -44,13 +54,17 @@ class TicketNow(Protocol):
     delegations: list[Delegation]
 
 
-def awaiting_review(ticket: TicketNow, action: str) -> str | None:
+def awaiting_review(ticket: TicketNow, action: str) -> Said | None:
     if ticket.pending_review is None:
         return None
-    return f"it awaits the centre's {ticket.pending_review} review; '{action}' must wait for it"
+    return Said(
+        f"it awaits the centre's {ticket.pending_review} review; '{action}' must wait for it",
+        Reason.REVIEW_PENDING,
+        {"review": str(ticket.pending_review), "action": action},
+    )
 
 
-def not_now(action: str, ticket: TicketNow) -> str | None:
+def not_now(action: str, ticket: TicketNow) -> Said | None:
     """Why the ticket's state refuses ``action`` now, or None when it may be taken."""
     if action in ("progress", "reply") and ticket.status is TicketStatus.DISPATCHED:
         return signature_first(action)
@@ -60,27 +74,38 @@ def not_now(action: str, ticket: TicketNow) -> str | None:
         pending, why = REVIEWS[action]
         return None if ticket.pending_review is pending else why
     if action == "rating" and ticket.rating is not None:
-        return "it is already rated; the centre reviews the rating"
+        return Said("it is already rated; the centre reviews the rating", Reason.ALREADY_RATED)
     below = ticket.delegations[-1] if ticket.delegations else None
     signed = below is not None and below.stage is not DelegationStage.TO_SIGN
     if below is not None and action == "delegated-sign" and signed:
-        return f"'{below.unit}' has signed for it already"
+        return Said(
+            f"'{below.unit}' has signed for it already",
+            Reason.SIGNED_ALREADY,
+            {"department": below.unit},
+        )
     if below is not None and action == "delegated-reply" and not signed:
-        return f"'{below.unit}' signs for it before replying up"
+        return Said(
+            f"'{below.unit}' signs for it before replying up",
+            Reason.SIGN_BEFORE_REPLY_UP,
+            {"department": below.unit},
+        )
     return None
 
 
-def signature_first(action: str) -> str:
+def signature_first(action: str) -> Said:
     if action == "reply":
-        return "sign it before replying"
-    return "the lead department has not signed for it yet; a progress report follows the signature"
+        return Said("sign it before replying", Reason.SIGN_BEFORE_REPLY)
+    return Said(
+        "the lead department has not signed for it yet; a progress report follows the signature",
+        Reason.SIGN_BEFORE_PROGRESS,
+    )
 
 
 def check_now(action: str, state: TicketState) -> None:
     """The workflow's side: refuse (409) what ``not_now`` says the state refuses."""
     why = not_now(action, state)
     if why is not None:
-        refuse_in_state(state, why)
+        refuse_in_state(state, why.message, why.reason, **why.params)
 
 
 def applies(action: str, actor: Actor, ticket: TicketView) -> bool:

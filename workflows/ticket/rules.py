@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from schema import delegation_chain as chain
 from schema.ticket import Actor, Delegation, DelegationStage, Role, TicketStatus, TicketView
-from workflows.refusals import RefusalType, refuse
+from workflows.refusals import Reason, RefusalType, Said, refuse, refuse_said
 from workflows.ticket.process import BY_ACTION, ProcessStep, Scope
 from workflows.ticket.state import TicketState
 
@@ -26,9 +26,18 @@ from workflows.ticket.state import TicketState
 ACTION_RULES: dict[str, ProcessStep] = BY_ACTION
 
 
-def refuse_in_state(state: TicketState, why: str) -> NoReturn:
-    """409: a 409's message names the ticket's state first (docs/api.md), then why."""
-    refuse(RefusalType.INVALID_STATE, f"ticket {state.ticket_no} is '{state.status}': {why}")
+def refuse_in_state(
+    state: TicketState, why: str, reason: Reason, /, **params: str | int | list[str]
+) -> NoReturn:
+    """409: a 409's message names the ticket's state first (docs/api.md), then why; its
+    parameters name the state too (``status``)."""
+    refuse(
+        RefusalType.INVALID_STATE,
+        f"ticket {state.ticket_no} is '{state.status}': {why}",
+        reason,
+        status=state.status.value,
+        **params,
+    )
 
 
 def check_action(action: str, state: TicketState, actor: Actor) -> None:
@@ -36,14 +45,27 @@ def check_action(action: str, state: TicketState, actor: Actor) -> None:
     rule = ACTION_RULES[action]
     if actor.role not in rule.roles:
         allowed = ", ".join(sorted(r.value for r in rule.roles))
-        refuse(RefusalType.FORBIDDEN, f"role '{actor.role}' may not {action}; allowed: {allowed}")
+        refuse(
+            RefusalType.FORBIDDEN,
+            f"role '{actor.role}' may not {action}; allowed: {allowed}",
+            Reason.ROLE_MAY_NOT,
+            role=actor.role.value,
+            action=action,
+            roles=sorted(r.value for r in rule.roles),
+        )
     if state.policy is None:
-        refuse_in_state(state, "it is still being registered")
+        refuse_in_state(state, "it is still being registered", Reason.STILL_REGISTERING)
     if actor.role is Role.DEPARTMENT:  # a department with no business here hears 403 first
         _check_department_scope(action, state, actor)
     if state.status not in rule.statuses:
         allowed = ", ".join(s.value for s in TicketStatus if s in rule.statuses)
-        refuse_in_state(state, f"'{action}' is allowed only when it is: {allowed}")
+        refuse_in_state(
+            state,
+            f"'{action}' is allowed only when it is: {allowed}",
+            Reason.STATUS_NOT_ALLOWED,
+            action=action,
+            statuses=[s.value for s in TicketStatus if s in rule.statuses],
+        )
 
 
 def offered(action: str, actor: Actor, ticket: TicketView) -> bool:
@@ -92,7 +114,7 @@ class OnTicket(Protocol):
     delegations: list[Delegation]
 
 
-def department_refusal(action: str, ticket: OnTicket, department: str | None) -> str | None:
+def department_refusal(action: str, ticket: OnTicket, department: str | None) -> Said | None:
     """Why ``department`` has no business taking ``action`` on this ticket (a 403), or None
     when it has: in the action's scope, or on the ticket's chain though not its turn."""
     if _in_scope(action, ticket, department):
@@ -100,19 +122,31 @@ def department_refusal(action: str, ticket: OnTicket, department: str | None) ->
     scope = ACTION_RULES[action].scope
     lead, below, no = ticket.lead_department, ticket.delegations, ticket.ticket_no
     if scope is Scope.LEAD:
-        return (
+        return Said(
             f"only the lead department ({lead}) may {action} ticket {no}; "
-            f"you act for '{department}'"
+            f"you act for '{department}'",
+            Reason.NOT_THE_LEAD,
+            {"action": action, "lead": lead or "", "department": department or ""},
         )
     if scope is Scope.ASSISTING:
-        return f"department '{department}' does not assist on ticket {no}"
+        return Said(
+            f"department '{department}' does not assist on ticket {no}",
+            Reason.NOT_ASSISTING,
+            {"department": department or ""},
+        )
     if scope is Scope.INVOLVED:
-        return f"department '{department}' is neither lead nor assisting on ticket {no}"
+        return Said(
+            f"department '{department}' is neither lead nor assisting on ticket {no}",
+            Reason.NOT_INVOLVED,
+            {"department": department or ""},
+        )
     passed_to = chain.on_chain(below)
     if department not in [lead, *passed_to]:
-        return (
+        return Said(
             f"department '{department}' is not in the chain of ticket {no} "
-            f"(lead {lead}; passed down to: {', '.join(passed_to) or 'none'})"
+            f"(lead {lead}; passed down to: {', '.join(passed_to) or 'none'})",
+            Reason.NOT_ON_CHAIN,
+            {"department": department or ""},
         )
     return None
 
@@ -120,11 +154,17 @@ def department_refusal(action: str, ticket: OnTicket, department: str | None) ->
 def _check_department_scope(action: str, state: TicketState, actor: Actor) -> None:
     refusal = department_refusal(action, state, actor.department)
     if refusal is not None:
-        refuse(RefusalType.FORBIDDEN, refusal)
+        refuse_said(RefusalType.FORBIDDEN, refusal)
     if _in_scope(action, state, actor.department):
         return
     # On the chain, but it is not this unit's turn: a matter of the ticket's state.
-    refuse_in_state(state, f"'{action}' is not for '{actor.department}' now: {_whose_turn(state)}")
+    refuse_in_state(
+        state,
+        f"'{action}' is not for '{actor.department}' now: {_whose_turn(state)}",
+        Reason.NOT_YOUR_TURN,
+        action=action,
+        department=actor.department or "",
+    )
 
 
 def _whose_turn(state: TicketState) -> str:
@@ -152,6 +192,9 @@ def check_no_review_pending(state: TicketState, action: str) -> None:
         refuse_in_state(
             state,
             f"it awaits the centre's {state.pending_review} review; '{action}' must wait for it",
+            Reason.REVIEW_PENDING,
+            review=str(state.pending_review),
+            action=action,
         )
 
 
@@ -162,9 +205,16 @@ def check_parts_used(state: TicketState, parts_used: list[str]) -> None:
         refuse(
             RefusalType.INVALID_INPUT,
             f"'parts_used' names parts not given: {', '.join(unknown)} (given: {given})",
+            Reason.PARTS_NOT_GIVEN,
+            departments=unknown,
         )
 
 
 def check_not_merging(state: TicketState, merging_into: str | None) -> None:
     if merging_into is not None:
-        refuse_in_state(state, f"it is being merged into {merging_into}; try again in a moment")
+        refuse_in_state(
+            state,
+            f"it is being merged into {merging_into}; try again in a moment",
+            Reason.BEING_MERGED,
+            into=merging_into,
+        )

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from schema.action_bodies import ResumeBody, SuspensionBody, SuspensionReviewBody
 from schema.ticket import Actor, DelegationStage, PendingReview, TicketStatus, TimelineAction
 from schema.working_days import DueItem
-from workflows.refusals import RefusalType, refuse
+from workflows.refusals import Reason, RefusalType, refuse
 from workflows.ticket import process, readiness, rules
 from workflows.ticket.deadlines import DueFn
 from workflows.ticket.outcome import Outcome, ask_the_centre
@@ -40,11 +40,15 @@ def check_suspension(
             RefusalType.INVALID_INPUT,
             f"'{body.reason}' is not a reason to suspend; the policy's reasons: "
             + "; ".join(reasons),
+            Reason.NOT_A_SUSPENSION_REASON,
+            reason=body.reason,
         )
     if body.expected_resume < (today or rules.city_today(state, now)):
         refuse(
             RefusalType.INVALID_INPUT,
             f"'expected_resume' ({body.expected_resume.isoformat()}) is in the past",
+            Reason.RESUME_IN_PAST,
+            day=body.expected_resume.isoformat(),
         )
 
 
