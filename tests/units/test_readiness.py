@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from schema.action_bodies import ExtensionBody, SignBody
 from tests.support.actors import AGENT, department
 from tests.support.effects import dispatched, due, run
+from workflows.refusals import Reason, Said
 from workflows.ticket import extension, handling
 from workflows.ticket.readiness import applies, not_now
 from workflows.ticket.state.projections import view
@@ -24,7 +25,9 @@ def test_the_review_of_an_extension_is_offered_only_while_one_is_asked() -> None
     run(extension.request_extension(s, NOW, LEAD, asked, due))
     assert applies("extension-review", AGENT, view(s))
     assert not applies("extension", LEAD, view(s)) and not applies("reply", LEAD, view(s))
-    assert not_now("suspension-review", s) == "it has no suspension request"
+    assert not_now("suspension-review", s) == Said(
+        "it has no suspension request", Reason.NO_SUSPENSION_REQUEST
+    )
 
 
 def test_before_the_signature_only_the_signature_and_its_side_paths() -> None:
