@@ -15,6 +15,7 @@ from web import (
     admin_policy,
     admin_tree,
     admin_users,
+    bell,
     board,
     bulk,
     desk,
@@ -38,6 +39,7 @@ from web.sessions import COOKIE
 def install(app: FastAPI) -> None:
     pages = (
         sign_in,
+        bell,
         desk,
         search,
         bulk,
