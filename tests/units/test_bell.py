@@ -1,9 +1,14 @@
-"""The bell's counting and read marks, on the test read model: per user, per inbox, capped."""
+"""The bell's counting and read marks, on the test read model (SQLite, and PostgreSQL when
+one answers): per user, per inbox, capped."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+
+import pytest
+import pytest_asyncio
 
 from hotline.database import upsert
 from schema.tables import StoredNotification
@@ -17,7 +22,13 @@ from services.bell import (
     notices,
     unread_count,
 )
-from tests.support.read_model import ReadModel
+from tests.support.read_model import (
+    ReadModel,
+    drop_postgres_database,
+    fresh_postgres_database,
+    open_read_model,
+    postgres_url,
+)
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -39,14 +50,30 @@ async def _notices_to(model: ReadModel, recipient: str, n: int, kind: str = "dis
         await upsert(session, StoredNotification, rows)
 
 
+@pytest_asyncio.fixture(params=["sqlite", "postgresql"])
+async def model(
+    request: pytest.FixtureRequest, sqlite_read_model: ReadModel
+) -> AsyncIterator[ReadModel]:
+    """The INSERT ... SELECT and the capped count, on both dialects the read model runs on."""
+    if request.param == "sqlite":
+        yield sqlite_read_model
+        return
+    fresh = await fresh_postgres_database()
+    if fresh is None:
+        pytest.skip(f"no PostgreSQL at {postgres_url()}")
+    url, name = fresh
+    opened = await open_read_model(url)
+    yield opened
+    await opened.engine.dispose()
+    await drop_postgres_database(name)
+
+
 def _unit() -> str:
     return f"unit-{uuid.uuid4().hex[:8]}"
 
 
-async def test_each_user_counts_their_own_inbox_and_their_own_reads(
-    sqlite_read_model: ReadModel,
-) -> None:
-    model, ours, theirs = sqlite_read_model, _unit(), _unit()
+async def test_each_user_counts_their_own_inbox_and_their_own_reads(model: ReadModel) -> None:
+    ours, theirs = _unit(), _unit()
     await _notices_to(model, ours, 3)
     await _notices_to(model, theirs, 2)
     assert await unread_count(model.sessions, "clerk-a", [ours]) == 3
@@ -74,10 +101,8 @@ async def test_each_user_counts_their_own_inbox_and_their_own_reads(
     assert await unread_count(model.sessions, "clerk-a", [ours]) == 1
 
 
-async def test_the_count_stops_past_the_cap_and_the_list_pages(
-    sqlite_read_model: ReadModel,
-) -> None:
-    model, busy = sqlite_read_model, _unit()
+async def test_the_count_stops_past_the_cap_and_the_list_pages(model: ReadModel) -> None:
+    busy = _unit()
     await _notices_to(model, busy, COUNT_CAP + 20)
     assert await unread_count(model.sessions, "clerk", [busy]) == COUNT_CAP + 1  # "99+"
     first, more = await notices(model.sessions, "clerk", [busy])
