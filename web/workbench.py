@@ -17,6 +17,7 @@ from web import (
     admin_policy,
     admin_tree,
     admin_users,
+    bell,
     board,
     bulk,
     desk,
@@ -43,6 +44,7 @@ from web.sessions import COOKIE
 def install(app: FastAPI) -> None:
     pages = (
         sign_in,
+        bell,
         desk,
         search,
         topbar_search,
