@@ -22,6 +22,7 @@ from tests.support.browser import (
     status_of,
     take_call,
 )
+from tests.support.chinese_only import english_words
 from web.sessions import COOKIE
 
 CITY = ZoneInfo(Policy().timezone)
@@ -452,23 +453,6 @@ async def test_a_refusal_is_said_in_chinese_beside_its_field_with_the_typed_text
     await expect(form.locator("[name='reason']")).to_have_value(typed)
     await shoot(clerk, "ticket-page-refused-field")
     assert await english_words(clerk, number) == []
-
-
-# Latin words a zh-CN page may show: the language switch names English in English, and
-# the top bar (another change's) still shows the user's unit by its code.
-ALLOWED_LATIN = {"English", "urban-management", "housing"}
-
-
-async def english_words(page: Page, *numbers: str) -> list[str]:
-    """Latin words of 3+ letters in the page's visible text, ticket numbers and the
-    allowlist aside."""
-    shown = str(await page.evaluate("document.body.innerText"))
-    for number in numbers:
-        shown = shown.replace(number, "")
-    for allowed in sorted(ALLOWED_LATIN, key=len, reverse=True):
-        shown = shown.replace(allowed, "")
-    shown = re.sub(r"[A-Za-z0-9-]*[0-9][A-Za-z0-9-]*", "", shown)  # codes and ids with digits
-    return re.findall(r"[A-Za-z]{3,}", shown)
 
 
 async def test_an_expired_session_signs_in_again_back_on_the_same_page(

@@ -1,0 +1,23 @@
+"""What a zh-CN page may show in Latin letters: nothing but what is named here."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import Page
+
+# The language switch names English in English; file formats keep their names; keys are
+# named as printed on the keyboard (the desk's shortcuts).
+ALLOWED_LATIN = {"English", "PDF", "CSV", "XLSX", "Excel", "Ctrl", "Enter", "Alt"}
+
+
+async def english_words(page: Page, *numbers: str) -> list[str]:
+    """Latin words of 3+ letters in the page's visible text, ticket numbers, words with
+    digits (codes, ids) and the allowlist aside."""
+    shown = str(await page.evaluate("document.body.innerText"))
+    for number in numbers:
+        shown = shown.replace(number, "")
+    for allowed in sorted(ALLOWED_LATIN, key=len, reverse=True):
+        shown = shown.replace(allowed, "")
+    shown = re.sub(r"[A-Za-z0-9-]*[0-9][A-Za-z0-9-]*", "", shown)
+    return re.findall(r"[A-Za-z]{3,}", shown)

@@ -1,0 +1,54 @@
+"""A whole ticket life in the browser, every page's visible text read: on a zh-CN
+workbench no Latin word shows (codes, slugs, English messages), beyond the short list in
+tests/support/chinese_only.py."""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.async_api import Page, expect
+
+from schema.ticket import Role
+from tests.support.browser import Workbench, act, status_of, take_call
+from tests.support.chinese_only import english_words
+
+
+async def test_no_english_on_any_page_of_a_ticket_life(workbench: Workbench) -> None:
+    base = workbench.url
+    found: dict[str, list[str]] = {}
+
+    async def read(page: Page, name: str, *numbers: str) -> None:
+        await page.wait_for_load_state()
+        words = await english_words(page, *numbers)
+        if words:
+            found[name] = words
+
+    agent = await workbench.signed_in(await workbench.account(Role.AGENT))
+    await read(agent, "desk")
+    number = await take_call(agent, base, f"夜间施工噪音扰民 {uuid.uuid4().hex[:6]}")
+    await read(agent, "ticket after intake", number)
+    clerk = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, "urban-management"))
+    await read(clerk, "inbox")
+    await clerk.goto(f"{base}/tickets/{number}")
+    await act(clerk, "sign")
+    await read(clerk, "signed", number)
+    await act(clerk, "extension", working_days="0", reason="需协调施工单位")  # refused
+    await read(clerk, "refused extension", number)
+    await act(clerk, "reply", outcome="resolved", content="已责令停工整改")
+    await read(clerk, "replied", number)
+    for path in ("/my-work", "/notifications", f"/tickets/{number}/print", "/tickets"):
+        await clerk.goto(f"{base}{path}")
+        await read(clerk, path, number)
+    await agent.goto(f"{base}/tickets/{number}")
+    await act(agent, "rating", satisfaction="satisfied", solved=True)
+    assert await status_of(agent) == "closed"
+    await read(agent, "closed", number)
+    for path in ("/my-work", "/tickets?status=closed", "/notifications", "/tickets/NOPE-1"):
+        await agent.goto(f"{base}{path}")
+        await read(agent, path, number)
+    supervisor = await workbench.signed_in(await workbench.account(Role.SUPERVISOR))
+    for path in ("/board", "/stats", "/hotspots", "/escalations", "/reports"):
+        await supervisor.goto(f"{base}{path}")
+        await expect(supervisor.locator("h1")).to_be_visible()
+        await read(supervisor, path, number)
+    assert found == {}, found
