@@ -3,11 +3,13 @@ pages and security headers."""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.choices import catalogue_choices
 from services.errors import refusal_of
@@ -36,7 +38,7 @@ from web import (
     topbar_search,
 )
 from web.base import SignInNeeded, WebError, page
-from web.i18n import from_header, gettext_for
+from web.i18n import N_, from_header, gettext_for
 from web.security import PageSecurityHeaders
 from web.sessions import COOKIE
 
@@ -81,9 +83,43 @@ def install(app: FastAPI) -> None:
         words = refusal_words.said(refusal_of(problem), gettext_for(language), choices)
         return page(request, "error.html", me, problem.status, message=words)
 
+    # A browser that asks for a page the app cannot give (no such page, a wrong method, a
+    # failure) reads why in its language; integrators keep the API's JSON answer.
+    api_answer = app.exception_handlers.get(StarletteHTTPException)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _no_page(request: Request, problem: StarletteHTTPException) -> Response:
+        if api_answer is None or wants_a_page(request):
+            return await error_page(request, problem.status_code)
+        answered = api_answer(request, problem)
+        return await answered if inspect.isawaitable(answered) else answered
+
     @app.exception_handler(SignInNeeded)
     async def _sign_in_first(request: Request, _: SignInNeeded) -> Response:
         where = sign_in.sign_in_again(request)
         if request.headers.get("hx-request"):
             return Response(status_code=401, headers={"HX-Redirect": where})
         return RedirectResponse(where, status_code=303)
+
+
+# What a page says for an HTTP status it was answered with (a page the app has not).
+HTTP_WORDS = {
+    404: N_("没有这个页面，或它已不存在。"),
+    405: N_("这个页面不能这样打开，请从工作台进入。"),
+    500: N_("系统出了故障，您的操作未被执行，请稍后再试。"),
+}
+_NOT_PAGES = ("/v1", "/open311", "/codec", "/docs", "/openapi.json", "/healthz", "/metrics")
+
+
+def wants_a_page(request: Request) -> bool:
+    """A browser navigating (it accepts HTML) to a path that is not the API's."""
+    path = request.url.path
+    accepts_html = "text/html" in request.headers.get("accept", "")
+    return accepts_html and not path.startswith(_NOT_PAGES)
+
+
+async def error_page(request: Request, status: int) -> Response:
+    context = request.app.state.context
+    me = await signed_in(context.sessions, request.cookies.get(COOKIE))
+    message = HTTP_WORDS.get(status, N_("无法显示这个页面。"))
+    return page(request, "error.html", me, status, message=message)

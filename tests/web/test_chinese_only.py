@@ -52,3 +52,20 @@ async def test_no_english_on_any_page_of_a_ticket_life(workbench: Workbench) -> 
         await expect(supervisor.locator("h1")).to_be_visible()
         await read(supervisor, path, number)
     assert found == {}, found
+
+
+async def test_a_page_that_does_not_exist_is_said_in_chinese(workbench: Workbench) -> None:
+    base = workbench.url
+    agent = await workbench.signed_in(await workbench.account(Role.AGENT))
+    missing = await agent.goto(f"{base}/no-such-page")
+    assert missing is not None and missing.status == 404
+    await expect(agent.locator(".error")).to_have_text("没有这个页面，或它已不存在。")
+    await expect(agent.locator("main a[href='/']")).to_have_text("返回工作台")  # a way back
+    assert await english_words(agent) == []
+    wrong_method = await agent.goto(f"{base}/find")  # the search box posts
+    assert wrong_method is not None and wrong_method.status == 405
+    await expect(agent.locator(".error")).to_contain_text("不能这样打开")
+    # An integrator asking the API keeps its JSON answer.
+    answer = await agent.request.get(f"{base}/v1/no-such-thing")
+    assert answer.status == 404
+    assert (await answer.json())["error"]["code"] == "http_404"
