@@ -150,8 +150,8 @@ DELEGATION_END = {  # a finished step of the chain, kept on the ticket
 
 # A field that means something else in one action's form: (action, field) → label.
 FIELD_IN_ACTION = {
-    ("reply", "parts_used"): N_("采纳的协办意见（单位代码，逗号分隔）"),
-    ("delegated-review", "parts_used"): N_("采纳的协办意见（单位代码，逗号分隔）"),
+    ("reply", "parts_used"): N_("采纳的协办意见"),
+    ("delegated-review", "parts_used"): N_("采纳的协办意见"),
     ("delegated-review", "reply_by"): N_("发回后的答复期限（留空沿用原期限）"),
 }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -33,7 +33,9 @@ def sign_in_again(request: Request) -> str:
     else:
         referer = urlsplit(request.headers.get("referer") or "/")
         same = not referer.netloc or referer.netloc == request.url.netloc
-        target = (referer.path or "/") + (f"?{referer.query}" if referer.query else "")
+        # The page again, without what the last action said of itself (done=…).
+        kept = urlencode([(k, v) for k, v in parse_qsl(referer.query) if k != "done"])
+        target = (referer.path or "/") + (f"?{kept}" if kept else "")
         target = target if same else "/"
     back = same_site_path(target)
     query = {"next": back} if back != "/" else {}

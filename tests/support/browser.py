@@ -111,6 +111,10 @@ async def act(page: Page, action: str, **fields: str | bool | list[str]) -> None
             await form.locator(f"input[name='{name}'][value='{answer}']").check()
             continue
         field = form.locator(f"[name='{name}']")
+        if await field.first.get_attribute("type") == "checkbox":  # chosen by name, each
+            for chosen in [value] if isinstance(value, str) else value:
+                await form.locator(f"input[name='{name}'][value='{chosen}']").check()
+            continue
         tag = await field.evaluate("element => element.tagName")
         if tag == "SELECT":
             await field.select_option(value)

@@ -481,3 +481,39 @@ async def test_an_expired_session_signs_in_again_back_on_the_same_page(
         max_redirects=0,
     )
     assert away.headers["location"] == "/"
+
+
+async def test_a_reply_typed_as_the_session_ends_comes_back_after_sign_in(
+    workbench: Workbench,
+) -> None:
+    """The clerk writes a long reply; the session has ended when 答复 is pressed. Signing
+    in again returns to the ticket with the reply as typed; once sent, it is gone."""
+    base = workbench.url
+    agent = await workbench.signed_in(await workbench.account(Role.AGENT))
+    number = await take_call(agent, base, f"路灯不亮 {uuid.uuid4().hex[:6]}")
+    username = await workbench.account(Role.DEPARTMENT, "urban-management")
+    clerk = await workbench.signed_in(username)
+    await clerk.goto(f"{base}/tickets/{number}")
+    await act(clerk, "sign")
+    typed = "经现场核查，路灯线路老化，已安排更换，预计三日内修复。" * 3
+    reply = clerk.locator("form[data-action=reply]")
+    await clerk.locator("details:has(form[data-action=reply]) summary").click()
+    await reply.locator("select[name=outcome]").select_option("resolved")
+    await reply.locator("textarea[name=content]").fill(typed)
+    cookie = next(c for c in await clerk.context.cookies() if c["name"] == COOKIE)
+    await clerk.context.add_cookies([{**cookie, "value": "ended"}])  # the session is gone
+    await reply.locator("button[type=submit]").click()
+    await expect(clerk.locator(".sign-in .error")).to_contain_text("登录已过期")
+    await clerk.fill("input[name=username]", username)
+    await clerk.fill("input[name=password]", PASSWORD)
+    await clerk.click("button[type=submit]")
+    await expect(clerk).to_have_url(re.compile(f"/tickets/{number}$"))
+    await expect(reply.locator(".draft-restored")).to_have_text("已恢复您上次未提交的内容")
+    await expect(reply.locator("textarea[name=content]")).to_have_value(typed)
+    await expect(reply.locator("select[name=outcome]")).to_have_value("resolved")
+    await shoot(clerk, "ticket-page-draft-restored")
+    await reply.locator("button[type=submit]").click()
+    await expect(clerk.locator("p.notice.done")).to_be_visible()
+    assert await status_of(clerk) == "callback"
+    await clerk.reload()
+    await expect(clerk.locator(".draft-restored")).to_have_count(0)
