@@ -84,6 +84,7 @@ async def take_call(
         await agent.click("form.intake > button[type=submit]")
     else:  # the preview offers it once the description reads like it
         await agent.locator("textarea[name=description]").dispatch_event("keyup")
+        agent.once("dialog", lambda dialog: dialog.accept())  # merge-and-close asks first
         await agent.locator(f"#intake-preview button[value='{merge_into}']").click()
     await expect(agent.locator("h1 .status")).to_be_visible()
     return (await agent.locator("h1").inner_text()).split()[1]

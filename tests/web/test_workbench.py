@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Dialog, Page, expect
 
 from schema.policy import Policy
 from schema.ticket import Role
@@ -54,6 +54,19 @@ async def test_a_ticket_lives_from_call_to_closure_in_the_browser(workbench: Wor
     hint = agent.locator("#intake-preview .duplicates")
     await expect(hint).to_contain_text(number)
     await shoot(agent, "agent-desk")
+    # Merging closes the call: the desk asks first, and a "no" sends nothing.
+    await agent.fill("input[name=citizen_name]", "张三")
+    await agent.fill("input[name=citizen_phone]", "13912345678")
+    asked: list[str] = []
+
+    async def say_no(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        await dialog.dismiss()
+
+    agent.once("dialog", say_no)
+    await hint.locator(f"button[value='{number}']").click()
+    await expect(agent).to_have_url(re.compile(r"/desk$"))
+    assert asked and "不能撤销" in asked[0], asked
     duplicate = await take_call(
         agent, base, text.replace("油烟扰民", "油烟很大"), phone="13912345678", merge_into=number
     )
