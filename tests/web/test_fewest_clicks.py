@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from playwright.async_api import Locator, Page, expect
 
 from schema.ticket import Role
-from tests.support.browser import PASSWORD, Workbench, shoot, status_of
+from tests.support.browser import Workbench, shoot, status_of
+from tests.support.catalogue import unit_of_its_own
 
 MOST_CLICKS = 20
 
@@ -48,31 +49,10 @@ class Hands:
         self.keys += len(text)
 
 
-async def _a_unit_of_its_own(workbench: Workbench, page: Page) -> tuple[str, str, str]:
-    """A unit, a category the catalogue routes to it and the category's name: its inbox
-    holds this test's ticket alone."""
-    tag = f"{uuid.uuid4().int % 10**6:06d}"
-    request, base = page.request, workbench.url
-    admin_name = await workbench.account(Role.ADMIN)
-    token = await request.post(
-        f"{base}/v1/auth/token", data={"username": admin_name, "password": PASSWORD}
-    )
-    admin = {"Authorization": f"Bearer {(await token.json())['access_token']}"}
-    unit, category, name = f"pets-{tag}", f"pets-{tag}", f"宠物扰民{tag}"
-    for path, body in (
-        ("/v1/departments", {"code": unit, "name": "Pet office", "name_zh": f"犬类管理{tag}"}),
-        ("/v1/categories", {"code": category, "name_zh": name, "note": "试点"}),
-        ("/v1/routing-rules", {"category": category, "lead": unit, "note": "试点"}),
-    ):
-        made = await request.post(f"{base}{path}", data=body, headers=admin)
-        assert made.status == 201, await made.text()
-    return unit, category, name
-
-
 async def test_the_common_life_takes_at_most_20_clicks(workbench: Workbench) -> None:
     base = workbench.url
     agent = await workbench.signed_in(await workbench.account(Role.AGENT))
-    unit, category, name = await _a_unit_of_its_own(workbench, agent)
+    unit, category, name = await unit_of_its_own(workbench, agent)
     clerk = await workbench.signed_in(await workbench.account(Role.DEPARTMENT, unit))
     hands = Hands()
 
