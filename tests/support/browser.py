@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import APIRequestContext, Browser, Locator, Page, expect
 
 from schema.ticket import Role
 from services.accounts import add_user
@@ -50,6 +50,14 @@ class Workbench:
         await page.click("button[type=submit]")
         await page.wait_for_load_state()
         return page
+
+
+async def bearer(request: APIRequestContext, base: str, username: str) -> dict[str, str]:
+    """The API's headers for this test account (its token, asked with its password)."""
+    answer = await request.post(
+        f"{base}/v1/auth/token", data={"username": username, "password": PASSWORD}
+    )
+    return {"Authorization": f"Bearer {(await answer.json())['access_token']}"}
 
 
 async def shoot(page: Page, name: str) -> None:

@@ -9,7 +9,7 @@ from playwright.async_api import Page
 
 from schema.ticket import Role
 from tests.support.api_client import Api
-from tests.support.browser import PASSWORD, Workbench
+from tests.support.browser import Workbench, bearer
 
 
 async def new_category(api: Api, name_zh: str = "宠物扰民") -> str:
@@ -30,10 +30,7 @@ async def unit_of_its_own(workbench: Workbench, page: Page) -> tuple[str, str, s
     tag = f"{uuid.uuid4().int % 10**6:06d}"
     request, base = page.request, workbench.url
     admin_name = await workbench.account(Role.ADMIN)
-    token = await request.post(
-        f"{base}/v1/auth/token", data={"username": admin_name, "password": PASSWORD}
-    )
-    admin = {"Authorization": f"Bearer {(await token.json())['access_token']}"}
+    admin = await bearer(request, base, admin_name)
     unit, category, name = f"pets-{tag}", f"pets-{tag}", f"宠物扰民{tag}"
     for path, body in (
         ("/v1/departments", {"code": unit, "name": "Pet office", "name_zh": f"犬类管理{tag}"}),

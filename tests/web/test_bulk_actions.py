@@ -10,17 +10,10 @@ from typing import Any
 from playwright.async_api import APIRequestContext, expect
 
 from schema.ticket import Role
-from tests.support.browser import PASSWORD, Workbench, shoot
+from tests.support.browser import Workbench, bearer, shoot
 
 # 物业纠纷: routed to the housing bureau; 其他社会事务: routed to no one (待派单).
 ROUTED, UNROUTED = "020302", "020399"
-
-
-async def _token(request: APIRequestContext, base: str, username: str) -> dict[str, str]:
-    answer = await request.post(
-        f"{base}/v1/auth/token", data={"username": username, "password": PASSWORD}
-    )
-    return {"Authorization": f"Bearer {(await answer.json())['access_token']}"}
 
 
 async def _ticket(
@@ -51,8 +44,8 @@ async def test_bulk_sign_answers_each_ticket_and_names_the_refused_one(
     clerk_name = await workbench.account(Role.DEPARTMENT, "housing")
     clerk = await workbench.signed_in(clerk_name)
     request = clerk.request
-    agent = await _token(request, base, await workbench.account(Role.AGENT))
-    api = await _token(request, base, clerk_name)
+    agent = await bearer(request, base, await workbench.account(Role.AGENT))
+    api = await bearer(request, base, clerk_name)
     tickets = [await _ticket(request, base, agent, ROUTED) for _ in range(3)]
 
     await clerk.goto(f"{base}/inbox")
@@ -86,7 +79,7 @@ async def test_bulk_dispatch_sends_each_ticket_to_the_lead_chosen(workbench: Wor
     agent_name = await workbench.account(Role.AGENT)
     agent = await workbench.signed_in(agent_name)
     request = agent.request
-    api = await _token(request, base, agent_name)
+    api = await bearer(request, base, agent_name)
     tickets = [await _ticket(request, base, api, UNROUTED) for _ in range(2)]
 
     await agent.goto(f"{base}/tickets?queue=dispatch&page_size=200")

@@ -8,7 +8,7 @@ import uuid
 from playwright.async_api import expect
 
 from schema.ticket import Role
-from tests.support.browser import PASSWORD, Workbench, act, shoot, status_of
+from tests.support.browser import Workbench, act, bearer, shoot, status_of
 
 
 async def test_the_rating_form_shows_the_latest_reply(workbench: Workbench) -> None:
@@ -18,10 +18,7 @@ async def test_the_rating_form_shows_the_latest_reply(workbench: Workbench) -> N
     request = agent.request
     headers = {}
     for name in (agent_name, await workbench.account(Role.DEPARTMENT, "housing")):
-        answer = await request.post(
-            f"{base}/v1/auth/token", data={"username": name, "password": PASSWORD}
-        )
-        headers[name] = {"Authorization": f"Bearer {(await answer.json())['access_token']}"}
+        headers[name] = await bearer(request, base, name)
     api, clerk = headers.values()
     body = {
         "channel": "phone",

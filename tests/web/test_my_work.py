@@ -5,18 +5,11 @@ from __future__ import annotations
 
 import uuid
 
-from playwright.async_api import APIRequestContext, Page, expect
+from playwright.async_api import Page, expect
 
 from schema.ticket import Role
-from tests.support.browser import PASSWORD, Workbench, shoot
+from tests.support.browser import Workbench, bearer, shoot
 from tests.support.waiting import eventually
-
-
-async def _token(request: APIRequestContext, base: str, username: str) -> dict[str, str]:
-    answer = await request.post(
-        f"{base}/v1/auth/token", data={"username": username, "password": PASSWORD}
-    )
-    return {"Authorization": f"Bearer {(await answer.json())['access_token']}"}
 
 
 def _percent(value: float | None) -> str:
@@ -34,9 +27,9 @@ async def test_a_department_reads_its_own_figures_as_the_statistics_rank_them(
     clerk_name = await workbench.account(Role.DEPARTMENT, "housing")
     clerk = await workbench.signed_in(clerk_name)
     request = clerk.request
-    agent = await _token(request, base, await workbench.account(Role.AGENT))
-    api = await _token(request, base, clerk_name)
-    supervisor = await _token(request, base, await workbench.account(Role.SUPERVISOR))
+    agent = await bearer(request, base, await workbench.account(Role.AGENT))
+    api = await bearer(request, base, clerk_name)
+    supervisor = await bearer(request, base, await workbench.account(Role.SUPERVISOR))
     body = {
         "channel": "phone",
         "type": "complaint",
@@ -92,7 +85,7 @@ async def test_an_agent_counts_the_calls_of_the_day(workbench: Workbench) -> Non
     agent_name = await workbench.account(Role.AGENT)
     agent = await workbench.signed_in(agent_name)
     request = agent.request
-    api = await _token(request, base, agent_name)
+    api = await bearer(request, base, agent_name)
     await agent.goto(f"{base}/my-work")
     for key in ("taken", "dispatched", "answered"):
         await expect(agent.locator(f"[data-count={key}]")).to_have_text("0 件")

@@ -16,14 +16,7 @@ from openpyxl import load_workbook
 from playwright.async_api import APIRequestContext, expect
 
 from schema.ticket import Role
-from tests.support.browser import PASSWORD, Workbench, shoot
-
-
-async def _token(request: APIRequestContext, base: str, username: str) -> dict[str, str]:
-    answer = await request.post(
-        f"{base}/v1/auth/token", data={"username": username, "password": PASSWORD}
-    )
-    return {"Authorization": f"Bearer {(await answer.json())['access_token']}"}
+from tests.support.browser import Workbench, bearer, shoot
 
 
 async def _rated_ticket(
@@ -61,15 +54,15 @@ async def test_the_statistics_page_shows_what_the_api_computes(workbench: Workbe
     supervisor_name = await workbench.account(Role.SUPERVISOR)
     supervisor = await workbench.signed_in(supervisor_name)
     request = supervisor.request
-    agent = await _token(request, base, await workbench.account(Role.AGENT))
-    clerk = await _token(
+    agent = await bearer(request, base, await workbench.account(Role.AGENT))
+    clerk = await bearer(
         request, base, await workbench.account(Role.DEPARTMENT, "urban-management")
     )
     await _rated_ticket(request, base, agent, clerk, satisfaction="satisfied", solved=True)
     await _rated_ticket(
         request, base, agent, clerk, satisfaction="basically_satisfied", solved=False
     )
-    api = await _token(request, base, supervisor_name)
+    api = await bearer(request, base, supervisor_name)
 
     await supervisor.goto(f"{base}/stats?period=today")
     section = supervisor.locator("[data-charts]")
@@ -153,7 +146,7 @@ async def test_the_exports_carry_a_unit_named_like_a_formula_as_text(
     base = workbench.url
     supervisor = await workbench.signed_in(await workbench.account(Role.SUPERVISOR))
     request = supervisor.request
-    admin = await _token(request, base, await workbench.account(Role.ADMIN))
+    admin = await bearer(request, base, await workbench.account(Role.ADMIN))
     code, category = f"formula-{uuid.uuid4().hex[:6]}", f"formula-{uuid.uuid4().hex[:6]}"
     for path, body in (
         ("departments", {"code": code, "name": "formula", "name_zh": "=ZH1+1"}),
@@ -162,7 +155,7 @@ async def test_the_exports_carry_a_unit_named_like_a_formula_as_text(
     ):
         made = await request.post(f"{base}/v1/{path}", data=body, headers=admin)
         assert made.status == 201, await made.text()
-    agent = await _token(request, base, await workbench.account(Role.AGENT))
+    agent = await bearer(request, base, await workbench.account(Role.AGENT))
     ticket = {
         "channel": "phone",
         "type": "complaint",
