@@ -27,6 +27,7 @@ from activities.registration import RegistrationActivities
 from activities.reports import ReportActivities
 from activities.routing import RoutingActivities
 from hotline import sealing
+from hotline.database import WriteTransactions
 from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings, WorkflowSandbox
 from schema.policy_file import read_policy
@@ -116,9 +117,10 @@ def activities(
     # Tickets registered before "register-once-deadlines-in-workflow" still call these three.
     routing = RoutingActivities(sessions)
     senders = build_senders(settings.sender_names(), sessions)
-    publishing = PublishingActivities(sessions, senders)
+    transactions = WriteTransactions(sessions.kw["bind"])
+    publishing = PublishingActivities(transactions, senders)
     # Tickets started before the "publish-in-one-local-activity" patch still call these two.
-    read_model = ReadModelActivities(sessions)
+    read_model = ReadModelActivities(transactions)
     notifications = NotificationActivities(senders)
     reports = ReportActivities(sessions, policy)
     merging = MergeActivities(client)

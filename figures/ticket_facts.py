@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Connection, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.counts import COUNTED, Counts, TicketFacts, facts_counts
@@ -16,10 +16,10 @@ from schema.tables import FIGURE_COLUMNS, StoredEscalation, TicketEvent, TicketF
 from schema.ticket import TicketView, TimelineAction
 
 
-async def timeline_facts(session: AsyncSession, ticket: TicketView) -> TicketFacts:
+def timeline_facts(connection: Connection, ticket: TicketView) -> TicketFacts:
     """The ticket with what its stored timeline says for statistics: which deadlines were
     missed (a ``reminder`` for the step) and whether it was answered on the spot."""
-    rows = await session.execute(
+    rows = connection.execute(
         select(TicketEvent.action, TicketEvent.detail).where(
             TicketEvent.ticket_no == ticket.ticket_no,
             TicketEvent.action.in_([TimelineAction.REMINDER, TimelineAction.ANSWERED]),
