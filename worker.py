@@ -69,6 +69,7 @@ WORKFLOW_SAFE_MODULES = (
     "workflows.ticket.deadlines",
     "workflows.ticket.handlers",
     "workflows.ticket.publishing",
+    "workflows.ticket.details",
     "workflows.ticket.legacy",
     "schema.working_days",
     "workflows.ticket.process",

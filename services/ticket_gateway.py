@@ -29,6 +29,7 @@ from schema.ticket import Actor, ReopenLink, TicketCreate, TicketView
 from services.errors import Pending, ServiceError, not_found
 from workflows.ids import ticket_workflow_id
 from workflows.refusals import RefusalType
+from workflows.ticket.legacy import GENERATION
 from workflows.ticket.state import TicketStart
 from workflows.ticket.workflow import TicketUpdate, TicketWorkflow
 
@@ -96,6 +97,7 @@ class TicketGateway:
                 intake=intake,
                 created_by=actor.describe(),
                 reopened=reopened,
+                generation=GENERATION,
             ),
             id=ticket_workflow_id(ticket_no),
             task_queue=self._settings.task_queue,
