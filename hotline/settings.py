@@ -13,8 +13,9 @@ from temporalio.service import TLSConfig
 
 from hotline.payload_codec import EncryptionKeys, keys_from_file
 
-WorkflowSandbox = Literal["strict", "shared"]
-"""How a worker loads the workflow modules into its sandbox (worker.WORKFLOW_MODULES)."""
+WorkflowSandbox = Literal["strict", "shared", "off"]
+"""Whether a worker runs workflows in Temporal's sandbox, and how it loads the workflow
+modules into it (worker.sandbox_runner)."""
 
 
 class Settings(BaseSettings):
@@ -58,7 +59,7 @@ class Settings(BaseSettings):
     worker_cached_workflows: int = 1000
     # "strict" re-imports the workflow modules for every workflow run so the sandbox checks
     # every line (while changing workflow code; the tests run so); "shared" imports them once.
-    workflow_sandbox: WorkflowSandbox = "shared"
+    workflow_sandbox: WorkflowSandbox = "off"
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     ui_port: int = 8233

@@ -65,7 +65,7 @@ def test_every_shape_is_recorded() -> None:
     }
 
 
-@pytest.mark.parametrize("sandbox", ["strict", "shared"])  # as the tests run, as production
+@pytest.mark.parametrize("sandbox", ["strict", "shared", "off"])  # tests; shared; production
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_history_replays(path: Path, sandbox: WorkflowSandbox) -> None:
     replayer = Replayer(
