@@ -59,7 +59,8 @@ _OLDER_THAN_THE_SHEET = frozenset(
 def patched(s: TicketState, patch: str) -> bool:
     """Whether ``s`` takes the new side of ``patch``; ``workflow.patched`` (a marker) is
     asked only of a ticket whose start does not already say."""
-    if s.generation >= PATCH_GENERATIONS[patch]:
+    born_after = PATCH_GENERATIONS.get(patch)  # None: newer than every generation
+    if born_after is not None and s.generation >= born_after:
         return True
     if patch in _OLDER_THAN_THE_SHEET and registered_with_sheet(s):
         return True
