@@ -49,6 +49,15 @@ _RECOVERING = "Workflow Task in failed state"
 OUTCOME_POLL_SECONDS = 2.0
 
 
+@dataclass(frozen=True)
+class Matter:
+    """A ticket's lines in the Temporal UI (its user metadata): the list's summary and the
+    page's details."""
+
+    summary: str
+    details: str
+
+
 class TicketGateway:
     def __init__(self, settings: Settings, client: Client | None = None) -> None:
         self._settings = settings
@@ -83,11 +92,11 @@ class TicketGateway:
         intake: TicketCreate,
         actor: Actor,
         reopened: ReopenLink | None = None,
-        summary: str | None = None,
+        matter: Matter | None = None,
     ) -> TicketView:
         """Start the ticket (or join it, if it exists) and answer once intake is recorded;
-        ``Pending`` if Temporal has it but intake is not recorded in time. ``summary`` is
-        the line the Temporal UI shows for the workflow (the matter's names, no personal
+        ``Pending`` if Temporal has it but intake is not recorded in time. ``matter`` is
+        what the Temporal UI shows for the workflow (the matter's names, no personal
         data)."""
         client = await self.client()
         start = WithStartWorkflowOperation(
@@ -103,7 +112,8 @@ class TicketGateway:
             task_queue=self._settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,  # a number serves once
-            static_summary=summary,
+            static_summary=matter.summary if matter else None,
+            static_details=matter.details if matter else None,
         )
         location = f"/v1/tickets/{ticket_no}"
         return await self._call(

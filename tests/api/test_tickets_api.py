@@ -53,7 +53,17 @@ async def test_the_temporal_ui_names_the_matter_without_the_citizen(api: Api) ->
     described = await api.temporal.get_workflow_handle(f"ticket-{no}").describe()
     summary = await described.static_summary()
     assert summary == f"{no} 占道经营 · 定海区"
-    assert "13812341234" not in (summary or "") and "张三" not in (summary or "")
+    details = await described.static_details()
+    assert details == "投诉 · 城市管理 › 市容环境 › 占道经营 · 定海区"
+    for line in (summary, details):
+        assert "13812341234" not in (line or "") and "张三" not in (line or "")
+    # Where it stands, kept by the worker (not in history): what it waits for, by when.
+    handle = api.temporal.get_workflow_handle(f"ticket-{no}")
+    metadata = await handle.query("__temporal_workflow_metadata")
+    assert re.fullmatch(r"待签收 · 截止 \d\d-\d\d \d\d:\d\d", metadata.current_details)
+    await api.http.post(f"/v1/tickets/{no}/sign", headers=api.department("urban-management"))
+    metadata = await handle.query("__temporal_workflow_metadata")
+    assert metadata.current_details.startswith("办理中 · 截止 ")
 
 
 async def test_concurrent_intakes_get_distinct_numbers(api: Api) -> None:

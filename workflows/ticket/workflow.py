@@ -316,18 +316,15 @@ class TicketWorkflow:
     async def _carry_out(self, outcome: Outcome | None) -> None:
         """Start the children an effect raised, cancel the ones it ended."""
         for child in outcome.children if outcome else []:
-            kind = (
-                "DisciplineReferral"
-                if isinstance(child, DisciplineReferralStart)
-                else "JointMeeting"
-            )
+            referral = isinstance(child, DisciplineReferralStart)
             # Closing the ticket cancels a meeting explicitly; continue-as-new must not, and
             # a discipline referral outlives the ticket.
             await workflow.start_child_workflow(
-                kind,
+                "DisciplineReferral" if referral else "JointMeeting",
                 child,
                 id=child.workflow_id,
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+                static_summary=children.summary(child) if legacy.lean(self.ticket) else None,
             )
         for workflow_id in outcome.cancel if outcome else []:
             await workflow.get_external_workflow_handle(workflow_id).cancel()
