@@ -24,6 +24,16 @@ from schema.search_attributes import ALL_KEYS
 
 log = structlog.get_logger(__name__)
 
+# Task-queue priority and fairness (services.ticket_gateway.ticket_priority) order a
+# backlog only where matching runs the newer matcher: the dev servers started here turn
+# it on, and docker-compose.yml's cluster does in its dynamic config.
+PRIORITY_MATCHING = (
+    "--dynamic-config-value",
+    "matching.useNewMatcher=true",
+    "--dynamic-config-value",
+    "matching.enableFairness=true",
+)
+
 
 async def connect(settings: Settings, *, serve_metrics: bool = False) -> Client:
     """A client with the project's converter and interceptors; a worker's also serves metrics."""

@@ -19,13 +19,13 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import Priority, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from hotline.settings import Settings
 from hotline.temporal import connect
-from schema.ticket import Actor, ReopenLink, TicketCreate, TicketView
+from schema.ticket import Actor, ReopenLink, TicketCreate, TicketView, Urgency
 from services.errors import Pending, ServiceError, not_found
 from workflows.ids import ticket_workflow_id
 from workflows.refusals import RefusalType
@@ -47,6 +47,20 @@ _UNREACHABLE = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
 _RECOVERING = "Workflow Task in failed state"
 # How long a read of an action's outcome waits for it before answering "pending".
 OUTCOME_POLL_SECONDS = 2.0
+
+
+def ticket_priority(intake: TicketCreate) -> Priority:
+    """Which of a backlog's workflow tasks go first when deadlines fall together:
+    emergencies, then utility outages and enterprises' matters, then the rest; and within
+    a priority, the districts in turn (a fairness key each), so that one district's surge
+    cannot hold back another's deadlines."""
+    if intake.urgency is Urgency.EMERGENCY:
+        key = 1
+    elif intake.enterprise or intake.urgency is Urgency.UTILITY:
+        key = 2
+    else:
+        key = 3  # Temporal's default
+    return Priority(priority_key=key, fairness_key=intake.district)
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,7 @@ class TicketGateway:
             task_queue=self._settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,  # a number serves once
+            priority=ticket_priority(intake),
             static_summary=matter.summary if matter else None,
             static_details=matter.details if matter else None,
         )

@@ -66,6 +66,16 @@ async def test_the_temporal_ui_names_the_matter_without_the_citizen(api: Api) ->
     assert metadata.current_details.startswith("办理中 · 截止 ")
 
 
+async def test_emergencies_go_first_and_districts_take_turns(api: Api) -> None:
+    """Task-queue priority and a fairness key per district, fixed when the ticket starts."""
+    plain = (await api.create())["ticket_no"]
+    urgent = (await api.create(urgency="emergency"))["ticket_no"]
+    for no, key in ((plain, 3), (urgent, 1)):
+        described = await api.temporal.get_workflow_handle(f"ticket-{no}").describe()
+        priority = described.raw_description.workflow_execution_info.priority
+        assert (priority.priority_key, priority.fairness_key) == (key, "dinghai")
+
+
 async def test_concurrent_intakes_get_distinct_numbers(api: Api) -> None:
     created = await asyncio.gather(*(api.create() for _ in range(8)))
     numbers = [t["ticket_no"] for t in created]

@@ -94,3 +94,16 @@ def test_temporal_runs_on_postgres_and_the_ui_decodes_through_the_api() -> None:
     assert ui["TEMPORAL_CODEC_ENDPOINT"].endswith(":8000/codec")  # the proxy's port
     assert ui["TEMPORAL_CORS_ORIGINS"] == services["worker"]["environment"]["HOTLINE_UI_ADDRESS"]
     assert services["worker"]["depends_on"]["temporal"]["condition"] == "service_healthy"
+
+
+def test_the_cluster_turns_on_the_matcher_that_honours_priority() -> None:
+    temporal = compose()["services"]["temporal"]
+    (mount,) = temporal["volumes"]
+    source, target, _ = mount.split(":")
+    assert target.endswith(temporal["environment"]["DYNAMIC_CONFIG_FILE_PATH"])
+    config = yaml.safe_load((ROOT / source).read_text())
+    assert config["matching.useNewMatcher"][0]["value"] is True
+    assert config["matching.enableFairness"][0]["value"] is True
+    queue = Settings().task_queue
+    partitioned = config["matching.numTaskqueueReadPartitions"][0]["constraints"]
+    assert partitioned["taskQueueName"] == queue
