@@ -123,8 +123,8 @@ def activities(
     deadlines = DeadlineActivities(settings.policy)
     # Tickets registered before "register-once-deadlines-in-workflow" still call these three.
     routing = RoutingActivities(sessions)
-    senders = build_senders(settings.sender_names(), sessions)
     transactions = WriteTransactions(sessions.kw["bind"])
+    senders = build_senders(settings.sender_names(), transactions)
     publishing = PublishingActivities(transactions, senders)
     # Tickets started before the "publish-in-one-local-activity" patch still call these two.
     read_model = ReadModelActivities(transactions)

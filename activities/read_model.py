@@ -14,7 +14,7 @@ notice, a rung) must not survive the attempt that counts (event 5 = another note
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete
+from sqlalchemy import Connection, bindparam, delete
 from temporalio import activity
 
 from figures.ticket_facts import figures_row, timeline_facts
@@ -117,6 +117,17 @@ def write_escalations(connection: Connection, records: list[Escalation]) -> None
     upsert_rows(connection, StoredEscalation, rows, newer_by="version")
 
 
+# Built once: each statement's construction and cache key cost more than its execution.
+_DEPARTMENTS_OF = delete(TicketDepartment).where(TicketDepartment.ticket_no == bindparam("no"))
+_REPLACED_FROM = tuple(
+    delete(model).where(model.ticket_no == bindparam("no"), model.seq >= bindparam("seq"))
+    for model in (TicketEvent, StoredNotification)
+)
+_RUNGS_BEYOND = delete(StoredEscalation).where(
+    StoredEscalation.ticket_no == bindparam("no"), StoredEscalation.number > bindparam("number")
+)
+
+
 def write_transition(connection: Connection, transition: Transition) -> bool:
     """Write the transition unless a later writer has (returns whether it was written).
     Plain Core statements on one connection (``WriteTransactions``): the worker runs this
@@ -129,25 +140,14 @@ def write_transition(connection: Connection, transition: Transition) -> bool:
     row = {**ticket_row(ticket), "fence": transition.fence}
     if not upsert_fenced(connection, Ticket, row, fence="fence"):
         return False
-    connection.execute(delete(TicketDepartment).where(TicketDepartment.ticket_no == no))
+    connection.execute(_DEPARTMENTS_OF, {"no": no})
     upsert_rows(connection, TicketDepartment, department_rows(ticket))
     # What this transition replaces: its events and anything after them, which only a
     # lost attempt can have written (``version`` is the ticket's last event).
     first_seq = transition.events[0].seq if transition.events else ticket.version + 1
-    connection.execute(
-        delete(TicketEvent).where(TicketEvent.ticket_no == no, TicketEvent.seq >= first_seq)
-    )
-    connection.execute(
-        delete(StoredNotification).where(
-            StoredNotification.ticket_no == no, StoredNotification.seq >= first_seq
-        )
-    )
-    connection.execute(
-        delete(StoredEscalation).where(
-            StoredEscalation.ticket_no == no,
-            StoredEscalation.number > len(transition.escalations),
-        )
-    )
+    for replaced in _REPLACED_FROM:
+        connection.execute(replaced, {"no": no, "seq": first_seq})
+    connection.execute(_RUNGS_BEYOND, {"no": no, "number": len(transition.escalations)})
     upsert_rows(
         connection,
         TicketEvent,
