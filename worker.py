@@ -125,7 +125,7 @@ def activities(
     routing = RoutingActivities(sessions)
     transactions = WriteTransactions(sessions.kw["bind"])
     senders = build_senders(settings.sender_names(), transactions)
-    publishing = PublishingActivities(transactions, senders)
+    publishing = PublishingActivities(transactions, senders, client)
     # Tickets started before the "publish-in-one-local-activity" patch still call these two.
     read_model = ReadModelActivities(transactions)
     notifications = NotificationActivities(senders)

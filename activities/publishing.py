@@ -6,28 +6,43 @@ from collections.abc import Sequence
 
 from sqlalchemy import Connection, func, insert, select, update
 from temporalio import activity
+from temporalio.client import Client
 
 from activities.notifications import Sender
 from activities.read_model import write_escalations, write_transition
 from hotline.database import WriteTransactions
+from hotline.temporal import put_first_in_line
 from schema.activity_io import ActivityName, Notification, Publication
-from schema.escalation import Escalation, LateEscalationNews
+from schema.escalation import Escalation, LateEscalationNews, SupervisionTier
 from schema.tables import StoredEscalation, Ticket, TicketEvent
+from workflows.ids import ticket_workflow_id
 
 
 class PublishingActivities:
-    def __init__(self, transactions: WriteTransactions, senders: Sequence[Sender]) -> None:
+    def __init__(
+        self,
+        transactions: WriteTransactions,
+        senders: Sequence[Sender],
+        client: Client | None = None,
+    ) -> None:
         # On SQLite, the worker's writers queue in order in ``WriteTransactions``' one
         # thread, rather than in SQLite's busy handler, whose sleeps starve a storm of them.
         self._transactions = transactions
         self._senders = list(senders)
+        self._client = client  # to put red-tier tickets first in line
 
     @activity.defn(name=ActivityName.PUBLISH_TRANSITION)
     async def publish_transition(self, publication: Publication) -> None:
-        # Both steps are idempotent, so a retry after a partial failure repeats nothing.
-        written = await self._transactions.run(write_transition, publication.transition)
-        if written:  # a stale attempt's notices are not sent
-            await self._send(publication.notifications)
+        # Every step is idempotent, so a retry after a partial failure repeats nothing.
+        transition = publication.transition
+        written = await self._transactions.run(write_transition, transition)
+        if not written:  # a stale attempt's notices are not sent
+            return
+        await self._send(publication.notifications)
+        ticket = transition.ticket
+        if self._client is not None and ticket.supervision_tier is SupervisionTier.RED:
+            workflow_id = ticket_workflow_id(ticket.ticket_no)
+            await put_first_in_line(self._client, workflow_id, ticket.district)
 
     @activity.defn(name=ActivityName.RECORD_LATE_ESCALATION_NEWS)
     async def record_late_escalation_news(self, late: LateEscalationNews) -> None:
