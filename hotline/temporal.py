@@ -34,6 +34,17 @@ PRIORITY_MATCHING = (
     "matching.enableFairness=true",
 )
 
+# After this many workflow task failures in a row the server marks the workflow with
+# TemporalReportedProblems, which `hotline doctor` finds by a visibility query. Temporal
+# Cloud has it on; a self-hosted cluster sets the same dynamic config.
+REPORTED_PROBLEMS_AFTER = 3
+
+
+def reported_problems_arguments(after: int = REPORTED_PROBLEMS_AFTER) -> list[str]:
+    """The dev server's arguments that turn those marks on."""
+    key = "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute"
+    return ["--dynamic-config-value", f"{key}={after}"]
+
 
 async def connect(settings: Settings, *, serve_metrics: bool = False) -> Client:
     """A client with the project's converter and interceptors; a worker's also serves metrics."""
