@@ -58,7 +58,6 @@ from services.doctor_findings import (
     Finding,
     Trouble,
     said,
-    said_at,
     utc,
     workflow_link,
 )
@@ -280,9 +279,9 @@ async def _lag_of(
         view = await handle.query(TicketWorkflow.state, rpc_timeout=RPC_TIMEOUT)
     except (RPCError, WorkflowQueryFailedError):
         return None  # a ticket that cannot answer: the failing-task check's to report
-    facts = [
+    facts: list[tuple[str, str | datetime]] = [
         ("workflow_status", view.status.value),
-        ("workflow_updated", said_at(view.updated_at)),
+        ("workflow_updated", view.updated_at),
     ]
     if suspect.row is None:
         facts.append(("row_status", "-"))
@@ -290,7 +289,7 @@ async def _lag_of(
         status, _, _, updated_at = suspect.row
         if view.updated_at.astimezone(UTC) <= utc(updated_at):
             return None  # only the index is behind, or ahead: the row is the ticket's
-        facts += [("row_status", status), ("row_updated", said_at(utc(updated_at)))]
+        facts += [("row_status", status), ("row_updated", utc(updated_at))]
     if view.updated_at.astimezone(UTC) > settled:
         return None  # moved a moment ago: the row may follow
     return Finding(

@@ -53,7 +53,7 @@ class Finding:
     attempts: int | None = None
     since: datetime | None = None
     # What disagrees, by a fixed name (FACTS) the page and the command put into words.
-    facts: tuple[tuple[str, str], ...] = ()
+    facts: tuple[tuple[str, str | datetime], ...] = ()
 
 
 @dataclass
@@ -99,10 +99,6 @@ def said(text: str) -> str:
     """A failure's words as ops may read them: one line, short, numbers masked."""
     line = " ".join(text.split())
     return mask_text(line[:DETAIL_CHARACTERS])
-
-
-def said_at(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def utc(moment: datetime) -> datetime:

@@ -23,7 +23,6 @@ from services.doctor_findings import (
     Finding,
     Trouble,
     said,
-    said_at,
     schedule_link,
 )
 
@@ -67,9 +66,9 @@ async def _schedule_trouble(
     due = await _matching_times(client, settings, schedule_id, start, now - grace)
     taken = {action.scheduled_at.replace(microsecond=0) for action in recent}
     missed = [moment for moment in due if moment.replace(microsecond=0) not in taken]
-    facts = []
+    facts: list[tuple[str, str | datetime]] = []
     if missed:
-        facts += [("missed_runs", str(len(missed))), ("first_missed", said_at(missed[0]))]
+        facts += [("missed_runs", str(len(missed))), ("first_missed", missed[0])]
         if schedule.state.paused:
             facts.append(("paused", said(schedule.state.note or "") or "-"))
         if info.num_actions_missed_catchup_window:

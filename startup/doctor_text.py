@@ -3,6 +3,8 @@ words (web/admin_doctor.py), in Chinese, one block per trouble."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from services.doctor_findings import Checkup
 from web.admin_doctor import ADVICE, FACT_LABELS, FLAGS_UNAVAILABLE, STOPPED_EARLY, TITLES
 
@@ -24,8 +26,15 @@ def checkup_text(result: Checkup) -> str:
             if finding.detail:
                 lines.append(f"  {finding.detail}")
             for name, value in finding.facts:
-                lines.append(f"  {FACT_LABELS[name]}：{value}")
+                shown = (
+                    value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
+                )
+                lines.append(f"  {FACT_LABELS[name]}：{shown}")
             lines.append(f"  {finding.link}")
         if found:
             lines.append(f"  处理：{ADVICE[trouble]}")
     return "\n".join(lines)
+
+
+def _said(value: str | datetime) -> str:
+    return value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
