@@ -6,10 +6,13 @@ workers"): build A is this repository as it was before a workflow patch, build B
 
 On one dev server and one SQLite read model, as an operator would: build A migrates, runs
 ``hotline worker`` and ``hotline api``, and tickets are opened and worked over HTTP; A's
-processes stop; build B migrates and starts; the same tickets are worked on over HTTP.
-B's worker has an empty cache, so each ticket's first task under B replays its whole
-history from A. Then every history is replayed once more by B's code (the replay tests'
-Replayer) and `hotline doctor` looks for failing workflow tasks. It prints each step.
+processes stop. First a bad deploy: build B with the patch's guard taken out (the change
+made without ``workflow.patched``) is started, a ticket that took the old path under A is
+acted on, its workflow task fails on replay and `hotline doctor` says so. Then build B
+itself replaces it: the failed task is retried on B and succeeds, and the same tickets
+are worked on over HTTP. B's worker has an empty cache, so each ticket's first task
+under B replays its whole history from A. Then every history is replayed once more by
+B's code (the replay tests' Replayer) and the doctor looks again. It prints each step.
 """
 
 from __future__ import annotations
@@ -66,6 +69,22 @@ def build_before(patch: str, into: Path) -> str:
     )
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
     return f"{added[:10]}^"
+
+
+GUARD = "        if workflow.patched(patch):\n            raise\n"
+
+
+def build_unguarded(into: Path) -> None:
+    """This tree with the stricter checks' patch guard taken out (legacy.recheck)."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "HEAD"], check=True, capture_output=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    legacy = into / "workflows" / "ticket" / "legacy" / "__init__.py"
+    source = legacy.read_text()
+    assert GUARD in source, "legacy.recheck no longer reads as this trial expects"
+    legacy.write_text(source.replace(GUARD, "        raise\n"))
 
 
 class Build:
@@ -131,13 +150,21 @@ class Desk:
             number: str = made.json()["ticket_no"]
             return number
 
+    async def status(self, number: str, *, quiet: bool = False) -> str:
+        """The ticket's status, or why it cannot be read (a ticket whose task fails)."""
+        async with httpx.AsyncClient(base_url=self.base, timeout=60) as http:
+            read = (await http.get(f"/v1/tickets/{number}", headers=self.agent)).json()
+        found: str = read.get("status") or read["error"]["code"]
+        if not quiet:
+            print(f"    {number}: now {found}", flush=True)
+        return found
+
     async def act(self, number: str, action: str, body: dict[str, Any], *, who: str) -> str:
         headers = self.lead if who == "lead" else self.agent
         async with httpx.AsyncClient(base_url=self.base, timeout=60) as http:
             answer = await http.post(f"/v1/tickets/{number}/{action}", json=body, headers=headers)
-            status = (await http.get(f"/v1/tickets/{number}", headers=self.agent)).json()
         said = "" if answer.is_success else f" {answer.json()['error']['code']}"
-        line = f"{action} → {answer.status_code}{said}; now {status['status']}"
+        line = f"{action} → {answer.status_code}{said}; now {await self.status(number, quiet=True)}"
         print(f"    {number}: {line}", flush=True)
         return line
 
@@ -176,9 +203,12 @@ async def trial(patch: str) -> None:
         "HOTLINE_API_PORT": str(port),
         "HOTLINE_NOTIFY_SENDERS": "database",
         "HOTLINE_LOG_LEVEL": "warning",
+        "HOTLINE_ANSWER_TIMEOUT_SECONDS": "5",  # a ticket that cannot answer: 202 soon
     }
     revision = build_before(patch, data / "build-a")
     build_a = Build("build-a", data / "build-a", environment)
+    build_unguarded(data / "build-b-unguarded")
+    unguarded = Build("build-b-unguarded", data / "build-b-unguarded", environment)
     build_b = Build("build-b", ROOT, environment)
     desk = Desk(f"http://127.0.0.1:{port}")
     print(f"# upgrade trial: build A = {revision} (before {patch}), build B = this tree")
@@ -192,14 +222,19 @@ async def trial(patch: str) -> None:
             print(f"  opened {signed}, {early}, {waiting} under build A")
             await desk.act(signed, "sign", SIGN, who="lead")
             await desk.act(early, "progress", PROGRESS, who="lead")  # A takes it unsigned
-        print("build A stopped; build B: migrate, start worker and API", flush=True)
+        print("build A stopped; build B without its patch guard: migrate, start", flush=True)
+        unguarded.run("migrate")
+        with unguarded.serving():
+            await desk.up()
+            await desk.act(early, "sign", SIGN, who="lead")  # its replay meets A's progress
+            await _doctor_finds(env.client, settings, f"ticket-{early}")
+        print("unguarded build stopped; build B: migrate, start worker and API", flush=True)
         build_b.run("migrate")
         with build_b.serving():
             await desk.up()
+            await _signed_at_last(desk, early)  # the failed task, retried on B
             await desk.act(signed, "reply", REPLY, who="lead")
             await desk.act(signed, "rating", RATING, who="agent")
-            await desk.act(early, "progress", PROGRESS, who="lead")  # B refuses it unsigned
-            await desk.act(early, "sign", SIGN, who="lead")
             await desk.act(early, "reply", REPLY, who="lead")
             await desk.act(waiting, "progress", PROGRESS, who="lead")
             await desk.act(waiting, "sign", SIGN, who="lead")
@@ -209,6 +244,32 @@ async def trial(patch: str) -> None:
     finally:
         await env.shutdown()
     print(f"(data, logs and build A in {data})")
+
+
+async def _doctor_finds(client: Client, settings: Settings, workflow_id: str) -> None:
+    """Poll the doctor until it flags the ticket (the server marks it after a few failed
+    tasks, retried with a back-off of seconds)."""
+    engine = create_engine(settings.resolved_database_url())
+    try:
+        for _ in range(120):
+            result = await checkup(client, session_factory(engine), settings)
+            for finding in result.of(Trouble.WORKFLOW_TASK):
+                if finding.subject == workflow_id:
+                    print(f"  hotline doctor: {workflow_id}, attempt {finding.attempts}:")
+                    print(f"    {finding.detail[:160]}")
+                    return
+            await asyncio.sleep(1)
+    finally:
+        await engine.dispose()
+    raise SystemExit(f"the doctor never flagged {workflow_id}")
+
+
+async def _signed_at_last(desk: Desk, number: str) -> None:
+    for _ in range(120):
+        if await desk.status(number) == "handling":
+            return
+        await asyncio.sleep(1)
+    raise SystemExit(f"{number} never recovered under build B")
 
 
 async def _replayed_by_b(client: Client, numbers: list[str]) -> None:
