@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     doctor_schedule_grace_seconds: float = 600.0
     doctor_schedule_lookback_days: int = 35  # the monthly schedules' last run is in view
     doctor_scan_limit: int = 400_000  # open tickets compared with the read model, by pages
+    doctor_page_scan_limit: int = 10_000  # the same on the admin page, newest first
     doctor_detail_limit: int = 200  # describes, history reads and queries, all told
     log_format: Literal["console", "json"] = "console"
     log_level: str = "info"

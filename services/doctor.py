@@ -82,13 +82,17 @@ async def checkup(
     settings: Settings,
     *,
     now: datetime | None = None,
+    scan_limit: int | None = None,
 ) -> Checkup:
+    """``scan_limit`` below the settings' bounds the lag check for a page that must answer
+    in seconds: visibility lists the newest tickets first."""
     started = time.monotonic()
     result = Checkup(at=now or datetime.now(UTC))
     budget = Budget(settings.doctor_detail_limit)
     described = await _failing_workflow_tasks(client, settings, budget, result)
     await _retrying_activities(client, settings, budget, described, result)
-    await _lagging_read_model(client, sessions, settings, budget, result)
+    scanned = min(scan_limit or settings.doctor_scan_limit, settings.doctor_scan_limit)
+    await _lagging_read_model(client, sessions, settings, scanned, budget, result)
     await missed_schedules(client, settings, budget, result)
     result.seconds = time.monotonic() - started
     return result
@@ -214,6 +218,7 @@ async def _lagging_read_model(
     client: Client,
     sessions: async_sessionmaker[AsyncSession],
     settings: Settings,
+    scan_limit: int,
     budget: Budget,
     result: Checkup,
 ) -> None:
@@ -221,7 +226,7 @@ async def _lagging_read_model(
     seen, page = 0, []
     suspects: list[_Indexed] = []
     async for execution in client.list_workflows(
-        OPEN_TICKETS, limit=settings.doctor_scan_limit, page_size=PAGE
+        OPEN_TICKETS, limit=scan_limit, page_size=min(PAGE, scan_limit)
     ):
         seen += 1
         page.append(execution)
@@ -229,7 +234,7 @@ async def _lagging_read_model(
             suspects += await _disagreeing(sessions, page, result.at - grace)
             page = []
     suspects += await _disagreeing(sessions, page, result.at - grace)
-    if seen >= settings.doctor_scan_limit:
+    if seen >= scan_limit:
         result.stopped_early.add(Trouble.READ_MODEL)
     result.examined[Trouble.READ_MODEL] = seen
     asked = [suspect for suspect in suspects if budget.take()]

@@ -219,6 +219,11 @@ async def test_doctor_finds_what_is_stuck(
     printed = checkup_text(result)
     assert planted.lagging in printed and "处理：" in printed and "13812341234" not in printed
 
+    # The page's look is bounded: it compares only the newest tickets, and says so.
+    bounded = await checkup(dev_server.client, sqlite_read_model.sessions, settings, scan_limit=1)
+    assert bounded.examined[Trouble.READ_MODEL] == 1
+    assert Trouble.READ_MODEL in bounded.stopped_early
+
     await _the_command_says_the_same(planted, dev_server)
 
 

@@ -69,7 +69,10 @@ FLAGS_UNAVAILABLE = N_(
 async def doctor_page(request: Request, me: UserDep, context: ContextDep) -> Response:
     require_role(me, (Role.ADMIN,), N_("运行诊断只供管理员使用"))
     client = await context.tickets.client()
-    result = await checkup(client, context.sessions, context.settings)
+    settings = context.settings
+    result = await checkup(
+        client, context.sessions, settings, scan_limit=settings.doctor_page_scan_limit
+    )
     return page(
         request,
         "admin_doctor.html",
@@ -79,6 +82,5 @@ async def doctor_page(request: Request, me: UserDep, context: ContextDep) -> Res
         fact_labels=FACT_LABELS,
         stopped_early=STOPPED_EARLY,
         flags_unavailable=FLAGS_UNAVAILABLE,
-        settings=context.settings,
         tz=ZoneInfo(context.policy.timezone),
     )
