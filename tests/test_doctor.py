@@ -126,6 +126,8 @@ async def planted(
             "doctor_activity_attempts": 3,
             "doctor_read_model_grace_seconds": 0,
             "doctor_schedule_grace_seconds": 0,
+            # The suite's other tests share this server: room for their workflows too.
+            "doctor_detail_limit": 10_000,
         }
     )
     schedule_id = f"doctor-paused-{tag}"
@@ -216,6 +218,7 @@ async def test_doctor_finds_what_is_stuck(
     assert schedule.link.endswith(f"/namespaces/default/schedules/{planted.schedule}")
 
     assert result.examined[Trouble.READ_MODEL] >= 1 and not result.stopped_early
+    assert not result.flags_unavailable
     printed = checkup_text(result)
     assert planted.lagging in printed and "处理：" in printed and "13812341234" not in printed
 
@@ -237,6 +240,7 @@ async def _the_command_says_the_same(planted: Planted, dev_server: WorkflowEnvir
         "HOTLINE_ENCRYPTION_KEYS": TEST_ENCRYPTION_KEYS,
         "HOTLINE_UI_ADDRESS": "http://ui.example:8233",
         "HOTLINE_DOCTOR_READ_MODEL_GRACE_SECONDS": "0",
+        "HOTLINE_DOCTOR_DETAIL_LIMIT": "10000",
     }
     done = await asyncio.to_thread(
         subprocess.run,
