@@ -128,7 +128,7 @@ async def _failing_workflow_tasks(
                     since=since,
                 )
             )
-    except RPCError as problem:  # a server before 1.28 has no such attribute to query
+    except RPCError as problem:  # a server too old to know the attribute refuses the query
         if problem.status is not RPCStatusCode.INVALID_ARGUMENT:
             raise
         result.flags_unavailable = True
@@ -191,7 +191,11 @@ async def _retrying_activities(
 def _activity_finding(
     settings: Settings, description: WorkflowExecutionDescription, pending: PendingActivityInfo
 ) -> Finding:
-    since = pending.last_attempt_complete_time or pending.last_started_time
+    since = (
+        pending.last_attempt_complete_time
+        if pending.HasField("last_attempt_complete_time")
+        else pending.last_started_time
+    )
     return Finding(
         trouble=Trouble.ACTIVITY,
         subject=description.id,
@@ -205,12 +209,10 @@ def _activity_finding(
 
 @dataclass(frozen=True)
 class _Indexed:
-    """A ticket as visibility indexes it, and as its read-model row has it."""
+    """A ticket visibility lists whose read-model row disagrees with it, or is missing."""
 
     ticket_no: str
     run_id: str | None
-    started: datetime
-    indexed: tuple[Any, ...]  # status, level, overdue
     row: tuple[Any, ...] | None  # status, level, overdue, updated_at
 
 
@@ -276,9 +278,7 @@ async def _disagreeing(
         if row is None and execution.start_time >= settled:
             continue  # just registered: its first publication may be under way
         if row is None or (indexed[0] is not None and indexed != row[:3]):
-            disagreeing.append(
-                _Indexed(ticket_no, execution.run_id, execution.start_time, indexed, row)
-            )
+            disagreeing.append(_Indexed(ticket_no, execution.run_id, row))
     return disagreeing
 
 
