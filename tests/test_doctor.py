@@ -1,7 +1,7 @@
 """`hotline doctor` against a real dev server: a workflow whose task keeps failing, an
 activity that always fails, a ticket whose read-model row fell behind, a paused schedule
-that missed its runs — each found with its Temporal UI link, by the service and the
-command alike."""
+that missed its runs and one whose latest run failed — each found with its Temporal UI
+link, by the service and the command alike."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from temporalio.client import (
     WithStartWorkflowOperation,
 )
 from temporalio.common import RetryPolicy, WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -53,6 +54,15 @@ class BrokenWorkflow:
         raise RuntimeError("the workflow code is broken on purpose")
 
 
+@workflow.defn(name="DoctorFailingWorkflow", sandboxed=False)
+class FailingWorkflow:
+    """A run that ends failed (an ApplicationError fails the workflow, not its task)."""
+
+    @workflow.run
+    async def run(self) -> None:
+        raise ApplicationError("the report's data is not there", non_retryable=True)
+
+
 @activity.defn(name="doctor_unreachable_service")
 async def unreachable_service() -> None:
     raise RuntimeError("the service this activity calls does not answer")
@@ -78,6 +88,7 @@ class Planted:
     retrying: str
     lagging: str
     schedule: str
+    failing_schedule: str
 
 
 async def _register_ticket(client: Client, settings: Settings) -> str:
@@ -130,13 +141,13 @@ async def planted(
             "doctor_detail_limit": 10_000,
         }
     )
-    schedule_id = f"doctor-paused-{tag}"
+    schedule_id, failing_id = f"doctor-paused-{tag}", f"doctor-failing-{tag}"
     async with (
         build_worker(client, settings, sqlite_read_model.sessions),
         Worker(
             client,
             task_queue=f"doctor-broken-{tag}",
-            workflows=[BrokenWorkflow, RetryingWorkflow],
+            workflows=[BrokenWorkflow, RetryingWorkflow, FailingWorkflow],
             activities=[unreachable_service],
         ),
     ):
@@ -158,10 +169,25 @@ async def planted(
                 state=ScheduleState(paused=True, note="paused by the doctor test"),
             ),
         )
+        failing = await client.create_schedule(
+            failing_id,
+            Schedule(
+                action=ScheduleActionStartWorkflow(
+                    FailingWorkflow.run,
+                    id=f"doctor-failing-{tag}",
+                    task_queue=f"doctor-broken-{tag}",
+                ),
+                spec=ScheduleSpec(cron_expressions=["0 0 1 1 *"]),  # not before next year
+            ),
+        )
+        await failing.trigger()  # run now, by hand
         try:
-            yield Planted(settings, broken.id, retrying.id, f"ticket-{ticket_no}", schedule_id)
+            yield Planted(
+                settings, broken.id, retrying.id, f"ticket-{ticket_no}", schedule_id, failing_id
+            )
         finally:
             await schedule.delete()
+            await failing.delete()
             for handle in (broken, retrying):
                 await handle.terminate("test over")
             await client.get_workflow_handle(f"ticket-{ticket_no}").terminate("test over")
@@ -183,6 +209,7 @@ async def test_doctor_finds_what_is_stuck(
             (Trouble.ACTIVITY, planted.retrying),
             (Trouble.READ_MODEL, planted.lagging),
             (Trouble.SCHEDULE, planted.schedule),
+            (Trouble.SCHEDULE, planted.failing_schedule),
         ]
         return result if all(_one(result, *each) for each in wanted) else None
 
@@ -216,6 +243,12 @@ async def test_doctor_finds_what_is_stuck(
     facts = dict(schedule.facts)
     assert int(str(facts["missed_runs"])) >= 1 and facts["paused"] == "paused by the doctor test"
     assert schedule.link.endswith(f"/namespaces/default/schedules/{planted.schedule}")
+    failed = _one(result, Trouble.SCHEDULE, planted.failing_schedule)
+    assert failed is not None and failed.what == "DoctorFailingWorkflow"
+    run = str(dict(failed.facts)["failed_run"])  # the schedule's run: its id, then the time
+    assert run.startswith(f"doctor-failing-{planted.failing_schedule[-8:]}-") and run.endswith(
+        ": failed"
+    )
 
     assert result.examined[Trouble.READ_MODEL] >= 1 and not result.stopped_early
     assert not result.flags_unavailable
