@@ -35,8 +35,8 @@ PRIORITY_MATCHING = (
 )
 
 # After this many workflow task failures in a row the server marks the workflow with
-# TemporalReportedProblems, which `hotline doctor` finds by a visibility query. Temporal
-# Cloud has it on; a self-hosted cluster sets the same dynamic config.
+# TemporalReportedProblems, which `hotline doctor` finds by a visibility query. Servers
+# mark after 5 by default; the dev server and the compose file's say 3, to be told sooner.
 REPORTED_PROBLEMS_AFTER = 3
 
 
