@@ -6,14 +6,14 @@ How it bounds its work, however many tickets are open (a city has hundreds of th
 
 - Failing workflow tasks are found by visibility, not by describing tickets: the server
   flags a workflow with ``TemporalReportedProblems`` after a few consecutive task failures
-  (``system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute``; the dev server
-  of ``hotline up`` and the tests set it). Only flagged workflows are described, and their
+  (``system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute``, 5 by default;
+  ``hotline up`` says 3, the tests 2). Only flagged workflows are described, and their
   history read backwards to the last failure.
 - Retrying activities are read from the descriptions of those flagged workflows and of
   the running workflows that are not tickets (reports, joint meetings, referrals: a few
-  hundred at most). A ticket's own activities are local ones (a failing publication shows
-  as a lagging row) but for a merge's claim, which retries only while its target does not
-  answer.
+  hundred at most). A ticket's own activities are local ones, retried inside its workflow
+  task where no describe shows them (a publication that keeps failing is in the worker's
+  log), but for a merge's claim, which retries only while its target does not answer.
 - Read-model lag compares each visibility page of open tickets (1,000 a page, their search
   attributes) with their rows in one ``SELECT``, so 300,000 open tickets cost 300 list
   pages and 300 selects; only a ticket whose indexed status, level or overdue flag
