@@ -71,7 +71,7 @@ def build_before(patch: str, into: Path) -> str:
     return f"{added[:10]}^"
 
 
-GUARD = "        if workflow.patched(patch):\n            raise\n"
+GUARD = "        if patched(state, patch):\n            raise\n"
 
 
 def build_unguarded(into: Path) -> None:
@@ -239,7 +239,10 @@ async def trial(patch: str) -> None:
             await desk.act(waiting, "progress", PROGRESS, who="lead")
             await desk.act(waiting, "sign", SIGN, who="lead")
             await desk.act(waiting, "progress", PROGRESS, who="lead")
-            await _replayed_by_b(env.client, [signed, early, waiting])
+            fresh = await desk.open()  # of B's own generation
+            print(f"  opened {fresh} under build B")
+            await desk.act(fresh, "sign", SIGN, who="lead")
+            await _replayed_by_b(env.client, [signed, early, waiting, fresh])
             await _doctor_says(env.client, settings)
     finally:
         await env.shutdown()

@@ -16,8 +16,9 @@ How it bounds its work, however many tickets are open (a city has hundreds of th
   log), but for a merge's claim, which retries only while its target does not answer.
 - Read-model lag compares each visibility page of open tickets (1,000 a page, their search
   attributes) with their rows in one ``SELECT``, so 300,000 open tickets cost 300 list
-  pages and 300 selects; only a ticket whose indexed status, level or overdue flag
-  disagrees with its row, or that has no row, is queried, and its ``state`` decides.
+  pages and 300 selects; only a ticket whose indexed lead, level, overdue flag, rework
+  count, closure or status disagrees with its row, or that has no row, is queried, and
+  its ``state`` decides.
 - Schedules are few: each is described and its spec asked for the times it should have
   run (``ListScheduleMatchingTimes``).
 
@@ -47,6 +48,7 @@ from temporalio.client import (
     WorkflowExecutionDescription,
     WorkflowQueryFailedError,
 )
+from temporalio.common import SearchAttributeKey
 from temporalio.service import RPCError, RPCStatusCode
 
 from hotline.settings import Settings
@@ -73,6 +75,16 @@ FLAGGED = (
 NOT_TICKETS = f'ExecutionStatus="Running" AND WorkflowType != "{TICKET_TYPE}"'
 OPEN_TICKETS = f'ExecutionStatus="Running" AND WorkflowType = "{TICKET_TYPE}"'
 PAGE = 1000
+# What a ticket indexes beside the read-model column that holds the same. A ticket started
+# as generation 1 or later (schema.search_attributes.LEAN_KEYS) does not index its status.
+COMPARED: tuple[tuple[SearchAttributeKey[Any], Any], ...] = (
+    (attrs.TICKET_STATUS, Ticket.status),
+    (attrs.LEAD_DEPARTMENT, Ticket.lead_department),
+    (attrs.ESCALATION_LEVEL, Ticket.escalation_level),
+    (attrs.OVERDUE, Ticket.overdue),
+    (attrs.REWORK_COUNT, Ticket.rework_count),
+    (attrs.CLOSURE_REASON, Ticket.closure_reason),
+)
 QUERIES_AT_ONCE = 16
 
 
@@ -213,7 +225,7 @@ class _Indexed:
 
     ticket_no: str
     run_id: str | None
-    row: tuple[Any, ...] | None  # status, level, overdue, updated_at
+    row: tuple[Any, ...] | None  # status, updated_at, then the COMPARED columns
 
 
 async def _lagging_read_model(
@@ -260,26 +272,32 @@ async def _disagreeing(
     numbers = {e.id.removeprefix("ticket-"): e for e in page if "/" not in e.id}
     if not numbers:
         return []
-    columns = (Ticket.ticket_no, Ticket.status, Ticket.escalation_level, Ticket.overdue)
+    columns = [column for _, column in COMPARED]
     async with sessions() as session:
         found = await session.execute(
-            select(*columns, Ticket.updated_at).where(Ticket.ticket_no.in_(numbers))
+            select(Ticket.ticket_no, Ticket.status, Ticket.updated_at, *columns).where(
+                Ticket.ticket_no.in_(numbers)
+            )
         )
         rows = {row[0]: tuple(row[1:]) for row in found}
     disagreeing = []
     for ticket_no, execution in numbers.items():
-        typed = execution.typed_search_attributes
-        indexed = (
-            typed.get(attrs.TICKET_STATUS),
-            typed.get(attrs.ESCALATION_LEVEL),
-            typed.get(attrs.OVERDUE),
-        )
         row = rows.get(ticket_no)
         if row is None and execution.start_time >= settled:
             continue  # just registered: its first publication may be under way
-        if row is None or (indexed[0] is not None and indexed != row[:3]):
+        if row is None or _differ(execution, row[2:]):
             disagreeing.append(_Indexed(ticket_no, execution.run_id, row))
     return disagreeing
+
+
+def _differ(execution: WorkflowExecution, stored: tuple[Any, ...]) -> bool:
+    """An indexed value the row does not have (an unset one tells nothing: not indexed)."""
+    typed = execution.typed_search_attributes
+    for (key, _), value in zip(COMPARED, stored, strict=True):
+        indexed = typed.get(key)
+        if indexed is not None and indexed != value:
+            return True
+    return False
 
 
 async def _lag_of(
@@ -298,7 +316,7 @@ async def _lag_of(
     if suspect.row is None:
         facts.append(("row_status", "-"))
     else:
-        status, _, _, updated_at = suspect.row
+        status, updated_at = suspect.row[:2]
         if view.updated_at.astimezone(UTC) <= utc(updated_at):
             return None  # only the index is behind, or ahead: the row is the ticket's
         facts += [("row_status", status), ("row_updated", utc(updated_at))]
