@@ -65,6 +65,16 @@ class Settings(BaseSettings):
     ui_port: int = 8233
     # host:port where `hotline worker` serves the Temporal SDK's Prometheus metrics; off if unset.
     worker_metrics_address: str | None = None
+    # `hotline doctor` and the admin's 运行诊断 page (services/doctor.py): an activity is
+    # reported from this attempt on, a read-model row once it has lagged its workflow this
+    # long, a schedule's run once it is this late; and the work one look may do.
+    doctor_activity_attempts: int = 5
+    doctor_read_model_grace_seconds: float = 120.0
+    doctor_schedule_grace_seconds: float = 600.0
+    doctor_schedule_lookback_days: int = 35  # the monthly schedules' last run is in view
+    doctor_scan_limit: int = 400_000  # open tickets compared with the read model, by pages
+    doctor_page_scan_limit: int = 10_000  # the same on the admin page, newest first
+    doctor_detail_limit: int = 200  # describes, history reads and queries, all told
     log_format: Literal["console", "json"] = "console"
     log_level: str = "info"
     ticket_prefix: str = ""

@@ -41,6 +41,17 @@ PRIORITY_MATCHING = (
     "matching.enableFairness=true",
 )
 
+# After this many workflow task failures in a row the server marks the workflow with
+# TemporalReportedProblems, which `hotline doctor` finds by a visibility query. Servers
+# mark after 5 by default; the dev server and the compose file's say 3, to be told sooner.
+REPORTED_PROBLEMS_AFTER = 3
+
+
+def reported_problems_arguments(after: int = REPORTED_PROBLEMS_AFTER) -> list[str]:
+    """The dev server's arguments that turn those marks on."""
+    key = "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute"
+    return ["--dynamic-config-value", f"{key}={after}"]
+
 
 async def connect(settings: Settings, *, serve_metrics: bool = False) -> Client:
     """A client with the project's converter and interceptors; a worker's also serves metrics."""

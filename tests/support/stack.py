@@ -17,7 +17,7 @@ import httpx
 from fastapi import FastAPI
 from temporalio.testing import WorkflowEnvironment
 
-from hotline.temporal import PRIORITY_MATCHING
+from hotline.temporal import PRIORITY_MATCHING, reported_problems_arguments
 from schema.search_attributes import ALL_KEYS
 from tests.support.keys import TEST_CONVERTER
 from tests.support.waiting import eventually_blocking
@@ -61,7 +61,8 @@ async def start_dev_server(*extra_args: str) -> WorkflowEnvironment:
         search_attributes=ALL_KEYS,
         data_converter=TEST_CONVERTER,
         dev_server_log_level="error",
-        dev_server_extra_args=[*PRIORITY_MATCHING, *extra_args],
+        # Flagged after two failed workflow tasks: `hotline doctor`'s tests need not wait long.
+        dev_server_extra_args=[*PRIORITY_MATCHING, *reported_problems_arguments(2), *extra_args],
         dev_server_startup_timeout=SERVER_STARTUP,
     )
 

@@ -11,6 +11,7 @@ import yaml
 from typer.main import get_command
 
 from hotline.settings import Settings
+from hotline.temporal import REPORTED_PROBLEMS_AFTER, reported_problems_arguments
 from startup.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +51,14 @@ def test_read_model_uses_postgres_through_asyncpg() -> None:
     environment = compose()["services"]["worker"]["environment"]
     assert environment["DATABASE_URL"].startswith("postgresql+asyncpg://")
     assert environment["HOTLINE_TEMPORAL_ADDRESS"] == "temporal:7233"
+
+
+def test_the_cluster_marks_failing_workflow_tasks_as_the_dev_server_does() -> None:
+    """`hotline doctor` finds failing tickets by the server's TemporalReportedProblems."""
+    configured = yaml.safe_load((ROOT / "startup" / "temporal-dynamic-config.yaml").read_text())
+    key = "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute"
+    assert configured[key] == [{"value": REPORTED_PROBLEMS_AFTER}]
+    assert reported_problems_arguments()[1] == f"{key}={REPORTED_PROBLEMS_AFTER}"
 
 
 def test_dockerfile_copies_paths_that_exist() -> None:
