@@ -196,12 +196,19 @@ async def stored_example(url: str) -> str:
         await connection.close()
 
 
+def _forget_histories(data: Path) -> None:
+    for old in data.glob("temporal.db*"):
+        old.unlink()
+
+
 async def measure(arguments: argparse.Namespace) -> dict[str, Any]:
     url = database_url(arguments.server, arguments.database)
     had = await ticket_count(url)
     reuse = arguments.reuse and had >= arguments.tickets
     if not reuse:
         await fresh_database(arguments.server, arguments.database)
+        # The histories of the tickets it held go too: the new one numbers from 1 again.
+        await asyncio.to_thread(_forget_histories, Path(arguments.data))
     async with running_stack(database_url=url, data=Path(arguments.data)) as stack:
         real = await real_tickets(stack, 20)
         filled = {"reused": had} if reuse else await fill(stack, url, arguments.tickets)

@@ -82,7 +82,9 @@ class CityMaker:
     daily: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.weights = [1 / (rank + 1) for rank in range(len(LEAVES))]
+        ranks = list(range(len(LEAVES)))
+        random.Random(7).shuffle(ranks)  # the busiest categories from every family
+        self.weights = [1 / (rank + 1) for rank in ranks]
 
     def batch(self, start: int, count: int) -> CityRows:
         rows = CityRows()

@@ -139,6 +139,8 @@ class Ticket(Base):
         Index("ix_tickets_status_created_at", "status", "created_at", "ticket_no"),
         Index("ix_tickets_status_lead", "status", "lead_department", "created_at", "ticket_no"),
         Index("ix_tickets_status_review", "status", "pending_review", "created_at", "ticket_no"),
+        # The board's overdue tickets by lead, counted from the index alone.
+        Index("ix_tickets_overdue_status_lead", "overdue", "status", "lead_department"),
     )
 
     ticket_no: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -178,13 +180,36 @@ class Duty(StrEnum):
     PASSED_DOWN = "passed_down"  # it passed the ticket down and waits on the unit below
 
 
+# What each of a department's queues on its own rows selects on (services.queues).
+QUEUE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "overdue": ("overdue",),
+    "supervised": ("supervision_tier",),
+    "assisting": ("lead", "delegated"),
+    "duty": ("duty",),
+}
+
+
 class TicketDepartment(Base):
     """Which departments are on a ticket (lead or assisting), with what a department's
     queues select on: a department's open tickets by index, never by scanning them all."""
 
     __tablename__ = "ticket_departments"
+    # Each queue of a department's own rows (overdue, supervised, assisting, a duty owed)
+    # has its index: the department and what the queue selects on, then the waiting
+    # order, so a page is read in order and a count from the index alone, status too.
     __table_args__ = (
         Index("ix_ticket_departments_queue", "department", "status", "created_at", "ticket_no"),
+        *(
+            Index(
+                f"ix_ticket_departments_{name}",
+                "department",
+                *columns,
+                "created_at",
+                "ticket_no",
+                "status",
+            )
+            for name, columns in QUEUE_COLUMNS.items()
+        ),
     )
 
     department: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -280,6 +305,11 @@ class StoredEscalation(Base):
     """One rung of the escalation ladder on one ticket (schema.escalation.Escalation)."""
 
     __tablename__ = "escalations"
+    # The open rungs of a kind, newest first (the board's lists, a department's meetings),
+    # and the board's count of open rungs by kind and tier, from the index alone.
+    __table_args__ = (
+        Index("ix_escalations_outcome_kind", "outcome", "kind", "raised_at", "id", "tier"),
+    )
 
     id: Mapped[str] = mapped_column(String(60), primary_key=True)  # "<ticket_no>/<number>"
     ticket_no: Mapped[str] = mapped_column(String(40), index=True)
