@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, false
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema.escalation import EscalationKind, EscalationOutcome
 from schema.tables import Duty, Ticket, TicketDepartment
 from schema.ticket import Actor, PendingReview, Role, TicketStatus
 from services.context import AppContext
 from services.errors import ServiceError
-from services.escalation_queries import EscalationFilter, child_reports, list_escalations
+from services.escalation_queries import child_reports, meetings_summoning
 from services.ticket_queries import list_tickets
 from services.tickets import TicketPage, TicketSearch, shown_to
 
@@ -133,11 +132,7 @@ def _owing(duty: Duty) -> ConditionsOf:
 async def _summoned(session: AsyncSession, actor: Actor) -> Conditions:
     """Tickets whose open joint meeting summoned this department, which has not reported
     in yet (吹哨报到)."""
-    open_meetings = EscalationFilter(
-        kind=EscalationKind.JOINT_MEETING, outcome=EscalationOutcome.OPEN
-    )
-    meetings, _ = await list_escalations(session, open_meetings, offset=0, limit=None)
-    summoned = [m for m in meetings if actor.department in m.detail.get("departments", [])]
+    summoned = await meetings_summoning(session, actor.department or "")
     reports = await child_reports(session, summoned, "joint_meeting_report_in")
     waiting = {
         m.ticket_no
