@@ -139,8 +139,10 @@ class Ticket(Base):
         Index("ix_tickets_status_created_at", "status", "created_at", "ticket_no"),
         Index("ix_tickets_status_lead", "status", "lead_department", "created_at", "ticket_no"),
         Index("ix_tickets_status_review", "status", "pending_review", "created_at", "ticket_no"),
-        # The board's overdue tickets by lead, counted from the index alone.
+        # The board's overdue tickets by lead, and a district's open or in one status,
+        # counted from the index alone.
         Index("ix_tickets_overdue_status_lead", "overdue", "status", "lead_department"),
+        Index("ix_tickets_district_status", "district", "status"),
     )
 
     ticket_no: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -43,9 +43,11 @@ class TicketFilter:
         return (Ticket.created_at, Ticket.ticket_no)
 
     def apply(self, query: Select[Any]) -> Select[Any]:
+        overdue_rows = self.department is not None and self.overdue is True
         exact = {
             Ticket.status: self.status.value if self.status else None,
-            Ticket.overdue: self.overdue,
+            # The department's overdue rows say it (below), from their index alone.
+            Ticket.overdue: None if overdue_rows else self.overdue,
             Ticket.district: self.district,
             Ticket.category: self.category,
             Ticket.escalation_level: self.escalation_level,
@@ -55,7 +57,7 @@ class TicketFilter:
         for column, value in exact.items():
             if value is not None:
                 query = query.where(column == value)
-        if self.department is not None and self.overdue is True:
+        if overdue_rows:
             # The department's overdue rows (each its ticket's flag, copied), joined one a
             # ticket: their own index finds them in order (``order``), where a scan of every
             # overdue ticket's codes, or of every ticket by its instant, would be long.

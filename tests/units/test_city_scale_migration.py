@@ -26,7 +26,7 @@ NEW = {
         "ix_ticket_departments_assisting",
         "ix_ticket_departments_duty",
     },
-    "tickets": {"ix_tickets_overdue_status_lead"},
+    "tickets": {"ix_tickets_overdue_status_lead", "ix_tickets_district_status"},
     "escalations": {"ix_escalations_outcome_kind"},
 }
 
