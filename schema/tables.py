@@ -215,7 +215,8 @@ class TicketDepartment(Base):
     )
 
     department: Mapped[str] = mapped_column(String(64), primary_key=True)
-    ticket_no: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # Its own index: every transition replaces the ticket's rows, found by the ticket.
+    ticket_no: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
     status: Mapped[str] = mapped_column(String(20))
     lead: Mapped[bool] = mapped_column(Boolean)
     # Passed down to it from the lead (二级派单), not dispatched to it by the centre.

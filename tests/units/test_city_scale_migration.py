@@ -25,6 +25,7 @@ NEW = {
         "ix_ticket_departments_supervised",
         "ix_ticket_departments_assisting",
         "ix_ticket_departments_duty",
+        "ix_ticket_departments_ticket_no",
     },
     "tickets": {"ix_tickets_overdue_status_lead", "ix_tickets_district_status"},
     "escalations": {"ix_escalations_outcome_kind"},
