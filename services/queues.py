@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, false
+from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.tables import Duty, Ticket, TicketDepartment
@@ -21,7 +21,7 @@ from schema.ticket import Actor, PendingReview, Role, TicketStatus
 from services.context import AppContext
 from services.errors import ServiceError
 from services.escalation_queries import child_reports, meetings_summoning
-from services.ticket_queries import list_tickets
+from services.ticket_queries import TicketFilter, list_tickets
 from services.tickets import TicketPage, TicketSearch, shown_to
 
 Conditions = list[ColumnElement[bool]]
@@ -35,18 +35,17 @@ def _status(status: TicketStatus) -> ColumnElement[bool]:
     return Ticket.status == status.value
 
 
-def _on_ticket(actor: Actor, *where: ColumnElement[bool]) -> ColumnElement[bool]:
-    """The tickets in this department's hands that it leads or assists on, and ``where``:
-    its own rows joined (one a ticket, by their key), so that its queue's index finds
-    them in waiting order (``ROWS_ORDER``), never by walking every ticket's."""
-    return and_(
-        TicketDepartment.ticket_no == Ticket.ticket_no,
+def _in_its_hands(actor: Actor, *where: ColumnElement[bool]) -> Conditions:
+    """This department's rows of the tickets in its hands that it leads or assists on, and
+    ``where``: what a queue of its own rows selects, all in its rows' indexes."""
+    return [
         TicketDepartment.department == actor.department,
         TicketDepartment.status.in_(_IN_ITS_HANDS),
         *where,
-    )
+    ]
 
 
+RowsOf = Callable[[Actor], Conditions]
 # The department's rows' copy of their tickets' (created_at, ticket_no): the same order.
 ROWS_ORDER = (TicketDepartment.created_at, TicketDepartment.ticket_no)
 
@@ -56,7 +55,10 @@ class WorkQueue:
     key: str
     role: Role  # whose desk it stands on
     conditions: ConditionsOf
-    joins_department_rows: bool = False  # its conditions are _on_ticket's
+    # A queue of the department's own rows: which they are. They are joined one a ticket
+    # (by their key), so its index finds them in waiting order (ROWS_ORDER), never by
+    # walking every ticket's; and counted alone when the search adds nothing.
+    rows: RowsOf | None = None
 
 
 async def _received(_: AsyncSession, __: Actor) -> Conditions:
@@ -106,27 +108,23 @@ async def _in_hand(_: AsyncSession, actor: Actor) -> Conditions:
     return [_status(TicketStatus.HANDLING), Ticket.lead_department == actor.department]
 
 
-async def _overdue(_: AsyncSession, actor: Actor) -> Conditions:
-    return [_on_ticket(actor, TicketDepartment.overdue.is_(True))]
+def _overdue(actor: Actor) -> Conditions:
+    return _in_its_hands(actor, TicketDepartment.overdue.is_(True))
 
 
-async def _supervised(_: AsyncSession, actor: Actor) -> Conditions:
-    return [_on_ticket(actor, TicketDepartment.supervision_tier.is_not(None))]
+def _supervised(actor: Actor) -> Conditions:
+    return _in_its_hands(actor, TicketDepartment.supervision_tier.is_not(None))
 
 
-async def _assisting(_: AsyncSession, actor: Actor) -> Conditions:
-    return [
-        _on_ticket(actor, TicketDepartment.lead.is_(False), TicketDepartment.delegated.is_(False))
-    ]
+def _assisting(actor: Actor) -> Conditions:
+    return _in_its_hands(
+        actor, TicketDepartment.lead.is_(False), TicketDepartment.delegated.is_(False)
+    )
 
 
-def _owing(duty: Duty) -> ConditionsOf:
+def _owing(duty: Duty) -> RowsOf:
     """The tickets on which this department owes ``duty`` (a part, a reply up, …)."""
-
-    async def conditions(_: AsyncSession, actor: Actor) -> Conditions:
-        return [_on_ticket(actor, TicketDepartment.duty == duty.value)]
-
-    return conditions
+    return lambda actor: _in_its_hands(actor, TicketDepartment.duty == duty.value)
 
 
 async def _summoned(session: AsyncSession, actor: Actor) -> Conditions:
@@ -143,9 +141,13 @@ async def _summoned(session: AsyncSession, actor: Actor) -> Conditions:
     return [Ticket.ticket_no.in_(waiting)] if waiting else [false()]
 
 
-def _on_own_rows(key: str, conditions: ConditionsOf) -> WorkQueue:
-    """A department's queue of its own rows (conditions from ``_on_ticket``)."""
-    return WorkQueue(key, Role.DEPARTMENT, conditions, joins_department_rows=True)
+def _on_own_rows(key: str, rows: RowsOf) -> WorkQueue:
+    """A department's queue of its own rows, each joined to its ticket."""
+
+    async def conditions(_: AsyncSession, actor: Actor) -> Conditions:
+        return [TicketDepartment.ticket_no == Ticket.ticket_no, *rows(actor)]
+
+    return WorkQueue(key, Role.DEPARTMENT, conditions, rows)
 
 
 WORK_QUEUES = (
@@ -207,14 +209,20 @@ async def _page(
     session: AsyncSession, actor: Actor, queue: WorkQueue, search: TicketSearch
 ) -> TicketPage:
     page, size = search.page, search.page_size
+    where = search.where(search.department)
+    rows = queue.rows(actor) if queue.rows is not None else None
+    alone = None
+    if rows is not None and where == TicketFilter():
+        alone = select(func.count()).select_from(TicketDepartment).where(*rows)
     items, total = await list_tickets(
         session,
-        search.where(search.department),
+        where,
         offset=(page - 1) * size,
         limit=size,
         also=await queue.conditions(session, actor),
         oldest_first=True,
-        order=ROWS_ORDER if queue.joins_department_rows else None,
+        order=ROWS_ORDER if rows is not None else None,
+        count=alone,
     )
     shown = [shown_to(actor, item) for item in items]
     return TicketPage(items=shown, total=total, page=page, page_size=size)
