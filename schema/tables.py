@@ -20,6 +20,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -182,12 +183,18 @@ class Duty(StrEnum):
     PASSED_DOWN = "passed_down"  # it passed the ticket down and waits on the unit below
 
 
-# What each of a department's queues on its own rows selects on (services.queues).
-QUEUE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "overdue": ("overdue",),
-    "supervised": ("supervision_tier",),
-    "assisting": ("lead", "delegated"),
-    "duty": ("duty",),
+def _only(sqlite: str, postgresql: str) -> dict[str, Any]:
+    """An index's condition, as each database's queries spell it (so it is matched)."""
+    return {"sqlite_where": text(sqlite), "postgresql_where": text(postgresql)}
+
+
+# Each of a department's queues of its own rows (services.queues): the rows it can hold,
+# as its index's condition, so its index holds those rows only.
+QUEUE_ROWS: dict[str, dict[str, Any]] = {
+    "overdue": _only("overdue IS 1", "overdue IS true"),
+    "supervised": _only("supervision_tier IS NOT NULL", "supervision_tier IS NOT NULL"),
+    "assisting": _only("lead IS 0 AND delegated IS 0", "lead IS false AND delegated IS false"),
+    "duty": _only("duty IS NOT NULL", "duty IS NOT NULL"),
 }
 
 
@@ -197,20 +204,20 @@ class TicketDepartment(Base):
 
     __tablename__ = "ticket_departments"
     # Each queue of a department's own rows (overdue, supervised, assisting, a duty owed)
-    # has its index: the department and what the queue selects on, then the waiting
-    # order, so a page is read in order and a count from the index alone, status too.
+    # has its index: the department's rows the queue can hold, in waiting order, so a
+    # page is read in order and a count from the index alone, status too.
     __table_args__ = (
         Index("ix_ticket_departments_queue", "department", "status", "created_at", "ticket_no"),
         *(
             Index(
                 f"ix_ticket_departments_{name}",
                 "department",
-                *columns,
                 "created_at",
                 "ticket_no",
                 "status",
+                **only,
             )
-            for name, columns in QUEUE_COLUMNS.items()
+            for name, only in QUEUE_ROWS.items()
         ),
     )
 
