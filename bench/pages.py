@@ -259,6 +259,57 @@ async def timed_search(client: httpx.AsyncClient, typed: str, repeats: int) -> d
     }
 
 
+Clients = dict[str, tuple[httpx.AsyncClient, str]]
+
+
+def workbench_pages(
+    agent: httpx.AsyncClient,
+    clerk: httpx.AsyncClient,
+    supervisor: httpx.AsyncClient,
+    live: str,
+    stored: str,
+) -> Clients:
+    """The pages timed, by name: who asks, and the path (``live``: a ticket with its
+    workflow running; ``stored``: one the read model alone holds)."""
+    return {
+        "department_inbox": (clerk, "/inbox"),
+        "department_queues_fragment": (clerk, "/queues"),
+        "agent_desk": (agent, "/desk"),
+        "agent_queues_fragment": (agent, "/queues"),
+        "ticket_page_live": (clerk, f"/tickets/{live}"),
+        "ticket_page_stored": (agent, f"/tickets/{stored}"),
+        "search_handling": (agent, "/tickets?status=handling"),
+        # A whole family of the tree: every category below 城市管理.
+        "search_category_group": (agent, "/tickets?category=01"),
+        # The desk's picker as the agent types: a synonym, then pinyin initials.
+        "category_search_synonym": (agent, "/desk/categories?category_query=摊贩"),
+        "category_search_pinyin": (agent, "/desk/categories?category_query=zdjy"),
+        "supervision_board": (supervisor, "/board"),
+        "board_charts_json": (supervisor, "/board/charts.json"),
+        # The read model's tickets span 90 days: last month holds about a third of them.
+        "statistics_last_month": (supervisor, "/stats?period=last_month"),
+        "statistics_today": (supervisor, "/stats?period=today"),
+        "hot_spots_last_month": (supervisor, "/hotspots?period=last_month"),
+        "escalation_history": (supervisor, "/escalations"),
+        "escalation_history_open_meetings": (
+            supervisor,
+            "/escalations?kind=joint_meeting&outcome=open",
+        ),
+    }
+
+
+def topbar_searches(
+    agent: httpx.AsyncClient, clerk: httpx.AsyncClient, live: str, phone: str
+) -> Clients:
+    """The top bar's searches timed, by name: who types, and what."""
+    return {
+        "topbar_search_phone_agent": (agent, phone),
+        "topbar_search_phone_department": (clerk, "13812341234"),
+        "topbar_search_number": (agent, live),
+        "topbar_search_category_words": (agent, "占道"),
+    }
+
+
 async def measure(rows: int, escalations: int, repeats: int) -> dict[str, Any]:
     async with running_stack() as stack:
         real = await real_tickets(stack, 20)
@@ -268,38 +319,9 @@ async def measure(rows: int, escalations: int, repeats: int) -> dict[str, Any]:
         agent = await signed_in_client(stack, Role.AGENT, None)
         clerk = await signed_in_client(stack, Role.DEPARTMENT, DEPARTMENT)
         supervisor = await signed_in_client(stack, Role.SUPERVISOR, None)
-        pages = {
-            "department_inbox": (clerk, "/inbox"),
-            "department_queues_fragment": (clerk, "/queues"),
-            "agent_desk": (agent, "/desk"),
-            "agent_queues_fragment": (agent, "/queues"),
-            "ticket_page_live": (clerk, f"/tickets/{real[0]}"),
-            "ticket_page_stored": (agent, "/tickets/SYN-0000042"),
-            "search_handling": (agent, "/tickets?status=handling"),
-            # A whole family of the tree: every category below 城市管理.
-            "search_category_group": (agent, "/tickets?category=01"),
-            # The desk's picker as the agent types: a synonym, then pinyin initials.
-            "category_search_synonym": (agent, "/desk/categories?category_query=摊贩"),
-            "category_search_pinyin": (agent, "/desk/categories?category_query=zdjy"),
-            "supervision_board": (supervisor, "/board"),
-            "board_charts_json": (supervisor, "/board/charts.json"),
-            # The read model's tickets span 90 days: last month holds about a third of them.
-            "statistics_last_month": (supervisor, "/stats?period=last_month"),
-            "statistics_today": (supervisor, "/stats?period=today"),
-            "hot_spots_last_month": (supervisor, "/hotspots?period=last_month"),
-            "escalation_history": (supervisor, "/escalations"),
-            "escalation_history_open_meetings": (
-                supervisor,
-                "/escalations?kind=joint_meeting&outcome=open",
-            ),
-        }
+        pages = workbench_pages(agent, clerk, supervisor, real[0], "SYN-0000042")
         figures = {name: await timed(c, path, repeats) for name, (c, path) in pages.items()}
-        searches = {
-            "topbar_search_phone_agent": (agent, "13900000042"),
-            "topbar_search_phone_department": (clerk, "13812341234"),
-            "topbar_search_number": (agent, real[0]),
-            "topbar_search_category_words": (agent, "占道"),
-        }
+        searches = topbar_searches(agent, clerk, real[0], "13900000042")
         for name, (client, typed) in searches.items():
             figures[name] = await timed_search(client, typed, repeats)
         for client in (agent, clerk, supervisor):

@@ -117,8 +117,13 @@ def _start_processes(
 
 
 @asynccontextmanager
-async def running_stack(database_url: str | None = None) -> AsyncIterator[Stack]:
-    data = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+async def running_stack(
+    database_url: str | None = None, data: Path | None = None
+) -> AsyncIterator[Stack]:
+    """The stack on a fresh data folder, or on ``data`` (its keys, and so a read model
+    filled before, kept from run to run)."""
+    data = data or Path(tempfile.mkdtemp(prefix="hotline-bench-"))
+    data.mkdir(parents=True, exist_ok=True)
     api_port = free_port()
     settings = Settings(
         data_dir=data,

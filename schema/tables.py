@@ -20,6 +20,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -139,6 +140,10 @@ class Ticket(Base):
         Index("ix_tickets_status_created_at", "status", "created_at", "ticket_no"),
         Index("ix_tickets_status_lead", "status", "lead_department", "created_at", "ticket_no"),
         Index("ix_tickets_status_review", "status", "pending_review", "created_at", "ticket_no"),
+        # The board's overdue tickets by lead, and a district's open or in one status,
+        # counted from the index alone.
+        Index("ix_tickets_overdue_status_lead", "overdue", "status", "lead_department"),
+        Index("ix_tickets_district_status", "district", "status"),
     )
 
     ticket_no: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -178,17 +183,47 @@ class Duty(StrEnum):
     PASSED_DOWN = "passed_down"  # it passed the ticket down and waits on the unit below
 
 
+def _only(sqlite: str, postgresql: str) -> dict[str, Any]:
+    """An index's condition, as each database's queries spell it (so it is matched)."""
+    return {"sqlite_where": text(sqlite), "postgresql_where": text(postgresql)}
+
+
+# Each of a department's queues of its own rows (services.queues): the rows it can hold,
+# as its index's condition, so its index holds those rows only.
+QUEUE_ROWS: dict[str, dict[str, Any]] = {
+    "overdue": _only("overdue IS 1", "overdue IS true"),
+    "supervised": _only("supervision_tier IS NOT NULL", "supervision_tier IS NOT NULL"),
+    "assisting": _only("lead IS 0 AND delegated IS 0", "lead IS false AND delegated IS false"),
+    "duty": _only("duty IS NOT NULL", "duty IS NOT NULL"),
+}
+
+
 class TicketDepartment(Base):
     """Which departments are on a ticket (lead or assisting), with what a department's
     queues select on: a department's open tickets by index, never by scanning them all."""
 
     __tablename__ = "ticket_departments"
+    # Each queue of a department's own rows (overdue, supervised, assisting, a duty owed)
+    # has its index: the department's rows the queue can hold, in waiting order, so a
+    # page is read in order and a count from the index alone, status too.
     __table_args__ = (
         Index("ix_ticket_departments_queue", "department", "status", "created_at", "ticket_no"),
+        *(
+            Index(
+                f"ix_ticket_departments_{name}",
+                "department",
+                "created_at",
+                "ticket_no",
+                "status",
+                **only,
+            )
+            for name, only in QUEUE_ROWS.items()
+        ),
     )
 
     department: Mapped[str] = mapped_column(String(64), primary_key=True)
-    ticket_no: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # Its own index: every transition replaces the ticket's rows, found by the ticket.
+    ticket_no: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
     status: Mapped[str] = mapped_column(String(20))
     lead: Mapped[bool] = mapped_column(Boolean)
     # Passed down to it from the lead (二级派单), not dispatched to it by the centre.
@@ -280,6 +315,11 @@ class StoredEscalation(Base):
     """One rung of the escalation ladder on one ticket (schema.escalation.Escalation)."""
 
     __tablename__ = "escalations"
+    # The open rungs of a kind, newest first (the board's lists, a department's meetings),
+    # and the board's count of open rungs by kind and tier, from the index alone.
+    __table_args__ = (
+        Index("ix_escalations_outcome_kind", "outcome", "kind", "raised_at", "id", "tier"),
+    )
 
     id: Mapped[str] = mapped_column(String(60), primary_key=True)  # "<ticket_no>/<number>"
     ticket_no: Mapped[str] = mapped_column(String(40), index=True)

@@ -36,6 +36,10 @@ class TicketStatus(StrEnum):
     CLOSED = "closed"
 
 
+# Named, rather than "not closed", so an index on the status finds them.
+OPEN_STATUSES = tuple(s.value for s in TicketStatus if s is not TicketStatus.CLOSED)
+
+
 class TicketType(StrEnum):
     ENQUIRY = "enquiry"  # 咨询
     HELP = "help"  # 求助

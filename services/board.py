@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
 from schema.ladder import rungs_shown
 from schema.tables import StoredEscalation, Ticket
-from schema.ticket import TicketStatus
+from schema.ticket import OPEN_STATUSES, TicketStatus
 from services.context import AppContext
 from services.escalation_queries import EscalationFilter, child_reports, list_escalations
 
@@ -69,7 +69,7 @@ async def board_figures(context: AppContext, now: datetime) -> BoardFigures:
 async def _charts(session: AsyncSession, now: datetime, timezone: ZoneInfo) -> ChartFigures:
     overdue = await session.execute(
         select(Ticket.lead_department, func.count())
-        .where(Ticket.status != TicketStatus.CLOSED.value, Ticket.overdue.is_(True))
+        .where(Ticket.status.in_(OPEN_STATUSES), Ticket.overdue.is_(True))
         .group_by(Ticket.lead_department)
         .order_by(func.count().desc(), Ticket.lead_department)
     )
@@ -90,7 +90,7 @@ async def _board(session: AsyncSession, now: datetime, timezone: ZoneInfo) -> Bo
         status: count
         for status, count in await session.execute(
             select(Ticket.status, func.count())
-            .where(Ticket.status != TicketStatus.CLOSED.value)
+            .where(Ticket.status.in_(OPEN_STATUSES))
             .group_by(Ticket.status)
         )
     }

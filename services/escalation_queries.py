@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,8 +69,35 @@ async def open_child(
     return found
 
 
+class OnTicket(Protocol):
+    @property
+    def ticket_no(self) -> str: ...
+
+
+class OpenMeeting(NamedTuple):
+    ticket_no: str
+    number: int
+
+
+async def meetings_summoning(session: AsyncSession, department: str) -> list[OpenMeeting]:
+    """The open joint meetings that summoned ``department``. Who was summoned is in each
+    one's sealed detail, so every open meeting's is opened: that column alone is read,
+    not the whole record."""
+    rows = await session.execute(
+        select(StoredEscalation.ticket_no, StoredEscalation.number, StoredEscalation.detail).where(
+            StoredEscalation.outcome == EscalationOutcome.OPEN.value,
+            StoredEscalation.kind == EscalationKind.JOINT_MEETING.value,
+        )
+    )
+    return [
+        OpenMeeting(no, number)
+        for no, number, detail in rows
+        if department in (detail or {}).get("departments", [])
+    ]
+
+
 async def child_reports(
-    session: AsyncSession, records: Iterable[Escalation], action: str
+    session: AsyncSession, records: Iterable[OnTicket], action: str
 ) -> dict[tuple[str, int], list[dict[str, Any]]]:
     """What the children of these rungs reported to their tickets' timelines as ``action``
     (a report-in, an acknowledgement), by (ticket, rung number): the events' details."""

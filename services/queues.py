@@ -13,16 +13,15 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import ColumnElement, false, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from schema.escalation import EscalationKind, EscalationOutcome
 from schema.tables import Duty, Ticket, TicketDepartment
 from schema.ticket import Actor, PendingReview, Role, TicketStatus
 from services.context import AppContext
 from services.errors import ServiceError
-from services.escalation_queries import EscalationFilter, child_reports, list_escalations
-from services.ticket_queries import list_tickets
+from services.escalation_queries import child_reports, meetings_summoning
+from services.ticket_queries import TicketFilter, list_tickets
 from services.tickets import TicketPage, TicketSearch, shown_to
 
 Conditions = list[ColumnElement[bool]]
@@ -36,15 +35,19 @@ def _status(status: TicketStatus) -> ColumnElement[bool]:
     return Ticket.status == status.value
 
 
-def _on_ticket(actor: Actor, *where: ColumnElement[bool]) -> ColumnElement[bool]:
-    """The tickets in this department's hands that it leads or assists on, and ``where``."""
-    return Ticket.ticket_no.in_(
-        select(TicketDepartment.ticket_no).where(
-            TicketDepartment.department == actor.department,
-            TicketDepartment.status.in_(_IN_ITS_HANDS),
-            *where,
-        )
-    )
+def _in_its_hands(actor: Actor, *where: ColumnElement[bool]) -> Conditions:
+    """This department's rows of the tickets in its hands that it leads or assists on, and
+    ``where``: what a queue of its own rows selects, all in its rows' indexes."""
+    return [
+        TicketDepartment.department == actor.department,
+        TicketDepartment.status.in_(_IN_ITS_HANDS),
+        *where,
+    ]
+
+
+RowsOf = Callable[[Actor], Conditions]
+# The department's rows' copy of their tickets' (created_at, ticket_no): the same order.
+ROWS_ORDER = (TicketDepartment.created_at, TicketDepartment.ticket_no)
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,10 @@ class WorkQueue:
     key: str
     role: Role  # whose desk it stands on
     conditions: ConditionsOf
+    # A queue of the department's own rows: which they are. They are joined one a ticket
+    # (by their key), so its index finds them in waiting order (ROWS_ORDER), never by
+    # walking every ticket's; and counted alone when the search adds nothing.
+    rows: RowsOf | None = None
 
 
 async def _received(_: AsyncSession, __: Actor) -> Conditions:
@@ -101,37 +108,29 @@ async def _in_hand(_: AsyncSession, actor: Actor) -> Conditions:
     return [_status(TicketStatus.HANDLING), Ticket.lead_department == actor.department]
 
 
-async def _overdue(_: AsyncSession, actor: Actor) -> Conditions:
-    return [_on_ticket(actor, TicketDepartment.overdue.is_(True))]
+def _overdue(actor: Actor) -> Conditions:
+    return _in_its_hands(actor, TicketDepartment.overdue.is_(True))
 
 
-async def _supervised(_: AsyncSession, actor: Actor) -> Conditions:
-    return [_on_ticket(actor, TicketDepartment.supervision_tier.is_not(None))]
+def _supervised(actor: Actor) -> Conditions:
+    return _in_its_hands(actor, TicketDepartment.supervision_tier.is_not(None))
 
 
-async def _assisting(_: AsyncSession, actor: Actor) -> Conditions:
-    return [
-        _on_ticket(actor, TicketDepartment.lead.is_(False), TicketDepartment.delegated.is_(False))
-    ]
+def _assisting(actor: Actor) -> Conditions:
+    return _in_its_hands(
+        actor, TicketDepartment.lead.is_(False), TicketDepartment.delegated.is_(False)
+    )
 
 
-def _owing(duty: Duty) -> ConditionsOf:
+def _owing(duty: Duty) -> RowsOf:
     """The tickets on which this department owes ``duty`` (a part, a reply up, …)."""
-
-    async def conditions(_: AsyncSession, actor: Actor) -> Conditions:
-        return [_on_ticket(actor, TicketDepartment.duty == duty.value)]
-
-    return conditions
+    return lambda actor: _in_its_hands(actor, TicketDepartment.duty == duty.value)
 
 
 async def _summoned(session: AsyncSession, actor: Actor) -> Conditions:
     """Tickets whose open joint meeting summoned this department, which has not reported
     in yet (吹哨报到)."""
-    open_meetings = EscalationFilter(
-        kind=EscalationKind.JOINT_MEETING, outcome=EscalationOutcome.OPEN
-    )
-    meetings, _ = await list_escalations(session, open_meetings, offset=0, limit=None)
-    summoned = [m for m in meetings if actor.department in m.detail.get("departments", [])]
+    summoned = await meetings_summoning(session, actor.department or "")
     reports = await child_reports(session, summoned, "joint_meeting_report_in")
     waiting = {
         m.ticket_no
@@ -140,6 +139,15 @@ async def _summoned(session: AsyncSession, actor: Actor) -> Conditions:
         not in [r.get("department") for r in reports.get((m.ticket_no, m.number), [])]
     }
     return [Ticket.ticket_no.in_(waiting)] if waiting else [false()]
+
+
+def _on_own_rows(key: str, rows: RowsOf) -> WorkQueue:
+    """A department's queue of its own rows, each joined to its ticket."""
+
+    async def conditions(_: AsyncSession, actor: Actor) -> Conditions:
+        return [TicketDepartment.ticket_no == Ticket.ticket_no, *rows(actor)]
+
+    return WorkQueue(key, Role.DEPARTMENT, conditions, rows)
 
 
 WORK_QUEUES = (
@@ -154,16 +162,16 @@ WORK_QUEUES = (
     WorkQueue("meeting", Role.DEPARTMENT, _summoned),
     WorkQueue("sign", Role.DEPARTMENT, _to_sign),
     WorkQueue("handling", Role.DEPARTMENT, _in_hand),
-    WorkQueue("overdue", Role.DEPARTMENT, _overdue),
+    _on_own_rows("overdue", _overdue),
     WorkQueue("suspended", Role.DEPARTMENT, _suspended),
-    WorkQueue("supervised", Role.DEPARTMENT, _supervised),
-    WorkQueue("assisting", Role.DEPARTMENT, _assisting),
-    WorkQueue("parts", Role.DEPARTMENT, _owing(Duty.PART)),
+    _on_own_rows("supervised", _supervised),
+    _on_own_rows("assisting", _assisting),
+    _on_own_rows("parts", _owing(Duty.PART)),
     # 二级派单: what was passed down to this unit, and what it passed down.
-    WorkQueue("delegated-sign", Role.DEPARTMENT, _owing(Duty.DELEGATED_SIGN)),
-    WorkQueue("delegated-reply", Role.DEPARTMENT, _owing(Duty.DELEGATED_REPLY)),
-    WorkQueue("delegated-review", Role.DEPARTMENT, _owing(Duty.DELEGATED_REVIEW)),
-    WorkQueue("passed-down", Role.DEPARTMENT, _owing(Duty.PASSED_DOWN)),
+    _on_own_rows("delegated-sign", _owing(Duty.DELEGATED_SIGN)),
+    _on_own_rows("delegated-reply", _owing(Duty.DELEGATED_REPLY)),
+    _on_own_rows("delegated-review", _owing(Duty.DELEGATED_REVIEW)),
+    _on_own_rows("passed-down", _owing(Duty.PASSED_DOWN)),
 )
 QUEUE_BY_KEY = {queue.key: queue for queue in WORK_QUEUES}
 
@@ -201,13 +209,20 @@ async def _page(
     session: AsyncSession, actor: Actor, queue: WorkQueue, search: TicketSearch
 ) -> TicketPage:
     page, size = search.page, search.page_size
+    where = search.where(search.department)
+    rows = queue.rows(actor) if queue.rows is not None else None
+    alone = None
+    if rows is not None and where == TicketFilter():
+        alone = select(func.count()).select_from(TicketDepartment).where(*rows)
     items, total = await list_tickets(
         session,
-        search.where(search.department),
+        where,
         offset=(page - 1) * size,
         limit=size,
         also=await queue.conditions(session, actor),
         oldest_first=True,
+        order=ROWS_ORDER if rows is not None else None,
+        count=alone,
     )
     shown = [shown_to(actor, item) for item in items]
     return TicketPage(items=shown, total=total, page=page, page_size=size)

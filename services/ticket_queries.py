@@ -9,9 +9,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from schema.tables import Department, Ticket, TicketDepartment, TicketEvent
-from schema.ticket import TicketStatus, TicketView, TimelineEvent
+from schema.ticket import OPEN_STATUSES, TicketStatus, TicketView, TimelineEvent
+
+# A department's own rows as the overdue filter joins them (apart from a queue's).
+_OVERDUE_ROWS = aliased(TicketDepartment, name="overdue_rows")
 
 
 @dataclass(frozen=True)
@@ -31,10 +35,34 @@ class TicketFilter:
     created_from: datetime | None = None
     created_to: datetime | None = None
 
+    def order(self) -> tuple[Any, Any]:
+        """What a list of these pages by: the tickets' (created_at, ticket_no), or the copy
+        of them in the department rows it joins, which their index holds in order."""
+        if self.department is not None and self.overdue is True:
+            return (_OVERDUE_ROWS.created_at, _OVERDUE_ROWS.ticket_no)
+        return (Ticket.created_at, Ticket.ticket_no)
+
+    def rows_count(self) -> Select[Any] | None:
+        """The count of a filter that is a department's overdue tickets and nothing else,
+        from its overdue rows' index alone (every row has its ticket)."""
+        if self.department is None or self != TicketFilter(
+            department=self.department, overdue=True
+        ):
+            return None
+        return (
+            select(func.count())
+            .select_from(TicketDepartment)
+            .where(
+                TicketDepartment.department == self.department, TicketDepartment.overdue.is_(True)
+            )
+        )
+
     def apply(self, query: Select[Any]) -> Select[Any]:
+        overdue_rows = self.department is not None and self.overdue is True
         exact = {
             Ticket.status: self.status.value if self.status else None,
-            Ticket.overdue: self.overdue,
+            # The department's overdue rows say it (below), from their index alone.
+            Ticket.overdue: None if overdue_rows else self.overdue,
             Ticket.district: self.district,
             Ticket.category: self.category,
             Ticket.escalation_level: self.escalation_level,
@@ -44,11 +72,14 @@ class TicketFilter:
         for column, value in exact.items():
             if value is not None:
                 query = query.where(column == value)
-        if self.department is not None and self.overdue is True:
-            # Few tickets are overdue: the overdue index finds them, and each one's list
-            # of codes is checked (codes cannot hold a wildcard, and are escaped anyway).
+        if overdue_rows:
+            # The department's overdue rows (each its ticket's flag, copied), joined one a
+            # ticket: their own index finds them in order (``order``), where a scan of every
+            # overdue ticket's codes, or of every ticket by its instant, would be long.
             query = query.where(
-                Ticket.department_codes.contains(f",{self.department},", autoescape=True)
+                _OVERDUE_ROWS.ticket_no == Ticket.ticket_no,
+                _OVERDUE_ROWS.department == self.department,
+                _OVERDUE_ROWS.overdue.is_(True),
             )
         elif self.department is not None:
             # Otherwise the department's own index (ticket_departments) finds its tickets,
@@ -67,7 +98,9 @@ class TicketFilter:
             query = query.where(Ticket.ticket_no.in_(reach))
         if self.open is not None:
             closed = TicketStatus.CLOSED.value
-            query = query.where(Ticket.status != closed if self.open else Ticket.status == closed)
+            query = query.where(
+                Ticket.status.in_(OPEN_STATUSES) if self.open else Ticket.status == closed
+            )
         if self.min_escalation_level is not None:
             query = query.where(Ticket.escalation_level >= self.min_escalation_level)
         if self.created_from is not None:
@@ -85,20 +118,28 @@ async def list_tickets(
     limit: int,
     also: Sequence[ColumnElement[bool]] = (),
     oldest_first: bool = False,
+    order: tuple[Any, Any] | None = None,
+    count: Select[Any] | None = None,
 ) -> tuple[list[TicketView], int]:
     """A page of tickets and how many match; newest first, or oldest first for a work
-    queue. ``also``: further conditions (a workbench queue's).
+    queue. ``also``: further conditions (a workbench queue's); ``order``: the columns that
+    hold the tickets' (created_at, ticket_no) in a table ``also`` joins, whose index then
+    gives the page in order; ``count``: a cheaper count of the same tickets, when the
+    caller knows one (a queue's department rows alone).
 
     The page is found first by number alone, which the list indexes answer without
     reading a row; only the page's own documents are read after."""
-    count = where.apply(select(func.count()).select_from(Ticket)).where(*also)
+    if count is None and not also:
+        count = where.rows_count()
+    if count is None:
+        count = where.apply(select(func.count()).select_from(Ticket)).where(*also)
     total = await session.scalar(count)
-    order = (Ticket.created_at, Ticket.ticket_no)
+    columns = order or where.order()
     numbers = list(
         await session.scalars(
             where.apply(select(Ticket.ticket_no))
             .where(*also)
-            .order_by(*(o.asc() if oldest_first else o.desc() for o in order))
+            .order_by(*(c.asc() if oldest_first else c.desc() for c in columns))
             .offset(offset)
             .limit(limit)
         )
