@@ -46,6 +46,14 @@ ADVICE = {
     ),
 }
 
+# The workflow types by what the centre calls them.
+KINDS = {
+    "Ticket": N_("工单"),
+    "JointMeeting": N_("联席会议"),
+    "DisciplineReferral": N_("移送纪委监委"),
+    "Report": N_("定期报告"),
+}
+
 FACT_LABELS = {
     "workflow_status": N_("工作流中的状态"),
     "workflow_updated": N_("工作流更新于"),
@@ -80,6 +88,7 @@ async def doctor_page(request: Request, me: UserDep, context: ContextDep) -> Res
         result=result,
         sections=[(trouble, TITLES[trouble], ADVICE[trouble]) for trouble in Trouble],
         fact_labels=FACT_LABELS,
+        kinds=KINDS,
         stopped_early=STOPPED_EARLY,
         flags_unavailable=FLAGS_UNAVAILABLE,
         tz=ZoneInfo(context.policy.timezone),
