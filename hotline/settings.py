@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     workflow_sandbox: WorkflowSandbox = "off"
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # Let several `hotline api` processes on this machine share api_host:api_port
+    # (SO_REUSEPORT): the kernel spreads connections over them (docs/deploying.md).
+    api_reuse_port: bool = False
     ui_port: int = 8233
     # host:port where `hotline worker` serves the Temporal SDK's Prometheus metrics; off if unset.
     worker_metrics_address: str | None = None

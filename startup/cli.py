@@ -50,22 +50,13 @@ def worker() -> None:
 
 @app.command()
 def api() -> None:
-    """Serve the HTTP API (HOTLINE_API_HOST, HOTLINE_API_PORT)."""
-    import uvicorn
-
-    from startup.asgi import create_app
+    """Serve the HTTP API (HOTLINE_API_HOST, HOTLINE_API_PORT; HOTLINE_API_REUSE_PORT to
+    run several on one port)."""
+    from startup.api_server import serve_api
 
     settings = Settings()
     configure_logging(settings)
-    # Our logging only: uvicorn's own access log would print request paths raw (a codec
-    # URL's token, control characters); the API logs every request itself.
-    uvicorn.run(
-        create_app(settings),
-        host=settings.api_host,
-        port=settings.api_port,
-        log_config=None,
-        access_log=False,
-    )
+    serve_api(settings)
 
 
 @app.command()
