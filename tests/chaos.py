@@ -21,122 +21,37 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import signal
 import subprocess
 import tempfile
 import time
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
 from sqlalchemy.engine.url import make_url
-from temporalio import workflow
-from temporalio.client import WorkflowHistory
+from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import (
-    Interceptor,
-    Replayer,
-    StartLocalActivityInput,
-    UnsandboxedWorkflowRunner,
-    WorkflowInboundInterceptor,
-    WorkflowInterceptorClassInput,
-    WorkflowOutboundInterceptor,
-)
 
 from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
 from hotline.tokens import issue_token
-from schema.activity_io import ActivityName, Publication
 from schema.search_attributes import ALL_KEYS
 from schema.ticket import Role
 from startup.asgi import create_app
 from startup.devstack import prepare_database
-from tests.support.data import intake_json
+from tests.chaos_driver import Figures, TicketDriver
+from tests.chaos_history import audit_lives, compare_timelines
+from tests.chaos_proxy import PausableProxy
 from tests.support.keys import TEST_CONVERTER, TEST_ENCRYPTION_KEYS
 from tests.support.stack import SERVER_STARTUP, asgi_client, binary, free_port
-from tests.support.waiting import eventually
-from workflows.ticket.workflow import TicketWorkflow
-
-LIFE = [
-    ("sign", "lead", None),
-    ("reply", "lead", {"outcome": "resolved", "content": "done"}),
-    ("rating", "agent", {"satisfaction": "satisfied", "solved": True}),
-]
-STATUS_AFTER = {"sign": "handling", "reply": "callback", "rating": "closed"}
 
 
-class PausableProxy:
-    """A TCP proxy to the database that can refuse and cut every connection for a while."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self._target = (host, port)
-        self._server: asyncio.Server | None = None
-        self._links: set[asyncio.StreamWriter] = set()
-        self.port = free_port()
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._link, "127.0.0.1", self.port)
-
-    async def pause(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
-        for writer in list(self._links):
-            writer.close()
-        self._links.clear()
-
-    async def _link(
-        self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter
-    ) -> None:
-        try:
-            upstream_reader, upstream_writer = await asyncio.open_connection(*self._target)
-        except OSError:
-            client_writer.close()
-            return
-        self._links.update({client_writer, upstream_writer})
-        await asyncio.gather(
-            self._pipe(client_reader, upstream_writer), self._pipe(upstream_reader, client_writer)
-        )
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(OSError, asyncio.IncompleteReadError):
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        writer.close()
-        self._links.discard(writer)
-
-
-@dataclass
-class Figures:
-    tickets: int = 0
-    worker_kills: int = 0
-    worker_restarts: int = 0
-    server_restarts: int = 0
-    database_outages: int = 0
-    answered_503: Counter[str] = field(default_factory=Counter)
-    answered_202: int = 0
-    retries: int = 0
-    lost_actions: int = 0
-    repeated_actions: int = 0
-    workflow_task_failures: int = 0
-    burst_actions: int = 0
-    burst_tickets: int = 0
-    timeline_differences: int = 0
-    seconds: float = 0.0
-
-
-class ChaosRun:
-    def __init__(self, data: Path, database_url: str | None) -> None:
+class ChaosRun(TicketDriver):
+    def __init__(self, data: Path, database_url: str | None, twins: bool = False) -> None:
+        super().__init__(twins)
         self.data = data
-        self.figures = Figures()
         self.temporal_port = free_port()
         self.proxy: PausableProxy | None = None
         self.database_url = database_url or f"sqlite+aiosqlite:///{data / 'hotline.db'}"
@@ -240,108 +155,7 @@ class ChaosRun:
                 await asyncio.sleep(3.0)
                 await self.proxy.start()
 
-    # -- the tickets ------------------------------------------------------------------
-
-    async def live(
-        self,
-        http: httpx.AsyncClient,
-        headers: dict[str, dict[str, str]],
-        key: str,
-        start_after: float = 0.0,
-        step_gap: float = 0.0,
-    ) -> str:
-        """One ticket's life, paced so that it spans the storm."""
-        await asyncio.sleep(start_after)  # pacing, so that the lives span the storm
-        ticket = await self.call(
-            http, "POST", "/v1/tickets", headers["agent"], intake_json(), {"Idempotency-Key": key}
-        )
-        no: str = ticket["ticket_no"]
-        for action, who, body in LIFE:
-            await asyncio.sleep(step_gap)  # pacing, as above
-            await self.call(
-                http,
-                "POST",
-                f"/v1/tickets/{no}/{action}",
-                headers[who],
-                body,
-                {"Idempotency-Key": f"{key}-{action}"},  # a retry joins the first attempt
-                expect_status=STATUS_AFTER[action],
-                ticket_no=no,
-            )
-        return no
-
-    async def call(
-        self,
-        http: httpx.AsyncClient,
-        method: str,
-        path: str,
-        headers: dict[str, str],
-        body: Any,
-        extra: dict[str, str] | None = None,
-        expect_status: str | None = None,
-        ticket_no: str | None = None,
-        settled_when_refused: bool = True,
-    ) -> Any:
-        """Retry until the action took effect; a 409 after a 503 means it already had
-        (for the steps of a life, each allowed once; not for repeatable reports)."""
-
-        async def attempt() -> tuple[Any] | None:  # the answer, boxed: truthy even if empty
-            try:
-                response = await http.request(
-                    method, path, json=body, headers={**headers, **(extra or {})}
-                )
-            except httpx.TransportError:
-                response = None
-            if response is not None and response.status_code in (200, 201):
-                return (response.json(),)
-            refused = response is not None and response.status_code == 409
-            if refused and ticket_no and settled_when_refused:
-                state = await http.get(f"/v1/tickets/{ticket_no}", headers=headers)
-                if state.status_code == 200 and _reached(state.json()["status"], expect_status):
-                    return (state.json(),)
-            if response is not None and response.status_code == 202:  # taken, not yet done:
-                self.figures.answered_202 += 1  # the retry with the same key joins it
-            elif response is not None and response.status_code == 503:
-                self.figures.answered_503[response.json()["error"]["code"]] += 1
-            elif response is not None and response.status_code != 409:
-                raise AssertionError(f"{method} {path}: {response.status_code} {response.text}")
-            self.figures.retries += 1
-            return None
-
-        (answer,) = await eventually(
-            attempt, within=600, every=0.5, message=f"{method} {path} never succeeded"
-        )
-        return answer
-
     # -- the dense burst ------------------------------------------------------------------
-
-    async def signed_tickets(
-        self, http: httpx.AsyncClient, headers: dict[str, dict[str, str]], count: int
-    ) -> list[str]:
-        async def one(n: int) -> str:
-            key = f"burst-{n}-{uuid.uuid4()}"
-            ticket = await self.call(
-                http,
-                "POST",
-                "/v1/tickets",
-                headers["agent"],
-                intake_json(),
-                {"Idempotency-Key": key},
-            )
-            no: str = ticket["ticket_no"]
-            await self.call(
-                http,
-                "POST",
-                f"/v1/tickets/{no}/sign",
-                headers["lead"],
-                None,
-                {"Idempotency-Key": f"{key}-sign"},
-                expect_status="handling",
-                ticket_no=no,
-            )
-            return no
-
-        return list(await asyncio.gather(*(one(n) for n in range(count))))
 
     async def burst(
         self,
@@ -367,159 +181,48 @@ class ChaosRun:
                 settled_when_refused=False,
             )
 
-        async def crash_and_recover() -> None:  # scripted: one second in, six seconds down
-            await asyncio.sleep(1.0)
-            if crash == "worker":
-                self.worker_down_until = time.monotonic() + 6.0
-                self.kill_worker()
-                await asyncio.sleep(6.0)
-            else:
-                await self.stop_server()
-                self.figures.server_restarts += 1
-                await asyncio.sleep(6.0)
-                await self.start_server()
-
         reports = [report(no, n) for n in range(per_ticket) for no in numbers]
-        await asyncio.gather(crash_and_recover(), *reports)
+        await asyncio.gather(self.crash_and_recover(crash), *reports)
         self.figures.burst_actions += len(reports)
 
+    async def crash_and_recover(self, crash: str) -> None:
+        """Scripted: one second in, the worker (or the server) is killed, six seconds down."""
+        await asyncio.sleep(1.0)
+        if crash == "worker":
+            self.worker_down_until = time.monotonic() + 6.0
+            self.kill_worker()
+            await asyncio.sleep(6.0)
+        else:
+            await self.stop_server()
+            self.figures.server_restarts += 1
+            await asyncio.sleep(6.0)
+            await self.start_server()
+
     # -- the audit ----------------------------------------------------------------------
+
+    def temporal_client(self) -> Client:
+        assert self.env is not None
+        return self.env.client
 
     async def audit(
         self, numbers: list[str], http: httpx.AsyncClient, agent: dict[str, str]
     ) -> None:
-        assert self.env is not None
-        expected_updates = ["sign", "reply", "rate"]
-        for no in numbers:
-            handle = self.env.client.get_workflow_handle(f"ticket-{no}")
-            result = await handle.result()
-            assert result["closure_reason"] == "rated", result
-            history = await handle.fetch_history()
-            applied = _applied_updates(history)
-            self.figures.lost_actions += sum(1 for a in expected_updates if a not in applied)
-            self.figures.repeated_actions += len(applied) - len(set(applied))
-            self.figures.workflow_task_failures += sum(
-                1 for e in history.events if e.HasField("workflow_task_failed_event_attributes")
-            )
-            timeline = (await http.get(f"/v1/tickets/{no}/timeline", headers=agent)).json()
-            recorded = [e["action"] for e in timeline["events"]]
-            assert recorded == ["received", "dispatched", "signed", "replied", "rated", "closed"], (
-                no,
-                recorded,
-            )
+        lost, repeated, failures = await audit_lives(self.temporal_client(), numbers, http, agent)
+        self.figures.lost_actions += lost
+        self.figures.repeated_actions += repeated
+        self.figures.workflow_task_failures += failures
 
     async def compare_timelines(
         self, numbers: list[str], http: httpx.AsyncClient, agent: dict[str, str]
     ) -> list[str]:
         """Each ticket's read-model timeline against the one its history implies; returns
         the differences, one line each."""
-        assert self.env is not None
-        differences: list[str] = []
-        for no in numbers:
-            history = await self.env.client.get_workflow_handle(f"ticket-{no}").fetch_history()
-            self.figures.workflow_task_failures += sum(
-                1 for e in history.events if e.HasField("workflow_task_failed_event_attributes")
-            )
-            expected = await timeline_in_history(history)
-            served = (await http.get(f"/v1/tickets/{no}/timeline", headers=agent)).json()
-            stored = [_comparable(event) for event in served["events"]]
-            for seq in range(max(len(expected), len(stored))):
-                want = expected[seq] if seq < len(expected) else None
-                got = stored[seq] if seq < len(stored) else None
-                if not _same_event(want, got):
-                    differences.append(f"{no} event {seq + 1}: history {want}, read model {got}")
-            self.figures.timeline_differences = len(differences)
+        differences, failures = await compare_timelines(
+            self.temporal_client(), numbers, http, agent
+        )
+        self.figures.workflow_task_failures += failures
+        self.figures.timeline_differences = len(differences)
         return differences
-
-
-class _PublicationCapture(Interceptor):
-    """Records what the ticket workflow publishes while a history replays."""
-
-    def __init__(self) -> None:
-        self.events: list[dict[str, Any]] = []
-
-    def workflow_interceptor_class(
-        self, input: WorkflowInterceptorClassInput
-    ) -> type[WorkflowInboundInterceptor]:
-        capture = self
-
-        class Outbound(WorkflowOutboundInterceptor):
-            def start_local_activity(
-                self, input: StartLocalActivityInput
-            ) -> workflow.ActivityHandle:
-                if input.activity == ActivityName.PUBLISH_TRANSITION:
-                    publication = input.args[0]
-                    assert isinstance(publication, Publication)
-                    capture.events.extend(
-                        _comparable(e.model_dump(mode="json"))
-                        for e in publication.transition.events
-                    )
-                return super().start_local_activity(input)
-
-        class Inbound(WorkflowInboundInterceptor):
-            def init(self, outbound: WorkflowOutboundInterceptor) -> None:
-                super().init(Outbound(outbound))
-
-        return Inbound
-
-
-async def timeline_in_history(history: WorkflowHistory) -> list[dict[str, Any]]:
-    """The timeline a ticket's persisted history implies, event by event."""
-    capture = _PublicationCapture()
-    replayer = Replayer(
-        workflows=[TicketWorkflow],
-        interceptors=[capture, RequestContextInterceptor()],
-        data_converter=TEST_CONVERTER,
-        workflow_runner=UnsandboxedWorkflowRunner(),
-    )
-    await replayer.replay_workflow(history)
-    return capture.events
-
-
-def _comparable(event: dict[str, Any]) -> dict[str, Any]:
-    return {key: event[key] for key in ("seq", "at", "actor", "action", "detail")}
-
-
-# An event's ``at`` is ``workflow.now()`` of the task that applied it. When a local activity
-# outlives a workflow task, the SDK completes that task empty (a heartbeat) and goes on in
-# the next; a replay runs both as one, at the later task's time. So the instant a replay
-# implies can be later than the one the live run recorded, by less than a task's timeout
-# (seen once: 41 ms, the first task of a ticket whose worker had just been killed).
-_TASK_SPAN = timedelta(seconds=10)
-
-
-def _same_event(want: dict[str, Any] | None, got: dict[str, Any] | None) -> bool:
-    if want is None or got is None:
-        return want is got
-    rest = ("seq", "actor", "action", "detail")
-    if any(want[key] != got[key] for key in rest):
-        return False
-    drift = datetime.fromisoformat(want["at"]) - datetime.fromisoformat(got["at"])
-    return timedelta(0) <= drift <= _TASK_SPAN
-
-
-def _applied_updates(history: WorkflowHistory) -> list[str]:
-    """Names of the updates that completed successfully, i.e. took effect.
-
-    An update accepted next to a duplicate in the same task is refused by the handler's
-    re-check (ticket_rules run again under the lock): accepted, never applied.
-    """
-    names: dict[str, str] = {}
-    applied: list[str] = []
-    for event in history.events:
-        if event.HasField("workflow_execution_update_accepted_event_attributes"):
-            request = event.workflow_execution_update_accepted_event_attributes.accepted_request
-            names[request.meta.update_id] = request.input.name
-        if event.HasField("workflow_execution_update_completed_event_attributes"):
-            completed = event.workflow_execution_update_completed_event_attributes
-            if completed.outcome.HasField("success"):
-                applied.append(names[completed.meta.update_id])
-    return [name for name in applied if name != "registered"]
-
-
-def _reached(status: str, expected: str | None) -> bool:
-    order = ["received", "dispatched", "handling", "callback", "closed"]
-    return expected is not None and order.index(status) >= order.index(expected)
 
 
 async def run_chaos(
