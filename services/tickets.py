@@ -129,10 +129,12 @@ async def register_ticket(
         )
     if first is not None and first != request:
         raise key_reused(f"ticket {ticket_no}, with a different body")
-    # Started now if an earlier attempt stopped short of it.
-    ticket = await _live_or_archived(context, ticket_no) or await context.tickets.start(
-        ticket_no, body, actor, reopened, summary
-    )
+    # Started now if an earlier attempt stopped short of it; joined while an attempt still
+    # at it (a concurrent twin, on this API process or another) records intake, so that
+    # both answer once intake is recorded, alike, not with the ticket half taken in.
+    ticket = await _live_or_archived(context, ticket_no)
+    if ticket is None or ticket.status is TicketStatus.RECEIVED:
+        ticket = await context.tickets.start(ticket_no, body, actor, reopened, summary)
     return Registered(ticket, True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -46,6 +47,19 @@ async def test_intake_dispatches_and_honours_the_idempotency_key(api: Api) -> No
     other = await api.create()
     assert other["ticket_no"] != ticket["ticket_no"]
     assert other["ticket_no"].startswith(api.settings.ticket_prefix)
+
+
+async def test_concurrent_intakes_with_one_key_answer_alike(api: Api) -> None:
+    """Twins of one request (a client's retry racing its first attempt, on this API
+    process or another): one ticket, and every answer once intake is recorded."""
+    headers = {**api.agent, "Idempotency-Key": f"twins-{uuid.uuid4()}"}
+    answers = await asyncio.gather(
+        *(api.http.post("/v1/tickets", json=intake_json(), headers=headers) for _ in range(4))
+    )
+    assert {answer.status_code for answer in answers} == {201}, [a.text for a in answers]
+    assert {(a.json()["ticket_no"], a.json()["status"]) for a in answers} == {
+        (answers[0].json()["ticket_no"], "dispatched")
+    }
 
 
 async def test_the_temporal_ui_names_the_matter_without_the_citizen(api: Api) -> None:
