@@ -49,6 +49,8 @@ from tests.support.stack import SERVER_STARTUP, asgi_client, binary, free_port
 
 
 class ChaosRun(TicketDriver):
+    BURST_CRASHES: tuple[str, ...] = ("worker", "server")
+
     def __init__(self, data: Path, database_url: str | None, twins: bool = False) -> None:
         super().__init__(twins)
         self.data = data
@@ -225,6 +227,56 @@ class ChaosRun(TicketDriver):
         return differences
 
 
+def chaos_headers(secret: str) -> dict[str, dict[str, str]]:
+    """The agent's and the lead department's bearer tokens."""
+    lead = issue_token(secret, Role.DEPARTMENT, sub="chaos", department="urban-management")
+    return {
+        "agent": {"Authorization": f"Bearer {issue_token(secret, Role.AGENT, sub='chaos')}"},
+        "lead": {"Authorization": f"Bearer {lead}"},
+    }
+
+
+async def drive(
+    chaos: ChaosRun,
+    http: httpx.AsyncClient,
+    headers: dict[str, dict[str, str]],
+    tickets: int,
+    rounds: int,
+    burst_tickets: int,
+    per_ticket: int,
+) -> None:
+    """The lives through the storm, their audit, then the bursts and the comparison."""
+    probe = await chaos.live(http, headers, f"probe-{uuid.uuid4()}")
+    span = rounds * 2.5  # roughly how long the storm lasts
+    lives = asyncio.gather(
+        *(
+            chaos.live(
+                http,
+                headers,
+                f"chaos-{n}-{uuid.uuid4()}",
+                start_after=span * n / (2 * tickets),
+                step_gap=span / 6,
+            )
+            for n in range(tickets)
+        )
+    )
+    storm = asyncio.create_task(chaos.storm(rounds, http, headers["agent"], probe))
+    numbers = await lives
+    await storm
+    chaos.figures.tickets = len(numbers) + 1
+    await chaos.audit([probe, *numbers], http, headers["agent"])
+    if burst_tickets:
+        signed = await chaos.signed_tickets(http, headers, burst_tickets)
+        for crash in chaos.BURST_CRASHES:
+            await chaos.burst(http, headers, signed, per_ticket, crash)
+        chaos.figures.burst_tickets = len(signed)
+        differences = await chaos.compare_timelines(
+            [probe, *numbers, *signed], http, headers["agent"]
+        )
+        for line in differences[:20]:
+            print(line)
+
+
 async def run_chaos(
     tickets: int,
     rounds: int,
@@ -241,45 +293,10 @@ async def run_chaos(
     await chaos.start_server()
     supervisor = asyncio.create_task(chaos.supervise_worker())
     app = create_app(chaos.settings)  # the API connects by itself, and reconnects
-    secret = chaos.settings.resolved_jwt_secret()
-    headers = {
-        "agent": {"Authorization": f"Bearer {issue_token(secret, Role.AGENT, sub='chaos')}"},
-        "lead": {
-            "Authorization": "Bearer "
-            + issue_token(secret, Role.DEPARTMENT, sub="chaos", department="urban-management")
-        },
-    }
+    headers = chaos_headers(chaos.settings.resolved_jwt_secret())
     try:
         async with asgi_client(app, timeout=30) as http:
-            probe = await chaos.live(http, headers, f"probe-{uuid.uuid4()}")
-            span = rounds * 2.5  # roughly how long the storm lasts
-            lives = asyncio.gather(
-                *(
-                    chaos.live(
-                        http,
-                        headers,
-                        f"chaos-{n}-{uuid.uuid4()}",
-                        start_after=span * n / (2 * tickets),
-                        step_gap=span / 6,
-                    )
-                    for n in range(tickets)
-                )
-            )
-            storm = asyncio.create_task(chaos.storm(rounds, http, headers["agent"], probe))
-            numbers = await lives
-            await storm
-            chaos.figures.tickets = len(numbers) + 1
-            await chaos.audit([probe, *numbers], http, headers["agent"])
-            if burst_tickets:
-                signed = await chaos.signed_tickets(http, headers, burst_tickets)
-                for crash in ("worker", "server"):
-                    await chaos.burst(http, headers, signed, per_ticket, crash)
-                chaos.figures.burst_tickets = len(signed)
-                differences = await chaos.compare_timelines(
-                    [probe, *numbers, *signed], http, headers["agent"]
-                )
-                for line in differences[:20]:
-                    print(line)
+            await drive(chaos, http, headers, tickets, rounds, burst_tickets, per_ticket)
     finally:
         chaos.keep_worker = False
         await supervisor
@@ -297,6 +314,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--burst-tickets", type=int, default=40)
     parser.add_argument("--per-ticket", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=1, help="2 or more: each its own process")
+    parser.add_argument("--apis", type=int, default=1, help="2 or more: sharing one port")
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -304,15 +323,14 @@ def main() -> None:
         ),
     )
     arguments = parser.parse_args()
-    figures = asyncio.run(
-        run_chaos(
-            arguments.tickets,
-            arguments.rounds,
-            arguments.database_url,
-            arguments.burst_tickets,
-            arguments.per_ticket,
-        )
-    )
+    sizes = (arguments.tickets, arguments.rounds)
+    bursts = (arguments.burst_tickets, arguments.per_ticket)
+    if arguments.workers > 1 or arguments.apis > 1:
+        from tests.chaos_multi import main_multi  # it builds on this module
+
+        main_multi(*sizes, *bursts, arguments.workers, arguments.apis)
+        return
+    figures = asyncio.run(run_chaos(*sizes, arguments.database_url, *bursts))
     for name, value in vars(figures).items():
         print(f"{name:>24}: {value}")
 

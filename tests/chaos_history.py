@@ -46,7 +46,7 @@ async def audit_lives(
         result = await handle.result()
         assert result["closure_reason"] == "rated", result
         history = await handle.fetch_history()
-        applied = _applied_updates(history)
+        applied = applied_updates(history)
         lost += sum(1 for a in expected_updates if a not in applied)
         repeated += len(applied) - len(set(applied))
         failures += task_failures(history)
@@ -143,7 +143,7 @@ def _same_event(want: dict[str, Any] | None, got: dict[str, Any] | None) -> bool
     return timedelta(0) <= drift <= _TASK_SPAN
 
 
-def _applied_updates(history: WorkflowHistory) -> list[str]:
+def applied_updates(history: WorkflowHistory) -> list[str]:
     """Names of the updates that completed successfully, i.e. took effect.
 
     An update accepted next to a duplicate in the same task is refused by the handler's
