@@ -219,10 +219,11 @@ class ChaosRun(TicketDriver):
     ) -> list[str]:
         """Each ticket's read-model timeline against the one its history implies; returns
         the differences, one line each."""
-        differences, failures = await compare_timelines(
+        differences, failures, timeouts = await compare_timelines(
             self.temporal_client(), numbers, http, agent
         )
         self.figures.workflow_task_failures += failures
+        self.figures.workflow_task_timeouts = timeouts
         self.figures.timeline_differences = len(differences)
         return differences
 

@@ -41,6 +41,7 @@ class Figures:
     lost_actions: int = 0
     repeated_actions: int = 0
     workflow_task_failures: int = 0
+    workflow_task_timeouts: int = 0  # tasks a killed or frozen worker held, given again
     burst_actions: int = 0
     burst_tickets: int = 0
     timeline_differences: int = 0

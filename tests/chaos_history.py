@@ -34,6 +34,12 @@ def task_failures(history: WorkflowHistory) -> int:
     return sum(1 for e in history.events if e.HasField("workflow_task_failed_event_attributes"))
 
 
+def task_timeouts(history: WorkflowHistory) -> int:
+    """Workflow tasks a worker took and never completed (killed, frozen): each was given
+    again, to it or another worker, and the attempt that completed is the one that counts."""
+    return sum(1 for e in history.events if e.HasField("workflow_task_timed_out_event_attributes"))
+
+
 async def audit_lives(
     client: Client, numbers: list[str], http: httpx.AsyncClient, agent: dict[str, str]
 ) -> tuple[int, int, int]:
@@ -58,14 +64,16 @@ async def audit_lives(
 
 async def compare_timelines(
     client: Client, numbers: list[str], http: httpx.AsyncClient, agent: dict[str, str]
-) -> tuple[list[str], int]:
+) -> tuple[list[str], int, int]:
     """Each ticket's read-model timeline against the one its history implies: the
-    differences, one line each, and the workflow task failures seen in the histories."""
+    differences, one line each, and the workflow task failures and timeouts seen in the
+    histories."""
     differences: list[str] = []
-    failures = 0
+    failures = timeouts = 0
     for no in numbers:
         history = await client.get_workflow_handle(f"ticket-{no}").fetch_history()
         failures += task_failures(history)
+        timeouts += task_timeouts(history)
         expected = await timeline_in_history(history)
         served = (await http.get(f"/v1/tickets/{no}/timeline", headers=agent)).json()
         stored = [_comparable(event) for event in served["events"]]
@@ -74,7 +82,7 @@ async def compare_timelines(
             got = stored[seq] if seq < len(stored) else None
             if not _same_event(want, got):
                 differences.append(f"{no} event {seq + 1}: history {want}, read model {got}")
-    return differences, failures
+    return differences, failures, timeouts
 
 
 class _PublicationCapture(Interceptor):
