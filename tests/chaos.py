@@ -219,13 +219,12 @@ class ChaosRun(TicketDriver):
     ) -> list[str]:
         """Each ticket's read-model timeline against the one its history implies; returns
         the differences, one line each."""
-        differences, failures, timeouts = await compare_timelines(
-            self.temporal_client(), numbers, http, agent
-        )
-        self.figures.workflow_task_failures += failures
-        self.figures.workflow_task_timeouts = timeouts
-        self.figures.timeline_differences = len(differences)
-        return differences
+        found = await compare_timelines(self.temporal_client(), numbers, http, agent)
+        self.figures.workflow_task_failures += found.task_failures
+        self.figures.workflow_task_timeouts = found.task_timeouts
+        self.figures.replay_ran_earlier = found.replay_ran_earlier
+        self.figures.timeline_differences = len(found.differences)
+        return found.differences
 
 
 def chaos_headers(secret: str) -> dict[str, dict[str, str]]:

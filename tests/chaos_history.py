@@ -6,6 +6,7 @@ which timeline the workflow published; the read model must serve exactly that ti
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -62,27 +63,36 @@ async def audit_lives(
     return lost, repeated, failures
 
 
+@dataclass
+class Comparison:
+    differences: list[str] = field(default_factory=list)  # one line each
+    replay_ran_earlier: int = 0  # the known defect, not counted in the differences
+    task_failures: int = 0
+    task_timeouts: int = 0
+
+
 async def compare_timelines(
     client: Client, numbers: list[str], http: httpx.AsyncClient, agent: dict[str, str]
-) -> tuple[list[str], int, int]:
-    """Each ticket's read-model timeline against the one its history implies: the
-    differences, one line each, and the workflow task failures and timeouts seen in the
-    histories."""
-    differences: list[str] = []
-    failures = timeouts = 0
+) -> Comparison:
+    """Each ticket's read-model timeline against the one its history implies, event by
+    event, and the workflow task failures and timeouts seen in the histories."""
+    found = Comparison()
     for no in numbers:
         history = await client.get_workflow_handle(f"ticket-{no}").fetch_history()
-        failures += task_failures(history)
-        timeouts += task_timeouts(history)
+        found.task_failures += task_failures(history)
+        found.task_timeouts += task_timeouts(history)
         expected = await timeline_in_history(history)
         served = (await http.get(f"/v1/tickets/{no}/timeline", headers=agent)).json()
         stored = [_comparable(event) for event in served["events"]]
         for seq in range(max(len(expected), len(stored))):
             want = expected[seq] if seq < len(expected) else None
             got = stored[seq] if seq < len(stored) else None
-            if not _same_event(want, got):
-                differences.append(f"{no} event {seq + 1}: history {want}, read model {got}")
-    return differences, failures, timeouts
+            if replay_ran_earlier(want, got):
+                found.replay_ran_earlier += 1
+                print(f"{no} event {seq + 1}: replayed earlier than published (known defect)")
+            elif not _same_event(want, got):
+                found.differences.append(f"{no} event {seq + 1}: history {want}, read model {got}")
+    return found
 
 
 class _PublicationCapture(Interceptor):
@@ -149,6 +159,27 @@ def _same_event(want: dict[str, Any] | None, got: dict[str, Any] | None) -> bool
         return False
     drift = datetime.fromisoformat(want["at"]) - datetime.fromisoformat(got["at"])
     return timedelta(0) <= drift <= _TASK_SPAN
+
+
+def replay_ran_earlier(want: dict[str, Any] | None, got: dict[str, Any] | None) -> bool:
+    """The other way round, a known defect of the workflow (tests/test_replayed_deadlines.py):
+    a publication's local activity finished inside the task before, so the replay runs
+    the next step at that task's time; the event and every instant derived from it (a
+    deadline) are earlier, by one and the same drift, than what the live run published."""
+    if want is None or got is None or any(want[k] != got[k] for k in ("seq", "actor", "action")):
+        return False
+    drift = datetime.fromisoformat(got["at"]) - datetime.fromisoformat(want["at"])
+    if not timedelta(0) < drift <= _TASK_SPAN or set(want["detail"]) != set(got["detail"]):
+        return False
+    for key, value in want["detail"].items():
+        if value != got["detail"][key]:
+            try:
+                moved = datetime.fromisoformat(got["detail"][key]) - datetime.fromisoformat(value)
+            except (TypeError, ValueError):
+                return False
+            if moved != drift:
+                return False
+    return True
 
 
 def applied_updates(history: WorkflowHistory) -> list[str]:
