@@ -28,7 +28,7 @@ from hotline.database import create_engine, session_factory
 from startup.devstack import prepare_database
 from tests.chaos import ChaosRun, chaos_headers, drive
 from tests.chaos_driver import Figures
-from tests.chaos_processes import ApiProcesses, DevServer, Fleet
+from tests.chaos_processes import ApiProcesses, DevServer, Fleet, until_polling
 from tests.chaos_shared_state import shared_state_problems
 from tests.support.keys import TEST_ENCRYPTION_KEYS
 from tests.support.read_model import (
@@ -192,6 +192,8 @@ async def run_multi_chaos(
     supervisor = asyncio.create_task(chaos.supervise_worker())
     headers = chaos_headers(chaos.settings.resolved_jwt_secret())
     try:
+        pids = [pid for slot in range(workers) if (pid := chaos.workers.pid(slot)) is not None]
+        await until_polling(chaos.temporal_client(), chaos.settings.task_queue, pids)
         problems = await shared_state_problems(
             chaos.apis, chaos.base_url, chaos.temporal_client(), session_factory(engine), headers
         )

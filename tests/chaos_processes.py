@@ -13,6 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+from temporalio.api.enums.v1 import TaskQueueType
+from temporalio.api.taskqueue.v1 import TaskQueue
+from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 
 from schema.search_attributes import ALL_KEYS
@@ -92,6 +95,22 @@ class Fleet:
         for slot in range(len(self.processes)):
             self.resume(slot)
             self.kill(slot, counted=False)
+
+
+async def until_polling(client: Client, task_queue: str, pids: list[int]) -> None:
+    """Until every one of these worker processes polls the task queue for workflow tasks."""
+    request = DescribeTaskQueueRequest(
+        namespace=client.namespace,
+        task_queue=TaskQueue(name=task_queue),
+        task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    )
+
+    async def polling() -> bool:
+        described = await client.workflow_service.describe_task_queue(request)
+        identities = {poller.identity for poller in described.pollers}
+        return all(any(i.startswith(f"{pid}@") for i in identities) for pid in pids)
+
+    await eventually(polling, within=60, every=0.2, message=f"workers {pids} never polled")
 
 
 class DevServer:
