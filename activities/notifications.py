@@ -11,10 +11,9 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import structlog
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 
-from hotline.database import upsert
+from hotline.database import WriteTransactions, upsert_rows
 from schema.activity_io import ActivityName, Notification
 from schema.tables import StoredNotification
 
@@ -26,13 +25,13 @@ class Sender(Protocol):
 
 
 class DatabaseSender:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(self, transactions: WriteTransactions) -> None:
+        self._transactions = transactions
 
     async def send(self, notifications: Sequence[Notification]) -> None:
-        async with self._sessions.begin() as session:
-            # Same id, newest message: a replayed workflow task may tell of another event.
-            await upsert(session, StoredNotification, [n.model_dump() for n in notifications])
+        # Same id, newest message: a replayed workflow task may tell of another event.
+        rows = [n.model_dump() for n in notifications]
+        await self._transactions.run(upsert_rows, StoredNotification, rows)
 
 
 class LogSender:
@@ -48,9 +47,9 @@ class LogSender:
             )
 
 
-def build_senders(names: Sequence[str], sessions: async_sessionmaker[AsyncSession]) -> list[Sender]:
+def build_senders(names: Sequence[str], transactions: WriteTransactions) -> list[Sender]:
     known: dict[str, Callable[[], Sender]] = {
-        "database": lambda: DatabaseSender(sessions),
+        "database": lambda: DatabaseSender(transactions),
         "log": LogSender,
     }
     unknown = [name for name in names if name not in known]

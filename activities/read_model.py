@@ -14,12 +14,11 @@ notice, a rung) must not survive the attempt that counts (event 5 = another note
 
 from __future__ import annotations
 
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Connection, bindparam, delete
 from temporalio import activity
 
 from figures.ticket_facts import figures_row, timeline_facts
-from hotline.database import upsert, upsert_fenced
+from hotline.database import WriteTransactions, upsert_fenced, upsert_rows
 from hotline.sealing import sealer
 from schema import delegation_chain as chain
 from schema.activity_io import ActivityName, TicketRecord, Transition
@@ -112,43 +111,45 @@ def escalation_row(record: Escalation) -> dict[str, object]:
     return row
 
 
-async def write_escalations(session: AsyncSession, records: list[Escalation]) -> None:
+def write_escalations(connection: Connection, records: list[Escalation]) -> None:
     """Upsert rungs; a row only moves forward in ``version`` (the ticket's event sequence)."""
     rows = [escalation_row(r) for r in records]
-    await upsert(session, StoredEscalation, rows, newer_by="version")
+    upsert_rows(connection, StoredEscalation, rows, newer_by="version")
 
 
-async def write_transition(session: AsyncSession, transition: Transition) -> bool:
-    """Write the transition unless a later writer has (returns whether it was written)."""
+# Built once: each statement's construction and cache key cost more than its execution.
+_DEPARTMENTS_OF = delete(TicketDepartment).where(TicketDepartment.ticket_no == bindparam("no"))
+_REPLACED_FROM = tuple(
+    delete(model).where(model.ticket_no == bindparam("no"), model.seq >= bindparam("seq"))
+    for model in (TicketEvent, StoredNotification)
+)
+_RUNGS_BEYOND = delete(StoredEscalation).where(
+    StoredEscalation.ticket_no == bindparam("no"), StoredEscalation.number > bindparam("number")
+)
+
+
+def write_transition(connection: Connection, transition: Transition) -> bool:
+    """Write the transition unless a later writer has (returns whether it was written).
+    Plain Core statements on one connection (``WriteTransactions``): the worker runs this
+    after every accepted action, and the ORM's bookkeeping cost more than the writes."""
     ticket = transition.ticket
     no = ticket.ticket_no
     # A stale writer is refused by the fence: a local activity of an attempt that lost its
     # workflow task can still be retrying (against a database that was down, say) when the
     # attempt that counts has written; it must not overwrite it.
     row = {**ticket_row(ticket), "fence": transition.fence}
-    if not await upsert_fenced(session, Ticket, row, fence="fence"):
+    if not upsert_fenced(connection, Ticket, row, fence="fence"):
         return False
-    await session.execute(delete(TicketDepartment).where(TicketDepartment.ticket_no == no))
-    await upsert(session, TicketDepartment, department_rows(ticket))
+    connection.execute(_DEPARTMENTS_OF, {"no": no})
+    upsert_rows(connection, TicketDepartment, department_rows(ticket))
     # What this transition replaces: its events and anything after them, which only a
     # lost attempt can have written (``version`` is the ticket's last event).
     first_seq = transition.events[0].seq if transition.events else ticket.version + 1
-    await session.execute(
-        delete(TicketEvent).where(TicketEvent.ticket_no == no, TicketEvent.seq >= first_seq)
-    )
-    await session.execute(
-        delete(StoredNotification).where(
-            StoredNotification.ticket_no == no, StoredNotification.seq >= first_seq
-        )
-    )
-    await session.execute(
-        delete(StoredEscalation).where(
-            StoredEscalation.ticket_no == no,
-            StoredEscalation.number > len(transition.escalations),
-        )
-    )
-    await upsert(
-        session,
+    for replaced in _REPLACED_FROM:
+        connection.execute(replaced, {"no": no, "seq": first_seq})
+    connection.execute(_RUNGS_BEYOND, {"no": no, "number": len(transition.escalations)})
+    upsert_rows(
+        connection,
         TicketEvent,
         [
             {
@@ -162,17 +163,16 @@ async def write_transition(session: AsyncSession, transition: Transition) -> boo
             for event in transition.events
         ],
     )
-    await upsert(session, StoredEscalation, [escalation_row(r) for r in transition.escalations])
+    upsert_rows(connection, StoredEscalation, [escalation_row(r) for r in transition.escalations])
     # Its counts for statistics, from the ticket and its timeline as now written.
-    await upsert(session, TicketFigures, [figures_row(await timeline_facts(session, ticket))])
+    upsert_rows(connection, TicketFigures, [figures_row(timeline_facts(connection, ticket))])
     return True
 
 
 class ReadModelActivities:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self._sessions = sessions
+    def __init__(self, transactions: WriteTransactions) -> None:
+        self._transactions = transactions
 
     @activity.defn(name=ActivityName.RECORD_TRANSITION)
     async def record_transition(self, transition: Transition) -> None:
-        async with self._sessions.begin() as session:
-            await write_transition(session, transition)
+        await self._transactions.run(write_transition, transition)

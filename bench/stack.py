@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from hotline.payload_codec import encrypted_data_converter  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
+from hotline.temporal import PRIORITY_MATCHING  # noqa: E402
 from hotline.tokens import issue_token  # noqa: E402
 from schema.search_attributes import ALL_KEYS  # noqa: E402
 from schema.ticket import Role  # noqa: E402
@@ -138,6 +139,7 @@ async def running_stack(
         dev_server_startup_timeout=DEV_SERVER_STARTUP,
         dev_server_database_filename=str(data / "temporal.db"),
         dev_server_log_level="error",
+        dev_server_extra_args=list(PRIORITY_MATCHING),
     )
     address = env.client.service_client.config.target_host
     environment = {

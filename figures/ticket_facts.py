@@ -8,7 +8,7 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import and_, func, literal, select, union_all
+from sqlalchemy import Connection, and_, bindparam, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from schema.column_types import UtcDateTime
@@ -17,19 +17,19 @@ from schema.escalation import EscalationKind
 from schema.tables import FIGURE_COLUMNS, StoredEscalation, TicketEvent, TicketFigures
 from schema.ticket import TicketView, TimelineAction
 
+# Built once: the worker runs it after every transition (activities.read_model).
+_MISSES_AND_ANSWERS = select(TicketEvent.action, TicketEvent.detail).where(
+    TicketEvent.ticket_no == bindparam("no"),
+    TicketEvent.action.in_([TimelineAction.REMINDER, TimelineAction.ANSWERED]),
+)
 
-async def timeline_facts(session: AsyncSession, ticket: TicketView) -> TicketFacts:
+
+def timeline_facts(connection: Connection, ticket: TicketView) -> TicketFacts:
     """The ticket with what its stored timeline says for statistics: which deadlines were
     missed (a ``reminder`` for the step) and whether it was answered on the spot."""
-    rows = await session.execute(
-        select(TicketEvent.action, TicketEvent.detail).where(
-            TicketEvent.ticket_no == ticket.ticket_no,
-            TicketEvent.action.in_([TimelineAction.REMINDER, TimelineAction.ANSWERED]),
-        )
-    )
     steps = set()
     answered = False
-    for action, detail in rows:
+    for action, detail in connection.execute(_MISSES_AND_ANSWERS, {"no": ticket.ticket_no}):
         if action == TimelineAction.ANSWERED:
             answered = True
         else:

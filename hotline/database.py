@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Mapping, Sequence
-from functools import cache
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache, partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
+import sqlalchemy
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Table, event
+from sqlalchemy import Connection, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.ext.asyncio import (
@@ -27,22 +29,69 @@ from schema.tables import Base
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
 def create_engine(url: str) -> AsyncEngine:
     if make_url(url).get_backend_name() != "sqlite":
         return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
     _private_sqlite_file(url)
     engine = create_async_engine(url, connect_args={"timeout": 30})
-
-    @event.listens_for(engine.sync_engine, "connect")
-    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-        # WAL lets the API read while the worker writes; busy_timeout waits instead of failing.
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets the API read while the worker writes; busy_timeout waits instead of failing.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class WriteTransactions:
+    """Runs a plain function in one read-model transaction, on a Core connection.
+
+    On SQLite it runs in a thread of its own on a blocking connection: aiosqlite hops to
+    its thread and back for every cursor, execute and fetch, which made a transition's ten
+    statements cost the worker several times the statements themselves (bench/). One
+    thread also queues the writers in order, as SQLite takes one at a time. On
+    PostgreSQL it runs on the asyncpg connection through ``run_sync``.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._blocking: sqlalchemy.Engine | None = None
+        self._thread: ThreadPoolExecutor | None = None
+        if engine.dialect.name == "sqlite":
+            self._blocking = sqlalchemy.create_engine(
+                engine.url.set(drivername="sqlite"), connect_args={"timeout": 30}
+            )
+            event.listen(self._blocking, "connect", _sqlite_pragmas)
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="read-model-writer")
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    async def run(
+        self, work: Callable[Concatenate[Connection, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        if self._thread is None:
+            async with self._engine.begin() as connection:
+                return await connection.run_sync(work, *args, **kwargs)
+        loop = asyncio.get_running_loop()
+        in_transaction = partial(self._in_blocking_transaction, work, *args, **kwargs)
+        return await loop.run_in_executor(self._thread, in_transaction)
+
+    def _in_blocking_transaction(
+        self, work: Callable[..., T], *args: object, **kwargs: object
+    ) -> T:
+        assert self._blocking is not None
+        with self._blocking.begin() as connection:
+            return work(connection, *args, **kwargs)
 
 
 def _private_sqlite_file(url: str) -> None:
@@ -96,19 +145,18 @@ def _upsert_statement(
     return upsert.returning(*table.primary_key) if returning else upsert
 
 
-async def upsert_fenced(
-    session: AsyncSession, model: type[Base], row: Mapping[str, Any], *, fence: str
+def upsert_fenced(
+    connection: Connection, model: type[Base], row: Mapping[str, Any], *, fence: str
 ) -> bool:
     """Insert ``row`` or overwrite the stored one unless the stored ``fence`` is higher;
     whether it was written. The row stays locked to this transaction either way."""
-    dialect = session.get_bind().dialect.name
     table = cast(Table, model.__table__)
-    statement = _upsert_statement(dialect, table, tuple(row), fence, returning=True)
-    return (await session.execute(statement, dict(row))).first() is not None
+    statement = _upsert_statement(connection.dialect.name, table, tuple(row), fence, True)
+    return connection.execute(statement, dict(row)).first() is not None
 
 
-async def upsert(
-    session: AsyncSession,
+def upsert_rows(
+    connection: Connection,
     model: type[Base],
     rows: Sequence[Mapping[str, Any]],
     *,
@@ -118,10 +166,23 @@ async def upsert(
     ``newer_by``, a stored row is overwritten only by a row whose ``newer_by`` column is
     at least as high."""
     if rows:
-        dialect = session.get_bind().dialect.name
         table = cast(Table, model.__table__)
-        statement = _upsert_statement(dialect, table, tuple(rows[0]), newer_by)
-        await session.execute(statement, list(rows))
+        statement = _upsert_statement(connection.dialect.name, table, tuple(rows[0]), newer_by)
+        connection.execute(statement, list(rows))
+
+
+async def upsert(
+    session: AsyncSession,
+    model: type[Base],
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    newer_by: str | None = None,
+) -> None:
+    """``upsert_rows`` in a session's transaction."""
+    if rows:
+        await session.run_sync(
+            lambda blocking: upsert_rows(blocking.connection(), model, rows, newer_by=newer_by)
+        )
 
 
 def alembic_config(url: str) -> Config:

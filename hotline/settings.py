@@ -13,8 +13,9 @@ from temporalio.service import TLSConfig
 
 from hotline.payload_codec import EncryptionKeys, keys_from_file
 
-WorkflowSandbox = Literal["strict", "shared"]
-"""How a worker loads the workflow modules into its sandbox (worker.WORKFLOW_MODULES)."""
+WorkflowSandbox = Literal["strict", "shared", "off"]
+"""Whether a worker runs workflows in Temporal's sandbox, and how it loads the workflow
+modules into it (worker.sandbox_runner)."""
 
 
 class Settings(BaseSettings):
@@ -58,12 +59,22 @@ class Settings(BaseSettings):
     worker_cached_workflows: int = 1000
     # "strict" re-imports the workflow modules for every workflow run so the sandbox checks
     # every line (while changing workflow code; the tests run so); "shared" imports them once.
-    workflow_sandbox: WorkflowSandbox = "shared"
+    workflow_sandbox: WorkflowSandbox = "off"
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     ui_port: int = 8233
     # host:port where `hotline worker` serves the Temporal SDK's Prometheus metrics; off if unset.
     worker_metrics_address: str | None = None
+    # `hotline doctor` and the admin's 运行诊断 page (services/doctor.py): an activity is
+    # reported from this attempt on, a read-model row once it has lagged its workflow this
+    # long, a schedule's run once it is this late; and the work one look may do.
+    doctor_activity_attempts: int = 5
+    doctor_read_model_grace_seconds: float = 120.0
+    doctor_schedule_grace_seconds: float = 600.0
+    doctor_schedule_lookback_days: int = 35  # the monthly schedules' last run is in view
+    doctor_scan_limit: int = 400_000  # open tickets compared with the read model, by pages
+    doctor_page_scan_limit: int = 10_000  # the same on the admin page, newest first
+    doctor_detail_limit: int = 200  # describes, history reads and queries, all told
     log_format: Literal["console", "json"] = "console"
     log_level: str = "info"
     ticket_prefix: str = ""

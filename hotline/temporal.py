@@ -6,12 +6,19 @@ import asyncio
 import time
 
 import structlog
+from google.protobuf.field_mask_pb2 import FieldMask
+from temporalio.api.common.v1 import Priority as ApiPriority
+from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import (
     AddSearchAttributesRequest,
     ListSearchAttributesRequest,
 )
-from temporalio.api.workflowservice.v1 import DescribeNamespaceRequest
+from temporalio.api.workflow.v1 import WorkflowExecutionOptions
+from temporalio.api.workflowservice.v1 import (
+    DescribeNamespaceRequest,
+    UpdateWorkflowExecutionOptionsRequest,
+)
 from temporalio.client import Client
 from temporalio.common import SearchAttributeIndexedValueType
 from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
@@ -23,6 +30,27 @@ from hotline.settings import Settings
 from schema.search_attributes import ALL_KEYS
 
 log = structlog.get_logger(__name__)
+
+# Task-queue priority and fairness (services.ticket_gateway.ticket_priority) order a
+# backlog only where matching runs the newer matcher: the dev servers started here turn
+# it on, and docker-compose.yml's cluster does in its dynamic config.
+PRIORITY_MATCHING = (
+    "--dynamic-config-value",
+    "matching.useNewMatcher=true",
+    "--dynamic-config-value",
+    "matching.enableFairness=true",
+)
+
+# After this many workflow task failures in a row the server marks the workflow with
+# TemporalReportedProblems, which `hotline doctor` finds by a visibility query. Servers
+# mark after 5 by default; the dev server and the compose file's say 3, to be told sooner.
+REPORTED_PROBLEMS_AFTER = 3
+
+
+def reported_problems_arguments(after: int = REPORTED_PROBLEMS_AFTER) -> list[str]:
+    """The dev server's arguments that turn those marks on."""
+    key = "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute"
+    return ["--dynamic-config-value", f"{key}={after}"]
 
 
 async def connect(settings: Settings, *, serve_metrics: bool = False) -> Client:
@@ -83,3 +111,22 @@ async def ensure_search_attributes(client: Client, namespace: str) -> None:
             AddSearchAttributesRequest(namespace=namespace, search_attributes=missing)
         )
         log.info("search attributes registered", names=sorted(missing))
+
+
+async def put_first_in_line(client: Client, workflow_id: str, fairness_key: str) -> None:
+    """Priority 1 for a running workflow's tasks from now on (a red-tier ticket): its
+    timers and actions overtake the backlog of a boundary's storm. Idempotent; a server
+    that cannot (the time-skipping test server) is logged, never a failure."""
+    options = WorkflowExecutionOptions(
+        priority=ApiPriority(priority_key=1, fairness_key=fairness_key)
+    )
+    request = UpdateWorkflowExecutionOptionsRequest(
+        namespace=client.namespace,
+        workflow_execution=WorkflowExecution(workflow_id=workflow_id),
+        workflow_execution_options=options,
+        update_mask=FieldMask(paths=["priority"]),
+    )
+    try:
+        await client.workflow_service.update_workflow_execution_options(request)
+    except RPCError as problem:
+        log.warning("priority not raised", workflow_id=workflow_id, error=problem.message)

@@ -211,6 +211,10 @@ class Policy(BaseModel):
     # A citizen calling again this soon after closure reopens the ticket (natural units).
     reopen_window: Annotated[Span, AfterValidator(_natural)] = "30d"
     warning_ratio: float = Field(default=0.8, gt=0, lt=1)
+    # Warnings and reminders ring up to this many seconds after their instant, spread per
+    # ticket: the thousands of deadlines that fall on one working-day boundary then reach
+    # the workers over a minute, not in one second. Deadlines themselves do not move.
+    rung_jitter_seconds: int = Field(default=0, ge=0, le=600)
     supervision_grace: Span = "1wd"
     supervision_order: Span = "3wd"
     # A ticket continues as new past this many history events (or when Temporal suggests it).

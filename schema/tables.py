@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
     Column,
@@ -22,18 +21,12 @@ from sqlalchemy import (
     Table,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
+from schema.account_tables import SignInFailures, User, WebSession
 from schema.column_types import SealedDocument, SealedJson, SealedText, UtcDateTime
 from schema.counts import COUNTED
-
-
-class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {
-        datetime: UtcDateTime,
-        dict[str, Any]: JSON,
-        list[str]: JSON,
-    }
+from schema.table_base import Base
 
 
 class Department(Base):
@@ -354,50 +347,6 @@ class ActionKey(Base):
     created_at: Mapped[datetime] = mapped_column(index=True)
 
 
-class User(Base):
-    """A person who signs in: an agent, a department clerk, a supervisor, … (hotline.accounts).
-
-    ``sessions_valid_after``: sessions and tokens issued before it are refused; a new
-    password or disabling the account moves it, which ends them all."""
-
-    __tablename__ = "users"
-
-    username: Mapped[str] = mapped_column(String(64), primary_key=True)
-    display_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
-    department: Mapped[str | None] = mapped_column(String(64))
-    password_hash: Mapped[str] = mapped_column(String(300))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime]
-    last_sign_in_at: Mapped[datetime | None]
-    sessions_valid_after: Mapped[datetime]
-    language: Mapped[str | None] = mapped_column(String(8))  # the workbench's; None: zh
-
-
-class WebSession(Base):
-    """A signed-in browser: the cookie holds only the id (random, unguessable)."""
-
-    __tablename__ = "web_sessions"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), index=True)
-    csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime]
-    expires_at: Mapped[datetime] = mapped_column(index=True)
-    ended_at: Mapped[datetime | None]
-
-
-class SignInFailures(Base):
-    """Failed sign-ins counted per account and per address, for throttling."""
-
-    __tablename__ = "sign_in_failures"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # account:x / address:y
-    failures: Mapped[int] = mapped_column(Integer)
-    first_failed_at: Mapped[datetime]
-    locked_until: Mapped[datetime | None]
-
-
 class InternalNote(Base):
     """内部备注: a note one unit's staff leave another on a ticket (services.internal_notes).
     Read-model data, not the ticket's workflow state; never shown to citizens or partners."""
@@ -426,3 +375,8 @@ class NotificationRead(Base):
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     notification_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     read_at: Mapped[datetime]
+
+
+# The accounts' tables live in their own module (imported above, so they are in
+# ``Base.metadata`` wherever the tables are); their names are kept here too.
+__all__ = ["Base", "SignInFailures", "User", "WebSession"]

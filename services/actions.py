@@ -18,12 +18,12 @@ from services.idempotency import identify_action
 from services.partners import check_speaks_for
 from services.prechecks import PRECHECKS, Precheck
 from services.ticket_gateway import ActionRef
-from services.ticket_queries import stored_ticket
+from services.ticket_queries import stored_lead, stored_ticket
 from services.tickets import shown_to
 from workflows.child_process import CHILD_BY_ACTION
 from workflows.ids import ticket_workflow_id
 from workflows.ticket.process import PROCESS
-from workflows.ticket.rules import department_refusal
+from workflows.ticket.rules import department_refusal, in_scope_by_lead
 from workflows.ticket.workflow import TicketUpdate, TicketWorkflow
 
 Announce = Callable[[str], None]
@@ -49,6 +49,11 @@ async def _check_department_has_business(
     if actor.role is not Role.DEPARTMENT:
         return
     async with context.sessions() as session:
+        # The lead column first: the lead's own actions (most of them) need not open and
+        # parse the whole sealed document.
+        lead = await stored_lead(session, ticket_no)
+        if lead is None or in_scope_by_lead(action, lead[0], actor.department):
+            return
         ticket = await stored_ticket(session, ticket_no)
     refusal = department_refusal(action, ticket, actor.department) if ticket else None
     if refusal is not None:

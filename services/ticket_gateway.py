@@ -19,16 +19,17 @@ from temporalio.client import (
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.common import Priority, WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from hotline.settings import Settings
 from hotline.temporal import connect
-from schema.ticket import Actor, ReopenLink, TicketCreate, TicketView
+from schema.ticket import Actor, ReopenLink, TicketCreate, TicketView, Urgency
 from services.errors import Pending, ServiceError, not_found
 from workflows.ids import ticket_workflow_id
 from workflows.refusals import RefusalType
+from workflows.ticket.legacy import GENERATION
 from workflows.ticket.state import TicketStart
 from workflows.ticket.workflow import TicketUpdate, TicketWorkflow
 
@@ -46,6 +47,29 @@ _UNREACHABLE = {RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED}
 _RECOVERING = "Workflow Task in failed state"
 # How long a read of an action's outcome waits for it before answering "pending".
 OUTCOME_POLL_SECONDS = 2.0
+
+
+def ticket_priority(intake: TicketCreate) -> Priority:
+    """Which of a backlog's workflow tasks go first when deadlines fall together:
+    emergencies, then utility outages and enterprises' matters, then the rest; and within
+    a priority, the districts in turn (a fairness key each), so that one district's surge
+    cannot hold back another's deadlines."""
+    if intake.urgency is Urgency.EMERGENCY:
+        key = 1
+    elif intake.enterprise or intake.urgency is Urgency.UTILITY:
+        key = 2
+    else:
+        key = 3  # Temporal's default
+    return Priority(priority_key=key, fairness_key=intake.district)
+
+
+@dataclass(frozen=True)
+class Matter:
+    """A ticket's lines in the Temporal UI (its user metadata): the list's summary and the
+    page's details."""
+
+    summary: str
+    details: str
 
 
 class TicketGateway:
@@ -82,11 +106,11 @@ class TicketGateway:
         intake: TicketCreate,
         actor: Actor,
         reopened: ReopenLink | None = None,
-        summary: str | None = None,
+        matter: Matter | None = None,
     ) -> TicketView:
         """Start the ticket (or join it, if it exists) and answer once intake is recorded;
-        ``Pending`` if Temporal has it but intake is not recorded in time. ``summary`` is
-        the line the Temporal UI shows for the workflow (the matter's names, no personal
+        ``Pending`` if Temporal has it but intake is not recorded in time. ``matter`` is
+        what the Temporal UI shows for the workflow (the matter's names, no personal
         data)."""
         client = await self.client()
         start = WithStartWorkflowOperation(
@@ -96,12 +120,15 @@ class TicketGateway:
                 intake=intake,
                 created_by=actor.describe(),
                 reopened=reopened,
+                generation=GENERATION,
             ),
             id=ticket_workflow_id(ticket_no),
             task_queue=self._settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,  # a number serves once
-            static_summary=summary,
+            priority=ticket_priority(intake),
+            static_summary=matter.summary if matter else None,
+            static_details=matter.details if matter else None,
         )
         location = f"/v1/tickets/{ticket_no}"
         return await self._call(

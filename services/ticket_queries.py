@@ -152,6 +152,15 @@ async def list_tickets(
     return found, int(total or 0)
 
 
+async def stored_lead(session: AsyncSession, ticket_no: str) -> tuple[str | None] | None:
+    """The ticket's lead department, as a one-tuple; None when the read model has no such
+    ticket (yet)."""
+    row = (
+        await session.execute(select(Ticket.lead_department).where(Ticket.ticket_no == ticket_no))
+    ).first()
+    return (row[0],) if row is not None else None
+
+
 async def stored_ticket(session: AsyncSession, ticket_no: str) -> TicketView | None:
     document = await session.scalar(select(Ticket.document).where(Ticket.ticket_no == ticket_no))
     return TicketView.model_validate(document) if document is not None else None

@@ -20,6 +20,7 @@ from schema.ticket import (
     TicketCreate,
     TicketCreated,
     TicketStatus,
+    TicketType,
     TicketView,
     TimelineEvent,
 )
@@ -31,6 +32,7 @@ from services.errors import ServiceError, forbidden, not_found, require_offsets
 from services.hierarchy import units_under
 from services.idempotency import fingerprint, key_reused, scoped_key
 from services.partners import check_speaks_for
+from services.ticket_gateway import Matter
 from services.ticket_queries import (
     TicketFilter,
     known_districts,
@@ -134,12 +136,30 @@ async def register_ticket(
     return Registered(ticket, True)
 
 
-async def _summary(context: AppContext, ticket_no: str, body: TicketCreate) -> str:
-    """What an operator reads in the Temporal UI's list: the number and the matter by
-    its Chinese names (category · district), never the citizen or the text."""
+# The kinds of matter as the Temporal UI's details name them (the workbench's own words
+# are web/labels.py, translated there).
+KIND_OF_MATTER = {
+    TicketType.ENQUIRY: "咨询",
+    TicketType.HELP: "求助",
+    TicketType.COMPLAINT: "投诉",
+    TicketType.REPORT: "举报",
+    TicketType.SUGGESTION: "建议",
+    TicketType.PRAISE: "表扬",
+}
+
+
+async def _summary(context: AppContext, ticket_no: str, body: TicketCreate) -> Matter:
+    """What an operator reads in the Temporal UI: the number and the matter by its
+    Chinese names (category · district), and in its details the kind of matter and the
+    category's whole path; never the citizen or the text."""
     choices = await catalogue_choices(context)
-    return (
-        f"{ticket_no} {choices.category_name(body.category)} · {choices.place_name(body.district)}"
+    district = choices.place_name(body.district)
+    details = [KIND_OF_MATTER[body.type], choices.category_path(body.category), district]
+    if body.enterprise:
+        details.append("涉企诉求")
+    return Matter(
+        summary=f"{ticket_no} {choices.category_name(body.category)} · {district}",
+        details=" · ".join(details),
     )
 
 

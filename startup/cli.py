@@ -305,13 +305,39 @@ def run_report(
     exit_without_teardown()
 
 
-def exit_without_teardown() -> None:
+def exit_without_teardown(code: int = 0) -> None:
     """End a command that used a Temporal client at once, its output flushed. Finalising
     the interpreter while the client's native runtime still has threads aborted the
     process now and then (``PyGILState_Release``, exit 134) after the work was done."""
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(code)
+
+
+@app.command()
+def doctor() -> None:
+    """What is stuck: failing workflow tasks, retrying activities, read-model rows behind
+    their ticket, schedules that missed a run; each with its Temporal UI link and what to
+    do. Exits 1 when it finds anything (for a cron job or a monitoring check)."""
+    from hotline.database import create_engine, session_factory
+    from hotline.temporal import connect
+    from services.doctor import checkup
+    from startup.doctor_text import checkup_text
+
+    settings = Settings()
+
+    async def run() -> tuple[str, bool]:
+        client = await connect(settings)
+        engine = create_engine(settings.resolved_database_url())
+        try:
+            result = await checkup(client, session_factory(engine), settings)
+        finally:
+            await engine.dispose()
+        return checkup_text(result), bool(result.findings)
+
+    text, found = asyncio.run(run())
+    typer.echo(text)
+    exit_without_teardown(1 if found else 0)
 
 
 @app.command()

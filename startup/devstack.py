@@ -28,6 +28,7 @@ from hotline.database import create_engine, session_factory, upgrade_database
 from hotline.payload_codec import encrypted_data_converter
 from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings
+from hotline.temporal import PRIORITY_MATCHING, reported_problems_arguments
 from hotline.tokens import issue_codec_token
 from schema.policy_file import read_policy
 from schema.search_attributes import ALL_KEYS
@@ -164,7 +165,11 @@ async def run_stack(settings: Settings) -> None:
         dev_server_startup_timeout=DEV_SERVER_STARTUP,
         dev_server_database_filename=str((settings.data_dir / "temporal.db").resolve()),
         dev_server_log_level="error",
-        dev_server_extra_args=ui_codec_arguments(settings),
+        dev_server_extra_args=[
+            *ui_codec_arguments(settings),
+            *PRIORITY_MATCHING,
+            *reported_problems_arguments(),
+        ],
     )
     temporal_files = settings.data_dir.glob("temporal.db*")
     for path in temporal_files:  # the dev server makes its files world-readable

@@ -49,6 +49,7 @@ def limits(policy: Policy) -> list[Limit]:
         Limit(N_("回访期限"), span=policy.callback),
         Limit(N_("重办期限"), span=policy.rework),
         Limit(N_("临期预警（已用时限比例）"), text=f"{policy.warning_ratio:.0%}"),
+        Limit(N_("预警与催办错峰（最多晚几秒）"), text=str(policy.rung_jitter_seconds)),
         Limit(N_("逾期后发督办件的宽限"), span=policy.supervision_grace),
         Limit(N_("督办件办理期限"), span=policy.supervision_order),
         Limit(N_("领导督办期限"), span=escalation.leader_supervision),

@@ -16,6 +16,7 @@ from services.errors import refusal_of
 from services.web_sessions import signed_in
 from web import (
     admin_catalogue,
+    admin_doctor,
     admin_policy,
     admin_tree,
     admin_users,
@@ -65,6 +66,7 @@ def install(app: FastAPI) -> None:
         admin_catalogue,
         admin_tree,
         admin_policy,
+        admin_doctor,
     )
     for module in pages:
         app.include_router(module.router)

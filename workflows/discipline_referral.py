@@ -38,11 +38,12 @@ class DisciplineReferralWorkflow:
 
     @workflow.run
     async def run(self, start: DisciplineReferralStart) -> ReferralView:
+        self._shown()
         if not await wait_until(start.acknowledge_by, self._heard):
             await self._remind()
         await workflow.wait_condition(lambda: self.outcome is not None)
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return self.view()
+        return self._shown()
 
     @workflow.query
     def state(self) -> ReferralView:
@@ -61,7 +62,7 @@ class DisciplineReferralWorkflow:
                 note=body.note,
             ),
         )
-        return self.view()
+        return self._shown()
 
     @acknowledge.validator
     def validate_acknowledge(self, actor: Actor, body: ReferralAcknowledgeBody) -> None:
@@ -97,7 +98,7 @@ class DisciplineReferralWorkflow:
                 note=body.note,
             ),
         )
-        return self.view()
+        return self._shown()
 
     @record_outcome.validator
     def validate_record_outcome(self, actor: Actor, body: ReferralOutcomeBody) -> None:
@@ -144,3 +145,16 @@ class DisciplineReferralWorkflow:
             outcome=self.outcome,
             officials=list(self.officials),
         )
+
+    def _shown(self) -> ReferralView:
+        """The view, after telling the Temporal UI where the referral stands (its current
+        details: not in history, no personal data)."""
+        workflow.set_current_details(self._details())
+        return self.view()
+
+    def _details(self) -> str:
+        if self.outcome is not None:
+            return "移送纪委监委 · 已记录处理结果"
+        if self.acknowledged_at is not None:
+            return "移送纪委监委 · 已确认收到，待处理结果"
+        return "移送纪委监委 · 待确认收到"

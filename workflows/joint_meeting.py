@@ -40,18 +40,20 @@ class JointMeetingWorkflow:
 
     @workflow.run
     async def run(self, start: JointMeetingStart) -> JointMeetingView:
+        self._shown()
         try:
             everyone_in = await wait_until(
                 start.report_in_by, lambda: self._all_reported() or self.decision is not None
             )
             if not everyone_in and self.decision is None:
                 await self._name_the_absent()
+                self._shown()
             if not await wait_until(start.decide_by, lambda: self.decision is not None):
                 await self._undecided()
         except asyncio.CancelledError:  # the ticket closed: the meeting is moot
             self.outcome = EscalationOutcome.CANCELLED
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return self.view()
+        return self._shown()
 
     @workflow.query
     def state(self) -> JointMeetingView:
@@ -76,7 +78,7 @@ class JointMeetingWorkflow:
                 late=late,
             ),
         )
-        return self.view()
+        return self._shown()
 
     @report_in.validator
     def validate_report_in(self, actor: Actor, body: MeetingReportBody) -> None:
@@ -115,7 +117,7 @@ class JointMeetingWorkflow:
         )
         update.decision = body
         await tell_ticket(self.start.ticket_no, update)
-        return self.view()
+        return self._shown()
 
     @decide.validator
     def validate_decide(self, actor: Actor, body: MeetingDecisionBody) -> None:
@@ -199,3 +201,19 @@ class JointMeetingWorkflow:
             decision=self.decision,
             outcome=self.outcome,
         )
+
+    def _shown(self) -> JointMeetingView:
+        """The view, after telling the Temporal UI where the meeting stands (its current
+        details: not in history, no personal data)."""
+        workflow.set_current_details(self._details())
+        return self.view()
+
+    def _details(self) -> str:
+        if self.outcome is EscalationOutcome.DECIDED:
+            return "联席会议 · 已作出决定"
+        if self.outcome is EscalationOutcome.NO_DECISION:
+            return "联席会议 · 逾期未作决定"
+        if self.outcome is EscalationOutcome.CANCELLED:
+            return "联席会议 · 工单已办结，会议取消"
+        waiting = "待决定" if self.absent else "待报到"
+        return f"联席会议 · {waiting} · 已报到 {len(self.reported)}/{len(self.start.departments)}"

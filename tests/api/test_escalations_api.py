@@ -142,6 +142,13 @@ async def test_escalation_history_filters_pages_and_exports_csv(api: Api) -> Non
     led = await api.act(no, "supervise", supervisor, {"note": "to a leader", "leader": "李副市长"})
     assert led["escalation_level"] == 4
 
+    async def first_in_line() -> bool:  # red tier: its tasks overtake a boundary's backlog
+        described = await api.temporal.get_workflow_handle(f"ticket-{no}").describe()
+        priority = described.raw_description.workflow_execution_info.priority
+        return (priority.priority_key, priority.fairness_key) == (1, "dinghai")
+
+    assert await eventually(first_in_line)
+
     for role in (Role.AGENT, Role.INTEGRATOR):
         denied = await api.http.get("/v1/escalations", headers=api.token(role))
         assert denied.status_code == 403

@@ -53,7 +53,27 @@ async def test_the_temporal_ui_names_the_matter_without_the_citizen(api: Api) ->
     described = await api.temporal.get_workflow_handle(f"ticket-{no}").describe()
     summary = await described.static_summary()
     assert summary == f"{no} 占道经营 · 定海区"
-    assert "13812341234" not in (summary or "") and "张三" not in (summary or "")
+    details = await described.static_details()
+    assert details == "投诉 · 城市管理 › 市容环境 › 占道经营 · 定海区"
+    for line in (summary, details):
+        assert "13812341234" not in (line or "") and "张三" not in (line or "")
+    # Where it stands, kept by the worker (not in history): what it waits for, by when.
+    handle = api.temporal.get_workflow_handle(f"ticket-{no}")
+    metadata = await handle.query("__temporal_workflow_metadata")
+    assert re.fullmatch(r"待签收 · 截止 \d\d-\d\d \d\d:\d\d", metadata.current_details)
+    await api.http.post(f"/v1/tickets/{no}/sign", headers=api.department("urban-management"))
+    metadata = await handle.query("__temporal_workflow_metadata")
+    assert metadata.current_details.startswith("办理中 · 截止 ")
+
+
+async def test_emergencies_go_first_and_districts_take_turns(api: Api) -> None:
+    """Task-queue priority and a fairness key per district, fixed when the ticket starts."""
+    plain = (await api.create())["ticket_no"]
+    urgent = (await api.create(urgency="emergency"))["ticket_no"]
+    for no, key in ((plain, 3), (urgent, 1)):
+        described = await api.temporal.get_workflow_handle(f"ticket-{no}").describe()
+        priority = described.raw_description.workflow_execution_info.priority
+        assert (priority.priority_key, priority.fairness_key) == (key, "dinghai")
 
 
 async def test_concurrent_intakes_get_distinct_numbers(api: Api) -> None:
@@ -348,10 +368,14 @@ async def listed_in_temporal(api: Api, query: str) -> list[str]:
 async def test_search_attributes_show_the_ticket_in_temporal(api: Api) -> None:
     no = (await api.create(category="010202"))["ticket_no"]
     query = (
-        f"WorkflowId = 'ticket-{no}' AND TicketStatus = 'dispatched' "
+        f"WorkflowId = 'ticket-{no}' AND Category = '010202' "
         "AND LeadDepartment = 'housing' AND EscalationLevel = 0 AND Overdue = false"
     )
     assert await listed_in_temporal(api, query) == [f"ticket-{no}"]
+    # Its status changes with every action: a new ticket leaves it to the read model and
+    # to its current details (schema.search_attributes.LEAN_KEYS).
+    unindexed = f"WorkflowId = 'ticket-{no}' AND TicketStatus IS NULL AND SignDue IS NULL"
+    assert await listed_in_temporal(api, unindexed) == [f"ticket-{no}"]
 
 
 async def test_a_drill_policy_climbs_the_ladder_in_seconds(api: Api, policy: PolicyFile) -> None:
@@ -402,10 +426,18 @@ async def test_a_late_part_leaves_the_tickets_level_and_its_search_attribute_at_
     assert ticket["escalation_level"] == 0 and not ticket["overdue"]
     (rung,) = ticket["open_escalations"]
     assert (rung["kind"], rung["department"]) == ("reminder", "urban-management")
-    # Signing upserts the status after the reminder's rung: once Temporal's list shows it,
-    # it shows the level the reminder left.
-    query = f"WorkflowId = 'ticket-{no}' AND TicketStatus = 'handling' AND EscalationLevel = 0"
-    assert await listed_in_temporal(api, query) == [f"ticket-{no}"]
+    # No upsert in its history ever set another level than the lead's 0.
+    history = await api.temporal.get_workflow_handle(f"ticket-{no}").fetch_history()
+    levels = [
+        fields["EscalationLevel"].data
+        for event in history.events
+        if event.HasField("upsert_workflow_search_attributes_event_attributes")
+        for fields in [
+            event.upsert_workflow_search_attributes_event_attributes.search_attributes.indexed_fields
+        ]
+        if "EscalationLevel" in fields
+    ]
+    assert levels == [b"0"]  # set once, at registration
 
 
 async def test_prometheus_metrics(api: Api) -> None:

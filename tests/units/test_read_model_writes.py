@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from activities.read_model import write_transition
+from hotline.database import WriteTransactions
 from schema.activity_io import Transition
 from schema.tables import TicketEvent
 from schema.ticket import TicketCreate, TimelineAction
@@ -49,8 +50,7 @@ async def _timeline(model: ReadModel, no: str) -> list[str]:
 
 
 async def _write(model: ReadModel, transition: Transition) -> bool:
-    async with model.sessions.begin() as session:
-        return await write_transition(session, transition)
+    return await WriteTransactions(model.engine).run(write_transition, transition)
 
 
 async def test_the_attempt_that_counts_replaces_a_lost_one(sqlite_read_model: ReadModel) -> None:

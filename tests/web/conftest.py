@@ -38,6 +38,7 @@ async def workbench(
             "database_url": sqlite_read_model.url,
             "ticket_prefix": "W",
             "api_port": port,
+            "doctor_read_model_grace_seconds": 0,  # the 运行诊断 page's lagging row, at once
         }
     )
     app = create_app(settings, client=dev_server.client)

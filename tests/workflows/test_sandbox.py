@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import UnsandboxedWorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 from temporalio.worker.workflow_sandbox._restrictions import UnintentionalPassthroughError
 
@@ -49,7 +50,7 @@ async def test_the_worker_holds_at_most_the_configured_tickets_in_memory(
     assert worker.config()["max_cached_workflows"] == 7
 
 
-async def test_tests_import_workflow_modules_afresh_and_production_shares_them(
+async def test_tests_import_workflow_modules_afresh_and_production_runs_unsandboxed(
     tickets: Tickets, sqlite_read_model: ReadModel, skipping_env: WorkflowEnvironment
 ) -> None:
     def passed_through(settings: Settings) -> set[str]:
@@ -61,9 +62,12 @@ async def test_tests_import_workflow_modules_afresh_and_production_shares_them(
     strict = tickets.settings.model_copy(update={"task_queue": "strict-check"})
     assert strict.workflow_sandbox == "strict"
     assert not passed_through(strict) & set(WORKFLOW_MODULES)
-    assert Settings().workflow_sandbox == "shared"
     shared = strict.model_copy(update={"workflow_sandbox": "shared", "task_queue": "shared"})
     assert passed_through(shared) >= set(WORKFLOW_MODULES)
+    assert Settings().workflow_sandbox == "off"  # production: the tests check what it would
+    off = strict.model_copy(update={"workflow_sandbox": "off", "task_queue": "off"})
+    runner = build_worker(skipping_env.client, off, sqlite_read_model.sessions).config()
+    assert isinstance(runner["workflow_runner"], UnsandboxedWorkflowRunner)
 
 
 def test_workflow_code_pulls_in_no_io_stack() -> None:

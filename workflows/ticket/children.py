@@ -273,3 +273,11 @@ async def discipline_referral(
 ) -> Outcome:
     department = body.department or s.lead_department or ""
     return await refer(s, now, actor.describe(), department, body.reason, due)
+
+
+def summary(child: JointMeetingStart | DisciplineReferralStart) -> str:
+    """The line the Temporal UI lists a child under: what it is, for which ticket and rung
+    (no agenda or reason: free text may name people)."""
+    if isinstance(child, DisciplineReferralStart):
+        return f"移送纪委监委 · 工单 {child.ticket_no}"
+    return f"联席会议 · 工单 {child.ticket_no} · {len(child.departments)} 个单位"

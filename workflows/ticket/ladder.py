@@ -51,8 +51,8 @@ async def climb(
     patched: Callable[[str], bool],
 ) -> Outcome:
     """One rung of one clock. ``tiered``: whether this ticket climbs the tiered ladder (the
-    "escalation-ladder" patch; asked only where the two ladders part). ``patched``: the
-    workflow's ``workflow.patched``, for the later patches, asked the same way."""
+    "escalation-ladder" patch; asked only where the two ladders part). ``patched``:
+    ``legacy.patched`` for this ticket, for the later patches, asked the same way."""
     actor = f"timer:{clock.step.value}"
     if rung is Rung.EXPIRY:
         return close(

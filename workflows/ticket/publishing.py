@@ -12,8 +12,9 @@ from schema import search_attributes as attrs
 from schema.activity_io import Publication, Transition
 from schema.request_context import REQUEST_ID
 from workflows import activity_calls as calls
+from workflows.ticket import legacy
+from workflows.ticket.details import current_details
 from workflows.ticket.legacy import publish_in_one_local_activity as before_one_activity
-from workflows.ticket.legacy import registered_with_sheet
 from workflows.ticket.state import Step, TicketState
 from workflows.ticket.state.clocks import refresh_overdue
 from workflows.ticket.state.projections import record
@@ -38,7 +39,7 @@ class Publisher:
             fence=s.runs_before * FENCE_PER_RUN + workflow.info().get_current_history_length(),
         )
         publication = Publication(transition=transition, notifications=s.outbox)
-        if registered_with_sheet(s) or workflow.patched(before_one_activity.PATCH):
+        if legacy.patched(s, before_one_activity.PATCH):
             await calls.publish_transition(publication)
         else:
             await before_one_activity.publish(publication)
@@ -59,6 +60,7 @@ class Publisher:
             )
         s.unpublished_events = []
         self._index(s)
+        workflow.set_current_details(current_details(s))
 
     def _index(self, s: TicketState) -> None:
         """Upsert only the search attributes whose value changed: each upsert is an event."""
@@ -81,7 +83,7 @@ class Publisher:
             attrs.SIGN_DUE.name: sign.due_at if sign else None,
         }
         updates: list[SearchAttributeUpdate[Any]] = []
-        for key in attrs.ALL_KEYS:
+        for key in attrs.LEAN_KEYS if legacy.lean(s) else attrs.ALL_KEYS:
             value = wanted[key.name]
             if key.name in self._indexed and self._indexed[key.name] == value:
                 continue

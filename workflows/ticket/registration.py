@@ -11,7 +11,7 @@ from schema.escalation import EscalationNews, LateEscalationNews
 from schema.ticket import ReopenLink, TimelineAction
 from schema.working_days import SHEET_DAYS
 from workflows import activity_calls as calls
-from workflows.ticket import handling
+from workflows.ticket import handling, legacy
 from workflows.ticket.deadlines import DueFn, due_for
 from workflows.ticket.legacy import register_once_deadlines_in_workflow as before_registration
 from workflows.ticket.outcome import SYSTEM
@@ -20,7 +20,7 @@ from workflows.ticket.state import TicketState
 
 async def register(s: TicketState) -> None:
     """The policy, the route and the calendar; then the first dispatch, or a wait for one."""
-    if workflow.patched(before_registration.PATCH):
+    if legacy.patched(s, before_registration.PATCH):
         # From the day before: in a time zone west of UTC the local day starts earlier.
         on = (s.created_at - timedelta(days=1)).date()
         registration = await calls.register_ticket(

@@ -114,6 +114,13 @@ class OnTicket(Protocol):
     delegations: list[Delegation]
 
 
+def in_scope_by_lead(action: str, lead: str | None, department: str | None) -> bool:
+    """Whether the ticket's lead alone puts ``department`` in the action's scope: for any
+    unit's actions, and the lead's own. The API then needs no more of the ticket."""
+    scope = ACTION_RULES[action].scope
+    return scope is Scope.ANY or (scope is Scope.LEAD and department == lead)
+
+
 def department_refusal(action: str, ticket: OnTicket, department: str | None) -> Said | None:
     """Why ``department`` has no business taking ``action`` on this ticket (a 403), or None
     when it has: in the action's scope, or on the ticket's chain though not its turn."""

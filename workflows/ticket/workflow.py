@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
@@ -48,7 +49,6 @@ from workflows.ticket.deadlines import due_for
 from workflows.ticket.handlers import TicketUpdate, action_update
 from workflows.ticket.legacy import escalation_ladder as before_tiers
 from workflows.ticket.legacy import merge_claims_target as before_claims
-from workflows.ticket.legacy import registered_with_sheet
 from workflows.ticket.news import (
     ABSORB_DUPLICATE_UPDATE,
     ASSIGN_LEADER_SIGNAL,
@@ -74,6 +74,7 @@ class TicketWorkflow:
     def __init__(self, start: TicketStart) -> None:
         self._lock = asyncio.Lock()
         self._woken = False
+        self._alarm: datetime | None = None  # the instant the run loop sleeps until
         self._merging_into: str | None = None  # while a merge waits for its target's yes
         self._publisher = Publisher()
         self._carried = start.carried is not None
@@ -87,6 +88,7 @@ class TicketWorkflow:
             intake=start.intake,
             created_by=start.created_by,
             index_search_attributes=start.index_search_attributes,
+            generation=start.generation,
             reopened=start.reopened,
             created_at=now,
             updated_at=now,
@@ -157,7 +159,7 @@ class TicketWorkflow:
         row.check(self.ticket, actor, body, workflow.now())
 
     async def take(self, row: ProcessStep, actor: Actor, body: Any) -> TicketView:
-        effect = legacy.effect_for(row.action, row.effect)
+        effect = legacy.effect_for(self.ticket, row.action, row.effect)
         return await self._act(
             lambda: legacy.recheck(row.action, self.ticket, actor, body, workflow.now()),
             lambda: effect(self.ticket, workflow.now(), actor, body, due_for(self.ticket)),
@@ -166,7 +168,7 @@ class TicketWorkflow:
     @workflow.update
     async def merge(self, actor: Actor, body: MergeBody) -> TicketView:
         """并单: the target is asked first and the duplicate closes only on its yes."""
-        if not (registered_with_sheet(self.ticket) or workflow.patched(before_claims.PATCH)):
+        if not legacy.patched(self.ticket, before_claims.PATCH):
             return await self._act(
                 lambda: self.validate_merge(actor, body),
                 lambda: self._merged_as_before(actor, body),
@@ -197,7 +199,7 @@ class TicketWorkflow:
                 await self._publisher.publish(self.ticket)
         finally:
             self._merging_into = None
-        self._woken = True
+        self._wake()
         return view(self.ticket)
 
     @merge.validator
@@ -286,7 +288,7 @@ class TicketWorkflow:
                 rules.check_not_merging(self.ticket, self._merging_into)
             await self._carry_out(await apply())
             await self._publisher.publish(self.ticket)
-        self._woken = True
+        self._wake()
         return view(self.ticket)
 
     async def _act_on_signal(
@@ -309,23 +311,20 @@ class TicketWorkflow:
             else:
                 await self._carry_out(await apply())
             await self._publisher.publish(self.ticket)
-        self._woken = True
+        self._wake()
 
     async def _carry_out(self, outcome: Outcome | None) -> None:
         """Start the children an effect raised, cancel the ones it ended."""
         for child in outcome.children if outcome else []:
-            kind = (
-                "DisciplineReferral"
-                if isinstance(child, DisciplineReferralStart)
-                else "JointMeeting"
-            )
+            referral = isinstance(child, DisciplineReferralStart)
             # Closing the ticket cancels a meeting explicitly; continue-as-new must not, and
             # a discipline referral outlives the ticket.
             await workflow.start_child_workflow(
-                kind,
+                "DisciplineReferral" if referral else "JointMeeting",
                 child,
                 id=child.workflow_id,
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+                static_summary=children.summary(child) if legacy.lean(self.ticket) else None,
             )
         for workflow_id in outcome.cancel if outcome else []:
             await workflow.get_external_workflow_handle(workflow_id).cancel()
@@ -345,17 +344,36 @@ class TicketWorkflow:
 
     # -- deadlines and the ladder -----------------------------------------------
 
+    def _wake(self) -> None:
+        """After an action. A lean ticket's run loop wakes only if its alarm moved, it closed
+        or its history grew long: re-arming the same instant costs two timer events."""
+        ticket = self.ticket
+        if (
+            not legacy.lean(ticket)
+            or ticket.status is TicketStatus.CLOSED
+            or next_alarm(ticket) != self._alarm
+            or self._history_is_long()
+        ):
+            self._woken = True
+
     async def _sleep_until_next_rung(self) -> None:
         self._woken = False
-        next_at = next_alarm(self.ticket)
+        next_at = self._alarm = next_alarm(self.ticket)
         if next_at is None:
             await workflow.wait_condition(lambda: self._woken)
             return
         delay = next_at - workflow.now()
         if delay.total_seconds() <= 0:
             return
-        with contextlib.suppress(TimeoutError):  # the rung is due: the caller climbs it
-            await workflow.wait_condition(lambda: self._woken, timeout=delay)
+        if not legacy.lean(self.ticket):
+            with contextlib.suppress(TimeoutError):  # the rung is due: the caller climbs it
+                await workflow.wait_condition(lambda: self._woken, timeout=delay)
+            return
+        timer = asyncio.ensure_future(workflow.sleep(delay))
+        await workflow.wait_condition(lambda: self._woken or timer.done())
+        # A closed ticket's run ends with its timer pending: one event fewer than cancelling.
+        if not timer.done() and self.ticket.status is not TicketStatus.CLOSED:
+            timer.cancel()
 
     async def _climb_due_rungs(self) -> None:
         due = due_alarms(self.ticket, workflow.now())
@@ -363,9 +381,7 @@ class TicketWorkflow:
             if self.ticket.status is TicketStatus.CLOSED:
                 break
             clock.fired.append(rung)
-            tiered = lambda: (  # noqa: E731
-                registered_with_sheet(self.ticket) or workflow.patched(before_tiers.PATCH)
-            )
+            tiered = lambda: legacy.patched(self.ticket, before_tiers.PATCH)  # noqa: E731
             await self._carry_out(
                 await ladder.climb(
                     self.ticket,
@@ -374,7 +390,7 @@ class TicketWorkflow:
                     rung,
                     due_for(self.ticket),
                     tiered,
-                    workflow.patched,
+                    lambda patch: legacy.patched(self.ticket, patch),
                 )
             )
         if due:

@@ -89,6 +89,7 @@ class TicketState(BaseModel):
     created_at: datetime
     updated_at: datetime
     index_search_attributes: bool = True
+    generation: int = 0  # from TicketStart: the patches it began after (ticket.legacy)
     policy: Policy | None = None
     # The holiday calendar the deadlines count on, recorded at registration (None: the
     # ticket was registered before deadlines were computed in the workflow).
@@ -311,5 +312,7 @@ class TicketStart(BaseModel):
     # False only on a server without custom search attributes (the time-skipping test server).
     index_search_attributes: bool = True
     reopened: ReopenLink | None = None  # the closed ticket this one reopens
+    # Which patches the ticket began after (ticket.legacy.GENERATION); 0 in older inputs.
+    generation: int = 0
     # Set when a long-lived ticket continues as new: the whole state, clocks included.
     carried: TicketState | None = None

@@ -7,7 +7,8 @@ Pure arithmetic on given instants, like the state it reads (``workflows.ticket.s
 
 from __future__ import annotations
 
-from datetime import datetime
+import zlib
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -80,8 +81,9 @@ class StepClock(BaseModel):
     # ticket stays overdue under it, whatever its own due instant.
     follows_missed_deadline: bool = False
 
-    def schedule(self, warning_ratio: float) -> list[tuple[Rung, datetime]]:
-        """Every rung of this clock with the instant it fires, earliest first."""
+    def schedule(self, warning_ratio: float, jitter: int = 0) -> list[tuple[Rung, datetime]]:
+        """Every rung of this clock with the instant it fires, earliest first; a warning
+        and a reminder up to ``jitter`` seconds late (the policy's ``rung_jitter_seconds``)."""
         if self.step is Step.CALLBACK:
             return [(Rung.EXPIRY, self.due_at)]
         if self.step is Step.SUSPENDED:
@@ -93,13 +95,22 @@ class StepClock(BaseModel):
         if self.step in LADDER_STEPS:
             return [(Rung.MISSED, self.due_at)]
         warn_at = self.started_at + (self.due_at - self.started_at) * warning_ratio
-        rungs = [(Rung.WARNING, warn_at), (Rung.REMINDER, self.due_at)]
+        late = self._spread(jitter)
+        rungs = [(Rung.WARNING, warn_at + late), (Rung.REMINDER, self.due_at + late)]
         if self.supervise_at is not None:
             rungs.append((Rung.SUPERVISION, self.supervise_at))
         return rungs
 
-    def pending(self, warning_ratio: float) -> list[tuple[Rung, datetime]]:
-        return [(r, at) for r, at in self.schedule(warning_ratio) if r not in self.fired]
+    def pending(self, warning_ratio: float, jitter: int = 0) -> list[tuple[Rung, datetime]]:
+        return [(r, at) for r, at in self.schedule(warning_ratio, jitter) if r not in self.fired]
+
+    def _spread(self, jitter: int) -> timedelta:
+        """The same offset in [0, jitter) seconds every time for this clock (its start is
+        unique to the ticket to the microsecond), so replay finds the same instants."""
+        if jitter <= 0:
+            return timedelta(0)
+        key = f"{self.step.value}:{self.department}:{self.started_at.isoformat()}"
+        return timedelta(milliseconds=zlib.crc32(key.encode()) % (jitter * 1000))
 
 
 # -- which clocks run, and when they ring ------------------------------------------------
@@ -120,17 +131,19 @@ def active_clocks(s: TicketState) -> list[StepClock]:
 
 
 def next_alarm(s: TicketState) -> datetime | None:
-    ratio = s.require_policy().warning_ratio
-    instants = [at for c in active_clocks(s) for _, at in c.pending(ratio)]
+    policy = s.require_policy()
+    ratio, jitter = policy.warning_ratio, policy.rung_jitter_seconds
+    instants = [at for c in active_clocks(s) for _, at in c.pending(ratio, jitter)]
     return min(instants) if instants else None
 
 
 def due_alarms(s: TicketState, now: datetime) -> list[tuple[StepClock, Rung]]:
-    ratio = s.require_policy().warning_ratio
+    policy = s.require_policy()
+    ratio, jitter = policy.warning_ratio, policy.rung_jitter_seconds
     due = [
         (at, clock, rung)
         for clock in active_clocks(s)
-        for rung, at in clock.pending(ratio)
+        for rung, at in clock.pending(ratio, jitter)
         if at <= now
     ]
     return [(clock, rung) for _, clock, rung in sorted(due, key=lambda item: item[0])]
