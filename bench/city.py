@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -227,15 +228,18 @@ async def measure(arguments: argparse.Namespace) -> dict[str, Any]:
             **queue_lists(agent, clerk),
         }
         figures = {}
+        load = [os.getloadavg()[0]]  # the machine's, shared: what the figures were taken under
         for name, (client, path) in pages.items():
             figures[name] = await timed(client, path, arguments.repeats)
             print(f"  {name:36} {figures[name]['p50_ms']:8} {figures[name]['p95_ms']:8}")
         # A phone from the top bar: one that called five times, over the two months.
         for name, (client, typed) in topbar_searches(agent, clerk, real[0], "13900000005").items():
             figures[name] = await timed_search(client, typed, arguments.repeats)
+        load.append(os.getloadavg()[0])
         for client in (agent, clerk, supervisor):
             await client.aclose()
         return {
+            "load_average_at_start_and_end": load,
             "machine": machine(),
             "database": "PostgreSQL " + await _server_version(url),
             "read_model_tickets": await ticket_count(url),
@@ -265,6 +269,7 @@ def main() -> None:
     arguments = parser.parse_args()
     result = asyncio.run(measure(arguments))
     print(f"tickets {result['read_model_tickets']:,}; fill {result['fill']}")
+    print(f"load average at start and end: {result['load_average_at_start_and_end']}")
     for name, size in result["table_bytes"].items():
         print(f"  {name:24} {size / 2**20:10,.0f} MiB")
     print(f"{'page':40} {'p50 ms':>8} {'p95 ms':>8}   (targets p95: lists, queues, ticket,")

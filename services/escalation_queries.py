@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import JSON, Select, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from schema.column_types import sealer
 from schema.escalation import Escalation, EscalationKind, EscalationOutcome
 from schema.tables import StoredEscalation, TicketEvent
 from services.spreadsheets import csv_text
@@ -81,19 +83,34 @@ class OpenMeeting(NamedTuple):
 
 async def meetings_summoning(session: AsyncSession, department: str) -> list[OpenMeeting]:
     """The open joint meetings that summoned ``department``. Who was summoned is in each
-    one's sealed detail, so every open meeting's is opened: that column alone is read,
-    not the whole record."""
+    one's sealed detail: the details are read as stored and each is opened once per
+    process (``_summoned``), so the inbox's refresh does not open every open meeting's
+    again."""
+    stored = type_coerce(StoredEscalation.detail, JSON)  # as stored: not opened
     rows = await session.execute(
-        select(StoredEscalation.ticket_no, StoredEscalation.number, StoredEscalation.detail).where(
+        select(StoredEscalation.ticket_no, StoredEscalation.number, stored).where(
             StoredEscalation.outcome == EscalationOutcome.OPEN.value,
             StoredEscalation.kind == EscalationKind.JOINT_MEETING.value,
         )
     )
-    return [
-        OpenMeeting(no, number)
-        for no, number, detail in rows
-        if department in (detail or {}).get("departments", [])
-    ]
+    return [OpenMeeting(no, number) for no, number, detail in rows if department in _units(detail)]
+
+
+def _units(stored: Any) -> frozenset[str]:
+    if isinstance(stored, str):
+        return _summoned(stored)
+    return _summoned_in(sealer().opened(stored))  # stored in clear, before sealing
+
+
+@lru_cache(maxsize=20_000)
+def _summoned(sealed: str) -> frozenset[str]:
+    """The units a sealed detail names, by the sealed text: a changed detail, or one sealed
+    again with a new key, is another text, so nothing stale is ever answered."""
+    return _summoned_in(sealer().opened(sealed))
+
+
+def _summoned_in(detail: Any) -> frozenset[str]:
+    return frozenset(detail.get("departments", [])) if isinstance(detail, dict) else frozenset()
 
 
 async def child_reports(

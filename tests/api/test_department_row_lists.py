@@ -1,7 +1,8 @@
 """A department's queues of its own rows and its overdue list, read from the department's
 rows (their indexes, their count), list and count the same tickets in the same order as
 the tickets themselves say, on SQLite and PostgreSQL: lead or assisting, in its hands or
-not, with the search narrowing a queue or not."""
+not, with the search narrowing a queue or not. And the meeting queue's units, opened
+once per sealed detail, follow the detail as it is now."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from datetime import timedelta
 from types import SimpleNamespace
 from typing import cast
 
-from activities.read_model import department_rows, ticket_row
+from activities.read_model import department_rows, escalation_row, ticket_row
 from hotline.database import upsert
 from schema.activity_io import TicketRecord
-from schema.tables import Ticket, TicketDepartment
+from schema.escalation import Escalation, EscalationKind
+from schema.tables import StoredEscalation, Ticket, TicketDepartment
 from schema.ticket import Actor, Role, SupervisionTier, TicketStatus
 from services.context import AppContext
+from services.escalation_queries import meetings_summoning
 from services.queues import queue_page
 from services.ticket_queries import TicketFilter, list_tickets
 from services.tickets import TicketSearch
@@ -109,3 +112,36 @@ async def test_own_row_lists_match_what_the_tickets_say(read_model: ReadModel) -
         ]
         assert [t.ticket_no for t in narrowed.items] == in_dinghai, key
         assert narrowed.total == len(in_dinghai), key
+
+
+async def test_a_meeting_summons_whom_its_detail_names_now(read_model: ReadModel) -> None:
+    """Who an open joint meeting summoned is opened once per sealed detail; a detail
+    written again (other units) answers anew, never from what was opened before."""
+    run = uuid.uuid4().hex[:6]
+    unit, other = f"unit-{run}", f"other-{run}"
+
+    def meeting(departments: list[str], version: int) -> dict[str, object]:
+        rung = Escalation(
+            id=f"M-{run}/1",
+            ticket_no=f"M-{run}",
+            number=1,
+            kind=EscalationKind.JOINT_MEETING,
+            level=5,
+            reason="吹哨报到",
+            raised_by="supervisor:li",
+            raised_at=AT,
+            detail={"departments": departments},
+            version=version,
+        )
+        return escalation_row(rung)
+
+    async with read_model.sessions.begin() as session:
+        await upsert(session, StoredEscalation, [meeting([unit, other], 1)])
+    async with read_model.sessions() as session:
+        assert [m.ticket_no for m in await meetings_summoning(session, unit)] == [f"M-{run}"]
+        assert [m.ticket_no for m in await meetings_summoning(session, other)] == [f"M-{run}"]
+    async with read_model.sessions.begin() as session:
+        await upsert(session, StoredEscalation, [meeting([other], 2)])
+    async with read_model.sessions() as session:
+        assert await meetings_summoning(session, unit) == []
+        assert [m.ticket_no for m in await meetings_summoning(session, other)] == [f"M-{run}"]
