@@ -137,8 +137,9 @@ def write_transition(connection: Connection, transition: Transition) -> bool:
     # A stale writer is refused by the fence: a local activity of an attempt that lost its
     # workflow task can still be retrying (against a database that was down, say) when the
     # attempt that counts has written; it must not overwrite it.
-    row = {**ticket_row(ticket), "fence": transition.fence}
-    if not upsert_fenced(connection, Ticket, row, fence="fence"):
+    # Two attempts at one task can share a fence; the one handed out later counts.
+    row = {**ticket_row(ticket), "fence": transition.fence, "fence_at": transition.fence_at}
+    if not upsert_fenced(connection, Ticket, row, fence="fence", tie="fence_at"):
         return False
     connection.execute(_DEPARTMENTS_OF, {"no": no})
     upsert_rows(connection, TicketDepartment, department_rows(ticket))

@@ -129,29 +129,44 @@ def _upsert_statement(
     columns: tuple[str, ...],
     newer_by: str | None,
     returning: bool = False,
+    tie_by: str | None = None,
 ) -> Any:
     # Values come as execution parameters, so the compiled statement is cached and reused:
     # building and compiling an upsert per write cost the worker more than the write itself.
     statement = _dialect_insert(dialect, table)
     keys = {column.name for column in table.primary_key}
-    stored = table.c[newer_by] if newer_by is not None else None
+    where = None
+    if newer_by is not None:
+        stored, given = table.c[newer_by], statement.excluded[newer_by]
+        at_least = stored <= given
+        if tie_by is not None:  # an equal one only if its second key is no lower
+            tied_stored, tied_given = table.c[tie_by], statement.excluded[tie_by]
+            at_least = (stored < given) | (
+                (stored == given) & (tied_stored.is_(None) | (tied_stored <= tied_given))
+            )
+        where = stored.is_(None) | at_least
     upsert = statement.on_conflict_do_update(
         index_elements=list(table.primary_key),
         set_={name: statement.excluded[name] for name in columns if name not in keys},
-        where=None
-        if stored is None
-        else stored.is_(None) | (stored <= statement.excluded[newer_by]),
+        where=where,
     )
     return upsert.returning(*table.primary_key) if returning else upsert
 
 
 def upsert_fenced(
-    connection: Connection, model: type[Base], row: Mapping[str, Any], *, fence: str
+    connection: Connection,
+    model: type[Base],
+    row: Mapping[str, Any],
+    *,
+    fence: str,
+    tie: str | None = None,
 ) -> bool:
-    """Insert ``row`` or overwrite the stored one unless the stored ``fence`` is higher;
-    whether it was written. The row stays locked to this transaction either way."""
+    """Insert ``row`` or overwrite the stored one unless the stored ``fence`` is higher
+    (or, with ``tie``, equal with a higher ``tie``); whether it was written. The row stays
+    locked to this transaction either way."""
     table = cast(Table, model.__table__)
-    statement = _upsert_statement(connection.dialect.name, table, tuple(row), fence, True)
+    dialect = connection.dialect.name
+    statement = _upsert_statement(dialect, table, tuple(row), fence, True, tie)
     return connection.execute(statement, dict(row)).first() is not None
 
 

@@ -114,6 +114,10 @@ class Transition(BaseModel):
     # Orders the writers of one ticket: a later workflow task, or a later attempt at the
     # same task, has a higher fence (activities.read_model). 0 in older histories.
     fence: int = 0
+    # When the publishing workflow task was handed out. Two attempts at one task can see
+    # the same history length (the server lost the first one's start); the later one
+    # handed out is the one that counts. None from workers before this field.
+    fence_at: datetime | None = None
 
 
 class Publication(BaseModel):

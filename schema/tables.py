@@ -160,8 +160,10 @@ class Ticket(Base):
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
     document: Mapped[dict[str, Any]] = mapped_column(SealedDocument)
-    # The fence of the publication that wrote it (activities.read_model): no lower one may.
+    # The fence of the publication that wrote it (activities.read_model): no lower one may;
+    # at an equal fence, no attempt at the task handed out before this one's (fence_at).
     fence: Mapped[int | None] = mapped_column(BigInteger)
+    fence_at: Mapped[datetime | None]
     # The citizen's phone as a keyed hash (hotline.sealing): their earlier tickets, by number.
     phone_lookup: Mapped[str | None] = mapped_column(String(64), index=True)
 

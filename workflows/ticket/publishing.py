@@ -3,6 +3,7 @@ structured log and the search attributes, after every accepted action or climbed
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from temporalio import workflow
@@ -27,6 +28,21 @@ FENCE_PER_RUN = 10_000_000
 class Publisher:
     def __init__(self) -> None:
         self._indexed: dict[str, Any] = {}  # search attribute values as last upserted
+        self._task: tuple[int, datetime] | None = None  # (history length, handed out at)
+
+    def entered(self) -> None:
+        """Called where a workflow task's news enters the workflow (a handler starting,
+        the run loop waking): there ``workflow.now()`` is when the server handed the task
+        out, which orders two attempts at one task; after a local activity it has moved
+        on with the worker's clock."""
+        length = workflow.info().get_current_history_length()
+        if self._task is None or self._task[0] != length:
+            self._task = (length, workflow.now())
+
+    def _handed_out(self) -> datetime:
+        self.entered()  # a task no entry saw (none expected): now, the best known
+        assert self._task is not None
+        return self._task[1]
 
     async def publish(self, s: TicketState) -> None:
         """Read model and notifications first (one local activity), then the log and the
@@ -37,6 +53,7 @@ class Publisher:
             events=s.unpublished_events,
             escalations=s.take_escalations_to_publish(),
             fence=s.runs_before * FENCE_PER_RUN + workflow.info().get_current_history_length(),
+            fence_at=self._handed_out(),
         )
         publication = Publication(transition=transition, notifications=s.outbox)
         if legacy.patched(s, before_one_activity.PATCH):

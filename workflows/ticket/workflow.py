@@ -96,6 +96,7 @@ class TicketWorkflow:
 
     @workflow.run
     async def run(self, start: TicketStart) -> TicketView:
+        self._publisher.entered()
         async with self._lock:
             if self._carried:
                 await registration.refresh_working_days(self.ticket)
@@ -107,6 +108,7 @@ class TicketWorkflow:
             if self._history_is_long():
                 await self._continue_as_new(start)
             await self._sleep_until_next_rung()
+            self._publisher.entered()
             async with self._lock:
                 await self._climb_due_rungs()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -121,7 +123,7 @@ class TicketWorkflow:
     @workflow.update
     async def registered(self) -> TicketView:
         """Answers once intake (policy, routing, first dispatch) is recorded: used with start."""
-        await workflow.wait_condition(lambda: self._ready)
+        await self._entered()
         return view(self.ticket)
 
     # -- the process table's actions, one update each ---------------------------
@@ -173,7 +175,7 @@ class TicketWorkflow:
                 lambda: self.validate_merge(actor, body),
                 lambda: self._merged_as_before(actor, body),
             )
-        await workflow.wait_condition(lambda: self._ready)
+        await self._entered()
         async with self._lock:
             self.validate_merge(actor, body)
             self._merging_into = body.into
@@ -274,6 +276,10 @@ class TicketWorkflow:
 
     # -- how every message is handled -----------------------------------------
 
+    async def _entered(self) -> None:
+        self._publisher.entered()  # orders the publications of two attempts at one task
+        await workflow.wait_condition(lambda: self._ready)
+
     async def _act(
         self,
         check: Callable[[], None],
@@ -281,7 +287,7 @@ class TicketWorkflow:
         *,
         while_merging: bool = False,
     ) -> TicketView:
-        await workflow.wait_condition(lambda: self._ready)
+        await self._entered()
         async with self._lock:
             check()  # again: another handler may have moved the ticket since validation
             if not while_merging:  # a merge waiting for its target's yes holds the ticket
@@ -295,7 +301,7 @@ class TicketWorkflow:
         self, name: str, check: Callable[[], None], apply: Callable[[], Awaitable[Outcome]]
     ) -> None:
         """Like ``_act``, but a refusal is recorded as an event instead of raised."""
-        await workflow.wait_condition(lambda: self._ready)
+        await self._entered()
         async with self._lock:
             try:
                 check()
@@ -348,12 +354,8 @@ class TicketWorkflow:
         """After an action. A lean ticket's run loop wakes only if its alarm moved, it closed
         or its history grew long: re-arming the same instant costs two timer events."""
         ticket = self.ticket
-        if (
-            not legacy.lean(ticket)
-            or ticket.status is TicketStatus.CLOSED
-            or next_alarm(ticket) != self._alarm
-            or self._history_is_long()
-        ):
+        moved = next_alarm(ticket) != self._alarm or ticket.status is TicketStatus.CLOSED
+        if not legacy.lean(ticket) or moved or self._history_is_long():
             self._woken = True
 
     async def _sleep_until_next_rung(self) -> None:
