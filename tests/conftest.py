@@ -56,11 +56,16 @@ def quiet_alembic() -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def read_model_keys() -> None:
+@pytest.fixture(autouse=True)
+def read_model_keys() -> Iterator[None]:
     """The suite's key seals every read model, those a migration test fills in clear too
-    (without it, migration 0015 would make a key in ./data)."""
-    sealing.use_keys(EncryptionKeys.parse(TEST_ENCRYPTION_KEYS))
+    (without it, migration 0015 would make a key in ./data). Set again after each test:
+    one that prepares a stack of its own (``prepare_database``) seals with that stack's
+    keys, and the session's read model must not be filled with them afterwards."""
+    keys = EncryptionKeys.parse(TEST_ENCRYPTION_KEYS)
+    sealing.use_keys(keys)
+    yield
+    sealing.use_keys(keys)
 
 
 @pytest.fixture(scope="session")
