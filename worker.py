@@ -18,6 +18,7 @@ from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 from temporalio.workflow import SandboxImportNotificationPolicy
 
+from activities.citizen_messages import CitizenMessageActivities, CitizenMessageQueue
 from activities.deadlines import DeadlineActivities
 from activities.merging import MergeActivities
 from activities.notifications import NotificationActivities, build_senders
@@ -26,11 +27,13 @@ from activities.read_model import ReadModelActivities
 from activities.registration import RegistrationActivities
 from activities.reports import ReportActivities
 from activities.routing import RoutingActivities
+from activities.sms_gateway import build_gateway
 from hotline import sealing
 from hotline.database import WriteTransactions
 from hotline.request_context import RequestContextInterceptor
 from hotline.settings import Settings, WorkflowSandbox
 from schema.policy_file import read_policy
+from workflows.citizen_message import CitizenMessageWorkflow
 from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.joint_meeting import JointMeetingWorkflow
 from workflows.reports import ReportWorkflow
@@ -43,6 +46,7 @@ WORKFLOWS: Sequence[type] = (
     JointMeetingWorkflow,
     DisciplineReferralWorkflow,
     ReportWorkflow,
+    CitizenMessageWorkflow,
 )
 
 # Pure modules (no I/O, no clock, no module state) that workflow code imports.
@@ -84,6 +88,8 @@ WORKFLOW_SAFE_MODULES = (
     # Child workflows the ticket starts; their classes hold no module state.
     "workflows.joint_meeting",
     "workflows.discipline_referral",
+    "workflows.citizen_message",
+    "schema.citizen_messages",
     "hotline.request_context",
     "schema.request_context",  # the request id's variable: the one the interceptor sets
 )
@@ -125,7 +131,14 @@ def activities(
     routing = RoutingActivities(sessions)
     transactions = WriteTransactions(sessions.kw["bind"])
     senders = build_senders(settings.sender_names(), transactions)
-    publishing = PublishingActivities(transactions, senders, client)
+    gateway = build_gateway(settings)
+    queue = None
+    if gateway is not None:
+        queue = CitizenMessageQueue(
+            transactions, client, settings.task_queue, policy.sms, policy.timezone
+        )
+    publishing = PublishingActivities(transactions, senders, client, queue)
+    citizen_messages = CitizenMessageActivities(transactions, gateway, settings, policy.sms)
     # Tickets started before the "publish-in-one-local-activity" patch still call these two.
     read_model = ReadModelActivities(transactions)
     notifications = NotificationActivities(senders)
@@ -143,6 +156,8 @@ def activities(
         notifications.send_notifications,
         reports.compile_report,
         merging.claim_duplicate,
+        citizen_messages.send_citizen_message,
+        citizen_messages.give_up_citizen_message,
     ]
 
 

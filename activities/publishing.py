@@ -1,4 +1,5 @@
-"""Publishing a transition: the read model first, then the notifications, in one activity."""
+"""Publishing a transition: the read model first, then the notifications and the citizen's
+messages queued, in one activity."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from temporalio import activity
 from temporalio.client import Client
 
+from activities.citizen_messages import CitizenMessageQueue
 from activities.notifications import Sender
 from activities.read_model import write_escalations, write_transition
 from hotline.database import WriteTransactions
@@ -24,12 +26,14 @@ class PublishingActivities:
         transactions: WriteTransactions,
         senders: Sequence[Sender],
         client: Client | None = None,
+        citizen_messages: CitizenMessageQueue | None = None,
     ) -> None:
         # On SQLite, the worker's writers queue in order in ``WriteTransactions``' one
         # thread, rather than in SQLite's busy handler, whose sleeps starve a storm of them.
         self._transactions = transactions
         self._senders = list(senders)
         self._client = client  # to put red-tier tickets first in line
+        self._citizen_messages = citizen_messages  # None: no SMS gateway configured
 
     @activity.defn(name=ActivityName.PUBLISH_TRANSITION)
     async def publish_transition(self, publication: Publication) -> None:
@@ -39,6 +43,8 @@ class PublishingActivities:
         if not written:  # a stale attempt's notices are not sent
             return
         await self._send(publication.notifications)
+        if self._citizen_messages is not None:
+            await self._citizen_messages.queue(transition)
         ticket = transition.ticket
         if self._client is not None and ticket.supervision_tier is SupervisionTier.RED:
             workflow_id = ticket_workflow_id(ticket.ticket_no)

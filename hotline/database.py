@@ -186,6 +186,16 @@ def upsert_rows(
         connection.execute(statement, list(rows))
 
 
+def insert_missing(
+    connection: Connection, model: type[Base], rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert the ``rows`` whose key is not stored yet; a stored one stays as it is."""
+    if rows:
+        table = cast(Table, model.__table__)
+        statement = _dialect_insert(connection.dialect.name, table).on_conflict_do_nothing()
+        connection.execute(statement, list(rows))
+
+
 async def upsert(
     session: AsyncSession,
     model: type[Base],

@@ -78,6 +78,20 @@ class Settings(BaseSettings):
     doctor_scan_limit: int = 400_000  # open tickets compared with the read model, by pages
     doctor_page_scan_limit: int = 10_000  # the same on the admin page, newest first
     doctor_detail_limit: int = 200  # describes, history reads and queries, all told
+    # The citizen's SMS (docs/deploying.md, "SMS"): "none" sends nothing and queues nothing;
+    # "log" keeps each message in the message log only (development); "kannel" sends
+    # through a Kannel smsbox's sendsms interface.
+    sms_gateway: Literal["none", "log", "kannel"] = "none"
+    sms_signature: str = "【12345】"
+    sms_sender: str = "12345"  # the number the citizen sees and answers
+    kannel_sendsms_url: str = "http://127.0.0.1:13013/cgi-bin/sendsms"
+    kannel_username: str = ""
+    kannel_password: str = ""
+    kannel_smsc: str | None = None  # route every message through this smsc-id
+    # Where the gateway reaches this system's API with delivery reports and replies, and
+    # the secret it puts in those URLs (Kannel's get-url and dlr-url).
+    sms_callback_base: str = "http://127.0.0.1:8000"
+    sms_callback_token: str = ""
     log_format: Literal["console", "json"] = "console"
     log_level: str = "info"
     ticket_prefix: str = ""

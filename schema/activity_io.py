@@ -33,6 +33,9 @@ class ActivityName(StrEnum):
     # Before the "publish-in-one-local-activity" patch; kept for tickets started earlier.
     RECORD_TRANSITION = "record_transition"
     SEND_NOTIFICATIONS = "send_notifications"
+    # The citizen's SMS, each in its own delivery workflow (workflows.citizen_message).
+    SEND_CITIZEN_MESSAGE = "send_citizen_message"
+    GIVE_UP_CITIZEN_MESSAGE = "give_up_citizen_message"
 
 
 class RouteQuery(BaseModel):

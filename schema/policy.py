@@ -18,6 +18,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from schema.citizen_messages import SmsPolicy
 from schema.ticket import TicketCreate, TicketType, Urgency
 
 _SPAN_PATTERN = re.compile(r"^\s*(\d+)\s*(wd|s|m|h|d)\s*$")
@@ -223,6 +224,7 @@ class Policy(BaseModel):
     escalation: EscalationPolicy = EscalationPolicy()
     suspension: SuspensionPolicy = SuspensionPolicy()
     reports: ReportPolicy = ReportPolicy()
+    sms: SmsPolicy = SmsPolicy()  # what the citizen is told by SMS, and when
     # Fast lanes, first match wins: a lane's sign or reply limit replaces the urgency's.
     lanes: list[Lane] = Field(default_factory=list)
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from schema.account_tables import SignInFailures, User, WebSession
 from schema.column_types import SealedDocument, SealedJson, SealedText, UtcDateTime
 from schema.counts import COUNTED
+from schema.message_tables import SmsOptOut, StoredCitizenMessage, StoredInboundSms
 from schema.table_base import Base
 
 
@@ -381,4 +382,12 @@ class NotificationRead(Base):
 
 # The accounts' tables live in their own module (imported above, so they are in
 # ``Base.metadata`` wherever the tables are); their names are kept here too.
-__all__ = ["Base", "SignInFailures", "User", "WebSession"]
+__all__ = [
+    "Base",
+    "SignInFailures",
+    "SmsOptOut",
+    "StoredCitizenMessage",
+    "StoredInboundSms",
+    "User",
+    "WebSession",
+]

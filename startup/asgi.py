@@ -26,6 +26,7 @@ from api.routes import (
     open311,
     reopening,
     reports,
+    sms,
     stats,
     tickets,
 )
@@ -51,6 +52,7 @@ ROUTERS = (
     stats.router,
     reports.router,
     open311.router,
+    sms.router,
     metrics.router,
 )
 

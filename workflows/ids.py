@@ -13,3 +13,9 @@ def joint_meeting_workflow_id(ticket_no: str, number: int) -> str:
 
 def discipline_referral_workflow_id(ticket_no: str, number: int) -> str:
     return f"ticket-{ticket_no}/discipline-{number}"
+
+
+def citizen_message_workflow_id(message_id: str) -> str:
+    """``message_id`` is ``ticket:kind:seq`` (schema.citizen_messages.message_id)."""
+    ticket_no, kind, seq = message_id.rsplit(":", 2)
+    return f"ticket-{ticket_no}/sms-{kind}-{seq}"

@@ -1,0 +1,90 @@
+"""The SMS gateways a message to the citizen leaves through.
+
+``KannelGateway`` speaks to a Kannel smsbox's HTTP ``sendsms`` interface (Debian's
+``kannel``; in the tests, its ``fakesmsc`` is the network). Kannel calls back with the
+delivery report at the ``dlr-url`` given with each message, which carries the message's
+id, so a report finds its message whatever the gateway's own numbering. httpx is the HTTP
+client the API's tests already use; its timeouts keep a slow gateway from holding a
+worker's activity slot longer than the activity's own timeout.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+from urllib.parse import urlencode
+
+import httpx
+
+from hotline.settings import Settings
+
+# Kannel's dlr-mask: delivered (1), undeliverable (2), buffered (4), SMSC accepted (8),
+# SMSC rejected (16): every report there is.
+KANNEL_DLR_MASK = 31
+
+
+class GatewayRefused(Exception):
+    """The gateway said no to this message (a bad number, a refused text): do not retry."""
+
+
+class SmsGateway(Protocol):
+    name: str
+
+    async def send(self, message_id: str, phone: str, text: str) -> None:
+        """Hand one message over; raises on failure (``GatewayRefused`` when a retry would
+        fail the same way). Returning means the gateway has taken it."""
+        ...
+
+
+class KeptOnlyGateway:
+    """Development: the message stays in the message log, marked sent; nothing leaves."""
+
+    name = "log"
+
+    async def send(self, message_id: str, phone: str, text: str) -> None:
+        return None
+
+
+class KannelGateway:
+    name = "kannel"
+
+    def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
+        self._settings = settings
+        self._client = client or httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=3.0))
+
+    def report_url(self, message_id: str) -> str:
+        """Where Kannel posts this message's reports; %d is Kannel's report type."""
+        base = self._settings.sms_callback_base.rstrip("/")
+        query = urlencode({"id": message_id, "token": self._settings.sms_callback_token})
+        return f"{base}/v1/sms/kannel/report?{query}&type=%d"
+
+    async def send(self, message_id: str, phone: str, text: str) -> None:
+        settings = self._settings
+        params = {
+            "username": settings.kannel_username,
+            "password": settings.kannel_password,
+            "from": settings.sms_sender,
+            "to": "".join(ch for ch in phone if ch.isdigit() or ch == "+"),
+            "text": text,
+            "charset": "UTF-8",
+            "coding": "2",  # UCS-2: Chinese
+            "dlr-mask": str(KANNEL_DLR_MASK),
+            "dlr-url": self.report_url(message_id),
+        }
+        if settings.kannel_smsc:
+            params["smsc"] = settings.kannel_smsc
+        answer = await self._client.get(settings.kannel_sendsms_url, params=params)
+        if answer.status_code in (200, 202):  # "Accepted for delivery" / "Queued for later"
+            return
+        if 400 <= answer.status_code < 500 and answer.status_code not in (408, 429):
+            raise GatewayRefused(f"Kannel refused the message: {answer.status_code}")
+        answer.raise_for_status()
+        raise RuntimeError(f"Kannel answered {answer.status_code}")
+
+
+def build_gateway(settings: Settings) -> SmsGateway | None:
+    """The configured gateway, or None when the citizen is sent nothing."""
+    if settings.sms_gateway == "kannel":
+        return KannelGateway(settings)
+    if settings.sms_gateway == "log":
+        return KeptOnlyGateway()
+    return None
