@@ -3,6 +3,7 @@ the one message a delivery workflow carries. Pure: the workflow imports it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -73,7 +74,7 @@ _INVITING = {"replied", "answered", "delegated_reply_accepted"}
 CITIZEN_SUPPLEMENT_REASON = "等待市民补充材料"
 
 
-def kind_for(action: str, status: TicketStatus, detail: dict[str, object]) -> MessageKind | None:
+def kind_for(action: str, status: TicketStatus, detail: Mapping[str, object]) -> MessageKind | None:
     """The message one timeline event sends the citizen, if any; ``status`` is the
     ticket's after the transition that recorded it."""
     if action == "received":
