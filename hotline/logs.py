@@ -100,6 +100,8 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     root.setLevel(level)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration is noise
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)  # the API logs requests itself
+    # httpx logs every request's URL: the SMS gateway's carries its password and a number.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     # Temporal's loggers also put the workflow's or activity's info into the message text:
     # twice with the structured extra, and a '%' in an update id broke the formatting.
     workflow.logger.workflow_info_on_message = False

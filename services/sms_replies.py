@@ -55,23 +55,26 @@ Outcome = Literal["rated", "noted", "opted_out", "unmatched", "late"]
 
 
 async def record_report(context: AppContext, message_id: str, report_type: int) -> bool:
-    """Record the gateway's report on one message; whether the message is known."""
+    """Record the gateway's report on one message; whether the message is known. Two
+    reports arrive together (accepted, then delivered a moment later): each moves the
+    state only from a lower rank, in one statement, so the later-ranked one stands."""
     reported = _REPORTED.get(report_type)
+    now = datetime.now(UTC)
+    rows = StoredCitizenMessage
     async with context.sessions.begin() as session:
-        state = await session.scalar(
-            select(StoredCitizenMessage.state).where(StoredCitizenMessage.id == message_id)
+        known = await session.scalar(
+            update(rows).where(rows.id == message_id).values(reported_at=now).returning(rows.id)
         )
-        if state is None:
+        if known is None:
             return False
-        values: dict[str, object] = {"reported_at": datetime.now(UTC)}
-        if reported is not None and _RANK[reported] > _RANK[DeliveryState(state)]:
-            values["state"] = reported.value
-            values["reason"] = "undeliverable" if reported is DeliveryState.FAILED else None
-        await session.execute(
-            update(StoredCitizenMessage)
-            .where(StoredCitizenMessage.id == message_id)
-            .values(**values)
-        )
+        if reported is not None:
+            lower = [state.value for state, rank in _RANK.items() if rank < _RANK[reported]]
+            reason = "undeliverable" if reported is DeliveryState.FAILED else None
+            await session.execute(
+                update(rows)
+                .where(rows.id == message_id, rows.state.in_(lower))
+                .values(state=reported.value, reason=reason)
+            )
     return True
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
-import subprocess
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -14,10 +12,6 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from temporalio.api.enums.v1 import TaskQueueType
-from temporalio.api.taskqueue.v1 import TaskQueue
-from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
-from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from hotline.settings import Settings
@@ -26,56 +20,8 @@ from schema.ticket import Role
 from startup.asgi import create_app
 from tests.support.data import intake_json
 from tests.support.read_model import ReadModel
-from tests.support.stack import asgi_client, binary
-from tests.support.waiting import eventually
-
-
-class WorkerProcesses:
-    """Starts ``hotline worker`` as a separate process, as production runs it, and kills it."""
-
-    def __init__(self, client: Client, environment: dict[str, str], log_dir: Path) -> None:
-        self._client = client
-        self._environment = environment
-        self._log_dir = log_dir
-        self.running: subprocess.Popen[bytes] | None = None
-        self.started = 0
-        self.killed = 0
-
-    async def start(self) -> None:
-        self.running = self._spawn()
-        await self._until_polling(self.running.pid)
-
-    def _spawn(self) -> subprocess.Popen[bytes]:
-        self.started += 1
-        log = (self._log_dir / f"worker-{self.started}.log").open("wb")
-        return subprocess.Popen(
-            [binary("hotline"), "worker"],
-            env=self._environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def kill(self) -> None:
-        assert self.running is not None
-        self.running.send_signal(signal.SIGKILL)
-        self.running.wait()
-        self.running = None
-        self.killed += 1
-
-    async def _until_polling(self, pid: int) -> None:
-        request = DescribeTaskQueueRequest(
-            namespace=self._client.namespace,
-            task_queue=TaskQueue(name=self._environment["HOTLINE_TASK_QUEUE"]),
-            task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-        )
-
-        async def polling() -> bool:
-            described = await self._client.workflow_service.describe_task_queue(request)
-            return any(p.identity.startswith(f"{pid}@") for p in described.pollers)
-
-        await eventually(
-            polling, within=40, every=0.1, message=f"worker {pid} never polled; see {self._log_dir}"
-        )
+from tests.support.stack import asgi_client
+from tests.support.worker_processes import WorkerProcesses
 
 
 @pytest.fixture

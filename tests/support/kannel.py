@@ -130,12 +130,25 @@ get-url = "{inbound}"
                 stderr=subprocess.STDOUT,
             )
         )
-        self._spawn([str(SMSBOX), str(config)], "smsbox.out")
+        self.start_smsbox()
+
+    def start_smsbox(self) -> None:
+        """The gateway's HTTP side up again (after ``stop_smsbox``)."""
+        config = self.folder / "kannel.conf"
+        self._smsbox = self._spawn([str(SMSBOX), str(config)], "smsbox.out")
         eventually_blocking(lambda: port_open(self.sendsms_port), message="smsbox")
 
-    def _spawn(self, command: list[str], log: str) -> None:
-        with (self.folder / log).open("wb") as out:
-            self._processes.append(subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT))
+    def stop_smsbox(self) -> None:
+        """The gateway down: its sendsms port refuses connections until started again."""
+        self._smsbox.kill()
+        self._smsbox.wait(timeout=10)
+        self._processes.remove(self._smsbox)
+
+    def _spawn(self, command: list[str], log: str) -> subprocess.Popen[bytes]:
+        with (self.folder / log).open("ab") as out:
+            process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        self._processes.append(process)
+        return process
 
     def received(self) -> list[SmsOnTheNetwork]:
         """Every message the network (fakesmsc) got from the hotline, in order, the parts
