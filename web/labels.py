@@ -235,6 +235,40 @@ REFUSAL = {
     503: N_("系统暂时无法办理，请稍后重试"),
 }
 
+# The citizen's SMS (短信记录 on the ticket page).
+SMS_KIND = {
+    "receipt": N_("受理回执"),
+    "callback_invite": N_("回访邀请"),
+    "closed": N_("办结通知"),
+    "supplement": N_("补充材料提醒"),
+}
+SMS_STATE = {
+    "queued": N_("待发送"),
+    "deferred": N_("延后发送"),
+    "sending": N_("发送中"),
+    "sent": N_("已发送"),
+    "accepted": N_("运营商已接收"),
+    "delivered": N_("已送达"),
+    "failed": N_("发送失败"),
+    "skipped": N_("未发送"),
+}
+SMS_REASON = {
+    "quiet_hours": N_("免打扰时段"),
+    "rate_limited": N_("超过每小时条数"),
+    "opted_out": N_("市民已退订"),
+    "event_gone": N_("事项已变更"),
+    "no_gateway": N_("未配置短信网关"),
+    "refused": N_("网关拒收"),
+    "undeliverable": N_("无法送达"),
+    "gateway_down": N_("网关长时间不可用"),
+}
+SMS_REPLY = {
+    "rated": N_("已记为回访评价"),
+    "noted": N_("已转为内部备注"),
+    "late": N_("评价未记录（工单已不在回访中），已转为内部备注"),
+    "opted_out": N_("已退订"),
+    "unmatched": N_("未匹配到回访邀请"),
+}
 TIER = {"blue": N_("蓝色"), "orange": N_("橙色"), "red": N_("红色")}
 # A supervision order by its tier, said whole (a queue row, the timeline): 蓝色督办.
 TIER_ORDER = {"blue": N_("蓝色督办"), "orange": N_("橙色督办"), "red": N_("红色督办")}
