@@ -23,7 +23,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 from activities.message_texts import message_text
-from activities.sms_gateway import GatewayRefused, SmsGateway
+from activities.sms_gateway import GatewayRefused, OutgoingSms, SmsGateway
 from hotline.database import WriteTransactions, insert_missing
 from hotline.sealing import sealer
 from hotline.settings import Settings
@@ -170,7 +170,8 @@ class CitizenMessageActivities:
             return await self._finish(message, DeliveryState.SKIPPED, decision.skip)
         text = message_text(message.kind, message.ticket_no, self._settings.sms_signature)
         try:
-            await self._gateway.send(message.id, decision.phone, text)
+            sms = OutgoingSms(message.id, decision.phone, text, message.kind, message.ticket_no)
+            await self._gateway.send(sms)
         except GatewayRefused as refused:
             await self._finish(message, DeliveryState.FAILED, "refused")
             raise ApplicationError(str(refused), non_retryable=True) from refused

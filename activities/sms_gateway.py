@@ -10,6 +10,7 @@ worker's activity slot longer than the activity's own timeout.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlencode
 
@@ -26,10 +27,22 @@ class GatewayRefused(Exception):
     """The gateway said no to this message (a bad number, a refused text): do not retry."""
 
 
+@dataclass(frozen=True)
+class OutgoingSms:
+    """One message as a gateway needs it: the free text for gateways that take one, the
+    kind and ticket number for those that send approved templates (the cloud services)."""
+
+    id: str  # the message's id: the gateway returns it with the delivery report
+    phone: str
+    text: str
+    kind: str
+    ticket_no: str
+
+
 class SmsGateway(Protocol):
     name: str
 
-    async def send(self, message_id: str, phone: str, text: str) -> None:
+    async def send(self, sms: OutgoingSms) -> None:
         """Hand one message over; raises on failure (``GatewayRefused`` when a retry would
         fail the same way). Returning means the gateway has taken it."""
         ...
@@ -40,7 +53,7 @@ class KeptOnlyGateway:
 
     name = "log"
 
-    async def send(self, message_id: str, phone: str, text: str) -> None:
+    async def send(self, sms: OutgoingSms) -> None:
         return None
 
 
@@ -57,18 +70,18 @@ class KannelGateway:
         query = urlencode({"id": message_id, "token": self._settings.sms_callback_token})
         return f"{base}/v1/sms/kannel/report?{query}&type=%d"
 
-    async def send(self, message_id: str, phone: str, text: str) -> None:
+    async def send(self, sms: OutgoingSms) -> None:
         settings = self._settings
         params = {
             "username": settings.kannel_username,
             "password": settings.kannel_password,
             "from": settings.sms_sender,
-            "to": "".join(ch for ch in phone if ch.isdigit() or ch == "+"),
-            "text": text,
+            "to": "".join(ch for ch in sms.phone if ch.isdigit() or ch == "+"),
+            "text": sms.text,
             "charset": "UTF-8",
             "coding": "2",  # UCS-2: Chinese
             "dlr-mask": str(KANNEL_DLR_MASK),
-            "dlr-url": self.report_url(message_id),
+            "dlr-url": self.report_url(sms.id),
         }
         if settings.kannel_smsc:
             params["smsc"] = settings.kannel_smsc
@@ -85,6 +98,10 @@ def build_gateway(settings: Settings) -> SmsGateway | None:
     """The configured gateway, or None when the citizen is sent nothing."""
     if settings.sms_gateway == "kannel":
         return KannelGateway(settings)
+    if settings.sms_gateway == "aliyun":
+        from activities.aliyun_sms import AliyunGateway  # its SDK only where it is used
+
+        return AliyunGateway(settings)
     if settings.sms_gateway == "log":
         return KeptOnlyGateway()
     return None

@@ -80,8 +80,9 @@ class Settings(BaseSettings):
     doctor_detail_limit: int = 200  # describes, history reads and queries, all told
     # The citizen's SMS (docs/deploying.md, "SMS"): "none" sends nothing and queues nothing;
     # "log" keeps each message in the message log only (development); "kannel" sends
-    # through a Kannel smsbox's sendsms interface.
-    sms_gateway: Literal["none", "log", "kannel"] = "none"
+    # through a Kannel smsbox's sendsms interface; "aliyun" through Alibaba Cloud's SMS
+    # service, with a template approved for each kind of message.
+    sms_gateway: Literal["none", "log", "kannel", "aliyun"] = "none"
     sms_signature: str = "【12345】"
     sms_sender: str = "12345"  # the number the citizen sees and answers
     kannel_sendsms_url: str = "http://127.0.0.1:13013/cgi-bin/sendsms"
@@ -92,6 +93,14 @@ class Settings(BaseSettings):
     # the secret it puts in those URLs (Kannel's get-url and dlr-url).
     sms_callback_base: str = "http://127.0.0.1:8000"
     sms_callback_token: str = ""
+    aliyun_access_key_id: str = ""
+    aliyun_access_key_secret: str = ""
+    aliyun_sms_sign_name: str = "12345热线"  # the signature approved for the account
+    # kind:template code, comma-separated: receipt:SMS_1,callback_invite:SMS_2,… Each
+    # template takes one variable, ${ticket_no}.
+    aliyun_sms_templates: str = ""
+    aliyun_sms_endpoint: str = "dysmsapi.aliyuncs.com"
+    aliyun_sms_protocol: Literal["https", "http"] = "https"
     log_format: Literal["console", "json"] = "console"
     log_level: str = "info"
     ticket_prefix: str = ""

@@ -25,7 +25,7 @@ from services.context import AppContext
 from services.errors import ServiceError
 
 # Kannel's report types (its dlr-url's %d), and the state each leaves the message in.
-_REPORTED = {
+KANNEL_REPORTS = {
     1: DeliveryState.DELIVERED,
     2: DeliveryState.FAILED,
     8: DeliveryState.ACCEPTED,
@@ -54,11 +54,13 @@ SMS_ACTOR = Actor(sub="sms-reply", role=Role.INTEGRATOR)
 Outcome = Literal["rated", "noted", "opted_out", "unmatched", "late"]
 
 
-async def record_report(context: AppContext, message_id: str, report_type: int) -> bool:
-    """Record the gateway's report on one message; whether the message is known. Two
-    reports arrive together (accepted, then delivered a moment later): each moves the
-    state only from a lower rank, in one statement, so the later-ranked one stands."""
-    reported = _REPORTED.get(report_type)
+async def record_report(
+    context: AppContext, message_id: str, reported: DeliveryState | None
+) -> bool:
+    """Record the gateway's report on one message (``None``: one that says nothing of
+    its state, Kannel's "buffered"); whether the message is known. Two reports arrive
+    together (accepted, then delivered a moment later): each moves the state only from a
+    lower rank, in one statement, so the later-ranked one stands."""
     now = datetime.now(UTC)
     rows = StoredCitizenMessage
     async with context.sessions.begin() as session:

@@ -1,6 +1,7 @@
-"""The citizen's SMS through a real Kannel (bearerbox, smsbox, fakesmsc as the network):
-the receipt with the ticket number, the delivery report, the callback invitation and a
-reply of "1" that rates the ticket, a reply that is no rating left as a note, and 退订."""
+"""The citizen's SMS through a real Kannel (bearerbox, smsbox, fakesmsc as the network), on
+SQLite and on PostgreSQL: the receipt with the ticket number, the delivery report, the
+callback invitation and a reply of "1" that rates the ticket, a reply that is no rating
+left as a note, and 退订."""
 
 from __future__ import annotations
 
@@ -90,7 +91,7 @@ class SmsStack:
 @pytest_asyncio.fixture(scope="module")
 async def sms(
     dev_server: WorkflowEnvironment,
-    sqlite_read_model: ReadModel,
+    read_model: ReadModel,
     base_settings: Settings,
     tmp_path_factory: Any,
 ) -> AsyncIterator[SmsStack]:
@@ -103,8 +104,9 @@ async def sms(
         settings = base_settings.model_copy(
             update={
                 "task_queue": f"sms-{uuid.uuid4().hex[:8]}",
-                "database_url": sqlite_read_model.url,
-                "ticket_prefix": "M",
+                "database_url": read_model.url,
+                # Both backends share one dev server: their ticket numbers must not collide.
+                "ticket_prefix": "MP" if read_model.url.startswith("postgresql") else "MS",
                 "policy": policy,
                 "sms_gateway": "kannel",
                 "kannel_sendsms_url": kannel.sendsms_url,
@@ -123,10 +125,10 @@ async def sms(
         await eventually(lambda: server.started, within=30, message="uvicorn never started")
         try:
             async with (
-                build_worker(dev_server.client, settings, sqlite_read_model.sessions),
+                build_worker(dev_server.client, settings, read_model.sessions),
                 httpx.AsyncClient(base_url=base, timeout=30) as http,
             ):
-                yield SmsStack(http, kannel, sqlite_read_model, settings)
+                yield SmsStack(http, kannel, read_model, settings)
         finally:
             server.should_exit = True
             await serving
@@ -246,3 +248,38 @@ async def _sent(sms: SmsStack, ticket_no: str, kind: str) -> bool:
         m.kind == kind and m.state in ("sent", "accepted", "delivered")
         for m in await sms.messages(ticket_no)
     )
+
+
+async def test_alibaba_clouds_pushes_record_reports_and_replies(sms: SmsStack) -> None:
+    """The same callbacks for Alibaba Cloud's SmsReport and SmsUp pushes (JSON lists)."""
+    ticket_no = await sms.create("13900004444")
+    await eventually(lambda: _sent(sms, ticket_no, "receipt"), within=30, message="unsent")
+    message_id = f"{ticket_no}:closed:99"  # a message as the cloud gateway would have sent
+    async with sms.read_model.sessions.begin() as session:
+        [receipt] = [m for m in await sms.messages(ticket_no) if m.kind == "receipt"]
+        session.add(
+            StoredCitizenMessage(
+                id=message_id,
+                ticket_no=ticket_no,
+                kind="closed",
+                seq=99,
+                phone_lookup=receipt.phone_lookup,
+                state="sent",
+                attempts=1,
+                created_at=receipt.created_at,
+            )
+        )
+    token = {"token": TOKEN}
+    pushed = [{"out_id": message_id, "success": True, "err_code": "DELIVERED"}, {"success": False}]
+    answer = await sms.http.post("/v1/sms/aliyun/report", params=token, json=pushed)
+    assert answer.status_code == 200 and answer.json() == {"code": 0, "msg": "成功"}
+    [closed] = [m for m in await sms.messages(ticket_no) if m.id == message_id]
+    assert closed.state == "delivered"
+
+    reply = [{"phone_number": "13900004444", "content": "退订"}]
+    answer = await sms.http.post("/v1/sms/aliyun/inbound", params=token, json=reply)
+    assert answer.status_code == 200
+    forged = await sms.http.post("/v1/sms/aliyun/inbound", params={"token": "x"}, json=reply)
+    assert forged.status_code == 403
+    async with sms.read_model.sessions() as session:
+        assert await session.get(SmsOptOut, receipt.phone_lookup) is not None
