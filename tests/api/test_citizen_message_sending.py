@@ -1,0 +1,131 @@
+"""The send activity's own checks, against the read model: a number past its hourly limit
+waits (retried later, never dropped), a message the gateway already has is not sent
+again, an opted-out number and an event the history did not keep are skipped."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import ActivityEnvironment
+
+from activities.citizen_messages import CitizenMessageActivities
+from activities.sms_gateway import OutgoingSms
+from hotline.database import WriteTransactions, upsert
+from hotline.sealing import sealer
+from hotline.settings import Settings
+from schema.citizen_messages import CitizenMessage, MessageKind, SmsPolicy
+from schema.message_tables import SmsOptOut, StoredCitizenMessage
+from schema.tables import Ticket, TicketEvent
+from tests.support.read_model import ReadModel
+from tests.support.rows import ticket_row
+
+
+class CountingGateway:
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.sent: list[OutgoingSms] = []
+
+    async def send(self, sms: OutgoingSms) -> None:
+        self.sent.append(sms)
+
+
+async def _ticket_with_receipt(read_model: ReadModel, phone: str) -> CitizenMessage:
+    no = f"R{uuid.uuid4().hex[:10]}"
+    now = datetime.now(UTC)
+    document = {"citizen": {"name": "赵六", "phone": phone}}
+    message = CitizenMessage(
+        id=f"{no}:receipt:1", ticket_no=no, kind=MessageKind.RECEIPT, seq=1, at=now
+    )
+    async with read_model.sessions.begin() as session:
+        await upsert(session, Ticket, [ticket_row(no, "received", ",", document)])
+        session.add(
+            TicketEvent(ticket_no=no, seq=1, at=now, actor="agent:a", action="received", detail={})
+        )
+        session.add(_row(message.id, no, sealer().phone_lookup(phone), "queued", None))
+    return message
+
+
+def _row(
+    id: str, no: str, lookup: str, state: str, sent_at: datetime | None
+) -> StoredCitizenMessage:
+    return StoredCitizenMessage(
+        id=id,
+        ticket_no=no,
+        kind="receipt",
+        seq=1,
+        phone_lookup=lookup,
+        state=state,
+        attempts=0,
+        created_at=datetime.now(UTC),
+        sent_at=sent_at,
+    )
+
+
+def _sender(
+    read_model: ReadModel, gateway: CountingGateway, per_hour: int = 5
+) -> CitizenMessageActivities:
+    transactions = WriteTransactions(read_model.engine)
+    return CitizenMessageActivities(
+        transactions, gateway, Settings(), SmsPolicy(per_number_per_hour=per_hour)
+    )
+
+
+async def _state(read_model: ReadModel, id: str) -> tuple[str, str | None]:
+    async with read_model.sessions() as session:
+        row = await session.get(StoredCitizenMessage, id)
+        assert row is not None
+        return row.state, row.reason
+
+
+async def test_sent_once_and_not_again(sqlite_read_model: ReadModel) -> None:
+    gateway = CountingGateway()
+    message = await _ticket_with_receipt(sqlite_read_model, "13500000001")
+    send = _sender(sqlite_read_model, gateway).send_citizen_message
+    assert await ActivityEnvironment().run(send, message) == "sent"
+    assert await ActivityEnvironment().run(send, message) == "sent"  # a retry, after it went
+    assert [sms.phone for sms in gateway.sent] == ["13500000001"]
+    assert (
+        gateway.sent[0].text.startswith("【12345】") and message.ticket_no in gateway.sent[0].text
+    )
+
+
+async def test_a_number_past_its_hourly_limit_waits(sqlite_read_model: ReadModel) -> None:
+    gateway = CountingGateway()
+    message = await _ticket_with_receipt(sqlite_read_model, "13500000002")
+    lookup = sealer().phone_lookup("13500000002")
+    recently = datetime.now(UTC) - timedelta(minutes=10)
+    async with sqlite_read_model.sessions.begin() as session:
+        for n in range(2):
+            session.add(
+                _row(f"{message.ticket_no}-old-{n}", "other", lookup, "delivered", recently)
+            )
+    send = _sender(sqlite_read_model, gateway, per_hour=2).send_citizen_message
+    with pytest.raises(ApplicationError) as waited:
+        await ActivityEnvironment().run(send, message)
+    assert waited.value.next_retry_delay == timedelta(minutes=10) and not waited.value.non_retryable
+    assert gateway.sent == []
+    assert await _state(sqlite_read_model, message.id) == ("deferred", "rate_limited")
+
+
+async def test_opted_out_and_vanished_events_are_skipped(sqlite_read_model: ReadModel) -> None:
+    gateway = CountingGateway()
+    opted = await _ticket_with_receipt(sqlite_read_model, "13500000003")
+    async with sqlite_read_model.sessions.begin() as session:
+        session.add(
+            SmsOptOut(phone_lookup=sealer().phone_lookup("13500000003"), at=datetime.now(UTC))
+        )
+    send = _sender(sqlite_read_model, gateway).send_citizen_message
+    assert await ActivityEnvironment().run(send, opted) == "skipped"
+    assert await _state(sqlite_read_model, opted.id) == ("skipped", "opted_out")
+
+    gone = await _ticket_with_receipt(sqlite_read_model, "13500000004")
+    vanished = gone.model_copy(update={"seq": 7, "id": f"{gone.ticket_no}:receipt:7"})
+    async with sqlite_read_model.sessions.begin() as session:
+        session.add(_row(vanished.id, gone.ticket_no, "x", "queued", None))
+    assert await ActivityEnvironment().run(send, vanished) == "skipped"
+    assert await _state(sqlite_read_model, vanished.id) == ("skipped", "event_gone")
+    assert gateway.sent == []
