@@ -36,7 +36,7 @@ class CountingGateway:
 async def _ticket_with_receipt(read_model: ReadModel, phone: str) -> CitizenMessage:
     no = f"R{uuid.uuid4().hex[:10]}"
     now = datetime.now(UTC)
-    document = {"citizen": {"name": "赵六", "phone": phone}}
+    document: dict[str, object] = {"citizen": {"name": "赵六", "phone": phone}}
     message = CitizenMessage(
         id=f"{no}:receipt:1", ticket_no=no, kind=MessageKind.RECEIPT, seq=1, at=now
     )
