@@ -11,7 +11,7 @@ COPY services ./services
 COPY api ./api
 COPY web ./web
 COPY startup ./startup
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir ".[aliyun]"  # with the Alibaba Cloud SMS SDK
 ENV HOTLINE_DATA_DIR=/data HOTLINE_LOG_FORMAT=json HOTLINE_API_HOST=0.0.0.0
 EXPOSE 8000
 CMD ["hotline", "api"]
