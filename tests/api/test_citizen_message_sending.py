@@ -5,9 +5,12 @@ again, an opted-out number and an event the history did not keep are skipped."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import ActivityEnvironment
 
@@ -19,8 +22,16 @@ from hotline.settings import Settings
 from schema.citizen_messages import CitizenMessage, MessageKind, SmsPolicy
 from schema.message_tables import SmsOptOut, StoredCitizenMessage
 from schema.tables import Ticket, TicketEvent
-from tests.support.read_model import ReadModel
+from tests.support.read_model import ReadModel, open_read_model
 from tests.support.rows import ticket_row
+
+
+@pytest_asyncio.fixture
+async def own_read_model(tmp_path: Path) -> AsyncIterator[ReadModel]:
+    """A read model of its own: its bare tickets must not reach the suite's shared lists."""
+    model = await open_read_model(f"sqlite+aiosqlite:///{tmp_path / 'sending.db'}")
+    yield model
+    await model.engine.dispose()
 
 
 class CountingGateway:
@@ -81,10 +92,10 @@ async def _state(read_model: ReadModel, id: str) -> tuple[str, str | None]:
         return row.state, row.reason
 
 
-async def test_sent_once_and_not_again(sqlite_read_model: ReadModel) -> None:
+async def test_sent_once_and_not_again(own_read_model: ReadModel) -> None:
     gateway = CountingGateway()
-    message = await _ticket_with_receipt(sqlite_read_model, "13500000001")
-    send = _sender(sqlite_read_model, gateway).send_citizen_message
+    message = await _ticket_with_receipt(own_read_model, "13500000001")
+    send = _sender(own_read_model, gateway).send_citizen_message
     assert await ActivityEnvironment().run(send, message) == "sent"
     assert await ActivityEnvironment().run(send, message) == "sent"  # a retry, after it went
     assert [sms.phone for sms in gateway.sent] == ["13500000001"]
@@ -93,39 +104,39 @@ async def test_sent_once_and_not_again(sqlite_read_model: ReadModel) -> None:
     )
 
 
-async def test_a_number_past_its_hourly_limit_waits(sqlite_read_model: ReadModel) -> None:
+async def test_a_number_past_its_hourly_limit_waits(own_read_model: ReadModel) -> None:
     gateway = CountingGateway()
-    message = await _ticket_with_receipt(sqlite_read_model, "13500000002")
+    message = await _ticket_with_receipt(own_read_model, "13500000002")
     lookup = sealer().phone_lookup("13500000002")
     recently = datetime.now(UTC) - timedelta(minutes=10)
-    async with sqlite_read_model.sessions.begin() as session:
+    async with own_read_model.sessions.begin() as session:
         for n in range(2):
             session.add(
                 _row(f"{message.ticket_no}-old-{n}", "other", lookup, "delivered", recently)
             )
-    send = _sender(sqlite_read_model, gateway, per_hour=2).send_citizen_message
+    send = _sender(own_read_model, gateway, per_hour=2).send_citizen_message
     with pytest.raises(ApplicationError) as waited:
         await ActivityEnvironment().run(send, message)
     assert waited.value.next_retry_delay == timedelta(minutes=10) and not waited.value.non_retryable
     assert gateway.sent == []
-    assert await _state(sqlite_read_model, message.id) == ("deferred", "rate_limited")
+    assert await _state(own_read_model, message.id) == ("deferred", "rate_limited")
 
 
-async def test_opted_out_and_vanished_events_are_skipped(sqlite_read_model: ReadModel) -> None:
+async def test_opted_out_and_vanished_events_are_skipped(own_read_model: ReadModel) -> None:
     gateway = CountingGateway()
-    opted = await _ticket_with_receipt(sqlite_read_model, "13500000003")
-    async with sqlite_read_model.sessions.begin() as session:
+    opted = await _ticket_with_receipt(own_read_model, "13500000003")
+    async with own_read_model.sessions.begin() as session:
         session.add(
             SmsOptOut(phone_lookup=sealer().phone_lookup("13500000003"), at=datetime.now(UTC))
         )
-    send = _sender(sqlite_read_model, gateway).send_citizen_message
+    send = _sender(own_read_model, gateway).send_citizen_message
     assert await ActivityEnvironment().run(send, opted) == "skipped"
-    assert await _state(sqlite_read_model, opted.id) == ("skipped", "opted_out")
+    assert await _state(own_read_model, opted.id) == ("skipped", "opted_out")
 
-    gone = await _ticket_with_receipt(sqlite_read_model, "13500000004")
+    gone = await _ticket_with_receipt(own_read_model, "13500000004")
     vanished = gone.model_copy(update={"seq": 7, "id": f"{gone.ticket_no}:receipt:7"})
-    async with sqlite_read_model.sessions.begin() as session:
+    async with own_read_model.sessions.begin() as session:
         session.add(_row(vanished.id, gone.ticket_no, "x", "queued", None))
     assert await ActivityEnvironment().run(send, vanished) == "skipped"
-    assert await _state(sqlite_read_model, vanished.id) == ("skipped", "event_gone")
+    assert await _state(own_read_model, vanished.id) == ("skipped", "event_gone")
     assert gateway.sent == []
