@@ -15,7 +15,6 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-import uvicorn
 from sqlalchemy import select
 from temporalio.testing import WorkflowEnvironment
 
@@ -27,7 +26,7 @@ from startup.asgi import create_app
 from tests.support.data import intake_json
 from tests.support.kannel import Kannel, running_kannel
 from tests.support.read_model import ReadModel
-from tests.support.stack import free_port
+from tests.support.stack import free_port, served
 from tests.support.waiting import eventually
 from tests.support.worker_processes import WorkerProcesses
 
@@ -102,19 +101,11 @@ async def http(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The API on a real port: Kannel posts its delivery reports there."""
     app = create_app(sms_settings, client=dev_server.client)
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app, host="127.0.0.1", port=sms_settings.api_port, log_config=None, access_log=False
-        )
-    )
-    serving = asyncio.create_task(server.serve())
-    await eventually(lambda: server.started, within=30, message="uvicorn never started")
-    try:
-        async with httpx.AsyncClient(base_url=sms_settings.sms_callback_base, timeout=180) as c:
-            yield c
-    finally:
-        server.should_exit = True
-        await serving
+    async with (
+        served(app, sms_settings.api_port),
+        httpx.AsyncClient(base_url=sms_settings.sms_callback_base, timeout=180) as client,
+    ):
+        yield client
 
 
 async def test_each_receipt_leaves_once_through_a_worker_kill_and_a_gateway_outage(

@@ -5,22 +5,19 @@ the service's refusals and its flow control are told apart."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 import pytest_asyncio
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from activities.aliyun_sms import AliyunGateway, templates_of
 from activities.sms_gateway import GatewayRefused, OutgoingSms
 from hotline.settings import Settings
-from tests.support.stack import free_port
-from tests.support.waiting import eventually
+from tests.support.stack import free_port, served
 
 
 class StandIn:
@@ -47,16 +44,8 @@ async def stand_in() -> AsyncIterator[tuple[StandIn, int]]:
         return JSONResponse(service.answer)
 
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
-    )
-    serving = asyncio.create_task(server.serve())
-    await eventually(lambda: server.started, within=30, message="the stand-in never started")
-    try:
+    async with served(app, port):
         yield service, port
-    finally:
-        server.should_exit = True
-        await serving
 
 
 def gateway(port: int) -> AliyunGateway:

@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest_asyncio
-import uvicorn
 from sqlalchemy import select
 from temporalio.testing import WorkflowEnvironment
 
@@ -27,7 +26,7 @@ from startup.asgi import create_app
 from tests.support.data import intake_json
 from tests.support.kannel import Kannel, SmsOnTheNetwork, running_kannel
 from tests.support.read_model import ReadModel
-from tests.support.stack import free_port
+from tests.support.stack import free_port, served
 from tests.support.waiting import eventually
 from worker import build_worker
 
@@ -118,20 +117,12 @@ async def sms(
             }
         )
         app = create_app(settings, client=dev_server.client)
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
-        )
-        serving = asyncio.create_task(server.serve())
-        await eventually(lambda: server.started, within=30, message="uvicorn never started")
-        try:
-            async with (
-                build_worker(dev_server.client, settings, read_model.sessions),
-                httpx.AsyncClient(base_url=base, timeout=30) as http,
-            ):
-                yield SmsStack(http, kannel, read_model, settings)
-        finally:
-            server.should_exit = True
-            await serving
+        async with (
+            served(app, port),
+            build_worker(dev_server.client, settings, read_model.sessions),
+            httpx.AsyncClient(base_url=base, timeout=30) as http,
+        ):
+            yield SmsStack(http, kannel, read_model, settings)
 
 
 async def _answered(sms: SmsStack, phone: str) -> str:

@@ -3,6 +3,7 @@ Temporal's dev server and time-skipping test server."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
 import subprocess
@@ -14,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 from fastapi import FastAPI
 from temporalio.testing import WorkflowEnvironment
 
 from hotline.temporal import PRIORITY_MATCHING, reported_problems_arguments
 from schema.search_attributes import ALL_KEYS
 from tests.support.keys import TEST_CONVERTER
-from tests.support.waiting import eventually_blocking
+from tests.support.waiting import eventually, eventually_blocking
 
 # How long a Temporal server may take to answer after it is spawned. The SDK's default, 5 s,
 # is short on a 2-core machine under load: then a whole tier errors at its session fixture.
@@ -51,6 +53,23 @@ async def asgi_client(app: FastAPI, **options: Any) -> AsyncIterator[httpx.Async
         ) as client,
     ):
         yield client
+
+
+@asynccontextmanager
+async def served(app: FastAPI, port: int) -> AsyncIterator[None]:
+    """The app served by uvicorn on 127.0.0.1:``port`` in this process, for callers that
+    reach it over a real socket (a browser, an SMS gateway's callbacks)."""
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
+    )
+    serving = asyncio.create_task(server.serve())
+    # uvicorn offers no event to wait on: its flag is polled.
+    await eventually(lambda: server.started, within=30, message="uvicorn never started")
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await serving
 
 
 async def start_dev_server(*extra_args: str) -> WorkflowEnvironment:
