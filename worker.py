@@ -90,6 +90,7 @@ WORKFLOW_SAFE_MODULES = (
     "workflows.discipline_referral",
     "workflows.citizen_message",
     "schema.citizen_messages",
+    "schema.attachments",
     "hotline.request_context",
     "schema.request_context",  # the request id's variable: the one the interceptor sets
 )

@@ -10,12 +10,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 class BodySizeLimit:
     """Pure ASGI middleware. Bodies here are small, so it reads one whole (up to the
-    limit) before the app runs: streamed bodies without Content-Length are caught too."""
+    limit) before the app runs: streamed bodies without Content-Length are caught too.
+    A form with files (``multipart/form-data``: attachments) may be as large as
+    ``max_upload_bytes``; each file's own limit is the attachments' service's to say."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, max_header_bytes: int = 16384) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        max_header_bytes: int = 16384,
+        max_upload_bytes: int | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.max_header_bytes = max_header_bytes
+        self.max_upload_bytes = max(max_upload_bytes or max_bytes, max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -30,9 +39,13 @@ class BodySizeLimit:
                 f"request headers are limited to {self.max_header_bytes} bytes in all",
             )
             return
-        declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        headers = dict(scope["headers"])
+        limit = self.max_bytes
+        if headers.get(b"content-type", b"").startswith(b"multipart/form-data"):
+            limit = self.max_upload_bytes
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
             return
         chunks: list[bytes] = []
         size = 0
@@ -42,8 +55,8 @@ class BodySizeLimit:
                 return
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > self.max_bytes:
-                await self._refuse(send)
+            if size > limit:
+                await self._refuse(send, limit)
                 return
             if not message.get("more_body", False):
                 break
@@ -62,10 +75,8 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send) -> None:
-        await refuse(
-            send, 413, "too_large", f"request bodies are limited to {self.max_bytes} bytes"
-        )
+    async def _refuse(self, send: Send, limit: int) -> None:
+        await refuse(send, 413, "too_large", f"request bodies are limited to {limit} bytes")
 
 
 async def refuse(send: Send, status: int, code: str, message: str, **extra: str) -> None:

@@ -101,6 +101,16 @@ class Settings(BaseSettings):
     aliyun_sms_templates: str = ""
     aliyun_sms_endpoint: str = "dysmsapi.aliyuncs.com"
     aliyun_sms_protocol: Literal["https", "http"] = "https"
+    # Attachments (附件): kept encrypted under the data folder, or in an S3-compatible
+    # object store when a bucket is named ("s3://bucket" or "s3://bucket/prefix").
+    attachment_store: str = ""
+    attachment_s3_endpoint: str = ""  # MinIO, Ceph, a cloud's S3 endpoint; empty: AWS
+    attachment_s3_region: str = "us-east-1"
+    attachment_s3_access_key_id: str = ""
+    attachment_s3_secret_access_key: str = ""
+    attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    attachment_max_count: int = Field(default=9, ge=1, le=20)  # per step
+    attachment_link_seconds: int = Field(default=300, ge=10, le=86_400)
     log_format: Literal["console", "json"] = "console"
     log_level: str = "info"
     ticket_prefix: str = ""

@@ -8,6 +8,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field, field_validator
 
+from schema.attachments import AttachmentRef, attachments_field
 from schema.body import (
     DEPARTMENT_REFERENCE_PATTERN,
     Body,
@@ -74,6 +75,7 @@ class ReturnBody(Body):
 
     reason: str = text_field()
     legal_basis: str = text_field()
+    attachments: list[AttachmentRef] = attachments_field()
 
 
 class ReturnReviewBody(Body):
@@ -87,6 +89,7 @@ class ProgressBody(Body):
     """阶段性答复: an interim report."""
 
     content: str = text_field()
+    attachments: list[AttachmentRef] = attachments_field()
 
 
 class ExtensionBody(Body):
@@ -105,6 +108,7 @@ class SuspensionBody(Body):
     reason: str = text_field(200)  # one of the policy's [suspension] reasons
     expected_resume: date  # when the lead expects to go on (the citizen's materials, …)
     note: str | None = Field(default=None, max_length=4000)
+    attachments: list[AttachmentRef] = attachments_field()
 
 
 class SuspensionReviewBody(Body):
@@ -121,12 +125,14 @@ class ReplyBody(Body):
     content: str = text_field()
     # The assisting departments whose parts (协办意见) the reply draws on.
     parts_used: list[str] = Field(default_factory=list, max_length=20)
+    attachments: list[AttachmentRef] = attachments_field()
 
 
 class AssistingPartBody(Body):
     """协办意见: an assisting department's part, owed to the lead."""
 
     content: str = text_field()
+    attachments: list[AttachmentRef] = attachments_field()
 
 
 class DelegateBody(Body):
@@ -149,6 +155,7 @@ class DelegatedReplyBody(Body):
 
     outcome: ReplyOutcome
     content: str = text_field()
+    attachments: list[AttachmentRef] = attachments_field()
 
 
 class DelegatedReviewBody(Body):

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from schema.attachments import AttachmentRef, attachments_field
 from schema.body import DEPARTMENT_REFERENCE_PATTERN, Body, DepartmentReference
 
 
@@ -123,6 +124,7 @@ class JointMeetingBody(Body):
 
     departments: list[DepartmentReference] = Field(min_length=1, max_length=20)
     agenda: str = Field(min_length=1, max_length=4000)
+    attachments: list[AttachmentRef] = attachments_field()
 
     @field_validator("departments")
     @classmethod
@@ -158,6 +160,7 @@ class DisciplineReferralBody(Body):
     department: str | None = Field(
         default=None, pattern=DEPARTMENT_REFERENCE_PATTERN
     )  # default: lead
+    attachments: list[AttachmentRef] = attachments_field()
 
 
 class ReferralAcknowledgeBody(Body):

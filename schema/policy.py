@@ -18,6 +18,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from schema.attachments import EvidencePolicy
 from schema.citizen_messages import SmsPolicy
 from schema.ticket import TicketCreate, TicketType, Urgency
 
@@ -225,6 +226,7 @@ class Policy(BaseModel):
     suspension: SuspensionPolicy = SuspensionPolicy()
     reports: ReportPolicy = ReportPolicy()
     sms: SmsPolicy = SmsPolicy()  # what the citizen is told by SMS, and when
+    evidence: EvidencePolicy = EvidencePolicy()  # what a step must carry (现场照片)
     # Fast lanes, first match wins: a lane's sign or reply limit replaces the urgency's.
     lanes: list[Lane] = Field(default_factory=list)
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from schema.account_tables import SignInFailures, User, WebSession
+from schema.attachment_tables import StoredAttachment
 from schema.column_types import SealedDocument, SealedJson, SealedText, UtcDateTime
 from schema.counts import COUNTED
 from schema.message_tables import SmsOptOut, StoredCitizenMessage, StoredInboundSms
@@ -386,6 +387,7 @@ __all__ = [
     "Base",
     "SignInFailures",
     "SmsOptOut",
+    "StoredAttachment",
     "StoredCitizenMessage",
     "StoredInboundSms",
     "User",

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, WithJsonSchema
 
+from schema.attachments import AttachmentRef, attachments_field
 from schema.body import Body, text_field
 from schema.escalation import Escalation, SupervisionTier
 
@@ -156,6 +157,8 @@ class TicketCreate(Body):
     enterprise: bool = False
     # A ticket 110 handed over (channel "110"): its police incident number (警情编号).
     police_incident_no: str | None = Field(default=None, max_length=40)
+    # Photos and files taken in with the request (随手拍, an app, Open311).
+    attachments: list[AttachmentRef] = attachments_field()
 
 
 class ReopenLink(BaseModel):

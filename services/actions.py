@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from schema.ticket import Actor, Channel, Role, TicketView
+from services import attachment_refs
 from services.context import AppContext
 from services.errors import ServiceError, forbidden, not_found
 from services.escalation_queries import EscalationFilter, list_escalations
@@ -108,6 +109,7 @@ async def run_action(
     await _check_department_has_business(context, action.name, ticket_no, actor)
     if action.precheck is not None:
         await action.precheck(context, ticket_no, body, actor)
+    body = await attachment_refs.resolved(context, ticket_no, actor, body)
     ref = await identify_action(context, actor, ticket_no, action.name, body, idempotency_key)
     if announce is not None:
         announce(ref.action_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from hotline.blob_store import BlobStore
 from hotline.settings import Settings
 from schema.policy import Policy
 from services.account_gate import AccountGate
@@ -22,3 +23,4 @@ class AppContext:
     sessions: async_sessionmaker[AsyncSession]
     tickets: TicketGateway
     accounts: AccountGate
+    files: BlobStore  # the attachments' bytes, encrypted, by hash

@@ -24,7 +24,7 @@ from schema.ticket import (
     TicketView,
     TimelineEvent,
 )
-from services import ticket_numbers
+from services import attachment_refs, ticket_numbers
 from services.choices import catalogue_choices
 from services.context import AppContext
 from services.duplicates import likely_duplicates
@@ -122,6 +122,7 @@ async def register_ticket(
             idempotency_key=key,
             fingerprint=request,
         )
+    body = await attachment_refs.resolved(context, ticket_no, actor, body)
     summary = await _summary(context, ticket_no, body)
     if created:
         return Registered(

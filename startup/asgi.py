@@ -17,6 +17,7 @@ from api.metrics import ApiMetrics
 from api.request_logging import RequestObserver
 from api.routes import (
     actions,
+    attachments,
     auth,
     catalogue,
     categories,
@@ -31,6 +32,7 @@ from api.routes import (
     tickets,
 )
 from hotline import sealing
+from hotline.blob_store import build_blob_store
 from hotline.database import create_engine, session_factory
 from hotline.settings import Settings
 from schema.policy_file import read_policy
@@ -53,13 +55,16 @@ ROUTERS = (
     reports.router,
     open311.router,
     sms.router,
+    attachments.router,
+    attachments.tickets_router,
     metrics.router,
 )
 
 
 def create_app(settings: Settings | None = None, *, client: Client | None = None) -> FastAPI:
     settings = settings or Settings()
-    sealing.use_keys(settings.resolved_encryption_keys())  # the read model's citizens
+    keys = settings.resolved_encryption_keys()
+    sealing.use_keys(keys)  # the read model's citizens
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -73,6 +78,7 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
             sessions=sessions,
             tickets=TicketGateway(settings, client),
             accounts=AccountGate(sessions),
+            files=build_blob_store(settings, keys),
         )
         try:
             yield
@@ -96,7 +102,13 @@ def create_app(settings: Settings | None = None, *, client: Client | None = None
         app.include_router(router, responses=documented)
     install_workbench(app)  # the staff's pages, on the same services and rules
     app.mount("/codec", codec_app(settings))
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_request_bytes,
+        # A step's files at their largest, and the form around them.
+        max_upload_bytes=settings.attachment_max_bytes * settings.attachment_max_count
+        + settings.max_request_bytes,
+    )
 
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> dict[str, str]:

@@ -334,20 +334,25 @@ def doctor() -> None:
 @app.command()
 def reseal() -> None:
     """Seal every stored citizen and free text again with the first encryption key and
-    recompute the phone look-ups: after changing HOTLINE_ENCRYPTION_KEYS."""
+    recompute the phone look-ups, and seal again every attachment still under an older
+    key: after changing HOTLINE_ENCRYPTION_KEYS."""
     from hotline import sealing
+    from hotline.blob_store import build_blob_store
     from hotline.database import create_engine, session_factory
     from hotline.reseal import reseal as reseal_all
 
     settings = Settings()
-    sealing.use_keys(settings.resolved_encryption_keys())
+    keys = settings.resolved_encryption_keys()
+    sealing.use_keys(keys)
 
     async def run() -> dict[str, int]:
         engine = create_engine(settings.resolved_database_url())
         try:
-            return await reseal_all(session_factory(engine))
+            counts = await reseal_all(session_factory(engine))
         finally:
             await engine.dispose()
+        files = await build_blob_store(settings, keys).reseal_all()
+        return {**counts, "attachment files": files.resealed}
 
     counts = ", ".join(f"{table} {count}" for table, count in asyncio.run(run()).items())
     typer.echo(f"resealed with key {settings.resolved_encryption_keys().active_id}: {counts}")

@@ -86,6 +86,17 @@ WORDS: dict[str, str] = {
     Reason.ESCALATED_ALREADY: N_("工单已在%(kind)s中"),
     Reason.MERGE_INTO_CLOSED: N_("工单已办结，请并入未办结的工单"),
     Reason.MERGING_ITSELF: N_("工单自身正在并入 %(into)s"),
+    Reason.PHOTO_REQUIRED: N_("此类诉求的答复须附现场照片"),
+    # Attachments (services.attachment_refs, services.attachment_files)
+    "file_too_large": N_("文件过大，每个文件不能超过 %(limit_mb)s MB"),
+    "unsupported_media_type": N_(
+        "不能上传这类文件：可上传照片（JPG、PNG、WebP、GIF）、PDF、Word、Excel 文档和录音"
+    ),
+    "corrupt_file": N_("文件已损坏，或含有宏、脚本，不能上传"),
+    "empty_file": N_("文件是空的"),
+    "unknown_attachment": N_("附件不存在，或已用于其他工单，请重新上传"),
+    "too_many_attachments": N_("每一步最多附 %(most)s 个文件"),
+    "file_link_invalid": N_("文件链接无效或已过期，请重新打开工单"),
     # The services' own reasons
     "unknown_ticket": N_("没有编号为 %(ticket_no)s 的工单"),
 }
@@ -227,6 +238,7 @@ FIELD_OF: dict[str, str] = {
     Reason.DUE_NOT_IN_FUTURE: "due",
     Reason.DUE_TOO_FAR: "due",
     Reason.LEADER_ONLY_AFTER_RED: "leader",
+    Reason.PHOTO_REQUIRED: "attachments",
 }
 
 

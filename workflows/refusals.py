@@ -94,6 +94,8 @@ class Reason(StrEnum):
     # Duplicates merging in
     MERGE_INTO_CLOSED = "merge_into_closed"
     MERGING_ITSELF = "merging_itself"
+    # Files a step must carry
+    PHOTO_REQUIRED = "photo_required"
 
 
 @dataclass(frozen=True)

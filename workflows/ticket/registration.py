@@ -45,6 +45,11 @@ async def register(s: TicketState) -> None:
         policy=s.policy.name,
         **({"police_incident_no": intake.police_incident_no} if intake.police_incident_no else {}),
         **({"reopens": s.reopened.ticket_no} if s.reopened else {}),
+        **(
+            {"attachments": [a.model_dump(mode="json") for a in intake.attachments]}
+            if intake.attachments
+            else {}
+        ),
     )
     now, route, due = workflow.now(), registration.route, due_for(s)
     if s.reopened is not None:

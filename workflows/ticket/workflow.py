@@ -5,8 +5,7 @@ rung and climbs the ladder when it passes, while updates and signals move the ti
 through the process table (``process``). Every update is validated first (its row's
 check), so a refused action never enters history; accepted ones run one at a time under
 a lock, apply their row's effect, start or cancel the children it asks for, then publish
-the new state before answering. Each row's check and effect are in its stage module
-(``STAGES``).
+the new state before answering. Each row's check and effect are in its stage module (``STAGES``).
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ from workflows.ticket import (
     children,
     closing,
     delegation,
+    evidence,
     extension,
     handling,
     ladder,
@@ -159,9 +159,10 @@ class TicketWorkflow:
 
     def check(self, row: ProcessStep, actor: Actor, body: Any) -> None:
         row.check(self.ticket, actor, body, workflow.now())
+        evidence.check_evidence(row.action, self.ticket, body)
 
     async def take(self, row: ProcessStep, actor: Actor, body: Any) -> TicketView:
-        effect = legacy.effect_for(self.ticket, row.action, row.effect)
+        effect = evidence.keeping_files(legacy.effect_for(self.ticket, row.action, row.effect))
         return await self._act(
             lambda: legacy.recheck(row.action, self.ticket, actor, body, workflow.now()),
             lambda: effect(self.ticket, workflow.now(), actor, body, due_for(self.ticket)),
