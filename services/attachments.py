@@ -16,7 +16,7 @@ from sqlalchemy import select
 from hotline import file_links
 from schema.attachment_tables import StoredAttachment
 from schema.attachments import AttachmentKind
-from schema.ticket import Actor, Role
+from schema.ticket import Actor, Role, TimelineEvent
 from services.context import AppContext
 from services.errors import ServiceError, forbidden, not_found
 from services.ticket_queries import stored_ticket, timeline
@@ -63,20 +63,30 @@ async def ticket_attachments(
             raise not_found(ticket_no)
         await check_department_sees(context, actor, ticket)
         events = await timeline(session, ticket_no)
+    return await attachments_of_events(context, actor, ticket_no, events)
+
+
+async def attachments_of_events(
+    context: AppContext, actor: Actor, ticket_no: str, events: list[TimelineEvent]
+) -> list[ShownAttachment]:
+    """The files the ticket's traces name (read by a caller already allowed to read them)."""
+    if not any(event.detail.get("attachments") for event in events):
+        return []
+    async with context.sessions() as session:
         rows = {
             row.id: row
             for row in await session.scalars(
                 select(StoredAttachment).where(StoredAttachment.ticket_no == ticket_no)
             )
         }
-    now = datetime.now(UTC)
+    now, reads_files = datetime.now(UTC), actor.role in FILE_READERS
     shown: list[ShownAttachment] = []
     for event in events:
         for ref in event.detail.get("attachments", []):
             row = rows.get(ref.get("id"))
             if row is None:
                 continue
-            links: dict[str, Any] = _links(context, row, now) if actor.role in FILE_READERS else {}
+            links: dict[str, Any] = _links(context, row, now) if reads_files else {}
             shown.append(
                 ShownAttachment(
                     id=row.id,
@@ -86,7 +96,7 @@ async def ticket_attachments(
                     kind=AttachmentKind(row.kind),
                     media_type=row.media_type,
                     size=row.size,
-                    name=row.name if actor.role in FILE_READERS else None,
+                    name=row.name if reads_files else None,
                     **links,
                 )
             )

@@ -24,6 +24,7 @@ _UNSHOWN_DETAIL = {
     "sign_rule",  # shown beside the deadline it set instead
     "reply_rule",
     "tier",  # shown as the order's coloured tier instead
+    "attachments",  # shown as thumbnails and files under the step
 }
 _INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 

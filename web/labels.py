@@ -78,6 +78,7 @@ DEADLINE = {
 }
 
 FIELD = {
+    "attachments": N_("附件（照片、文件、录音）"),
     "channel": N_("来源渠道"),
     "type": N_("诉求类型"),
     "category": N_("诉求类别"),
@@ -269,6 +270,21 @@ SMS_REPLY = {
     "opted_out": N_("已退订"),
     "unmatched": N_("未匹配到回访邀请"),
 }
+# Attachments (附件), by kind, and a file's size as a person reads it.
+ATTACHMENT_KIND = {"photo": N_("照片"), "document": N_("文件"), "audio": N_("录音")}
+
+
+def file_label(name: str | None) -> str:
+    """A file's name without its extension: the kind beside it says what it is."""
+    return (name or "").rsplit(".", 1)[0]
+
+
+def file_size(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 TIER = {"blue": N_("蓝色"), "orange": N_("橙色"), "red": N_("红色")}
 # A supervision order by its tier, said whole (a queue row, the timeline): 蓝色督办.
 TIER_ORDER = {"blue": N_("蓝色督办"), "orange": N_("橙色督办"), "red": N_("红色督办")}

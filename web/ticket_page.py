@@ -4,16 +4,20 @@ them take now, each a form of its API body; a refusal is shown in place, nothing
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from schema.action_bodies import ReopenBody
 from schema.escalation import Escalation
 from schema.ticket import Actor, Role, TicketStatus, TicketView
 from services.actions import TICKET_ACTIONS, run_action
+from services.attachment_refs import too_large, upload
+from services.attachments import ShownAttachment, attachments_of_events
 from services.child_actions import CHILD_ACTIONS, ChildAction, run_child_action
 from services.context import AppContext
 from services.errors import REFUSALS, ServiceError, forbidden
@@ -28,6 +32,7 @@ from workflows.ticket.readiness import applies
 
 router = APIRouter(include_in_schema=False)
 ACTIONS = {action.name: action for action in TICKET_ACTIONS}
+UPLOADS = "files"  # the forms' file input (``attachments`` holds the ids uploaded)
 
 
 async def render(
@@ -58,6 +63,7 @@ async def render(
         tz=ZoneInfo(context.policy.timezone),
         ticket=shown_to(actor, ticket),
         events=readable_by(actor, events),
+        files=_files_by_step(await attachments_of_events(context, actor, no, events)),
         rungs=readable_by(actor, rungs),
         duplicates=duplicates,
         actions=actions,
@@ -70,6 +76,14 @@ async def render(
         form_key=uuid.uuid4().hex,
         **extra,
     )
+
+
+def _files_by_step(files: list[ShownAttachment]) -> dict[int, list[ShownAttachment]]:
+    """Each trace's files, by its seq: the timeline shows them under the step."""
+    by_step: dict[int, list[ShownAttachment]] = {}
+    for file in files:
+        by_step.setdefault(file.seq, []).append(file)
+    return by_step
 
 
 def _owes_a_part(actor: Actor, ticket: TicketView) -> bool:
@@ -110,8 +124,10 @@ async def act_on(
     no: str,
     action: str,
     form: dict[str, str],
+    files: Sequence[UploadFile] = (),
 ) -> Response:
-    """Run one action as the API would; the ticket page again, with the outcome."""
+    """Run one action as the API would; the ticket page again, with the outcome. The
+    form's files are uploaded first, and named in the body by their ids."""
     route, child = ACTIONS.get(action), CHILD_ACTIONS.get(action)
     if route is None and child is None and action != "reopen":
         raise WebError(404, "unknown_action", f"no action '{action}'")
@@ -122,6 +138,7 @@ async def act_on(
         raise WebError.of(problem) from problem
     key = form.get("form_key", "")[:100] or None
     try:
+        form = await _with_uploads(context, actor, form, files)
         if action == "reopen":  # a new ticket: its page next
             return RedirectResponse(
                 f"/tickets/{await _reopened(context, no, actor, form, key)}", 303
@@ -162,6 +179,26 @@ async def _reopened(
 @router.post("/tickets/{no}/act/{action}")
 async def act(no: str, action: str, request: Request, me: UserDep, context: ContextDep) -> Response:
     sent = await request.form()
-    # A list (assisting departments) comes as one value per chosen option.
-    form = {name: ",".join(str(v) for v in sent.getlist(name)) for name in sent}
-    return await act_on(request, me, context, no, action, form)
+    files = [v for v in sent.getlist(UPLOADS) if isinstance(v, UploadFile) and v.filename]
+    # A list (assisting departments) comes as one value per chosen option; the files
+    # chosen are apart, and ids of files uploaded with a refused try come as text.
+    form = {
+        name: ",".join(str(v) for v in sent.getlist(name) if isinstance(v, str)) for name in sent
+    }
+    return await act_on(request, me, context, no, action, form, files)
+
+
+async def _with_uploads(
+    context: AppContext, actor: Actor, form: dict[str, str], files: Sequence[UploadFile]
+) -> dict[str, str]:
+    """The form with its new files uploaded and named beside those kept from before."""
+    if not files:
+        return form
+    limit = context.settings.attachment_max_bytes
+    ids = [i for i in form.get("attachments", "").split(",") if i]
+    for file in files:
+        data = await file.read(limit + 1)
+        if len(data) > limit:
+            raise too_large(limit)
+        ids.append((await upload(context, actor, file.filename, data)).ref.id)
+    return {**form, "attachments": ",".join(ids)}

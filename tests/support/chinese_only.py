@@ -8,7 +8,10 @@ from playwright.async_api import Page
 
 # The language switch names English in English; file formats keep their names; keys are
 # named as printed on the keyboard (the desk's shortcuts).
-ALLOWED_LATIN = {"English", "PDF", "CSV", "XLSX", "Excel", "Ctrl", "Enter", "Alt"}
+ALLOWED_LATIN = {
+    *("English", "Ctrl", "Enter", "Alt"),
+    *("PDF", "CSV", "XLSX", "Excel", "Word", "JPG", "PNG", "WebP", "GIF"),
+}
 
 
 async def english_words(page: Page, *numbers: str, leaving_out: str = "") -> list[str]:
