@@ -22,8 +22,9 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
-from activities.message_texts import message_text
+from activities.message_texts import LINKED, message_text, with_link
 from activities.sms_gateway import GatewayRefused, OutgoingSms, SmsGateway
+from hotline.citizen_links import citizen_token
 from hotline.database import WriteTransactions, insert_missing
 from hotline.sealing import sealer
 from hotline.settings import Settings
@@ -169,6 +170,7 @@ class CitizenMessageActivities:
         if decision.skip is not None or decision.phone is None:
             return await self._finish(message, DeliveryState.SKIPPED, decision.skip)
         text = message_text(message.kind, message.ticket_no, self._settings.sms_signature)
+        text = self._linked(message, text, decision.phone, now)
         try:
             sms = OutgoingSms(message.id, decision.phone, text, message.kind, message.ticket_no)
             await self._gateway.send(sms)
@@ -178,6 +180,16 @@ class CitizenMessageActivities:
         await self._transactions.run(_sent, message.id, text, datetime.now(UTC))
         log.info("citizen message sent", message_id=message.id, kind=message.kind.value)
         return DeliveryState.SENT.value
+
+    def _linked(self, message: CitizenMessage, text: str, phone: str, now: datetime) -> str:
+        """The text with the citizen's signed link to their page, when there is a page."""
+        base = self._settings.citizen_page_base
+        if not base or message.kind not in LINKED:
+            return text
+        until = int((now + timedelta(days=self._settings.citizen_link_days)).timestamp())
+        secret = self._settings.resolved_jwt_secret(create=False)
+        token = citizen_token(secret, message.ticket_no, sealer().phone_lookup(phone), until)
+        return with_link(message.kind, text, base, token)
 
     @activity.defn(name=ActivityName.GIVE_UP_CITIZEN_MESSAGE)
     async def give_up_citizen_message(self, message: CitizenMessage) -> str:

@@ -22,3 +22,20 @@ TEXTS: dict[MessageKind, str] = {
 
 def message_text(kind: MessageKind, ticket_no: str, signature: str) -> str:
     return TEXTS[kind].format(signature=signature, ticket_no=ticket_no)
+
+
+# The messages that carry the citizen's link to their page (HOTLINE_CITIZEN_PAGE_BASE):
+# to follow the request, to rate it, to send the materials asked for. With the link a text
+# goes as two SMS.
+LINKED = frozenset({MessageKind.RECEIPT, MessageKind.CALLBACK_INVITE, MessageKind.SUPPLEMENT})
+LINK_WORDS = {
+    MessageKind.RECEIPT: "查看进度：",
+    MessageKind.CALLBACK_INVITE: "或网上评价：",
+    MessageKind.SUPPLEMENT: "上传材料：",
+}
+
+
+def with_link(kind: MessageKind, text: str, page_base: str, token: str) -> str:
+    if kind not in LINKED or not page_base:
+        return text
+    return f"{text}{LINK_WORDS[kind]}{page_base.rstrip('/')}/c/{token}"

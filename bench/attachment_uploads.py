@@ -62,8 +62,7 @@ def photos(count: int, megabytes: float) -> list[bytes]:
 
 
 def stored_bytes(stack: Stack) -> int:
-    folder = stack.data / "attachments"
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    return sum(p.stat().st_size for p in (stack.data / "attachments").rglob("*") if p.is_file())
 
 
 def milliseconds(values: list[float], shares: tuple[float, ...]) -> dict[str, float]:
@@ -120,9 +119,9 @@ async def upload_at_rate(
         "uploaded": len(ids),
         "errors": dict(errors),
         "uploads_per_second": round(len(ids) / elapsed, 2),
-        "photo_mb_mean": round(sum(map(len, files)) / len(files) / 1024 / 1024, 2),
+        "photo_mb_mean": round(sum(map(len, files)) / (len(files) or 1) / 1024 / 1024, 2),
         "latency_ms": milliseconds(timings, (0.5, 0.95, 0.99)),
-        "send_lag_ms_max": round(max(late), 1),
+        "send_lag_ms_max": round(max(late, default=0.0), 1),
         "cpu_seconds_per_upload": {k: round(v / done, 3) for k, v in cpu.items()},
         "stored_bytes_per_upload": round((stored_bytes(stack) - bytes_before) / done),
     }
@@ -137,10 +136,13 @@ async def name_and_list(
     errors: Counter[str] = Counter()
     numbers = []
     for _ in range(tickets):
-        no = (await http.post("/v1/tickets", json=INTAKE, headers=agent)).json()["ticket_no"]
-        await http.post(f"/v1/tickets/{no}/sign", headers=lead)
-        numbers.append(no)
-    for n, photo in enumerate(ids):
+        created = await http.post("/v1/tickets", json=INTAKE, headers=agent)
+        no = created.json().get("ticket_no") if created.is_success else None
+        if no and (await http.post(f"/v1/tickets/{no}/sign", headers=lead)).is_success:
+            numbers.append(no)
+        else:
+            errors[f"create or sign {created.status_code} {created.text[:120]}"] += 1
+    for n, photo in enumerate(ids if numbers else []):
         no = numbers[n % len(numbers)]
         body = {"content": "现场照片", "attachments": [photo]}
         for name, method, path, sent in (
@@ -182,8 +184,8 @@ async def run(arguments: argparse.Namespace) -> dict[str, Any]:
 def print_table(r: dict[str, Any]) -> None:
     u, a = r["uploads"], r["name_and_list"]
     latency = u["latency_ms"]
-    p95 = latency.get("p95", float("nan"))
-    verdict = "met" if p95 < 300 and u["offered_per_second"] >= 5 else "not met"
+    met = latency.get("p95", float("nan")) < 300 and u["offered_per_second"] >= 5
+    verdict = "met" if met and not u["errors"] else "not met"
     print(f"attachment uploads — {r['machine']}, {r['when']}")
     print(
         f"  {u['sent']} photos of {u['photo_mb_mean']} MB offered at {u['offered_per_second']}/s:"
@@ -191,8 +193,7 @@ def print_table(r: dict[str, Any]) -> None:
     )
     print(f"  {'figure':<34} {'value':>10}  target")
     rows = [
-        (f"upload {k} ms", v, TARGET + f" ({verdict})" if k == "p95" else "")
-        for k, v in latency.items()
+        (f"upload {k} ms", v, f"{TARGET} ({verdict})" * (k == "p95")) for k, v in latency.items()
     ]
     rows += [
         ("API CPU s per upload", u["cpu_seconds_per_upload"].get("api"), ""),
@@ -203,8 +204,7 @@ def print_table(r: dict[str, Any]) -> None:
     ]
     for label, value, target in rows:
         print(f"  {label:<34} {value!s:>10}  {target}")
-    print(f"  CPU s per upload, every process: {u['cpu_seconds_per_upload']}")
-    print(f"  progress {a['progress_ms']}, list {a['list_ms']}, errors {a['errors']}")
+    print(f"  CPU s per upload {u['cpu_seconds_per_upload']}; action errors {a['errors']}")
 
 
 def main() -> None:

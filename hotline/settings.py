@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     attachment_max_count: int = Field(default=9, ge=1, le=20)  # per step
     attachment_link_seconds: int = Field(default=300, ge=10, le=86_400)
+    # The citizen's page (H5): the address citizens reach it at, put in their SMS with a
+    # signed link (empty: no link in the SMS), and how long such a link is good for.
+    citizen_page_base: str = ""
+    citizen_link_days: int = Field(default=30, ge=1, le=365)
     log_format: Literal["console", "json"] = "console"
     log_level: str = "info"
     ticket_prefix: str = ""

@@ -118,6 +118,7 @@ class SuspensionReviewBody(Body):
 
 class ResumeBody(Body):
     note: str | None = Field(default=None, max_length=4000)
+    attachments: list[AttachmentRef] = attachments_field()  # the citizen's materials
 
 
 class ReplyBody(Body):

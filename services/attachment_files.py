@@ -117,9 +117,10 @@ def _photo(data: bytes) -> KeptFile:
 
 
 def _encoded(image: Image.Image, form: str, **options: int) -> bytes:
-    """Encoded afresh: Pillow writes no EXIF, comment or text chunk unless given one."""
+    """Encoded afresh: Pillow writes no EXIF, comment or text chunk unless given one.
+    Without ``optimize``: it saves a few per cent of the bytes for half the encoding time."""
     out = io.BytesIO()
-    image.save(out, form, optimize=True, **options)
+    image.save(out, form, **options)
     return out.getvalue()
 
 

@@ -9,6 +9,7 @@ or another caller.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -62,7 +63,9 @@ async def upload(context: AppContext, actor: Actor, name: str | None, data: byte
         raise too_large(limit)
     if not data:
         raise ServiceError(422, "empty_file", "the file is empty", "empty_file")
-    kept = keep(data)
+    # Off the event loop: decoding and encoding a photo takes tens of milliseconds, which
+    # every other request of this process would wait (Pillow lets go of the GIL meanwhile).
+    kept = await asyncio.to_thread(keep, data)
     digest = await context.files.put(kept.data)
     thumbnail = await context.files.put(kept.thumbnail) if kept.thumbnail else None
     ref = AttachmentRef(

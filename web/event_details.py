@@ -26,6 +26,7 @@ _UNSHOWN_DETAIL = {
     "tier",  # shown as the order's coloured tier instead
     "attachments",  # shown as thumbnails and files under the step
 }
+CITIZEN_ACCOUNTS = {"citizen-page": N_("市民（手机页面）"), "sms-reply": N_("市民（短信回复）")}
 _INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 
 # Detail that names units, by its key.
@@ -85,6 +86,8 @@ def actor_said(described: str, choices: Choices, _: Callable[[str], str]) -> str
         return _("计时：%(deadline)s") % {"deadline": _(DEADLINE.get(step, step))}
     role, _sep, rest = described.partition(":")
     unit, _sep, account = rest.rpartition(":")
+    if account in CITIZEN_ACCOUNTS:  # the citizen, through their page or an SMS reply
+        return _(CITIZEN_ACCOUNTS[account])
     who = choices.person(account) if account else ""
     if unit:
         return f"{choices.name_of(unit)} {who}".strip()

@@ -23,6 +23,7 @@ from web import (
     bell,
     board,
     bulk,
+    citizen_page,
     desk,
     discipline_desk,
     escalation_history,
@@ -48,6 +49,7 @@ from web.sessions import COOKIE
 def install(app: FastAPI) -> None:
     pages = (
         sign_in,
+        citizen_page,
         bell,
         desk,
         search,
