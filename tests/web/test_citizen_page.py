@@ -66,7 +66,7 @@ async def test_a_citizen_follows_sends_materials_and_rates_from_the_phone(
     await acted("sign", unit, {})
     await acted("progress", unit, {"content": "已安排执法队员今晚到场，联系电话 13900001111"})
     resume_by = (date.today() + timedelta(days=5)).isoformat()
-    suspend = {"reason": CITIZEN_SUPPLEMENT_REASON, "expected_resume": resume_by}
+    suspend: dict[str, object] = {"reason": CITIZEN_SUPPLEMENT_REASON, "expected_resume": resume_by}
     await acted("suspend", unit, suspend)
     await acted("suspension-review", staff, {"approve": True})
 
