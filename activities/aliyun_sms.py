@@ -53,7 +53,7 @@ class AliyunGateway:
             phone_numbers="".join(ch for ch in sms.phone if ch.isdigit() or ch == "+"),
             sign_name=self._sign_name,
             template_code=template,
-            template_param=json.dumps({"ticket_no": sms.ticket_no}, ensure_ascii=False),
+            template_param=json.dumps(_variables(sms), ensure_ascii=False),
             out_id=sms.id,
         )
         answer = (await self._client.send_sms_async(request)).body
@@ -62,3 +62,8 @@ class AliyunGateway:
         if any(str(answer.code).startswith(code) for code in _TRANSIENT):
             raise RuntimeError(f"Aliyun SMS answered {answer.code}: try again")
         raise GatewayRefused(f"Aliyun SMS refused the message: {answer.code}")
+
+
+def _variables(sms: OutgoingSms) -> dict[str, str]:
+    """The template's variables: the ticket number, and a code message's code."""
+    return {"ticket_no": sms.ticket_no, **({"code": sms.code} if sms.code else {})}

@@ -22,7 +22,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
-from activities.message_texts import LINKED, message_text, with_link
+from activities.message_texts import HIDDEN_CODE, LINKED, message_text, with_link
 from activities.sms_gateway import GatewayRefused, OutgoingSms, SmsGateway
 from hotline.citizen_links import citizen_token
 from hotline.database import WriteTransactions, insert_missing
@@ -33,18 +33,17 @@ from schema.citizen_messages import (
     GATEWAY_HAS_IT,
     CitizenMessage,
     DeliveryState,
+    MessageKind,
     SmsPolicy,
     kind_for,
     message_id,
     wait_for_quiet_hours,
 )
-from schema.message_tables import SmsOptOut, StoredCitizenMessage
+from schema.message_tables import CitizenCode, SmsOptOut, StoredCitizenMessage
 from schema.tables import Ticket, TicketEvent
-from workflows.ids import citizen_message_workflow_id
+from workflows.ids import CITIZEN_MESSAGE_WORKFLOW, citizen_message_workflow_id
 
 log = structlog.get_logger(__name__)
-
-CITIZEN_MESSAGE_WORKFLOW = "CitizenMessage"
 
 
 def messages_of(transition: Transition, policy: SmsPolicy, timezone: str) -> list[CitizenMessage]:
@@ -169,15 +168,24 @@ class CitizenMessageActivities:
             )
         if decision.skip is not None or decision.phone is None:
             return await self._finish(message, DeliveryState.SKIPPED, decision.skip)
-        text = message_text(message.kind, message.ticket_no, self._settings.sms_signature)
+        code = None
+        if message.kind is MessageKind.CODE:
+            code = await self._transactions.run(_unsent_code, message.id, now)
+            if code is None:  # expired, used, or sent already: never sent late
+                return await self._finish(message, DeliveryState.SKIPPED, "code_expired")
+        signature = self._settings.sms_signature
+        text = message_text(message.kind, message.ticket_no, signature, code or "")
         text = self._linked(message, text, decision.phone, now)
         try:
-            sms = OutgoingSms(message.id, decision.phone, text, message.kind, message.ticket_no)
+            sms = OutgoingSms(
+                message.id, decision.phone, text, message.kind, message.ticket_no, code
+            )
             await self._gateway.send(sms)
         except GatewayRefused as refused:
             await self._finish(message, DeliveryState.FAILED, "refused")
             raise ApplicationError(str(refused), non_retryable=True) from refused
-        await self._transactions.run(_sent, message.id, text, datetime.now(UTC))
+        kept = text.replace(code, HIDDEN_CODE) if code else text
+        await self._transactions.run(_sent, message.id, kept, datetime.now(UTC))
         log.info("citizen message sent", message_id=message.id, kind=message.kind.value)
         return DeliveryState.SENT.value
 
@@ -258,7 +266,21 @@ def _before_sending(
     return _Decision(phone=str(document["citizen"]["phone"]))
 
 
+def _unsent_code(connection: Connection, message_id: str, now: datetime) -> str | None:
+    """The code a code message carries, while it is still good to send."""
+    row = connection.execute(
+        select(CitizenCode.code, CitizenCode.expires_at, CitizenCode.used_at).where(
+            CitizenCode.id == message_id
+        )
+    ).first()
+    if row is None or row.code is None or row.used_at is not None or row.expires_at <= now:
+        return None
+    return str(row.code)
+
+
 def _sent(connection: Connection, message_id: str, text: str, at: datetime) -> None:
+    # A code is kept no longer than it takes to send it: only its hash checks it.
+    connection.execute(update(CitizenCode).where(CitizenCode.id == message_id).values(code=None))
     connection.execute(
         update(StoredCitizenMessage)
         .where(

@@ -17,11 +17,15 @@ TEXTS: dict[MessageKind, str] = {
     MessageKind.SUPPLEMENT: (
         "{signature}您的诉求{ticket_no}需补充材料，承办单位将与您联系，补齐后继续办理。"
     ),
+    MessageKind.CODE: (
+        "{signature}验证码{code}，用于查询诉求{ticket_no}，10分钟内有效，请勿告知他人。"
+    ),
 }
+HIDDEN_CODE = "******"  # the code as the message log keeps the text
 
 
-def message_text(kind: MessageKind, ticket_no: str, signature: str) -> str:
-    return TEXTS[kind].format(signature=signature, ticket_no=ticket_no)
+def message_text(kind: MessageKind, ticket_no: str, signature: str, code: str = "") -> str:
+    return TEXTS[kind].format(signature=signature, ticket_no=ticket_no, code=code)
 
 
 # The messages that carry the citizen's link to their page (HOTLINE_CITIZEN_PAGE_BASE):

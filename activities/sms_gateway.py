@@ -37,6 +37,7 @@ class OutgoingSms:
     text: str
     kind: str
     ticket_no: str
+    code: str | None = None  # a code message's code: the cloud services' template takes it
 
 
 class SmsGateway(Protocol):

@@ -50,6 +50,11 @@ class Figures(BaseModel):
     # their share of the reworked tickets scored.
     reworked_to_satisfied: int = 0
     rework_satisfaction_rate: float | None = None
+    # 智能回访 apart from the agents' callbacks: the ratings the citizens gave themselves
+    # (SMS reply, their page), and the satisfaction rate of each way.
+    self_rated: int = 0
+    self_satisfaction_rate: float | None = None
+    agent_satisfaction_rate: float | None = None
     composite: float | None
     # Joint meetings the department was summoned to and did not report in to (吹哨报到).
     missed_report_ins: int = 0
@@ -119,6 +124,9 @@ def rates(c: Counts, weights: Weights) -> Figures:
         handed_back_by_110=c.handed_back,
         reworked_to_satisfied=c.reworked_content,
         rework_satisfaction_rate=_share(c.reworked_content, c.reworked),
+        self_rated=c.self_scored,
+        self_satisfaction_rate=_share(c.self_content, c.self_scored),
+        agent_satisfaction_rate=_share(c.content - c.self_content, c.scored - c.self_scored),
         supervised_resolution_rate=_share(c.supervised_solved, c.supervised),
         composite=composite,
     )

@@ -18,6 +18,7 @@ class MessageKind(StrEnum):
     CALLBACK_INVITE = "callback_invite"  # 回访邀请: reply 1 / 2 / 3
     CLOSED = "closed"  # 办结通知
     SUPPLEMENT = "supplement"  # 补充材料提醒: the lead waits for the citizen's materials
+    CODE = "code"  # 验证码: asked for on the citizen's page, to open their ticket there
 
 
 class DeliveryState(StrEnum):

@@ -18,6 +18,8 @@ NOT_HANDLED_HERE = {
     ClosureReason.WITHDRAWN,
 }
 CONTENT = {Satisfaction.SATISFIED, Satisfaction.BASICALLY_SATISFIED}
+# Who records a rating the citizen gave themself (services.sms_replies, services.citizen_page).
+CITIZEN_RATERS = frozenset({"integrator:sms-reply", "integrator:citizen-page"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ class Counts:
     handed_back: int = 0  # transferred to 110 and handed back as no police matter (110退回)
     reworked: int = 0  # scored after being sent back for rework (发回重办) at least once
     reworked_content: int = 0  # reworked, and then satisfied or basically satisfied
+    # 智能回访: scored by the citizen themself (an SMS reply, their own page), not an agent.
+    self_scored: int = 0
+    self_content: int = 0  # self_scored, and satisfied or basically satisfied
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(**{k: getattr(self, k) + getattr(other, k) for k in COUNTED})
@@ -85,6 +90,7 @@ def ticket_counts(
     suspended_seconds: int = 0,
     reopens: bool = False,
     handed_back_by_110: int = 0,
+    rated_by: str | None = None,
 ) -> Counts:
     """Which sets one ticket is in. ``satisfaction`` None: not rated. Plain values, so that
     a ticket's stored document (or its view) can be counted alike."""
@@ -94,6 +100,7 @@ def ticket_counts(
     rated = satisfaction is not None
     scored = rated and not excluded_from_score and satisfaction != Satisfaction.NO_COMMENT
     supervised = rated and escalation_level >= SUPERVISION_LEVEL
+    by_citizen = scored and rated_by in CITIZEN_RATERS
     return Counts(
         tickets=1,
         handled=int(handled),
@@ -123,6 +130,8 @@ def ticket_counts(
         handed_back=int(handed_back_by_110 > 0),
         reworked=int(scored and rework_count > 0),
         reworked_content=int(scored and rework_count > 0 and satisfaction in CONTENT),
+        self_scored=int(by_citizen),
+        self_content=int(by_citizen and satisfaction in CONTENT),
     )
 
 
@@ -145,4 +154,5 @@ def facts_counts(fact: TicketFacts) -> Counts:
         suspended_seconds=t.suspended_seconds,
         reopens=t.reopens is not None,
         handed_back_by_110=t.handed_back_by_110,
+        rated_by=t.rating.rated_by if t.rating else None,
     )

@@ -63,3 +63,21 @@ class StoredInboundSms(Base):
     at: Mapped[datetime]
     ticket_no: Mapped[str | None] = mapped_column(String(40))  # the invitation it answered
     outcome: Mapped[str] = mapped_column(String(20))  # rated, noted, opted_out, unmatched
+
+
+class CitizenCode(Base):
+    """A code sent to a ticket's citizen to open their page without the SMS's link: the
+    code sealed until it is sent, its keyed hash to check it by, and its use."""
+
+    __tablename__ = "citizen_codes"
+    __table_args__ = (Index("ix_citizen_codes_phone_created", "phone_lookup", "created_at"),)
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)  # its message's id
+    ticket_no: Mapped[str] = mapped_column(String(40))
+    phone_lookup: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str | None] = mapped_column(SealedText)  # cleared once sent
+    digest: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

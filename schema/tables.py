@@ -27,7 +27,7 @@ from schema.account_tables import SignInFailures, User, WebSession
 from schema.attachment_tables import StoredAttachment
 from schema.column_types import SealedDocument, SealedJson, SealedText, UtcDateTime
 from schema.counts import COUNTED
-from schema.message_tables import SmsOptOut, StoredCitizenMessage, StoredInboundSms
+from schema.message_tables import CitizenCode, SmsOptOut, StoredCitizenMessage, StoredInboundSms
 from schema.table_base import Base
 
 
@@ -385,6 +385,7 @@ class NotificationRead(Base):
 # ``Base.metadata`` wherever the tables are); their names are kept here too.
 __all__ = [
     "Base",
+    "CitizenCode",
     "SignInFailures",
     "SmsOptOut",
     "StoredAttachment",

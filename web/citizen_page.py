@@ -7,6 +7,7 @@ is answered alike whatever was wrong with it, and names no ticket.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
 from urllib.parse import urlsplit
@@ -19,7 +20,7 @@ from starlette.datastructures import UploadFile
 
 from schema.action_bodies import RatingBody
 from schema.ticket import Satisfaction
-from services import citizen_page
+from services import citizen_codes, citizen_page
 from services.attachment_refs import too_large
 from services.errors import REFUSALS, ServiceError
 from web import citizen_words
@@ -31,6 +32,7 @@ router = APIRouter(include_in_schema=False)
 # times; a guesser is stopped after a handful of tries.
 MOST_REQUESTS, WINDOW_SECONDS = 30, 300
 _seen: dict[str, deque[float]] = {}
+PHONE = re.compile(r"^\+?[0-9][0-9\- ]{4,19}$")  # as an intake takes it
 
 
 def _throttled(request: Request) -> bool:
@@ -122,3 +124,40 @@ async def citizen_materials(token: str, request: Request, context: ContextDep) -
     except REFUSALS as problem:
         return await _shown(request, context, token, 422, refusal=refused(problem))
     return RedirectResponse(f"/c/{token}?done=materials", status_code=303)
+
+
+@router.get("/c")
+async def citizen_lookup(request: Request) -> Response:
+    """查询: the ticket number and the phone, for a citizen without the SMS's link."""
+    if (guarded := _guarded(request)) is not None:
+        return guarded
+    return page(request, "citizen_lookup.html", None, words=citizen_words)
+
+
+@router.post("/c/code")
+async def citizen_code(request: Request, context: ContextDep) -> Response:
+    if (guarded := _guarded(request)) is not None:
+        return guarded
+    form = await request.form()
+    ticket_no = str(form.get("ticket_no", "")).strip().upper()[:40]
+    phone = str(form.get("phone", "")).strip()[:24]
+    if not ticket_no or not PHONE.match(phone):
+        return page(request, "citizen_lookup.html", None, 422, words=citizen_words, bad=True)
+    try:
+        request_id = await citizen_codes.ask_code(context, ticket_no, phone)
+    except ServiceError as problem:
+        return _refusal_page(request, problem.status, problem.code)
+    return page(request, "citizen_lookup.html", None, words=citizen_words, request_id=request_id)
+
+
+@router.post("/c/verify")
+async def citizen_verify(request: Request, context: ContextDep) -> Response:
+    if (guarded := _guarded(request)) is not None:
+        return guarded
+    form = await request.form()
+    request_id = str(form.get("request_id", ""))[:120]
+    token = await citizen_codes.check_code(context, request_id, str(form.get("code", ""))[:12])
+    if token is None:
+        shown: dict[str, object] = {"request_id": request_id, "wrong_code": True}
+        return page(request, "citizen_lookup.html", None, 422, words=citizen_words, **shown)
+    return RedirectResponse(f"/c/{token}", status_code=303)

@@ -242,6 +242,7 @@ SMS_KIND = {
     "callback_invite": N_("回访邀请"),
     "closed": N_("办结通知"),
     "supplement": N_("补充材料提醒"),
+    "code": N_("查询验证码"),
 }
 SMS_STATE = {
     "queued": N_("待发送"),
@@ -254,6 +255,7 @@ SMS_STATE = {
     "skipped": N_("未发送"),
 }
 SMS_REASON = {
+    "code_expired": N_("验证码已过期"),
     "quiet_hours": N_("免打扰时段"),
     "rate_limited": N_("超过每小时条数"),
     "opted_out": N_("市民已退订"),

@@ -52,6 +52,9 @@ METRICS = {
     "handed_back_by_110": N_("110退回件"),
     "reworked_to_satisfied": N_("重办转满意"),
     "rework_satisfaction_rate": N_("重办满意率"),
+    "self_rated": N_("市民自评件"),
+    "self_satisfaction_rate": N_("自评满意率"),
+    "agent_satisfaction_rate": N_("话务回访满意率"),
     "missed_report_ins": N_("未按时报到"),
     "composite": N_("综合得分"),
 }

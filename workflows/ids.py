@@ -15,6 +15,9 @@ def discipline_referral_workflow_id(ticket_no: str, number: int) -> str:
     return f"ticket-{ticket_no}/discipline-{number}"
 
 
+CITIZEN_MESSAGE_WORKFLOW = "CitizenMessage"  # its workflow type
+
+
 def citizen_message_workflow_id(message_id: str) -> str:
     """``message_id`` is ``ticket:kind:seq`` (schema.citizen_messages.message_id)."""
     ticket_no, kind, seq = message_id.rsplit(":", 2)

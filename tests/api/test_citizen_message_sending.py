@@ -20,7 +20,7 @@ from hotline.database import WriteTransactions, upsert
 from hotline.sealing import sealer
 from hotline.settings import Settings
 from schema.citizen_messages import CitizenMessage, MessageKind, SmsPolicy
-from schema.message_tables import SmsOptOut, StoredCitizenMessage
+from schema.message_tables import CitizenCode, SmsOptOut, StoredCitizenMessage
 from schema.tables import Ticket, TicketEvent
 from tests.support.read_model import ReadModel, open_read_model
 from tests.support.rows import ticket_row
@@ -140,3 +140,53 @@ async def test_opted_out_and_vanished_events_are_skipped(own_read_model: ReadMod
     assert await ActivityEnvironment().run(send, vanished) == "skipped"
     assert await _state(own_read_model, vanished.id) == ("skipped", "event_gone")
     assert gateway.sent == []
+
+
+async def test_a_code_goes_out_once_while_good_and_the_log_keeps_it_hidden(
+    own_read_model: ReadModel,
+) -> None:
+    gateway = CountingGateway()
+    receipt = await _ticket_with_receipt(own_read_model, "13500000005")
+    no, now = receipt.ticket_no, datetime.now(UTC)
+    lookup = sealer().phone_lookup("13500000005")
+
+    async def code_message(code: str, expires_at: datetime) -> CitizenMessage:
+        message = CitizenMessage(
+            id=f"{no}:code:{uuid.uuid4().hex[:8]}",
+            ticket_no=no,
+            kind=MessageKind.CODE,
+            seq=1,
+            at=now,
+        )
+        async with own_read_model.sessions.begin() as session:
+            session.add(_row(message.id, no, lookup, "queued", None))
+            session.add(
+                CitizenCode(
+                    id=message.id,
+                    ticket_no=no,
+                    phone_lookup=lookup,
+                    code=code,
+                    digest="-",
+                    attempts=0,
+                    created_at=now,
+                    expires_at=expires_at,
+                )
+            )
+        return message
+
+    send = _sender(own_read_model, gateway).send_citizen_message
+    good = await code_message("482913", now + timedelta(minutes=10))
+    assert await ActivityEnvironment().run(send, good) == "sent"
+    assert await ActivityEnvironment().run(send, good) == "sent"  # a retry sends nothing
+    (sms,) = gateway.sent
+    assert "482913" in sms.text and sms.code == "482913"
+    async with own_read_model.sessions() as session:
+        kept = await session.get(StoredCitizenMessage, good.id)
+        stored = await session.get(CitizenCode, good.id)
+    assert kept is not None and kept.text is not None and "482913" not in kept.text
+    assert stored is not None and stored.code is None  # kept no longer than it took to send
+
+    late = await code_message("111111", now - timedelta(seconds=1))
+    assert await ActivityEnvironment().run(send, late) == "skipped"
+    assert await _state(own_read_model, late.id) == ("skipped", "code_expired")
+    assert len(gateway.sent) == 1

@@ -16,6 +16,7 @@ from hotline.citizen_links import citizen_token
 from hotline.sealing import sealer
 from hotline.settings import Settings
 from schema.citizen_messages import CITIZEN_SUPPLEMENT_REASON
+from schema.message_tables import CitizenCode
 from schema.ticket import Role
 from tests.support.browser import Workbench, bearer, shoot
 from tests.support.chinese_only import english_words
@@ -129,3 +130,55 @@ async def test_a_wrong_or_expired_link_opens_nothing(
         await expect(citizen.locator(".refused")).to_contain_text("链接无效或已过期")
         assert no not in await citizen.locator("body").inner_text()
     await shoot(citizen, "citizen-page-refused")
+
+
+async def test_a_citizen_without_the_link_opens_the_page_by_number_phone_and_code(
+    workbench: Workbench,
+) -> None:
+    base = workbench.url
+    agent_name = await workbench.account(Role.AGENT)
+    agent = await workbench.signed_in(agent_name)
+    staff = await bearer(agent.request, base, agent_name)
+    body = {
+        "channel": "phone",
+        "type": "help",
+        "category": "010101",
+        "district": "dinghai",
+        "description": f"路灯不亮 {uuid.uuid4().hex[:6]}",
+        "citizen": {"name": "周九", "phone": "13611119999"},
+    }
+    created = await agent.request.post(f"{base}/v1/tickets", data=body, headers=staff)
+    no = (await created.json())["ticket_no"]
+
+    citizen = await on_a_phone(workbench.browser)
+
+    async def ask(ticket_no: str, phone: str) -> str:
+        await citizen.goto(f"{base}/c")
+        await citizen.fill("input[name=ticket_no]", ticket_no)
+        await citizen.fill("input[name=phone]", phone)
+        await citizen.click("button[type=submit]")
+        await expect(citizen.locator(".notice")).to_contain_text("验证码已发送")
+        return await citizen.locator("input[name=request_id]").input_value()
+
+    # Another phone: the same answer, and no code anywhere.
+    stranger = await ask(no, "13700000000")
+    async with workbench.read_model.sessions() as session:
+        assert await session.get(CitizenCode, stranger) is None
+
+    request_id = await ask(no, "13611119999")
+    await shoot(citizen, "citizen-lookup-code")
+    async with workbench.read_model.sessions() as session:
+        row = await session.get(CitizenCode, request_id)
+        assert row is not None and row.code is not None  # what the phone would show
+        code = row.code
+    await citizen.fill("input[name=code]", "000000" if code != "000000" else "111111")
+    await citizen.click("button[type=submit]")
+    await expect(citizen.locator(".error")).to_contain_text("验证码不正确")
+    await citizen.fill("input[name=code]", code)
+    await citizen.click("button[type=submit]")
+    await expect(citizen.locator(".number")).to_contain_text(no)
+    await expect(citizen.locator(".steps")).to_contain_text("热线受理了您的诉求")
+    assert await english_words(citizen, no) == []
+    # A code opens the page once.
+    await citizen.goto(f"{base}/c")
+    assert await english_words(citizen) == []
