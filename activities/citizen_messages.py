@@ -130,9 +130,12 @@ def _queued_row(message: CitizenMessage, phone: str, now: datetime) -> dict[str,
 class _Decision:
     """What one send attempt found in the read model, under the row's lock."""
 
-    def __init__(self, skip: str | None = None, phone: str | None = None) -> None:
+    def __init__(
+        self, skip: str | None = None, phone: str | None = None, code: str | None = None
+    ) -> None:
         self.skip = skip  # a reason not to send at all, or None
         self.phone = phone
+        self.code = code  # a code message's code
 
 
 class CitizenMessageActivities:
@@ -157,8 +160,9 @@ class CitizenMessageActivities:
         if self._gateway is None:
             return await self._finish(message, DeliveryState.SKIPPED, "no_gateway")
         now = datetime.now(UTC)
+        check = _before_sending_code if message.kind is MessageKind.CODE else _before_sending
         decision = await self._transactions.run(
-            _before_sending, message, self._policy.per_number_per_hour, self._gateway.name, now
+            check, message, self._policy.per_number_per_hour, self._gateway.name, now
         )
         if decision.skip == "already_sent":
             return DeliveryState.SENT.value
@@ -168,11 +172,7 @@ class CitizenMessageActivities:
             )
         if decision.skip is not None or decision.phone is None:
             return await self._finish(message, DeliveryState.SKIPPED, decision.skip)
-        code = None
-        if message.kind is MessageKind.CODE:
-            code = await self._transactions.run(_unsent_code, message.id, now)
-            if code is None:  # expired, used, or sent already: never sent late
-                return await self._finish(message, DeliveryState.SKIPPED, "code_expired")
+        code = decision.code
         signature = self._settings.sms_signature
         text = message_text(message.kind, message.ticket_no, signature, code or "")
         text = self._linked(message, text, decision.phone, now)
@@ -239,23 +239,62 @@ def _before_sending(
         select(SmsOptOut.phone_lookup).where(SmsOptOut.phone_lookup == phone_lookup)
     ):
         return _Decision("opted_out")
-    if phone_lookup:
-        sent_lately = connection.scalar(
-            select(func.count()).where(
-                StoredCitizenMessage.phone_lookup == phone_lookup,
-                StoredCitizenMessage.sent_at > now - timedelta(hours=1),
-            )
+    if phone_lookup and _over_hourly_limit(connection, message.id, phone_lookup, per_hour, now):
+        return _Decision("rate_limited")
+    _mark_sending(connection, message.id, gateway)
+    return _Decision(phone=str(document["citizen"]["phone"]))
+
+
+def _before_sending_code(
+    connection: Connection, message: CitizenMessage, per_hour: int, gateway: str, now: datetime
+) -> _Decision:
+    """A code message: to the phone its code was asked for, while the code is good (a late
+    code is never sent); the number's hourly limit holds, an opt-out does not (the citizen
+    asked for this one)."""
+    state = connection.scalar(
+        select(StoredCitizenMessage.state).where(StoredCitizenMessage.id == message.id)
+    )
+    if state is not None and DeliveryState(state) in GATEWAY_HAS_IT:
+        return _Decision("already_sent")
+    row = connection.execute(
+        select(CitizenCode.phone, CitizenCode.phone_lookup, CitizenCode.code).where(
+            CitizenCode.id == message.id,
+            CitizenCode.used_at.is_(None),
+            CitizenCode.expires_at > now,
         )
-        if int(sent_lately or 0) >= per_hour:
-            connection.execute(
-                update(StoredCitizenMessage)
-                .where(StoredCitizenMessage.id == message.id)
-                .values(state=DeliveryState.DEFERRED.value, reason="rate_limited")
-            )
-            return _Decision("rate_limited")
+    ).first()
+    if row is None or row.code is None:
+        return _Decision("code_expired")
+    if _over_hourly_limit(connection, message.id, row.phone_lookup, per_hour, now):
+        return _Decision("rate_limited")
+    _mark_sending(connection, message.id, gateway)
+    return _Decision(phone=str(row.phone), code=str(row.code))
+
+
+def _over_hourly_limit(
+    connection: Connection, message_id: str, phone_lookup: str, per_hour: int, now: datetime
+) -> bool:
+    """Whether the number had its hour's messages; the message is then marked deferred."""
+    sent_lately = connection.scalar(
+        select(func.count()).where(
+            StoredCitizenMessage.phone_lookup == phone_lookup,
+            StoredCitizenMessage.sent_at > now - timedelta(hours=1),
+        )
+    )
+    if int(sent_lately or 0) < per_hour:
+        return False
     connection.execute(
         update(StoredCitizenMessage)
-        .where(StoredCitizenMessage.id == message.id)
+        .where(StoredCitizenMessage.id == message_id)
+        .values(state=DeliveryState.DEFERRED.value, reason="rate_limited")
+    )
+    return True
+
+
+def _mark_sending(connection: Connection, message_id: str, gateway: str) -> None:
+    connection.execute(
+        update(StoredCitizenMessage)
+        .where(StoredCitizenMessage.id == message_id)
         .values(
             state=DeliveryState.SENDING.value,
             reason=None,
@@ -263,19 +302,6 @@ def _before_sending(
             attempts=StoredCitizenMessage.attempts + 1,
         )
     )
-    return _Decision(phone=str(document["citizen"]["phone"]))
-
-
-def _unsent_code(connection: Connection, message_id: str, now: datetime) -> str | None:
-    """The code a code message carries, while it is still good to send."""
-    row = connection.execute(
-        select(CitizenCode.code, CitizenCode.expires_at, CitizenCode.used_at).where(
-            CitizenCode.id == message_id
-        )
-    ).first()
-    if row is None or row.code is None or row.used_at is not None or row.expires_at <= now:
-        return None
-    return str(row.code)
 
 
 def _sent(connection: Connection, message_id: str, text: str, at: datetime) -> None:

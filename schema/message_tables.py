@@ -4,11 +4,12 @@ numbers that opted out, and the messages citizens sent back."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from schema.column_types import SealedText
+from schema.column_types import SealedJson, SealedText
 from schema.table_base import Base
 
 
@@ -66,16 +67,20 @@ class StoredInboundSms(Base):
 
 
 class CitizenCode(Base):
-    """A code sent to a ticket's citizen to open their page without the SMS's link: the
-    code sealed until it is sent, its keyed hash to check it by, and its use."""
+    """A code sent by SMS to a citizen's phone: to open their page without the SMS's link
+    (``ticket_no`` set), or to confirm the phone of a report from the web form (随手拍:
+    ``draft`` the report, until the code comes back). The code is sealed until it is
+    sent, then only its keyed hash is kept to check it by."""
 
     __tablename__ = "citizen_codes"
     __table_args__ = (Index("ix_citizen_codes_phone_created", "phone_lookup", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)  # its message's id
-    ticket_no: Mapped[str] = mapped_column(String(40))
+    ticket_no: Mapped[str] = mapped_column(String(40))  # "web": a report not yet a ticket
     phone_lookup: Mapped[str] = mapped_column(String(64))
+    phone: Mapped[str] = mapped_column(SealedText)
     code: Mapped[str | None] = mapped_column(SealedText)  # cleared once sent
+    draft: Mapped[dict[str, Any] | None] = mapped_column(SealedJson)
     digest: Mapped[str] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]

@@ -15,15 +15,15 @@ import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from hotline.sealing import sealer
 from schema.citizen_messages import CitizenMessage, DeliveryState, MessageKind
 from schema.message_tables import CitizenCode, StoredCitizenMessage
-from schema.tables import TicketEvent
 from services.citizen_page import token_for
 from services.context import AppContext
 from services.errors import ServiceError
@@ -33,6 +33,7 @@ from workflows.ids import CITIZEN_MESSAGE_WORKFLOW, citizen_message_workflow_id
 GOOD_FOR = timedelta(minutes=10)
 MOST_TRIES = 5
 MOST_CODES, CODES_WINDOW = 3, timedelta(minutes=10)
+WEB_REPORT = "web"  # a code row's ticket_no while its report is not yet a ticket
 
 
 def _digest(context: AppContext, request_id: str, code: str) -> str:
@@ -44,34 +45,61 @@ def too_many_codes() -> ServiceError:
     return ServiceError(429, "throttled", "too many codes asked for this phone", "throttled")
 
 
+async def _throttle(context: AppContext, lookup: str, now: datetime) -> None:
+    async with context.sessions() as session:
+        lately = await session.scalar(
+            select(func.count()).where(
+                CitizenCode.phone_lookup == lookup, CitizenCode.created_at > now - CODES_WINDOW
+            )
+        )
+    if int(lately or 0) >= MOST_CODES:
+        raise too_many_codes()
+
+
 async def ask_code(context: AppContext, ticket_no: str, phone: str) -> str:
     """The request's id, to check the code against; a code is on its way only when the
     number and the phone are one ticket's (the id looks alike either way)."""
     now = datetime.now(UTC)
     lookup = sealer().phone_lookup(phone)
     request_id = f"{ticket_no[:40]}:code:{secrets.token_urlsafe(12)}"
-    async with context.sessions.begin() as session:
-        lately = await session.scalar(
-            select(func.count()).where(
-                CitizenCode.phone_lookup == lookup, CitizenCode.created_at > now - CODES_WINDOW
-            )
-        )
-        if int(lately or 0) >= MOST_CODES:
-            raise too_many_codes()
+    await _throttle(context, lookup, now)
+    async with context.sessions() as session:
         ticket = await stored_ticket(session, ticket_no)
-        if ticket is None or sealer().phone_lookup(ticket.citizen.phone) != lookup:
-            return request_id
-        # The message names the ticket's first trace: the send activity checks it is there.
-        first = await session.scalar(
-            select(func.min(TicketEvent.seq)).where(TicketEvent.ticket_no == ticket_no)
-        )
-        code = f"{secrets.randbelow(10**6):06d}"
+    if ticket is None or sealer().phone_lookup(ticket.citizen.phone) != lookup:
+        return request_id
+    await _send_code(context, request_id, ticket_no, phone, None, now)
+    return request_id
+
+
+async def ask_report_code(context: AppContext, phone: str, draft: dict[str, Any]) -> str:
+    """随手拍: a code to the phone a web report gives, the report kept (sealed) until the
+    code comes back (``confirmed_report``)."""
+    now = datetime.now(UTC)
+    await _throttle(context, sealer().phone_lookup(phone), now)
+    request_id = f"{WEB_REPORT}:code:{secrets.token_urlsafe(12)}"
+    await _send_code(context, request_id, WEB_REPORT, phone, draft, now)
+    return request_id
+
+
+async def _send_code(
+    context: AppContext,
+    request_id: str,
+    ticket_no: str,
+    phone: str,
+    draft: dict[str, Any] | None,
+    now: datetime,
+) -> None:
+    code = f"{secrets.randbelow(10**6):06d}"
+    lookup = sealer().phone_lookup(phone)
+    async with context.sessions.begin() as session:
         session.add(
             CitizenCode(
                 id=request_id,
                 ticket_no=ticket_no,
                 phone_lookup=lookup,
+                phone=phone,
                 code=code,
+                draft=draft,
                 digest=_digest(context, request_id, code),
                 attempts=0,
                 created_at=now,
@@ -84,17 +112,11 @@ async def ask_code(context: AppContext, ticket_no: str, phone: str) -> str:
                 id=request_id,
                 ticket_no=ticket_no,
                 kind=MessageKind.CODE.value,
-                seq=int(first or 0),
+                seq=0,
                 phone_lookup=lookup,
                 state=DeliveryState.QUEUED.value,
-                reason=None,
-                text=None,
-                gateway=None,
                 attempts=0,
                 created_at=now,
-                not_before=None,
-                sent_at=None,
-                reported_at=None,
             )
         )
     # A code is awaited now: no quiet hours (both ends the same instant: none).
@@ -102,7 +124,7 @@ async def ask_code(context: AppContext, ticket_no: str, phone: str) -> str:
         id=request_id,
         ticket_no=ticket_no,
         kind=MessageKind.CODE,
-        seq=int(first or 0),
+        seq=0,
         at=now,
         timezone=context.policy.timezone,
         quiet_from=time(0),
@@ -118,27 +140,42 @@ async def ask_code(context: AppContext, ticket_no: str, phone: str) -> str:
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )
-    return request_id
 
 
-async def check_code(context: AppContext, request_id: str, code: str) -> str | None:
-    """The citizen's link token for a right code, still good and not used; None else
-    (and one try fewer)."""
+async def _used(
+    context: AppContext, request_id: str, code: str, *, again: bool = False
+) -> CitizenCode | None:
+    """The code's row when the code is right, still good and not used (now used; or, with
+    ``again``, used already by this same code); None else, and one try fewer."""
     now = datetime.now(UTC)
     async with context.sessions.begin() as session:
         row = await session.get(CitizenCode, request_id[:120], with_for_update=True)
-        if row is None or row.used_at is not None or row.expires_at <= now:
+        if row is None or row.expires_at <= now or (row.used_at is not None and not again):
             return None
         if row.attempts >= MOST_TRIES:
             return None
         given = _digest(context, request_id, code.strip())
         if not hmac.compare_digest(given, row.digest):
-            await session.execute(
-                update(CitizenCode)
-                .where(CitizenCode.id == row.id)
-                .values(attempts=CitizenCode.attempts + 1)
-            )
+            row.attempts += 1
             return None
-        row.used_at = now
+        row.used_at = row.used_at or now
+        return row
+
+
+async def check_code(context: AppContext, request_id: str, code: str) -> str | None:
+    """The citizen's link token for a right code of a look-up; None else."""
+    row = await _used(context, request_id, code)
+    if row is None or row.ticket_no == WEB_REPORT:
+        return None
+    async with context.sessions() as session:
         ticket = await stored_ticket(session, row.ticket_no)
-    return token_for(context, ticket, now) if ticket is not None else None
+    return token_for(context, ticket, datetime.now(UTC)) if ticket is not None else None
+
+
+async def confirmed_report(context: AppContext, request_id: str, code: str) -> Any | None:
+    """The web report a right code confirms; None else. Again for the same code: an
+    intake that failed after the code was taken is tried again, as the same intake."""
+    row = await _used(context, request_id, code, again=True)
+    if row is None or row.ticket_no != WEB_REPORT:
+        return None
+    return row.draft

@@ -51,7 +51,7 @@ def _refusal_page(request: Request, status: int, code: str) -> Response:
     return page(request, "citizen_refused.html", None, status, code=code, words=citizen_words)
 
 
-def _guarded(request: Request) -> Response | None:
+def guarded(request: Request) -> Response | None:
     """The refusal of a request from another site's form, or of one too many."""
     if _from_elsewhere(request):
         return _refusal_page(request, 403, "forbidden")
@@ -80,15 +80,15 @@ async def _shown(
 
 @router.get("/c/{token}")
 async def citizen_ticket(token: str, request: Request, context: ContextDep) -> Response:
-    if (guarded := _guarded(request)) is not None:
-        return guarded
+    if (refusal := guarded(request)) is not None:
+        return refusal
     return await _shown(request, context, token, done=request.query_params.get("done"))
 
 
 @router.post("/c/{token}/rating")
 async def citizen_rating(token: str, request: Request, context: ContextDep) -> Response:
-    if (guarded := _guarded(request)) is not None:
-        return guarded
+    if (refusal := guarded(request)) is not None:
+        return refusal
     form = await request.form()
     try:
         body = RatingBody(
@@ -107,8 +107,8 @@ async def citizen_rating(token: str, request: Request, context: ContextDep) -> R
 
 @router.post("/c/{token}/materials")
 async def citizen_materials(token: str, request: Request, context: ContextDep) -> Response:
-    if (guarded := _guarded(request)) is not None:
-        return guarded
+    if (refusal := guarded(request)) is not None:
+        return refusal
     form = await request.form()
     limit = context.settings.attachment_max_bytes
     files: list[tuple[str | None, bytes]] = []
@@ -129,15 +129,15 @@ async def citizen_materials(token: str, request: Request, context: ContextDep) -
 @router.get("/c")
 async def citizen_lookup(request: Request) -> Response:
     """查询: the ticket number and the phone, for a citizen without the SMS's link."""
-    if (guarded := _guarded(request)) is not None:
-        return guarded
+    if (refusal := guarded(request)) is not None:
+        return refusal
     return page(request, "citizen_lookup.html", None, words=citizen_words)
 
 
 @router.post("/c/code")
 async def citizen_code(request: Request, context: ContextDep) -> Response:
-    if (guarded := _guarded(request)) is not None:
-        return guarded
+    if (refusal := guarded(request)) is not None:
+        return refusal
     form = await request.form()
     ticket_no = str(form.get("ticket_no", "")).strip().upper()[:40]
     phone = str(form.get("phone", "")).strip()[:24]
@@ -152,8 +152,8 @@ async def citizen_code(request: Request, context: ContextDep) -> Response:
 
 @router.post("/c/verify")
 async def citizen_verify(request: Request, context: ContextDep) -> Response:
-    if (guarded := _guarded(request)) is not None:
-        return guarded
+    if (refusal := guarded(request)) is not None:
+        return refusal
     form = await request.form()
     request_id = str(form.get("request_id", ""))[:120]
     token = await citizen_codes.check_code(context, request_id, str(form.get("code", ""))[:12])

@@ -24,6 +24,7 @@ from web import (
     board,
     bulk,
     citizen_page,
+    citizen_report,
     desk,
     discipline_desk,
     escalation_history,
@@ -50,6 +51,7 @@ def install(app: FastAPI) -> None:
     pages = (
         sign_in,
         citizen_page,
+        citizen_report,
         bell,
         desk,
         search,

@@ -165,6 +165,7 @@ async def test_a_code_goes_out_once_while_good_and_the_log_keeps_it_hidden(
                     id=message.id,
                     ticket_no=no,
                     phone_lookup=lookup,
+                    phone="13500000005",
                     code=code,
                     digest="-",
                     attempts=0,

@@ -1,4 +1,4 @@
-"""citizen codes: the SMS codes that open a citizen's page without its link
+"""citizen codes: the SMS codes that open a citizen's page, or confirm a web report
 
 Revision ID: 0024
 Revises: 0023
@@ -22,7 +22,9 @@ def upgrade() -> None:
         sa.Column("id", sa.String(120), primary_key=True),
         sa.Column("ticket_no", sa.String(40), nullable=False),
         sa.Column("phone_lookup", sa.String(64), nullable=False),
+        sa.Column("phone", sa.Text(), nullable=False),
         sa.Column("code", sa.Text(), nullable=True),
+        sa.Column("draft", sa.JSON(), nullable=True),
         sa.Column("digest", sa.String(64), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
