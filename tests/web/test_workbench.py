@@ -23,6 +23,7 @@ from tests.support.browser import (
     take_call,
 )
 from tests.support.chinese_only import english_words
+from tests.support.waiting import eventually
 from web.sessions import COOKIE
 
 CITY = ZoneInfo(Policy().timezone)
@@ -65,8 +66,10 @@ async def test_a_ticket_lives_from_call_to_closure_in_the_browser(workbench: Wor
 
     agent.once("dialog", say_no)
     await hint.locator(f"button[value='{number}']").click()
+    # The dialog's handler runs as its own task: waited for, not assumed done by now.
+    await eventually(lambda: asked, within=10, message="the desk never asked before merging")
     await expect(agent).to_have_url(re.compile(r"/desk$"))
-    assert asked and "不能撤销" in asked[0], asked
+    assert "不能撤销" in asked[0], asked
     duplicate = await take_call(
         agent, base, text.replace("油烟扰民", "油烟很大"), phone="13912345678", merge_into=number
     )
