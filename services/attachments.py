@@ -18,9 +18,8 @@ from schema.attachment_tables import StoredAttachment
 from schema.attachments import AttachmentKind
 from schema.ticket import Actor, Role, TimelineEvent
 from services.context import AppContext
-from services.errors import ServiceError, forbidden, not_found
-from services.ticket_queries import stored_ticket, timeline
-from services.tickets import check_department_sees
+from services.errors import ServiceError, forbidden
+from services.tickets import stored_timeline
 
 # Who may see the files themselves: photos show faces, plates and homes, as personal as
 # a name and a phone. Other roles see that a step carries files, not the files.
@@ -57,12 +56,7 @@ async def ticket_attachments(
     context: AppContext, actor: Actor, ticket_no: str
 ) -> list[ShownAttachment]:
     """Every file of the ticket, step by step, for a caller who may read the ticket."""
-    async with context.sessions() as session:
-        ticket = await stored_ticket(session, ticket_no)
-        if ticket is None:
-            raise not_found(ticket_no)
-        await check_department_sees(context, actor, ticket)
-        events = await timeline(session, ticket_no)
+    events = await stored_timeline(context, actor, ticket_no)
     return await attachments_of_events(context, actor, ticket_no, events)
 
 

@@ -301,12 +301,17 @@ class Timeline(BaseModel):
     events: list[TimelineEvent]
 
 
-async def timeline_of(context: AppContext, actor: Actor, ticket_no: str) -> Timeline:
-    """Every trace of the ticket: who, when, what and why, as this caller may read them."""
+async def stored_timeline(context: AppContext, actor: Actor, ticket_no: str) -> list[TimelineEvent]:
+    """The ticket's traces as stored, for a caller who may read the ticket (404, 403 else)."""
     async with context.sessions() as session:
         ticket = await stored_ticket(session, ticket_no)
         if ticket is None:
             raise not_found(ticket_no)
         await check_department_sees(context, actor, ticket)
-        events = await timeline(session, ticket_no)
+        return await timeline(session, ticket_no)
+
+
+async def timeline_of(context: AppContext, actor: Actor, ticket_no: str) -> Timeline:
+    """Every trace of the ticket: who, when, what and why, as this caller may read them."""
+    events = await stored_timeline(context, actor, ticket_no)
     return Timeline(ticket_no=ticket_no, events=readable_by(actor, events))
