@@ -14,6 +14,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from figures.message_facts import MessageFigures
 from schema.counts import Counts, TicketFacts, facts_counts
 
 MAX_WEIGHT = 100.0  # a composite's weight: far above any real one, far below an overflow
@@ -80,6 +81,8 @@ class Statistics(BaseModel):
     departments: list[DepartmentFigures]
     # Every unit that has units under it, its figures rolled up over them (not ranked).
     rolled_up: list[UnitFigures] = Field(default_factory=list)
+    # The citizen's SMS queued in the period, per kind: how many reached the handset.
+    messages: list[MessageFigures] = Field(default_factory=list)
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     duplicate_window_days: int = 7
     # Open311 API keys, comma-separated: who may post requests through /open311/v2.
     open311_api_keys: str = ""
+    # Hosts (or host:port) an Open311 request's media_url may name, comma-separated; the
+    # photo is fetched from there. Empty: media_url is refused, the file 'media' is taken.
+    open311_media_hosts: str = ""
     max_request_bytes: int = 64 * 1024  # larger request bodies are refused with 413
     answer_timeout_seconds: float = 30.0  # how long an HTTP caller waits for a ticket to answer
     notify_senders: str = "database,log"
@@ -111,6 +114,9 @@ class Settings(BaseSettings):
     attachment_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     attachment_max_count: int = Field(default=9, ge=1, le=20)  # per step
     attachment_link_seconds: int = Field(default=300, ge=10, le=86_400)
+    # ClamAV's daemon, unix:/run/clamav/clamd.ctl or tcp:host:port: every upload is scanned
+    # and refused when it carries malware, or while clamd cannot be reached. Empty: no scan.
+    attachment_clamd: str = ""
     # The citizen's page (H5): the address citizens reach it at, put in their SMS with a
     # signed link (empty: no link in the SMS), and how long such a link is good for.
     citizen_page_base: str = ""

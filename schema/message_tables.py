@@ -22,6 +22,7 @@ class StoredCitizenMessage(Base):
     __table_args__ = (
         Index("ix_citizen_messages_ticket_no_at", "ticket_no", "created_at"),
         Index("ix_citizen_messages_phone_sent", "phone_lookup", "sent_at"),
+        Index("ix_citizen_messages_created_at", "created_at"),  # a period's figures
     )
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)

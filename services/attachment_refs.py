@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
+import structlog
 from pydantic import BaseModel
 from sqlalchemy import or_, select, update
 
+from hotline import virus_scan
 from schema.attachment_tables import StoredAttachment
 from schema.attachments import AttachmentKind, AttachmentRef
 from schema.ticket import Actor
@@ -27,6 +29,7 @@ from services.context import AppContext
 from services.errors import ServiceError
 
 B = TypeVar("B", bound=BaseModel)
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ async def upload(context: AppContext, actor: Actor, name: str | None, data: byte
     # Off the event loop: decoding and encoding a photo takes tens of milliseconds, which
     # every other request of this process would wait (Pillow lets go of the GIL meanwhile).
     kept = await asyncio.to_thread(keep, data)
+    if context.settings.attachment_clamd:
+        await _scanned(context.settings.attachment_clamd, data)
     digest = await context.files.put(kept.data)
     thumbnail = await context.files.put(kept.thumbnail) if kept.thumbnail else None
     ref = AttachmentRef(
@@ -92,6 +97,30 @@ async def upload(context: AppContext, actor: Actor, name: str | None, data: byte
             )
         )
     return Uploaded(ref, label, thumbnail is not None)
+
+
+async def _scanned(address: str, data: bytes) -> None:
+    """422 for a file clamd finds malware in; 503 when clamd cannot say (a file nobody
+    looked at is not kept when the centre asked for a scan)."""
+    try:
+        verdict = await virus_scan.scan(address, data)
+    except virus_scan.ScannerUnavailable as problem:
+        log.warning("virus_scan_unavailable", problem=str(problem))
+        raise ServiceError(
+            503,
+            "scan_unavailable",
+            "the virus scan cannot be reached just now: send the file again in a moment",
+            "scan_unavailable",
+        ) from None
+    if not verdict.clean:
+        log.warning("attachment_infected", signature=verdict.signature)
+        raise ServiceError(
+            422,
+            "infected_file",
+            f"the virus scan found {verdict.signature} in this file: it was not kept",
+            "infected_file",
+            {"signature": verdict.signature or ""},
+        )
 
 
 def _unusable(ids: list[str]) -> ServiceError:

@@ -43,12 +43,20 @@ class ShownAttachment(BaseModel):
     thumbnail_url: str | None = None
 
 
-def _links(context: AppContext, row: StoredAttachment, now: datetime) -> dict[str, str]:
+def _link(context: AppContext, row: StoredAttachment, variant: str, now: datetime) -> str:
     until = int(now.timestamp()) + context.settings.attachment_link_seconds
-    secret = context.jwt_secret
-    links = {"url": file_links.signed_path(secret, row.id, ORIGINAL, until)}
+    return file_links.signed_path(context.jwt_secret, row.id, variant, until)
+
+
+def original_link(context: AppContext, row: StoredAttachment) -> str:
+    """A short-lived link (a path) to the file as it was kept."""
+    return _link(context, row, ORIGINAL, datetime.now(UTC))
+
+
+def _links(context: AppContext, row: StoredAttachment, now: datetime) -> dict[str, str]:
+    links = {"url": _link(context, row, ORIGINAL, now)}
     if row.thumbnail_sha256:
-        links["thumbnail_url"] = file_links.signed_path(secret, row.id, THUMBNAIL, until)
+        links["thumbnail_url"] = _link(context, row, THUMBNAIL, now)
     return links
 
 

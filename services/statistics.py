@@ -6,6 +6,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from figures.message_facts import message_figures
 from figures.statistics import Statistics, Weights, ranked_statistics
 from figures.ticket_facts import department_counts, missed_report_ins
 from schema.body import out_of_day_range
@@ -57,7 +58,8 @@ async def period_statistics(
         counts = await department_counts(session, created_from=period_from, created_to=period_to)
         absences = await missed_report_ins(session, raised_from=period_from, raised_to=period_to)
         tree = await hierarchy.parents(session)
-    return ranked_statistics(
+        messages = await message_figures(session, queued_from=period_from, queued_to=period_to)
+    ranked = ranked_statistics(
         counts,
         period_from=period_from,
         period_to=period_to,
@@ -65,3 +67,4 @@ async def period_statistics(
         missed_report_ins=absences,
         parents=tree,
     )
+    return ranked.model_copy(update={"messages": messages})

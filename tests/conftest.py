@@ -100,6 +100,7 @@ def base_settings(data_dir: Path, session_policy: PolicyFile) -> Settings:
         jwt_secret="test-secret-that-is-long-enough-for-hs256",
         encryption_keys=TEST_ENCRYPTION_KEYS,
         open311_api_keys="open311-test-key",
+        open311_media_hosts="127.0.0.1",  # tests/api/test_open311_media.py serves photos there
         notify_senders="database",
         workflow_sandbox="strict",  # every line of workflow code under the sandbox's checks
     )

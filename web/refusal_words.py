@@ -97,6 +97,8 @@ WORDS: dict[str, str] = {
     "unknown_attachment": N_("附件不存在，或已用于其他工单，请重新上传"),
     "too_many_attachments": N_("每一步最多附 %(most)s 个文件"),
     "file_link_invalid": N_("文件链接无效或已过期，请重新打开工单"),
+    "infected_file": N_("病毒扫描发现此文件含有恶意代码，文件未保存"),
+    "scan_unavailable": N_("病毒扫描暂时不可用，请稍后重新上传"),
     # The services' own reasons
     "unknown_ticket": N_("没有编号为 %(ticket_no)s 的工单"),
 }

@@ -19,7 +19,7 @@ from services.tickets import TicketSearch, find_tickets
 from web.base import ContextDep, UserDep, WebError, page, paging, refused
 from web.bulk import BULK, bulk_key
 from web.i18n import N_
-from web.queues import BY_KEY
+from web.queues import BY_KEY, callback_invitations, invitation_shown
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -76,6 +76,9 @@ async def search(request: Request, me: UserDep, context: ContextDep) -> Response
         return page(
             request, "search.html", me, problem.status, error=problem.message, found=None, **shown
         )
+    if rule is not None and rule.key == "callback":
+        marks = await callback_invitations(context, found.items)
+        shown["invitations"] = {no: invitation_shown(mark) for no, mark in marks.items()}
     kept = {**query, **({"queue": queue_key} if queue_key else {})}
     pages = paging("/tickets", kept, found.total, found.page_size)
     return page(request, "search.html", me, found=found, **pages, **shown)

@@ -3,8 +3,9 @@
 Services are the dispatch catalogue's categories. A request becomes a ticket (the
 district comes as ``attribute[district]``; a phone number is required, since the
 hotline calls back). Status is only ``open``/``closed``; the 12345 state goes in
-``status_notes`` and the reply deadline in ``expected_datetime``. No personal data is
-ever served here. JSON and XML; errors are ``[{code, description}]``.
+``status_notes`` and the reply deadline in ``expected_datetime``. A photo comes in as the
+file ``media`` or as ``media_url`` and goes out as ``media_url`` (``services.open311_media``).
+No personal data is ever served here. JSON and XML; errors are ``[{code, description}]``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
+from starlette.datastructures import UploadFile
 
 from api.deps import ContextDep
 from api.errors import ErrorBody
 from hotline.personal_data import mask_text
 from schema.body import out_of_day_range
 from schema.ticket import Actor, Channel, Citizen, Role, TicketCreate, TicketType, TicketView
-from services import catalogue_reads, open311
+from services import catalogue_reads, open311, open311_media
 from services.choices import catalogue_choices
 from services.errors import ServiceError
 from services.tickets import register_ticket
@@ -46,6 +48,9 @@ _ERRORS = {
     400: "a missing or malformed field, or a date out of range",
     403: "no valid api_key, or this server takes no requests",
     404: "no such service or service request",
+    413: "the photo is larger than the attachments' limit",
+    415: "the photo is not a type the hotline takes (by its content)",
+    422: "the photo is corrupt or empty",
     503: "the hotline could not take the request now; retry",
 }
 
@@ -62,7 +67,11 @@ def answers(*errors: int) -> dict[int | str, dict[str, Any]]:
             "description": f"{_ERRORS[status]} (XML for .xml)",
             "content": _XML,
         }
-    documented[422] = {"model": ErrorBody, "description": "a format other than json or xml"}
+    wrong_format = "a format other than json or xml (answered as /v1 answers)"
+    if 422 in documented:
+        documented[422]["description"] += f"; or {wrong_format}"
+    else:
+        documented[422] = {"model": ErrorBody, "description": wrong_format}
     return documented
 
 
@@ -219,7 +228,9 @@ def _status_notes(ticket: TicketView) -> str:
     return notes
 
 
-def _request_record(ticket: TicketView, agencies: dict[str, str]) -> dict[str, Any]:
+def _request_record(
+    ticket: TicketView, agencies: dict[str, str], media: str | None = None
+) -> dict[str, Any]:
     return {
         "service_request_id": ticket.ticket_no,
         "status": "closed" if ticket.status.value == "closed" else "open",
@@ -237,11 +248,11 @@ def _request_record(ticket: TicketView, agencies: dict[str, str]) -> dict[str, A
         "zipcode": "",
         "lat": ticket.lat if ticket.lat is not None else "",
         "long": ticket.long if ticket.long is not None else "",
-        "media_url": "",
+        "media_url": media or "",
     }
 
 
-@router.post("/requests.{fmt}", responses=answers(400, 403, 404, 503))
+@router.post("/requests.{fmt}", responses=answers(400, 403, 404, 413, 415, 422, 503))
 async def post_request(fmt: Format, request: Request, context: ContextDep) -> Response:
     if not request.headers.get("content-type", "").startswith(FORM_TYPES):
         return error(fmt, 400, "send the request form-encoded (application/x-www-form-urlencoded)")
@@ -252,7 +263,7 @@ async def post_request(fmt: Format, request: Request, context: ContextDep) -> Re
     api_key = str(form.get("api_key", ""))
     if api_key not in keys:
         return error(fmt, 403, "a valid api_key is required")
-    fields = {k: str(v) for k, v in form.items()}
+    fields = {k: str(v) for k, v in form.items() if not isinstance(v, UploadFile)}
     missing = [f for f in REQUIRED_FIELDS if not fields.get(f)]
     if missing:
         stricter = [f"{f} ({STRICTER[f]})" for f in missing if f in STRICTER]
@@ -266,6 +277,13 @@ async def post_request(fmt: Format, request: Request, context: ContextDep) -> Re
         return error(fmt, 400, "a location is required: lat and long, or address_string")
     if fields["service_code"] not in {s["service_code"] for s in await _services(context)}:
         return error(fmt, 404, f"no service {fields['service_code']}")
+    actor = Actor(sub=f"open311:{api_key[:6]}", role=Role.INTEGRATOR)
+    media = form.get("media")
+    file = (media.filename, await media.read()) if isinstance(media, UploadFile) else None
+    try:
+        files = await open311_media.upload_media(context, actor, file, fields.get("media_url"))
+    except ServiceError as problem:
+        return error(fmt, problem.status, problem.message)
     name = " ".join(p for p in (fields.get("first_name"), fields.get("last_name")) if p)
     try:
         body = TicketCreate(
@@ -278,10 +296,10 @@ async def post_request(fmt: Format, request: Request, context: ContextDep) -> Re
             lat=lat,
             long=long,
             citizen=Citizen(name=name or "Open311", phone=fields["phone"]),
+            attachments=files,
         )
     except ValueError as problem:
         return error(fmt, 400, f"invalid request: {problem}".splitlines()[0])
-    actor = Actor(sub=f"open311:{api_key[:6]}", role=Role.INTEGRATOR)
     try:
         ticket = (await register_ticket(context, body, actor, None)).ticket
     except ServiceError as problem:
@@ -319,17 +337,28 @@ async def get_requests(fmt: Format, request: Request, context: ContextDep) -> Re
         open=None if only is None else only == "open",
     )
     agencies = await catalogue_reads.department_names(context)
-    records = [_request_record(ticket, agencies) for ticket in tickets]
+    media = await open311_media.public_media(
+        context, _base(request), [ticket.ticket_no for ticket in tickets]
+    )
+    records = [_request_record(t, agencies, media.get(t.ticket_no)) for t in tickets]
     return render(records, fmt, "service_requests", "request")
 
 
 @router.get("/requests/{service_request_id}.{fmt}", responses=answers(404))
-async def get_request(service_request_id: str, fmt: Format, context: ContextDep) -> Response:
+async def get_request(
+    service_request_id: str, fmt: Format, request: Request, context: ContextDep
+) -> Response:
     ticket = await open311.service_request(context, service_request_id)
     if ticket is None:
         return error(fmt, 404, f"no service request {service_request_id}")
-    record = _request_record(ticket, await catalogue_reads.department_names(context))
+    media = await open311_media.public_media(context, _base(request), [ticket.ticket_no])
+    agencies = await catalogue_reads.department_names(context)
+    record = _request_record(ticket, agencies, media.get(ticket.ticket_no))
     return render([record], fmt, "service_requests", "request")
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
 
 
 def _parse_date(text: str | None) -> datetime | None:
