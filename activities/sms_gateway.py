@@ -103,6 +103,10 @@ def build_gateway(settings: Settings) -> SmsGateway | None:
         from activities.aliyun_sms import AliyunGateway  # its SDK only where it is used
 
         return AliyunGateway(settings)
+    if settings.sms_gateway == "tencent":
+        from activities.tencent_sms import TencentGateway  # its SDK only where it is used
+
+        return TencentGateway(settings)
     if settings.sms_gateway == "log":
         return KeptOnlyGateway()
     return None

@@ -10,7 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,13 +118,19 @@ def _start_processes(
 
 @asynccontextmanager
 async def running_stack(
-    database_url: str | None = None, data: Path | None = None
+    database_url: str | None = None,
+    data: Path | None = None,
+    *,
+    api_port: int | None = None,
+    environment: Mapping[str, str] | None = None,
 ) -> AsyncIterator[Stack]:
     """The stack on a fresh data folder, or on ``data`` (its keys, and so a read model
-    filled before, kept from run to run)."""
+    filled before, kept from run to run). ``api_port``: where the API listens (default a
+    free port), for a peer that must know it before the stack starts; ``environment``:
+    more settings for ``hotline worker`` and ``hotline api`` (``HOTLINE_SMS_GATEWAY``…)."""
     data = data or Path(tempfile.mkdtemp(prefix="hotline-bench-"))
     data.mkdir(parents=True, exist_ok=True)
-    api_port = free_port()
+    api_port = api_port or free_port()
     settings = Settings(
         data_dir=data,
         database_url=database_url,
@@ -151,6 +157,7 @@ async def running_stack(
         "HOTLINE_API_PORT": str(api_port),
         "HOTLINE_NOTIFY_SENDERS": "database",
         "HOTLINE_LOG_LEVEL": "warning",
+        **(environment or {}),
     }
     # As in production (an installed image has its bytecode), for whatever a workflow
     # sandbox imports afresh.

@@ -85,7 +85,8 @@ class Settings(BaseSettings):
     # "log" keeps each message in the message log only (development); "kannel" sends
     # through a Kannel smsbox's sendsms interface; "aliyun" through Alibaba Cloud's SMS
     # service, with a template approved for each kind of message.
-    sms_gateway: Literal["none", "log", "kannel", "aliyun"] = "none"
+    # "tencent" does the same through Tencent Cloud's SMS (腾讯云短信).
+    sms_gateway: Literal["none", "log", "kannel", "aliyun", "tencent"] = "none"
     sms_signature: str = "【12345】"
     sms_sender: str = "12345"  # the number the citizen sees and answers
     kannel_sendsms_url: str = "http://127.0.0.1:13013/cgi-bin/sendsms"
@@ -104,6 +105,16 @@ class Settings(BaseSettings):
     aliyun_sms_templates: str = ""
     aliyun_sms_endpoint: str = "dysmsapi.aliyuncs.com"
     aliyun_sms_protocol: Literal["https", "http"] = "https"
+    tencent_secret_id: str = ""  # the account's (or a sub-user's) API key: SecretId
+    tencent_secret_key: str = ""
+    tencent_sms_sdk_app_id: str = ""  # the SMS application's SmsSdkAppId, 1400…
+    tencent_sms_sign_name: str = "12345热线"  # the signature approved for the application
+    # kind:template id, comma-separated: receipt:1234567,callback_invite:1234568,… Each
+    # template takes the ticket number as {1}; the code message's, its code as {2}.
+    tencent_sms_templates: str = ""
+    tencent_sms_region: str = "ap-guangzhou"
+    tencent_sms_endpoint: str = "sms.tencentcloudapi.com"
+    tencent_sms_protocol: Literal["https", "http"] = "https"
     # Attachments (附件): kept encrypted under the data folder, or in an S3-compatible
     # object store when a bucket is named ("s3://bucket" or "s3://bucket/prefix").
     attachment_store: str = ""

@@ -2,7 +2,8 @@
 
 Kannel calls its two by GET with the values in the query (its ``dlr-url`` and an
 ``sms-service``'s ``get-url``); Alibaba Cloud pushes JSON lists by POST (its SmsReport and
-SmsUp messages, to the URLs set in its console). Each carries the secret
+SmsUp messages, to the URLs set in its console), and Tencent Cloud its delivery reports
+alike (状态回执, to the URL set for the application). Each carries the secret
 ``HOTLINE_SMS_CALLBACK_TOKEN`` that only the gateway's configuration holds; without that
 setting all are closed.
 """
@@ -106,3 +107,41 @@ async def aliyun_replies(
     for reply in replies:
         await sms_replies.receive_reply(context, reply.phone_number, reply.content)
     return AliyunAnswer()
+
+
+class TencentReport(BaseModel):
+    """One entry of Tencent Cloud's delivery-status push (短信下发状态通知, a JSON array).
+
+    Two of its fields are read: ``session_context``, the SendSms request's
+    ``SessionContext`` returned as it was sent (the message's id; the service returns it
+    once it has been enabled for the account, on asking its SMS support), and
+    ``report_status``, ``SUCCESS`` (delivered) or ``FAIL``. The others (``mobile``,
+    ``nationcode``, ``sid``, the send's SerialNo, ``errmsg`` such as ``DELIVRD``,
+    ``description``, ``user_receive_time``) are passed over."""
+
+    session_context: str | None = Field(default=None, max_length=512)  # the service's limit
+    report_status: str = Field(max_length=16)
+
+
+class TencentAnswer(BaseModel):
+    result: int = 0  # what the service expects back: 0, else the push failed
+    errmsg: str = "OK"
+
+
+_TENCENT_REPORTS = {"SUCCESS": DeliveryState.DELIVERED, "FAIL": DeliveryState.FAILED}
+
+
+@router.post("/tencent/report", response_model=TencentAnswer)
+async def tencent_reports(
+    context: ContextDep,
+    reports: Annotated[list[TencentReport], Body(max_length=1000)],
+    token: Token = "",
+) -> TencentAnswer:
+    """Delivery reports; an entry without the message's id, or for a message this system
+    never sent, is passed over."""
+    _check_token(context, token)
+    for report in reports:
+        if report.session_context:
+            state = _TENCENT_REPORTS.get(report.report_status.upper())
+            await sms_replies.record_report(context, report.session_context, state)
+    return TencentAnswer()
