@@ -20,6 +20,7 @@ from temporalio.workflow import SandboxImportNotificationPolicy
 
 from activities.citizen_messages import CitizenMessageActivities, CitizenMessageQueue
 from activities.deadlines import DeadlineActivities
+from activities.knowledge import KnowledgeActivities
 from activities.merging import MergeActivities
 from activities.notifications import NotificationActivities, build_senders
 from activities.publishing import PublishingActivities
@@ -36,6 +37,7 @@ from schema.policy_file import read_policy
 from workflows.citizen_message import CitizenMessageWorkflow
 from workflows.discipline_referral import DisciplineReferralWorkflow
 from workflows.joint_meeting import JointMeetingWorkflow
+from workflows.knowledge_entry import KnowledgeEntryWorkflow
 from workflows.reports import ReportWorkflow
 from workflows.ticket.workflow import TicketWorkflow
 
@@ -47,6 +49,7 @@ WORKFLOWS: Sequence[type] = (
     DisciplineReferralWorkflow,
     ReportWorkflow,
     CitizenMessageWorkflow,
+    KnowledgeEntryWorkflow,
 )
 
 # Pure modules (no I/O, no clock, no module state) that workflow code imports.
@@ -59,6 +62,7 @@ WORKFLOW_SAFE_MODULES = (
     "schema.policy",
     "schema.activity_io",
     "schema.reports",
+    "schema.knowledge",
     "workflows.ticket.state",
     "workflows.ticket.extension",
     "workflows.ticket.delegation",
@@ -145,6 +149,7 @@ def activities(
     notifications = NotificationActivities(senders)
     reports = ReportActivities(sessions, policy)
     merging = MergeActivities(client)
+    knowledge = KnowledgeActivities(transactions)
     return [
         registration.register_ticket,
         deadlines.record_working_days,
@@ -159,6 +164,7 @@ def activities(
         merging.claim_duplicate,
         citizen_messages.send_citizen_message,
         citizen_messages.give_up_citizen_message,
+        knowledge.record_knowledge_entry,
     ]
 
 

@@ -36,6 +36,8 @@ class ActivityName(StrEnum):
     # The citizen's SMS, each in its own delivery workflow (workflows.citizen_message).
     SEND_CITIZEN_MESSAGE = "send_citizen_message"
     GIVE_UP_CITIZEN_MESSAGE = "give_up_citizen_message"
+    # A knowledge entry's step, into the read model (workflows.knowledge_entry).
+    RECORD_KNOWLEDGE_ENTRY = "record_knowledge_entry"
 
 
 class RouteQuery(BaseModel):

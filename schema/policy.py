@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from schema.attachments import EvidencePolicy
 from schema.citizen_messages import SmsPolicy
+from schema.knowledge import KnowledgePolicy
 from schema.ticket import TicketCreate, TicketType, Urgency
 
 _SPAN_PATTERN = re.compile(r"^\s*(\d+)\s*(wd|s|m|h|d)\s*$")
@@ -227,6 +228,7 @@ class Policy(BaseModel):
     reports: ReportPolicy = ReportPolicy()
     sms: SmsPolicy = SmsPolicy()  # what the citizen is told by SMS, and when
     evidence: EvidencePolicy = EvidencePolicy()  # what a step must carry (现场照片)
+    knowledge: KnowledgePolicy = KnowledgePolicy()  # the knowledge base's clocks
     # Fast lanes, first match wins: a lane's sign or reply limit replaces the urgency's.
     lanes: list[Lane] = Field(default_factory=list)
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from schema import knowledge_tables  # noqa: F401 (its tables are in Base.metadata too)
 from schema.account_tables import SignInFailures, User, WebSession
 from schema.attachment_tables import StoredAttachment
 from schema.column_types import SealedDocument, SealedJson, SealedText, UtcDateTime

@@ -196,7 +196,7 @@ class TicketGateway:
         try:
             return await asyncio.wait_for(poll.result(), OUTCOME_POLL_SECONDS)
         except WorkflowUpdateFailedError as failure:
-            raise _refusal(failure.cause) from failure
+            raise refusal(failure.cause) from failure
         except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
             return None
         except RPCError as failure:
@@ -214,7 +214,7 @@ class TicketGateway:
         try:
             return await asyncio.wait_for(call(), timeout)
         except WorkflowUpdateFailedError as failure:
-            raise _refusal(failure.cause) from failure
+            raise refusal(failure.cause) from failure
         except WorkflowQueryFailedError as failure:
             raise ServiceError(500, "query_failed", str(failure)) from failure
         except RPCError as failure:
@@ -234,7 +234,8 @@ class TicketGateway:
             ) from failure
 
 
-def _refusal(cause: BaseException | None) -> ServiceError:
+def refusal(cause: BaseException | None) -> ServiceError:
+    """A workflow's refusal of an update (``workflows.refusals``) as the services say it."""
     if isinstance(cause, ApplicationError) and cause.type in _REFUSAL_STATUS:
         status, code = _REFUSAL_STATUS[cause.type]
         said = cause.details[0] if cause.details and isinstance(cause.details[0], dict) else {}

@@ -23,6 +23,7 @@ from api.routes import (
     categories,
     escalation_actions,
     escalations,
+    knowledge,
     notifications,
     open311,
     reopening,
@@ -57,6 +58,7 @@ ROUTERS = (
     sms.router,
     attachments.router,
     attachments.tickets_router,
+    knowledge.router,
     metrics.router,
 )
 

@@ -87,6 +87,12 @@ WORDS: dict[str, str] = {
     Reason.MERGE_INTO_CLOSED: N_("工单已办结，请并入未办结的工单"),
     Reason.MERGING_ITSELF: N_("工单自身正在并入 %(into)s"),
     Reason.PHOTO_REQUIRED: N_("此类诉求的答复须附现场照片"),
+    Reason.NOT_THE_OWNER: N_("只有责任单位或知识库管理人员可以办理此条目"),
+    Reason.ENTRY_STATE: N_("知识条目当前的状态不能办理此操作"),
+    Reason.ENTRY_APPROVED_ALREADY: N_("责任单位已审核通过此版本"),
+    Reason.ENTRY_NOT_APPROVED: N_("责任单位尚未审核通过此版本，暂不能发布"),
+    Reason.NO_SUCH_CORRECTION: N_("没有第 %(number)s 条纠错"),
+    Reason.CORRECTION_ANSWERED: N_("第 %(number)s 条纠错已答复"),
     # Attachments (services.attachment_refs, services.attachment_files)
     "file_too_large": N_("文件过大，每个文件不能超过 %(limit_mb)s MB"),
     "unsupported_media_type": N_(

@@ -22,3 +22,7 @@ def citizen_message_workflow_id(message_id: str) -> str:
     """``message_id`` is ``ticket:kind:seq`` (schema.citizen_messages.message_id)."""
     ticket_no, kind, seq = message_id.rsplit(":", 2)
     return f"ticket-{ticket_no}/sms-{kind}-{seq}"
+
+
+def knowledge_entry_workflow_id(entry_id: str) -> str:
+    return f"knowledge-{entry_id}"

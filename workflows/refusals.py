@@ -96,6 +96,13 @@ class Reason(StrEnum):
     MERGING_ITSELF = "merging_itself"
     # Files a step must carry
     PHOTO_REQUIRED = "photo_required"
+    # Knowledge entries (workflows.knowledge_entry)
+    NOT_THE_OWNER = "not_the_owner"
+    ENTRY_STATE = "entry_state"
+    ENTRY_APPROVED_ALREADY = "entry_approved_already"
+    ENTRY_NOT_APPROVED = "entry_not_approved"
+    NO_SUCH_CORRECTION = "no_such_correction"
+    CORRECTION_ANSWERED = "correction_answered"
 
 
 @dataclass(frozen=True)
