@@ -25,7 +25,9 @@ from services.knowledge_search import KnowledgeHit, search_knowledge
 
 router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"])
 
-EntryId = Annotated[str, Path(pattern=ENTRY_ID_PATTERN, description="KB and six digits (after the deployment's prefix)")]
+EntryId = Annotated[
+    str, Path(pattern=ENTRY_ID_PATTERN, description="KB and six digits, after any prefix")
+]
 IdempotencyKey = Annotated[str | None, Header(max_length=200, pattern=r"^[\x21-\x7e]+$")]
 
 

@@ -115,9 +115,7 @@ async def test_the_life_refuses_what_it_must_and_applies_a_retry_once(api: Api) 
     assert first.status_code == again.status_code == 200 and first.json() == again.json()
     by_agent = await api.http.post(f"/v1/knowledge/{entry_id}/approve", json={}, headers=api.agent)
     assert by_agent.status_code == 403
-    unpublished = await api.http.post(
-        f"/v1/knowledge/{entry_id}/publish", json={}, headers=keeper
-    )
+    unpublished = await api.http.post(f"/v1/knowledge/{entry_id}/publish", json={}, headers=keeper)
     assert unpublished.status_code == 409
     assert unpublished.json()["error"]["message"].startswith("the owning unit")
     empty = await api.http.get("/v1/knowledge", params={"q": "，。"}, headers=api.agent)
@@ -145,7 +143,7 @@ async def test_a_correction_is_raised_from_an_answer_and_answered_by_the_owner(a
     assert answered.json()["corrections"][0]["accepted"] is True
     revised = await api.http.post(
         f"/v1/knowledge/{entry_id}/revise",
-        json={"content": content(answer="执法队员一般在1小时内到场核查。"), "why": "按纠错修订时限"},
+        json={"content": content(answer="执法队员一般在1小时内到场核查。"), "why": "按纠错修订"},
         headers=api.department(UNIT),
     )
     assert revised.status_code == 200 and revised.json()["state"] == "in_review"

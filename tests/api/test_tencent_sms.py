@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -24,6 +24,7 @@ from hotline.settings import Settings
 from schema.citizen_messages import MessageKind
 from schema.message_tables import StoredCitizenMessage
 from startup.asgi import create_app
+from tests.support.messages import message_row
 from tests.support.read_model import ReadModel
 from tests.support.stack import asgi_client, free_port, served
 
@@ -204,21 +205,9 @@ async def reports(read_model: ReadModel, base_settings: Settings) -> AsyncIterat
 async def _message(read_model: ReadModel, state: str = "sent") -> str:
     """A message as the gateway would have sent it."""
     ticket_no = f"T{uuid.uuid4().hex[:10]}"
-    message_id = f"{ticket_no}:closed:7"
+    message_id = f"{ticket_no}:closed:7"  # as message_row names it
     async with read_model.sessions.begin() as session:
-        session.add(
-            StoredCitizenMessage(
-                id=message_id,
-                ticket_no=ticket_no,
-                kind="closed",
-                seq=7,
-                phone_lookup=None,
-                state=state,
-                gateway="tencent",
-                attempts=1,
-                created_at=datetime.now(UTC),
-            )
-        )
+        session.add(message_row(ticket_no, "closed", state, seq=7, gateway="tencent"))
     return message_id
 
 

@@ -14,6 +14,7 @@ from schema.message_tables import StoredCitizenMessage, StoredInboundSms
 from schema.ticket import Role
 from tests.support.browser import Workbench, bearer, shoot
 from tests.support.chinese_only import english_words
+from tests.support.messages import message_row
 from tests.support.read_model import ReadModel
 
 PHONE = "13611117777"
@@ -23,22 +24,9 @@ LONG_AGO = datetime(2025, 3, 10, 2, 0, tzinfo=UTC)
 
 
 def message(no: str, kind: str, state: str, at: datetime, n: int = 1) -> StoredCitizenMessage:
-    return StoredCitizenMessage(
-        id=f"{no}:{kind}:{n}",
-        ticket_no=no,
-        kind=kind,
-        seq=n,
-        phone_lookup=sealer().phone_lookup(PHONE),
-        state=state,
-        reason="opted_out" if state == "skipped" else None,
-        text=None,
-        gateway="kannel",
-        attempts=1,
-        created_at=at,
-        not_before=None,
-        sent_at=at if state in ("sent", "delivered") else None,
-        reported_at=None,
-    )
+    reason = "opted_out" if state == "skipped" else None
+    lookup = sealer().phone_lookup(PHONE)
+    return message_row(no, kind, state, seq=n, at=at, phone_lookup=lookup, reason=reason)
 
 
 async def add(read_model: ReadModel, *rows: StoredCitizenMessage | StoredInboundSms) -> None:
