@@ -9,16 +9,19 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest_asyncio
-from sqlalchemy import select
+from sqlalchemy import select, update
 from temporalio.testing import WorkflowEnvironment
 
+from hotline.sealing import sealer
 from hotline.settings import Settings
 from hotline.tokens import issue_token
+from schema.citizen_messages import SmsPolicy
 from schema.message_tables import SmsOptOut, StoredCitizenMessage, StoredInboundSms
 from schema.tables import InternalNote
 from schema.ticket import Role
@@ -29,6 +32,8 @@ from tests.support.read_model import ReadModel
 from tests.support.stack import free_port, served
 from tests.support.waiting import eventually
 from worker import build_worker
+
+DEFAULT_REPLY_WINDOW_HOURS = SmsPolicy().reply_window_hours
 
 TOKEN = "kannel-callback-secret"
 # Quiet hours off (from = until): the suite runs at every hour of the day.
@@ -221,6 +226,38 @@ async def test_a_reply_that_is_no_rating_is_a_note_and_td_opts_out(sms: SmsStack
 
     assert await eventually(skipped, within=30) == "opted_out"
     assert await sms.message_to(later) == []
+
+
+async def test_a_reply_after_the_invitations_window_rates_nothing(sms: SmsStack) -> None:
+    """The invitation holds for the policy's reply window from when it left: a "1" that
+    comes later is kept, matched to no ticket, and the agents still call back."""
+    phone = "13900004444"
+    ticket_no = await _answered(sms, phone)
+    await eventually(
+        lambda: _sent(sms, ticket_no, "callback_invite"), within=30, message="invite unsent"
+    )
+    window = timedelta(hours=DEFAULT_REPLY_WINDOW_HOURS)
+    async with sms.read_model.sessions.begin() as session:  # as if it left that long ago
+        await session.execute(
+            update(StoredCitizenMessage)
+            .where(StoredCitizenMessage.ticket_no == ticket_no)
+            .values(sent_at=datetime.now(UTC) - window - timedelta(minutes=1))
+        )
+    await asyncio.to_thread(sms.kannel.citizen_sends, phone, "1")
+
+    async def kept() -> str | None:
+        async with sms.read_model.sessions() as session:
+            return await session.scalar(
+                select(StoredInboundSms.outcome).where(
+                    StoredInboundSms.phone_lookup == sealer().phone_lookup(phone)
+                )
+            )
+
+    assert await eventually(kept, within=30, message="the late reply was not kept") == "unmatched"
+    ticket = (
+        await sms.http.get(f"/v1/tickets/{ticket_no}", headers=sms.headers(Role.AGENT))
+    ).json()
+    assert ticket["status"] == "callback" and ticket.get("rating") is None
 
 
 async def test_the_gateways_callbacks_need_its_token(sms: SmsStack) -> None:
