@@ -94,6 +94,7 @@ WORKFLOW_SAFE_MODULES = (
     "workflows.discipline_referral",
     "workflows.citizen_message",
     "schema.citizen_messages",
+    "workflows.knowledge_rules",
     "schema.attachments",
     "hotline.request_context",
     "schema.request_context",  # the request id's variable: the one the interceptor sets
@@ -104,7 +105,7 @@ WORKFLOW_SAFE_MODULES = (
 # no I/O, no randomness) check every line of it: the test suite runs so. ``shared`` passes
 # them through like the modules above: they hold no module state, and a new ticket then
 # costs no import of its module (about 10 ms of worker CPU per ticket life, bench/).
-WORKFLOW_MODULES = ("workflows.ticket.workflow", "workflows.reports")
+WORKFLOW_MODULES = ("workflows.ticket.workflow", "workflows.reports", "workflows.knowledge_entry")
 
 
 def sandbox_runner(mode: WorkflowSandbox = "off") -> WorkflowRunner:

@@ -85,11 +85,15 @@ def write_step(connection: Connection, record: EntryRecord, now: datetime) -> No
         "created_at": record.at,
         "updated_at": now,
     }
-    existing = connection.scalar(
-        select(KnowledgeEntryRow.created_at).where(KnowledgeEntryRow.id == view.entry_id)
-    )
+    existing = connection.execute(
+        select(KnowledgeEntryRow.created_at, KnowledgeEntryRow.steps).where(
+            KnowledgeEntryRow.id == view.entry_id
+        )
+    ).first()
     if existing is not None:
-        row["created_at"] = existing
+        if existing.steps > view.steps:
+            return  # a late retry of an older step: the row and the index are newer
+        row["created_at"] = existing.created_at
     upsert_rows(connection, KnowledgeEntryRow, [row], newer_by="steps")
     if record.step in _ANSWER_CHANGES:
         _reindex(connection, view.entry_id, view.published_version, view.state)

@@ -183,7 +183,8 @@ class EntryView(BaseModel):
     review_overdue: bool = False
     next_review: datetime | None = None  # the periodic review, while published
     freshness: Freshness = Freshness.CURRENT
-    expires_at: datetime | None = None
+    expires_at: datetime | None = None  # of the revision that answers (else the latest)
+    pending_expires_at: datetime | None = None  # the latest revision's, until published
     expiry_noticed: bool = False  # the owner was told that valid-to comes
     steps: int = 0  # the history's length, this step included
     corrections: list[Correction] = Field(default_factory=list)

@@ -30,6 +30,7 @@ from schema.knowledge import (
     CorrectionBody,
     EntryContent,
     EntryStart,
+    EntryState,
     EntryView,
     NoteBody,
     ReasonBody,
@@ -43,7 +44,8 @@ from services.context import AppContext
 from services.errors import ServiceError, forbidden
 from services.ticket_gateway import refusal
 from workflows.ids import knowledge_entry_workflow_id
-from workflows.knowledge_entry import CENTRE, KnowledgeEntryWorkflow
+from workflows.knowledge_entry import KnowledgeEntryWorkflow
+from workflows.knowledge_rules import CENTRE
 
 WRITERS = CENTRE | {Role.DEPARTMENT}
 READERS = frozenset({Role.AGENT, Role.DEPARTMENT, Role.SUPERVISOR, Role.ADMIN})
@@ -119,6 +121,8 @@ async def _owner_checked(context: AppContext, actor: Actor, owner: str | None) -
     if actor.role not in WRITERS:
         raise forbidden(f"role '{actor.role}' does not write knowledge entries", "role_may_not")
     if actor.role is Role.DEPARTMENT:
+        if not actor.department:
+            raise forbidden("this unit's token names no unit", "not_the_owner")
         if owner not in (None, actor.department):
             raise forbidden("a unit writes entries of its own only", "not_the_owner")
         return actor.department or ""
@@ -127,6 +131,14 @@ async def _owner_checked(context: AppContext, actor: Actor, owner: str | None) -
     if owner not in await catalogue_reads.department_names(context):
         raise ServiceError(422, "invalid_input", f"'owner': no unit {owner}")
     return owner
+
+
+def _checked_dates(content: EntryContent, timezone: str) -> None:
+    today = datetime.now(ZoneInfo(timezone)).date()
+    if content.valid_to is not None and content.valid_to < today:
+        raise ServiceError(
+            422, "invalid_input", f"'valid_to': {content.valid_to} has passed (today is {today})"
+        )
 
 
 async def _call(entry_id: str, call: Any) -> EntryView:
@@ -154,6 +166,7 @@ async def create_entry(
 ) -> EntryView:
     """A new entry in draft, owned by ``owner`` (a unit writes its own)."""
     owner = await _owner_checked(context, actor, owner)
+    _checked_dates(content, context.policy.timezone)
     entry_id = await _next_id(context)
     start = EntryStart(
         entry_id=entry_id,
@@ -190,7 +203,9 @@ async def take_step(
     key: str | None,
 ) -> EntryView:
     """One step of the entry's life; a retry with the same ``key`` is applied once."""
+    await _visible(context, actor, entry_id)
     if step == "revise" and isinstance(body, RevisionBody):
+        _checked_dates(body.content, context.policy.timezone)
         expires = expiry_instant(body.content.valid_to, context.policy.timezone)
         body = body.model_copy(update={"expires_at": expires})
     handle = (await context.tickets.client()).get_workflow_handle(
@@ -214,6 +229,7 @@ async def answer_correction(
     handle = (await context.tickets.client()).get_workflow_handle(
         knowledge_entry_workflow_id(entry_id)
     )
+    await _visible(context, actor, entry_id)
     update_id = f"answer-correction:{number}:{actor.describe()}:{key or uuid.uuid4().hex}"
     return await _call(
         entry_id,
@@ -221,6 +237,26 @@ async def answer_correction(
             KnowledgeEntryWorkflow.answer_correction, args=[actor, number, body], id=update_id
         ),
     )
+
+
+async def _visible(context: AppContext, actor: Actor, entry_id: str) -> None:
+    """404 for an entry the caller may not know of (a draft of another unit's); 409 for
+    one whose life has ended (retired or expired: its workflow is closed)."""
+    readable(actor)
+    async with context.sessions() as session:
+        row = await session.get(KnowledgeEntryRow, entry_id)
+    if row is None:
+        raise unknown_entry(entry_id)
+    if row.published_version is None and not _may_see_drafts(actor, row.owner):
+        raise unknown_entry(entry_id)
+    if row.state == EntryState.RETIRED.value:
+        raise ServiceError(
+            409,
+            "invalid_state",
+            f"entry {entry_id} is retired: its life has ended",
+            "entry_state",
+            {"state": row.state},
+        )
 
 
 def readable(actor: Actor) -> None:

@@ -47,10 +47,15 @@ class KnowledgeHit(BaseModel):
     score: float
 
 
+def _folded(text: str) -> str:
+    """The text folded as its terms were (full-width to half-width, lower case), one
+    character for one, so that an offset in it is the same offset in the text: a
+    character whose folding is longer or shorter (……, ℃, İ) stays as it is."""
+    return "".join(f if len(f := normalised(c)) == 1 else c for c in text)
+
+
 def _snippet(answer: str, terms: list[str]) -> tuple[str, list[Highlight]]:
-    folded = normalised(answer)
-    if len(folded) != len(answer):  # NFKC changed the length: match on the text as written
-        folded = answer.lower()
+    folded = _folded(answer)
     found = [i for i in (folded.find(t) for t in terms) if i >= 0]
     first = min(found) if found else 0
     start = max(first - SNIPPET_BEFORE, 0)

@@ -93,6 +93,7 @@ WORDS: dict[str, str] = {
     Reason.ENTRY_NOT_APPROVED: N_("责任单位尚未审核通过此版本，暂不能发布"),
     Reason.NO_SUCH_CORRECTION: N_("没有第 %(number)s 条纠错"),
     Reason.CORRECTION_ANSWERED: N_("第 %(number)s 条纠错已答复"),
+    Reason.TOO_MANY_CORRECTIONS: N_("此条目已有 %(most)s 条纠错待答复，请先答复"),
     # Attachments (services.attachment_refs, services.attachment_files)
     "file_too_large": N_("文件过大，每个文件不能超过 %(limit_mb)s MB"),
     "unsupported_media_type": N_(

@@ -32,14 +32,21 @@ from schema.knowledge import (
     days,
 )
 from schema.ticket import Actor, Role
+from workflows.knowledge_rules import (
+    READERS,
+    is_owner,
+    require_centre,
+    require_owner_or_centre,
+    require_state,
+)
 from workflows.refusals import Reason, RefusalType, refuse
 
-CENTRE = frozenset({Role.SUPERVISOR, Role.ADMIN})  # who keeps the knowledge base
-READERS = frozenset({Role.AGENT, Role.DEPARTMENT, Role.SUPERVISOR, Role.ADMIN})
 SYSTEM = "system"
 _RECORD_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
 # An entry lives for years: its history is carried over before it grows long.
 _HISTORY_LIMIT = 2000
+# Corrections open at once on one entry: each is a task for its owner, not a comment box.
+MAX_OPEN_CORRECTIONS = 20
 
 
 @workflow.defn(name="KnowledgeEntry")
@@ -54,18 +61,23 @@ class KnowledgeEntryWorkflow:
             state=EntryState.DRAFT,
             version=1,
             expires_at=start.expires_at,
+            pending_expires_at=start.expires_at,
         )
         if start.carried_over is not None:
             self.view = start.carried_over
         self.writing = asyncio.Lock()  # one step written at a time, in order
         self.changed = False
+        self.recorded = self.view.steps  # steps the read model has (a carried run: all)
 
     @workflow.run
     async def run(self, start: EntryStart) -> EntryView:
         if start.carried_over is None:
             await self._write(EntryStep.CREATED, start.author.describe(), content=start.content)
         while self.view.state is not EntryState.RETIRED:
-            if workflow.info().get_current_history_length() > _HISTORY_LIMIT:
+            info = workflow.info()
+            if info.get_current_history_length() > _HISTORY_LIMIT or (
+                info.is_continue_as_new_suggested()
+            ):
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(self._carried())
             self.changed = False
@@ -124,11 +136,14 @@ class KnowledgeEntryWorkflow:
         return min(instants) if instants else None
 
     async def _clocks(self) -> None:
-        """Take every step whose instant has come, earliest first."""
-        now = workflow.now()
-        for at, step in sorted(self._instants(), key=lambda clock: clock[0]):
-            if at > now:
-                break
+        """Take the earliest clock whose instant has come, then look again: a step (or an
+        update that came meanwhile) may have moved or ended the others."""
+        while self.view.state is not EntryState.RETIRED:
+            now = workflow.now()
+            due = [clock for clock in self._instants() if clock[0] <= now]
+            if not due:
+                return
+            _, step = min(due, key=lambda clock: clock[0])
             v = self.view
             note = ""
             if step is EntryStep.REVIEW_OVERDUE:
@@ -149,29 +164,30 @@ class KnowledgeEntryWorkflow:
                     correction.overdue = True
                 note = ",".join(str(c.number) for c in late)
             await self._write(step, SYSTEM, note=note)
-            if v.state is EntryState.RETIRED:
-                return
 
     # -- updates ---------------------------------------------------------------
 
     @workflow.update
     async def created(self) -> EntryView:
         """The entry once its first draft is written (the update the service starts it with)."""
-        await workflow.wait_condition(lambda: self.view.steps >= 1)
+        await workflow.wait_condition(lambda: self.recorded >= 1)
         return self.view
 
     @workflow.update
     async def revise(self, actor: Actor, body: RevisionBody) -> EntryView:
         self.view.version += 1
-        self.view.expires_at = body.expires_at
+        # The published revision keeps its own valid-to until this one is published.
+        self.view.pending_expires_at = body.expires_at
+        if self.view.published_version is None:
+            self.view.expires_at = body.expires_at
         if self.view.state is not EntryState.DRAFT:
             self._into_review()
         return await self._write(EntryStep.REVISED, actor.describe(), body.why, body.content)
 
     @revise.validator
     def _may_revise(self, actor: Actor, body: RevisionBody) -> None:
-        _require_owner_or_centre(self.view, actor, "revise")
-        _require_state(self.view, EntryState.DRAFT, EntryState.IN_REVIEW, EntryState.PUBLISHED)
+        require_owner_or_centre(self.view, actor, "revise")
+        require_state(self.view, EntryState.DRAFT, EntryState.IN_REVIEW, EntryState.PUBLISHED)
 
     @workflow.update
     async def submit(self, actor: Actor, body: NoteBody) -> EntryView:
@@ -180,8 +196,8 @@ class KnowledgeEntryWorkflow:
 
     @submit.validator
     def _may_submit(self, actor: Actor, body: NoteBody) -> None:
-        _require_owner_or_centre(self.view, actor, "submit")
-        _require_state(self.view, EntryState.DRAFT)
+        require_owner_or_centre(self.view, actor, "submit")
+        require_state(self.view, EntryState.DRAFT)
 
     @workflow.update
     async def approve(self, actor: Actor, body: NoteBody) -> EntryView:
@@ -190,14 +206,14 @@ class KnowledgeEntryWorkflow:
 
     @approve.validator
     def _may_approve(self, actor: Actor, body: NoteBody) -> None:
-        if not (actor.role is Role.ADMIN or _is_owner(self.view, actor)):
+        if not (actor.role is Role.ADMIN or is_owner(self.view, actor)):
             refuse(
                 RefusalType.FORBIDDEN,
                 f"only the owning unit {self.view.owner} reviews this entry",
                 Reason.NOT_THE_OWNER,
                 owner=self.view.owner,
             )
-        _require_state(self.view, EntryState.IN_REVIEW)
+        require_state(self.view, EntryState.IN_REVIEW)
         if self.view.approved:
             refuse(
                 RefusalType.INVALID_STATE,
@@ -207,27 +223,32 @@ class KnowledgeEntryWorkflow:
 
     @workflow.update
     async def send_back(self, actor: Actor, body: ReasonBody) -> EntryView:
-        self.view.state, self.view.approved = EntryState.DRAFT, False
+        # A revision of a live entry goes back to its writer; the entry goes on answering.
+        live = self.view.published_version is not None
+        self.view.state = EntryState.PUBLISHED if live else EntryState.DRAFT
+        self.view.approved = False
         self.view.review_due, self.view.review_overdue = None, False
         return await self._write(EntryStep.SENT_BACK, actor.describe(), body.reason)
 
     @send_back.validator
     def _may_send_back(self, actor: Actor, body: ReasonBody) -> None:
-        _require_owner_or_centre(self.view, actor, "send back")
-        _require_state(self.view, EntryState.IN_REVIEW)
+        require_owner_or_centre(self.view, actor, "send back")
+        require_state(self.view, EntryState.IN_REVIEW)
 
     @workflow.update
     async def publish(self, actor: Actor, body: NoteBody) -> EntryView:
         v = self.view
         v.state, v.published_version, v.approved = EntryState.PUBLISHED, v.version, False
         v.review_due, v.review_overdue = None, False
+        if v.pending_expires_at != v.expires_at:
+            v.expires_at, v.expiry_noticed = v.pending_expires_at, False
         self._reviewed_now()
         return await self._write(EntryStep.PUBLISHED, actor.describe(), body.note)
 
     @publish.validator
     def _may_publish(self, actor: Actor, body: NoteBody) -> None:
-        _require_centre(actor, "publish")
-        _require_state(self.view, EntryState.IN_REVIEW)
+        require_centre(actor, "publish")
+        require_state(self.view, EntryState.IN_REVIEW)
         if not self.view.approved:
             refuse(
                 RefusalType.INVALID_STATE,
@@ -243,8 +264,9 @@ class KnowledgeEntryWorkflow:
 
     @confirm_review.validator
     def _may_confirm_review(self, actor: Actor, body: NoteBody) -> None:
-        _require_owner_or_centre(self.view, actor, "review")
-        _require_state(self.view, EntryState.PUBLISHED)
+        require_owner_or_centre(self.view, actor, "review")
+        if self.view.published_version is None:
+            require_state(self.view, EntryState.PUBLISHED)
 
     @workflow.update
     async def retire(self, actor: Actor, body: ReasonBody) -> EntryView:
@@ -253,8 +275,8 @@ class KnowledgeEntryWorkflow:
 
     @retire.validator
     def _may_retire(self, actor: Actor, body: ReasonBody) -> None:
-        _require_centre(actor, "retire")
-        _require_state(self.view, EntryState.DRAFT, EntryState.IN_REVIEW, EntryState.PUBLISHED)
+        require_centre(actor, "retire")
+        require_state(self.view, EntryState.DRAFT, EntryState.IN_REVIEW, EntryState.PUBLISHED)
 
     @workflow.update
     async def correct(self, actor: Actor, body: CorrectionBody) -> EntryView:
@@ -272,6 +294,15 @@ class KnowledgeEntryWorkflow:
 
     @correct.validator
     def _may_correct(self, actor: Actor, body: CorrectionBody) -> None:
+        if self.view.published_version is None:
+            require_state(self.view, EntryState.PUBLISHED)  # what answers is corrected
+        if sum(1 for c in self.view.corrections if c.open) >= MAX_OPEN_CORRECTIONS:
+            refuse(
+                RefusalType.INVALID_STATE,
+                f"this entry has {MAX_OPEN_CORRECTIONS} corrections open: answer them first",
+                Reason.TOO_MANY_CORRECTIONS,
+                most=MAX_OPEN_CORRECTIONS,
+            )
         if actor.role not in READERS:
             refuse(
                 RefusalType.FORBIDDEN,
@@ -279,7 +310,7 @@ class KnowledgeEntryWorkflow:
                 Reason.ROLE_MAY_NOT,
                 role=actor.role.value,
             )
-        _require_state(self.view, EntryState.DRAFT, EntryState.IN_REVIEW, EntryState.PUBLISHED)
+        require_state(self.view, EntryState.DRAFT, EntryState.IN_REVIEW, EntryState.PUBLISHED)
 
     @workflow.update
     async def answer_correction(
@@ -295,7 +326,7 @@ class KnowledgeEntryWorkflow:
 
     @answer_correction.validator
     def _may_answer_correction(self, actor: Actor, number: int, body: CorrectionAnswer) -> None:
-        _require_owner_or_centre(self.view, actor, "answer corrections")
+        require_owner_or_centre(self.view, actor, "answer corrections")
         if not 1 <= number <= len(self.view.corrections):
             refuse(
                 RefusalType.INVALID_INPUT,
@@ -343,41 +374,8 @@ class KnowledgeEntryWorkflow:
                 start_to_close_timeout=timedelta(seconds=30),
                 retry_policy=_RECORD_RETRY,
             )
+            self.recorded = record.view.steps
         return record.view
 
     def _carried(self) -> EntryStart:
         return self.start.model_copy(update={"carried_over": self.view})
-
-
-def _is_owner(view: EntryView, actor: Actor) -> bool:
-    return actor.role is Role.DEPARTMENT and actor.department == view.owner
-
-
-def _require_centre(actor: Actor, step: str) -> None:
-    if actor.role not in CENTRE:
-        refuse(
-            RefusalType.FORBIDDEN,
-            f"only the centre's knowledge keepers {step} entries",
-            Reason.ROLE_MAY_NOT,
-            role=actor.role.value,
-        )
-
-
-def _require_owner_or_centre(view: EntryView, actor: Actor, step: str) -> None:
-    if actor.role not in CENTRE and not _is_owner(view, actor):
-        refuse(
-            RefusalType.FORBIDDEN,
-            f"only the owning unit {view.owner} or the centre may {step} this entry",
-            Reason.NOT_THE_OWNER,
-            owner=view.owner,
-        )
-
-
-def _require_state(view: EntryView, *states: EntryState) -> None:
-    if view.state not in states:
-        refuse(
-            RefusalType.INVALID_STATE,
-            f"the entry is {view.state.value}",
-            Reason.ENTRY_STATE,
-            state=view.state.value,
-        )

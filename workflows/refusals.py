@@ -103,6 +103,7 @@ class Reason(StrEnum):
     ENTRY_NOT_APPROVED = "entry_not_approved"
     NO_SUCH_CORRECTION = "no_such_correction"
     CORRECTION_ANSWERED = "correction_answered"
+    TOO_MANY_CORRECTIONS = "too_many_corrections"
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,10 @@ async def test_drafts_and_other_districts_are_not_found(api: Api) -> None:
     draft_id = created.json()["entry_id"]
     hidden = await api.http.get(f"/v1/knowledge/{draft_id}", headers=api.agent)
     assert hidden.status_code == 404  # a draft is its writers' business
+    probed = await api.http.post(
+        f"/v1/knowledge/{draft_id}/correct", json={"text": "试探草稿"}, headers=api.agent
+    )
+    assert probed.status_code == 404  # not even through a step
     elsewhere, body = await published(api, districts=["putuo"])
     tag = body["title"].split()[-1]
     assert [h["id"] for h in await search(api, tag, district="putuo")] == [elsewhere]
@@ -114,7 +118,11 @@ async def test_the_life_refuses_what_it_must_and_applies_a_retry_once(api: Api) 
     )
     assert first.status_code == again.status_code == 200 and first.json() == again.json()
     by_agent = await api.http.post(f"/v1/knowledge/{entry_id}/approve", json={}, headers=api.agent)
-    assert by_agent.status_code == 403
+    assert by_agent.status_code == 404  # an unpublished entry is not the agent's to know
+    by_other_unit = await api.http.post(
+        f"/v1/knowledge/{entry_id}/approve", json={}, headers=api.department("transport")
+    )
+    assert by_other_unit.status_code == 404
     unpublished = await api.http.post(f"/v1/knowledge/{entry_id}/publish", json={}, headers=keeper)
     assert unpublished.status_code == 409
     assert unpublished.json()["error"]["message"].startswith("the owning unit")
@@ -122,6 +130,25 @@ async def test_the_life_refuses_what_it_must_and_applies_a_retry_once(api: Api) 
     assert empty.status_code == 422
     unknown = await api.http.get("/v1/knowledge/KB999999", headers=api.agent)
     assert unknown.status_code == 404
+    past = await api.http.post(
+        "/v1/knowledge", json={"content": content(valid_to="2020-01-31")}, headers=unit
+    )
+    assert past.status_code == 422 and "valid_to" in past.json()["error"]["message"]
+    retired = await api.http.post(
+        f"/v1/knowledge/{entry_id}/retire", json={"reason": "政策已废止"}, headers=keeper
+    )
+    assert retired.status_code == 200 and retired.json()["state"] == "retired"
+    ended = await api.http.post(f"/v1/knowledge/{entry_id}/submit", json={}, headers=unit)
+    assert ended.status_code == 409
+
+
+async def test_a_snippet_marks_the_words_after_text_that_folds_unevenly(api: Api) -> None:
+    answer = "注意……室外温度低于5℃时，ＰＭ２．５超标的停工通知由生态环境局发布。"
+    entry_id, body = await published(api, answer=answer)
+    tag = body["title"].split()[-1]
+    [hit] = [h for h in await search(api, f"停工 {tag}") if h["id"] == entry_id]
+    marked = [hit["snippet"][m["start"] : m["end"]] for m in hit["highlights"]]
+    assert "停工" in marked
 
 
 async def test_a_correction_is_raised_from_an_answer_and_answered_by_the_owner(api: Api) -> None:

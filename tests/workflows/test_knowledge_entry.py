@@ -32,6 +32,8 @@ from schema.knowledge import (
     Freshness,
     KnowledgePolicy,
     NoteBody,
+    ReasonBody,
+    RevisionBody,
 )
 from schema.ticket import Actor, Role
 from worker import sandbox_runner
@@ -187,3 +189,33 @@ async def test_an_entry_expires_at_valid_to_and_a_late_correction_turns_overdue(
     assert result.state is EntryState.RETIRED and result.published_version is None
     steps = recorder.steps()
     assert EntryStep.EXPIRY_NOTICE in steps and steps[-1] is EntryStep.EXPIRED
+
+
+async def test_a_revision_under_review_leaves_the_live_entry_as_it_is(
+    skipping_env: WorkflowEnvironment,
+    entry: tuple[WorkflowHandle[KnowledgeEntryWorkflow, EntryView], Recorder],
+) -> None:
+    handle, recorder = entry
+    for actor, update in (
+        (OWNER, KnowledgeEntryWorkflow.submit),
+        (OWNER, KnowledgeEntryWorkflow.approve),
+        (KEEPER, KnowledgeEntryWorkflow.publish),
+    ):
+        await handle.execute_update(update, args=[actor, NoteBody()])
+    now = await skipping_env.get_current_time()
+    revision = RevisionBody(
+        content=EntryContent(title="公租房申请条件（修订）", answer="新的收入标准……"),
+        why="收入标准调整",
+        expires_at=now + timedelta(days=10),
+    )
+    revised = await handle.execute_update(KnowledgeEntryWorkflow.revise, args=[OWNER, revision])
+    assert revised.state is EntryState.IN_REVIEW and revised.published_version == 1
+    sent_back = await handle.execute_update(
+        KnowledgeEntryWorkflow.send_back, args=[KEEPER, ReasonBody(reason="依据未写文号")]
+    )
+    assert sent_back.state is EntryState.PUBLISHED  # it goes on answering
+    # The revision's valid-to (10 days) is not the live revision's (800 days).
+    await skipping_env.sleep(timedelta(days=11))
+    view = await handle.query(KnowledgeEntryWorkflow.state)
+    assert view.state is EntryState.PUBLISHED and view.published_version == 1
+    assert EntryStep.EXPIRED not in recorder.steps()
