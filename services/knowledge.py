@@ -37,11 +37,12 @@ from schema.knowledge import (
     RevisionBody,
 )
 from schema.knowledge_tables import KnowledgeEntryRow, KnowledgeRevision, KnowledgeStep
-from schema.tables import TicketCounter
+from schema.tables import ActionKey, TicketCounter
 from schema.ticket import Actor, Role
 from services import catalogue_reads
 from services.context import AppContext
 from services.errors import ServiceError, forbidden
+from services.idempotency import bind_action_key, fingerprint, key_reused, scoped_key
 from services.ticket_gateway import refusal
 from workflows.ids import knowledge_entry_workflow_id
 from workflows.knowledge_entry import KnowledgeEntryWorkflow
@@ -50,6 +51,7 @@ from workflows.knowledge_rules import CENTRE
 WRITERS = CENTRE | {Role.DEPARTMENT}
 READERS = frozenset({Role.AGENT, Role.DEPARTMENT, Role.SUPERVISOR, Role.ADMIN})
 _COUNTER = "KB"  # the entries' numbers share the ticket counters' table, under this key
+_CREATE = "knowledge-create"  # what an Idempotency-Key of a new entry is bound to
 
 # The steps of an entry's life by the name the API gives them, and their bodies.
 STEPS: dict[str, type[BaseModel]] = {
@@ -161,13 +163,45 @@ async def _call(entry_id: str, call: Any) -> EntryView:
     return view
 
 
+class _NewEntry(BaseModel):
+    owner: str
+    content: EntryContent
+
+
+async def _entry_id_for(context: AppContext, actor: Actor, key: str | None, new: _NewEntry) -> str:
+    """A new entry's id; with a key, the id the key's first request was given (a retry
+    joins that entry), and 422 for the key reused with another body."""
+    if key is None:
+        return await _next_id(context)
+    async with context.sessions() as session:
+        stored = await session.get(ActionKey, scoped_key(actor, key))
+    if stored is None:
+        entry_id = await _next_id(context)
+        try:
+            await bind_action_key(
+                context.sessions, actor=actor, key=key, ticket_no=entry_id, action=_CREATE, body=new
+            )
+            return entry_id
+        except ServiceError:  # a concurrent retry bound the key first: its entry is ours
+            async with context.sessions() as session:
+                stored = await session.get(ActionKey, scoped_key(actor, key))
+    if stored is None or stored.action != _CREATE or stored.fingerprint != fingerprint(new):
+        raise key_reused("another request")
+    return stored.ticket_no
+
+
 async def create_entry(
-    context: AppContext, actor: Actor, owner: str | None, content: EntryContent
+    context: AppContext,
+    actor: Actor,
+    owner: str | None,
+    content: EntryContent,
+    key: str | None = None,
 ) -> EntryView:
-    """A new entry in draft, owned by ``owner`` (a unit writes its own)."""
+    """A new entry in draft, owned by ``owner`` (a unit writes its own); a retry with the
+    same ``key`` answers with the entry the first made."""
     owner = await _owner_checked(context, actor, owner)
     _checked_dates(content, context.policy.timezone)
-    entry_id = await _next_id(context)
+    entry_id = await _entry_id_for(context, actor, key, _NewEntry(owner=owner, content=content))
     start = EntryStart(
         entry_id=entry_id,
         owner=owner,

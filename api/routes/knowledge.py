@@ -41,10 +41,12 @@ class NewEntry(BaseModel):
 
 
 @router.post("", status_code=201, response_model=EntryView)
-async def create_entry(body: NewEntry, actor: StaffDep, context: ContextDep) -> EntryView:
+async def create_entry(
+    body: NewEntry, actor: StaffDep, context: ContextDep, idempotency_key: IdempotencyKey = None
+) -> EntryView:
     """A new entry, in draft: by the centre (supervisors, admins) for any unit, or by a
-    unit for itself."""
-    return await knowledge.create_entry(context, actor, body.owner, body.content)
+    unit for itself. A retry with the same ``Idempotency-Key`` answers with the same entry."""
+    return await knowledge.create_entry(context, actor, body.owner, body.content, idempotency_key)
 
 
 @router.get("", response_model=list[KnowledgeHit])

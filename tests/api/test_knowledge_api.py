@@ -105,6 +105,15 @@ async def test_the_life_refuses_what_it_must_and_applies_a_retry_once(api: Api) 
         "/v1/knowledge", json={"owner": "transport", "content": content()}, headers=unit
     )
     assert other.status_code == 403  # a unit writes its own entries only
+    once = {**unit, "Idempotency-Key": f"create-{uuid.uuid4().hex}"}
+    body = {"content": content()}
+    made, remade = [await api.http.post("/v1/knowledge", json=body, headers=once) for _ in "12"]
+    assert made.status_code == remade.status_code == 201
+    assert made.json()["entry_id"] == remade.json()["entry_id"]
+    changed = await api.http.post("/v1/knowledge", json={"content": content()}, headers=once)
+    assert changed.status_code == 422 and changed.json()["error"]["code"] == (
+        "idempotency_key_reused"
+    )
     bad = await api.http.post("/v1/knowledge", json={"content": {"title": "x"}}, headers=unit)
     assert bad.status_code == 422
     not_yet = await api.http.post(f"/v1/knowledge/{entry_id}/publish", json={}, headers=keeper)
