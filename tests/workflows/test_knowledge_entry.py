@@ -95,6 +95,16 @@ async def entry(
             await handle.terminate("the test is over")
 
 
+async def publish(handle: WorkflowHandle[KnowledgeEntryWorkflow, EntryView]) -> None:
+    """Submitted and approved by its unit, published by the centre."""
+    for actor, update in (
+        (OWNER, KnowledgeEntryWorkflow.submit),
+        (OWNER, KnowledgeEntryWorkflow.approve),
+        (KEEPER, KnowledgeEntryWorkflow.publish),
+    ):
+        await handle.execute_update(update, args=[actor, NoteBody()])
+
+
 async def refused(call: object) -> ApplicationError:
     with pytest.raises(WorkflowUpdateFailedError) as failure:
         await call  # type: ignore[misc]
@@ -158,12 +168,7 @@ async def test_an_entry_expires_at_valid_to_and_a_late_correction_turns_overdue(
     entry: tuple[WorkflowHandle[KnowledgeEntryWorkflow, EntryView], Recorder],
 ) -> None:
     handle, recorder = entry
-    for actor, update in (
-        (OWNER, KnowledgeEntryWorkflow.submit),
-        (OWNER, KnowledgeEntryWorkflow.approve),
-        (KEEPER, KnowledgeEntryWorkflow.publish),
-    ):
-        await handle.execute_update(update, args=[actor, NoteBody()])
+    await publish(handle)
     corrected = await handle.execute_update(
         KnowledgeEntryWorkflow.correct, args=[AGENT, CorrectionBody(text="收入标准已于今年调整")]
     )
@@ -196,12 +201,7 @@ async def test_a_revision_under_review_leaves_the_live_entry_as_it_is(
     entry: tuple[WorkflowHandle[KnowledgeEntryWorkflow, EntryView], Recorder],
 ) -> None:
     handle, recorder = entry
-    for actor, update in (
-        (OWNER, KnowledgeEntryWorkflow.submit),
-        (OWNER, KnowledgeEntryWorkflow.approve),
-        (KEEPER, KnowledgeEntryWorkflow.publish),
-    ):
-        await handle.execute_update(update, args=[actor, NoteBody()])
+    await publish(handle)
     now = await skipping_env.get_current_time()
     revision = RevisionBody(
         content=EntryContent(title="公租房申请条件（修订）", answer="新的收入标准……"),
