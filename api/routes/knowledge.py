@@ -21,6 +21,7 @@ from schema.knowledge import (
 )
 from services import knowledge
 from services.choices import catalogue_choices
+from services.knowledge_figures import UnitKnowledgeFigures, knowledge_figures
 from services.knowledge_search import KnowledgeHit, search_knowledge
 
 router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"])
@@ -65,6 +66,13 @@ async def search(
     return await search_knowledge(
         context, actor, q, category_chain=chain, district=district, limit=limit
     )
+
+
+@router.get("/figures", response_model=list[UnitKnowledgeFigures])
+async def figures(actor: StaffDep, context: ContextDep) -> list[UnitKnowledgeFigures]:
+    """Per owning unit: entries, published, stale, reviews overdue, corrections open,
+    overdue, answered on time and late (supervisors and admins)."""
+    return await knowledge_figures(context, actor)
 
 
 @router.get("/{entry_id}", response_model=knowledge.EntryPage)

@@ -186,3 +186,24 @@ async def test_a_correction_is_raised_from_an_answer_and_answered_by_the_owner(a
     # The published revision keeps answering while the new one is reviewed.
     page = (await api.http.get(f"/v1/knowledge/{entry_id}", headers=api.agent)).json()
     assert page["shown_version"] == 1 and "2小时" in page["content"]["answer"]
+
+
+async def test_the_centre_reads_each_units_knowledge_figures(api: Api) -> None:
+    keeper = api.token(Role.SUPERVISOR)
+    before = {f["owner"]: f for f in await figures(api, keeper)}.get(UNIT, {})
+    entry_id, _ = await published(api)
+    await api.http.post(
+        f"/v1/knowledge/{entry_id}/correct", json={"text": "电话号码有误"}, headers=api.agent
+    )
+    after = {f["owner"]: f for f in await figures(api, keeper)}[UNIT]
+    assert after["published"] == before.get("published", 0) + 1
+    assert after["corrections_open"] == before.get("corrections_open", 0) + 1
+    refused = await api.http.get("/v1/knowledge/figures", headers=api.agent)
+    assert refused.status_code == 403
+
+
+async def figures(api: Api, headers: dict[str, str]) -> list[dict[str, Any]]:
+    answer = await api.http.get("/v1/knowledge/figures", headers=headers)
+    assert answer.status_code == 200, answer.text
+    found: list[dict[str, Any]] = answer.json()
+    return found
